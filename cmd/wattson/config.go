@@ -1,0 +1,243 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// config is the whole of Wattson's configuration: one YAML file (see
+// wattson.example.yaml) overlaid with secrets and overrides from the
+// environment. The zero file is valid: embedded store, console chat,
+// playbook mode.
+type config struct {
+	DataDir   string          `yaml:"data_dir"`
+	Store     storeConfig     `yaml:"store"`
+	Server    serverConfig    `yaml:"server"`
+	Chat      chatConfig      `yaml:"chat"`
+	Slack     slackConfig     `yaml:"slack"`
+	Discord   discordConfig   `yaml:"discord"`
+	GitHub    githubConfig    `yaml:"github"`
+	LLM       llmConfig       `yaml:"llm"`
+	Impact    impactConfig    `yaml:"impact"`
+	Skills    skillsConfig    `yaml:"skills"`
+	Detection detectionConfig `yaml:"detection"`
+	Routes    []routeConfig   `yaml:"routes"`
+	Approvers []approverRule  `yaml:"approvers"`
+}
+
+// secret is a credential: it is printed redacted and never logged.
+type secret string
+
+// MarshalYAML redacts the secret when the effective config is printed.
+func (s secret) MarshalYAML() (any, error) {
+	if s == "" {
+		return "", nil
+	}
+	return "<redacted>", nil
+}
+
+type storeConfig struct {
+	Backend   string `yaml:"backend"`    // embedded | redis
+	RedisURL  secret `yaml:"redis_url"`  // may hold a password; env WATTSON_REDIS_URL
+	KeyPrefix string `yaml:"key_prefix"` // namespace for Redis keys
+}
+
+type serverConfig struct {
+	Listen string `yaml:"listen"` // address of the HTTP server (Slack, Discord, /healthz, /metrics)
+}
+
+type chatConfig struct {
+	Platforms []string `yaml:"platforms"` // any of console, slack, discord
+}
+
+type slackConfig struct {
+	BotToken      secret `yaml:"bot_token"`
+	SigningSecret secret `yaml:"signing_secret"`
+	AppToken      secret `yaml:"app_token"`
+	SocketMode    bool   `yaml:"socket_mode"`
+	APIURL        string `yaml:"api_url"`
+}
+
+type discordConfig struct {
+	BotToken      secret `yaml:"bot_token"`
+	PublicKey     string `yaml:"public_key"`
+	ApplicationID string `yaml:"application_id"`
+	GuildID       string `yaml:"guild_id"`
+	APIURL        string `yaml:"api_url"`
+}
+
+type githubConfig struct {
+	Token          secret   `yaml:"token"`
+	APIURL         string   `yaml:"api_url"`
+	Repos          []string `yaml:"repos"`
+	MergeOnApprove bool     `yaml:"merge_on_approve"`
+}
+
+type llmConfig struct {
+	BaseURL     string        `yaml:"base_url"`
+	APIKey      secret        `yaml:"api_key"`
+	Model       string        `yaml:"model"`
+	MaxSteps    int           `yaml:"max_steps"`
+	TokenBudget int           `yaml:"token_budget"`
+	ToolTimeout time.Duration `yaml:"tool_timeout"`
+}
+
+type impactConfig struct {
+	WattsPerCore float64 `yaml:"watts_per_core"`
+}
+
+type skillsConfig struct {
+	Dir string `yaml:"dir"` // SKILL.md files and playbooks
+}
+
+type detectionConfig struct {
+	Prometheus string         `yaml:"prometheus"` // base URL of the Prometheus HTTP API
+	Jobs       []detectionJob `yaml:"jobs"`
+}
+
+type detectionJob struct {
+	Name     string        `yaml:"name"`
+	Query    string        `yaml:"query"`
+	Schedule string        `yaml:"schedule"` // robfig/cron spec, e.g. "*/15 * * * *"
+	TimeZone string        `yaml:"time_zone"`
+	Step     time.Duration `yaml:"step"`
+	Lookback time.Duration `yaml:"lookback"`
+	Service  string        `yaml:"service"`
+	Channel  string        `yaml:"channel"`
+	Policy   policyConfig  `yaml:"policy"`
+}
+
+type policyConfig struct {
+	Worse       string        `yaml:"worse"` // higher | lower
+	MinPct      float64       `yaml:"min_pct"`
+	MinAbs      float64       `yaml:"min_abs"`
+	MinDuration time.Duration `yaml:"min_duration"`
+}
+
+type routeConfig struct {
+	Match   map[string]string `yaml:"match"` // label (or "service") → value
+	Channel string            `yaml:"channel"`
+}
+
+type approverRule struct {
+	Service string   `yaml:"service"`
+	Channel string   `yaml:"channel"`
+	Users   []string `yaml:"users"`
+	Groups  []string `yaml:"groups"`
+}
+
+// defaultConfig is what Wattson runs on with no file at all.
+func defaultConfig() config {
+	return config{
+		DataDir: "wattson-data",
+		Store:   storeConfig{Backend: "embedded", KeyPrefix: "wattson"},
+		Server:  serverConfig{Listen: ":8080"},
+		Chat:    chatConfig{Platforms: []string{"console"}},
+		LLM:     llmConfig{MaxSteps: 12, TokenBudget: 60000, ToolTimeout: 30 * time.Second},
+		Impact:  impactConfig{WattsPerCore: 10},
+	}
+}
+
+// loadConfig reads the config file at path (none when empty), overlays the
+// environment and validates the result.
+func loadConfig(path string, getenv func(string) string) (config, error) {
+	cfg := defaultConfig()
+	if path != "" {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return cfg, fmt.Errorf("read config: %w", err)
+		}
+		if err := decodeConfig(bytes.NewReader(data), &cfg); err != nil {
+			return cfg, fmt.Errorf("config %s: %w", path, err)
+		}
+	}
+	applyEnv(&cfg, getenv)
+	if err := cfg.validate(); err != nil {
+		if path == "" {
+			path = "(environment)"
+		}
+		return cfg, fmt.Errorf("config %s: %w", path, err)
+	}
+	return cfg, nil
+}
+
+var unknownField = regexp.MustCompile(`^line (\d+): field (\S+) not found in type \S+$`)
+
+// decodeConfig decodes YAML strictly: an unknown key is an error naming the
+// key and its line.
+func decodeConfig(r io.Reader, cfg *config) error {
+	dec := yaml.NewDecoder(r)
+	dec.KnownFields(true)
+	err := dec.Decode(cfg)
+	if errors.Is(err, io.EOF) {
+		return nil // an empty file means defaults
+	}
+	var te *yaml.TypeError
+	if errors.As(err, &te) {
+		msgs := make([]string, len(te.Errors))
+		for i, m := range te.Errors {
+			if g := unknownField.FindStringSubmatch(m); g != nil {
+				m = fmt.Sprintf("line %s: unknown key %q", g[1], g[2])
+			}
+			msgs[i] = m
+		}
+		return errors.New(strings.Join(msgs, "; "))
+	}
+	if err != nil {
+		return fmt.Errorf("parse YAML: %w", err)
+	}
+	return nil
+}
+
+// applyEnv overlays secrets and overrides from the environment; a set
+// variable wins over the file.
+func applyEnv(cfg *config, getenv func(string) string) {
+	set := func(dst *string, key string) {
+		if v := getenv(key); v != "" {
+			*dst = v
+		}
+	}
+	setSecret := func(dst *secret, key string) {
+		if v := getenv(key); v != "" {
+			*dst = secret(v)
+		}
+	}
+	set(&cfg.DataDir, "WATTSON_DATA_DIR")
+	setSecret(&cfg.Store.RedisURL, "WATTSON_REDIS_URL")
+	if getenv("WATTSON_REDIS_URL") != "" {
+		cfg.Store.Backend = "redis"
+	}
+	setSecret(&cfg.Slack.BotToken, "SLACK_BOT_TOKEN")
+	setSecret(&cfg.Slack.SigningSecret, "SLACK_SIGNING_SECRET")
+	setSecret(&cfg.Slack.AppToken, "SLACK_APP_TOKEN")
+	set(&cfg.Slack.APIURL, "SLACK_API_URL")
+	setSecret(&cfg.Discord.BotToken, "DISCORD_BOT_TOKEN")
+	set(&cfg.Discord.PublicKey, "DISCORD_PUBLIC_KEY")
+	set(&cfg.Discord.ApplicationID, "DISCORD_APPLICATION_ID")
+	set(&cfg.Discord.APIURL, "DISCORD_API_URL")
+	setSecret(&cfg.GitHub.Token, "GITHUB_TOKEN")
+	set(&cfg.GitHub.APIURL, "GITHUB_API_URL")
+	setSecret(&cfg.LLM.APIKey, "OPENAI_API_KEY")
+	set(&cfg.LLM.BaseURL, "OPENAI_BASE_URL")
+	set(&cfg.LLM.Model, "WATTSON_LLM_MODEL")
+}
+
+// llmEnabled reports whether an LLM is configured; without one every chain
+// runs as a deterministic playbook.
+func (c config) llmEnabled() bool {
+	return c.LLM.APIKey != "" || c.LLM.BaseURL != ""
+}
+
+// storePath is the embedded database file inside the data directory.
+func (c config) storePath() string {
+	return filepath.Join(c.DataDir, "wattson.db")
+}

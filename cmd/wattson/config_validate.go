@@ -1,0 +1,130 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/robfig/cron/v3"
+)
+
+// validate checks the config as a whole and reports every problem it finds,
+// each naming the key it is about.
+func (c config) validate() error {
+	var errs []error
+	bad := func(key, format string, a ...any) {
+		errs = append(errs, fmt.Errorf("%s: %s", key, fmt.Sprintf(format, a...)))
+	}
+	if c.DataDir == "" {
+		bad("data_dir", "must not be empty")
+	}
+	switch c.Store.Backend {
+	case "embedded":
+	case "redis":
+		if c.Store.RedisURL == "" {
+			bad("store.redis_url", "required when store.backend is redis (or set WATTSON_REDIS_URL)")
+		}
+	default:
+		bad("store.backend", "%q is not one of embedded, redis", c.Store.Backend)
+	}
+	for i, p := range c.Chat.Platforms {
+		key := fmt.Sprintf("chat.platforms[%d]", i)
+		switch p {
+		case "console":
+		case "slack":
+			if c.Slack.BotToken == "" {
+				bad("slack.bot_token", "required when slack is enabled (or set SLACK_BOT_TOKEN)")
+			}
+			if c.Slack.SocketMode && c.Slack.AppToken == "" {
+				bad("slack.app_token", "required for socket_mode (or set SLACK_APP_TOKEN)")
+			}
+			if !c.Slack.SocketMode && c.Slack.SigningSecret == "" {
+				bad("slack.signing_secret", "required for the HTTP endpoints (or set SLACK_SIGNING_SECRET)")
+			}
+		case "discord":
+			if c.Discord.BotToken == "" {
+				bad("discord.bot_token", "required when discord is enabled (or set DISCORD_BOT_TOKEN)")
+			}
+			if c.Discord.ApplicationID == "" {
+				bad("discord.application_id", "required when discord is enabled (or set DISCORD_APPLICATION_ID)")
+			}
+		default:
+			bad(key, "%q is not one of console, slack, discord", p)
+		}
+		if slices.Index(c.Chat.Platforms, p) != i {
+			bad(key, "%q is listed twice", p)
+		}
+	}
+	if c.LLM.MaxSteps <= 0 {
+		bad("llm.max_steps", "must be positive, got %d", c.LLM.MaxSteps)
+	}
+	if c.LLM.TokenBudget <= 0 {
+		bad("llm.token_budget", "must be positive, got %d", c.LLM.TokenBudget)
+	}
+	if c.Impact.WattsPerCore <= 0 {
+		bad("impact.watts_per_core", "must be positive, got %g", c.Impact.WattsPerCore)
+	}
+	names := map[string]bool{}
+	for i, j := range c.Detection.Jobs {
+		key := fmt.Sprintf("detection.jobs[%d]", i)
+		if j.Name == "" {
+			bad(key+".name", "required")
+		} else if names[j.Name] {
+			bad(key+".name", "%q is used by another job", j.Name)
+		}
+		names[j.Name] = true
+		if j.Query == "" {
+			bad(key+".query", "required")
+		}
+		if j.Step <= 0 {
+			bad(key+".step", "must be a positive duration such as 5m")
+		}
+		if j.Lookback < 10*j.Step {
+			bad(key+".lookback", "must cover at least 10 steps, got %v at step %v", j.Lookback, j.Step)
+		}
+		if err := checkSchedule(j.Schedule, j.TimeZone); err != nil {
+			bad(key+".schedule", "%v", err)
+		}
+		if w := j.Policy.Worse; w != "" && w != "higher" && w != "lower" {
+			bad(key+".policy.worse", "%q is not one of higher, lower", w)
+		}
+		if j.Policy.MinPct < 0 || j.Policy.MinAbs < 0 || j.Policy.MinDuration < 0 {
+			bad(key+".policy", "min_pct, min_abs and min_duration must not be negative")
+		}
+	}
+	if len(c.Detection.Jobs) > 0 && c.Detection.Prometheus == "" {
+		bad("detection.prometheus", "required when detection.jobs are configured")
+	}
+	for i, r := range c.Routes {
+		if r.Channel == "" {
+			bad(fmt.Sprintf("routes[%d].channel", i), "required")
+		}
+	}
+	for i, a := range c.Approvers {
+		key := fmt.Sprintf("approvers[%d]", i)
+		if a.Service == "" && a.Channel == "" {
+			bad(key, "needs a service or a channel")
+		}
+		if len(a.Users) == 0 && len(a.Groups) == 0 {
+			bad(key, "needs at least one of users, groups")
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// checkSchedule parses a cron spec in the given IANA time zone.
+func checkSchedule(spec, tz string) error {
+	if spec == "" {
+		return errors.New("required, e.g. \"*/15 * * * *\"")
+	}
+	if tz != "" {
+		if _, err := time.LoadLocation(tz); err != nil {
+			return fmt.Errorf("time_zone %q: %v", tz, err)
+		}
+	}
+	if _, err := cron.ParseStandard(spec); err != nil {
+		return fmt.Errorf("%q: %v", spec, err)
+	}
+	return nil
+}
