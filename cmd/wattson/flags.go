@@ -4,6 +4,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"strings"
 )
 
 // errHelpShown reports that -h printed a subcommand's usage; it exits 0.
@@ -32,7 +33,7 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 		return errHelpShown
 	}
 	if err != nil {
-		return usageErrorf("%s: %v", fs.Name(), err)
+		return usageErrorf("%s: %v", strings.TrimPrefix(fs.Name(), "wattson "), err)
 	}
 	return nil
 }
