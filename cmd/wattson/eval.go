@@ -3,12 +3,44 @@ package main
 import (
 	"context"
 	"fmt"
+
+	"github.com/wattson-dev/wattson/detector"
+	"github.com/wattson-dev/wattson/detector/eval"
 )
 
-func cmdEval(_ context.Context, args []string, e *env) error {
+// cmdEval scores a component against a labelled data set; today the
+// detector, against the TCPD benchmark or the perfseries set.
+func cmdEval(ctx context.Context, args []string, e *env) error {
+	if len(args) == 0 || args[0] != "detector" {
+		fs := newFlagSet("eval", e)
+		if err := parseFlags(fs, args); err != nil {
+			return err
+		}
+		return usageErrorf("eval: want 'eval detector --tcpd DIR | --perfseries DIR'")
+	}
 	fs := newFlagSet("eval", e)
-	if err := parseFlags(fs, args); err != nil {
+	tcpdDir := fs.String("tcpd", "", "TCPD benchmark directory (annotations.json, datasets/)")
+	perfDir := fs.String("perfseries", "", "perfseries directory (series.json, truth.json)")
+	if err := parseFlags(fs, args[1:]); err != nil {
 		return err
 	}
-	return fmt.Errorf("eval: %w", errNotImplemented)
+	if fs.NArg() > 0 {
+		return usageErrorf("eval detector: unexpected argument %q", fs.Arg(0))
+	}
+	if (*tcpdDir == "") == (*perfDir == "") {
+		return usageErrorf("eval detector: give exactly one of --tcpd DIR or --perfseries DIR")
+	}
+	opts := detector.Options{}
+	if *tcpdDir != "" {
+		rep, err := eval.TCPD(ctx, *tcpdDir, nil, opts)
+		if err != nil {
+			return fmt.Errorf("eval detector: %w", err)
+		}
+		return rep.WriteTable(e.stdout)
+	}
+	rep, err := eval.PerfSeries(ctx, *perfDir, opts)
+	if err != nil {
+		return fmt.Errorf("eval detector: %w", err)
+	}
+	return rep.WriteTable(e.stdout)
 }

@@ -1,0 +1,81 @@
+package detector
+
+import (
+	"math"
+	"slices"
+)
+
+// Seasonal periods tried when the timestamps cover at least two of them.
+const (
+	day  = 86400
+	week = 7 * day
+	year = 31557600 // 365.25 days
+)
+
+// regressors builds the nuisance columns for n points at times (nil: the
+// point index is the time): harmonics of each period covered at least twice
+// with at least eight points per period, then a linear trend. Every column
+// has zero mean. terms groups the columns that are tested together.
+func (d *Detector) regressors(times []int64, n int) ([][]float64, []term) {
+	cols := d.cols[:0]
+	var terms []term
+	col := func() []float64 {
+		j := len(cols)
+		if j >= len(d.colBuf) {
+			d.colBuf = append(d.colBuf, nil)
+		}
+		c := slices.Grow(d.colBuf[j][:0], n)[:n]
+		d.colBuf[j] = c
+		cols = append(cols, c)
+		return c
+	}
+	if len(times) == n && n > 1 {
+		span := float64(times[n-1] - times[0])
+		step := span / float64(n-1)
+		for _, period := range d.opts.Periods {
+			per := period.Seconds()
+			if per <= 0 || span < 2*per || step > per/8 {
+				continue
+			}
+			harmonics := min(d.opts.Harmonics, int(per/step)/4)
+			first := len(cols)
+			cs := make([][]float64, 0, 2*harmonics)
+			for range 2 * harmonics {
+				cs = append(cs, col())
+			}
+			for i, t := range times {
+				th := 2 * math.Pi * math.Mod(float64(t-times[0]), per) / per
+				s1, c1 := math.Sincos(th)
+				s, c := s1, c1
+				for h := range harmonics {
+					cs[2*h][i], cs[2*h+1][i] = c, s
+					s, c = s*c1+c*s1, c*c1-s*s1
+				}
+			}
+			terms = append(terms, term{first, 2 * harmonics})
+		}
+	}
+	if n >= 4*d.opts.MinSegment {
+		c := col()
+		for i := range c {
+			if len(times) == n {
+				c[i] = float64(times[i]-times[0]) / float64(max(1, times[n-1]-times[0]))
+			} else {
+				c[i] = float64(i) / float64(n-1)
+			}
+		}
+		terms = append(terms, term{len(cols) - 1, 1})
+	}
+	for _, c := range cols {
+		mu := 0.0
+		for _, v := range c {
+			mu += v
+		}
+		mu /= float64(n)
+		for i := range c {
+			c[i] -= mu
+		}
+	}
+	d.cols = cols
+	return cols, terms
+}

@@ -1,0 +1,217 @@
+package detector
+
+import (
+	"math"
+	"slices"
+)
+
+// split is one change found in a score series: the first index of the new
+// segment and the p-value of the test that kept it.
+type split struct {
+	k int
+	p float64
+}
+
+// segment finds the changes in z (scores, roughly unit variance under the
+// null) by binary segmentation, pruning and transient removal; see the
+// package doc. The result is sorted by k.
+func (d *Detector) segment(z []float64) []split {
+	n := len(z)
+	m := d.opts.MinSegment
+	if n < 2*m {
+		return nil
+	}
+	cs := d.cumsum(z)
+	sigma := diffSigma(z)
+	if sigma == 0 {
+		return nil // constant after ranking: nothing can change
+	}
+	var ks []int
+	stack := [][2]int{{0, n}}
+	for len(stack) > 0 {
+		s := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		k, t := bestSplit(cs, s[0], s[1], m)
+		if k < 0 || maxCUSUMPValue(t/sigma, s[1]-s[0], m) >= d.opts.Alpha {
+			continue
+		}
+		ks = append(ks, k)
+		stack = append(stack, [2]int{s[0], k}, [2]int{k, s[1]})
+	}
+	slices.Sort(ks)
+	ks = d.prune(z, cs, ks)
+	ks = d.dropTransients(z, cs, ks)
+	out := make([]split, len(ks))
+	sigma = longRunSigma(z, cs, ks)
+	for j, k := range ks {
+		a, b := bounds(ks, j, n)
+		out[j] = split{k: k, p: maxCUSUMPValue(stat(cs, a, k, b)/sigma, b-a, m)}
+	}
+	return out
+}
+
+// prune retests every change on the segments around it, moves it to the best
+// split there, and drops the weakest until all pass.
+func (d *Detector) prune(z, cs []float64, ks []int) []int {
+	n, m := len(z), d.opts.MinSegment
+	for iter := 0; len(ks) > 0 && iter < 4*n; iter++ {
+		sigma := longRunSigma(z, cs, ks)
+		worst, worstP := -1, 0.0
+		for j := range ks {
+			a, b := bounds(ks, j, n)
+			k, t := bestSplit(cs, a, b, m)
+			if k < 0 {
+				worst, worstP = j, 1
+				break
+			}
+			ks[j] = k
+			if p := maxCUSUMPValue(t/sigma, b-a, m); p > worstP {
+				worst, worstP = j, p
+			}
+		}
+		if worstP < d.opts.Alpha {
+			break
+		}
+		ks = slices.Delete(ks, worst, worst+1)
+	}
+	return ks
+}
+
+// dropTransients removes pairs of opposite changes that enclose a short
+// segment when the levels on either side of the pair agree: a spike that
+// went away.
+func (d *Detector) dropTransients(z, cs []float64, ks []int) []int {
+	n := len(z)
+	for changed := true; changed; {
+		changed = false
+		sigma := longRunSigma(z, cs, ks)
+		for j := 0; j+1 < len(ks); j++ {
+			if ks[j+1]-ks[j] >= d.opts.TransientMax {
+				continue
+			}
+			a, _ := bounds(ks, j, n)
+			_, b := bounds(ks, j+1, n)
+			in := mean(cs, ks[j], ks[j+1])
+			left, right := mean(cs, a, ks[j]), mean(cs, ks[j+1], b)
+			if (in-left)*(in-right) <= 0 {
+				continue // a staircase, not a spike
+			}
+			se := sigma * math.Sqrt(1/float64(ks[j]-a)+1/float64(b-ks[j+1]))
+			if 2*(1-normCDF(math.Abs(left-right)/se)) < d.opts.Alpha {
+				continue // the level did not come back
+			}
+			ks = slices.Delete(ks, j, j+2)
+			changed = true
+			break
+		}
+		if changed {
+			ks = d.prune(z, cs, ks)
+		}
+	}
+	return ks
+}
+
+// bestSplit returns the k in [a+m, b−m] maximising the standardised mean
+// difference of cs's series between [a,k) and [k,b), and that statistic
+// (not yet divided by the noise level); k is −1 when no split is allowed.
+func bestSplit(cs []float64, a, b, m int) (int, float64) {
+	L := b - a
+	if L < 2*m {
+		return -1, 0
+	}
+	total := cs[b] - cs[a]
+	fl := float64(L)
+	best, bestK := -1.0, -1
+	for k := a + m; k <= b-m; k++ {
+		i := float64(k - a)
+		dev := cs[k] - cs[a] - i/fl*total
+		t := dev * dev * fl / (i * (fl - i))
+		if t > best {
+			best, bestK = t, k
+		}
+	}
+	return bestK, math.Sqrt(best)
+}
+
+// stat is the standardised mean difference between [a,k) and [k,b).
+func stat(cs []float64, a, k, b int) float64 {
+	i, fl := float64(k-a), float64(b-a)
+	dev := cs[k] - cs[a] - i/fl*(cs[b]-cs[a])
+	return math.Abs(dev) * math.Sqrt(fl/(i*(fl-i)))
+}
+
+// bounds returns the segment [a, b) around change j of ks in n points.
+func bounds(ks []int, j, n int) (int, int) {
+	a, b := 0, n
+	if j > 0 {
+		a = ks[j-1]
+	}
+	if j+1 < len(ks) {
+		b = ks[j+1]
+	}
+	return a, b
+}
+
+// mean is the mean of the series behind cs over [a, b).
+func mean(cs []float64, a, b int) float64 {
+	return (cs[b] - cs[a]) / float64(b-a)
+}
+
+// cumsum fills the detector's prefix-sum buffer for z.
+func (d *Detector) cumsum(z []float64) []float64 {
+	cs := slices.Grow(d.cs[:0], len(z)+1)[:len(z)+1]
+	cs[0] = 0
+	for i, v := range z {
+		cs[i+1] = cs[i] + v
+	}
+	d.cs = cs
+	return cs
+}
+
+// diffSigma estimates the noise level from successive differences, which a
+// few steps barely disturb.
+func diffSigma(z []float64) float64 {
+	s := 0.0
+	for i := 1; i < len(z); i++ {
+		dz := z[i] - z[i-1]
+		s += dz * dz
+	}
+	return math.Sqrt(s / float64(2*(len(z)-1)))
+}
+
+// longRunSigma is the standard deviation of the residuals of z around the
+// segment means of ks, inflated by (1+ρ)/(1−ρ) for a positive lag-one
+// autocorrelation ρ: the noise level a mean over many points really has.
+func longRunSigma(z, cs []float64, ks []int) float64 {
+	n := len(z)
+	var s0, s1 float64
+	prev := 0.0
+	for j := 0; j <= len(ks); j++ {
+		a, b := 0, n
+		if j > 0 {
+			a = ks[j-1]
+		}
+		if j < len(ks) {
+			b = ks[j]
+		}
+		mu := mean(cs, a, b)
+		for i := a; i < b; i++ {
+			e := z[i] - mu
+			s0 += e * e
+			if i > a {
+				s1 += e * prev
+			}
+			prev = e
+		}
+	}
+	dof := n - len(ks) - 1
+	if dof < 1 || s0 == 0 {
+		return diffSigma(z)
+	}
+	v := s0 / float64(dof)
+	if rho := s1 / s0; rho > 0 {
+		rho = math.Min(rho, 0.95)
+		v *= (1 + rho) / (1 - rho)
+	}
+	return math.Sqrt(v)
+}
