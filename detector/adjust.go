@@ -16,9 +16,11 @@ type term struct {
 // on the residuals of the segmentation ks, keeps each term that a chi-square
 // test on the long-run noise level finds significant at Alpha, and writes the
 // fitted nuisance (zero mean) into comp. It reports whether any term was kept.
-func (d *Detector) adjust(x []float64, times []int64, ks []int, comp []float64) bool {
+// The trend is left out of the first pass, before any step is known, since
+// a trend would otherwise absorb the steps it cannot tell from drift.
+func (d *Detector) adjust(x []float64, times []int64, ks []int, comp []float64, trend bool) bool {
 	n := len(x)
-	cols, terms := d.regressors(times, n)
+	cols, terms := d.regressors(times, n, trend)
 	if len(terms) == 0 {
 		return false
 	}

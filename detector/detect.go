@@ -16,7 +16,8 @@ type Detector struct {
 	pairs  []rankPair
 	cs     []float64
 
-	x, y, z, comp, prev []float64
+	x, y, y2, z, comp, scr []float64
+	pens                map[int]float64
 	t                   []int64
 	idx                 []int
 
@@ -26,7 +27,7 @@ type Detector struct {
 
 // New returns a Detector with opts (zero fields take their defaults).
 func New(opts Options) *Detector {
-	return &Detector{opts: opts.withDefaults(), tables: make(map[int][]float64)}
+	return &Detector{opts: opts.withDefaults(), tables: make(map[int][]float64), pens: make(map[int]float64)}
 }
 
 // Detect finds the changes in one series with opts; see Detector.Detect.
@@ -41,25 +42,59 @@ func (d *Detector) Detect(values []float64, times []int64) []Change {
 		times = nil
 	}
 	x, t, idx := d.finite(values, times)
-	n := len(x)
-	if n < 2*d.opts.MinSegment {
-		return nil
+	for trims := 0; ; trims++ {
+		if len(x) < 2*d.opts.MinSegment {
+			return nil
+		}
+		splits, y := d.detect(x, t)
+		if len(splits) == 0 || splits[0].k >= d.opts.TransientMax || trims == 2 {
+			return d.changes(y, t, idx, splits)
+		}
+		// The first level is too short to be a baseline (often a
+		// counter warming up): judge the series without it.
+		k := splits[0].k
+		x, idx = x[k:], idx[k:]
+		if t != nil {
+			t = t[k:]
+		}
 	}
+}
+
+// detect explains the finite values x by steps, and by steps plus slow
+// drift when drift is plausible, and keeps the explanation with the lower
+// penalised cost. It returns the splits and the adjusted series they refer
+// to.
+func (d *Detector) detect(x []float64, t []int64) ([]split, []float64) {
+	n := len(x)
 	y := slices.Grow(d.y[:0], n)[:n]
+	d.y = y
+	splits := d.explain(x, t, y, false)
+	if !d.adjust(x, t, nil, d.scratch(n), true) {
+		return splits, y
+	}
+	y2 := slices.Grow(d.y2[:0], n)[:n]
+	d.y2 = y2
+	drift := d.explain(x, t, y2, true)
+	sigma := diffScale(y, &d.tmp)
+	if d.cost(y2, keys(drift), sigma)+d.driftPenalty() < d.cost(y, keys(splits), sigma) {
+		d.y, d.y2 = y2, y
+		return drift, y2
+	}
+	return splits, y
+}
+
+// explain alternates adjustment (seasonal, and drift if drift) and
+// segmentation until the changes stop moving, leaving the adjusted series
+// in y.
+func (d *Detector) explain(x []float64, t []int64, y []float64, drift bool) []split {
+	n := len(x)
 	z := slices.Grow(d.z[:0], n)[:n]
 	comp := slices.Grow(d.comp[:0], n)[:n]
-	d.y, d.z, d.comp = y, z, comp
-	copy(y, x)
-	d.normalScores(y, z)
-	splits := d.segment(z)
-	adjusted := false
-	for range d.opts.Iterations {
+	d.z, d.comp = z, comp
+	var splits []split
+	for iter := range d.opts.Iterations {
 		ks := keys(splits)
-		ok := d.adjust(x, t, ks, comp)
-		if !ok && !adjusted {
-			break
-		}
-		adjusted = ok
+		ok := d.adjust(x, t, ks, comp, drift)
 		for i := range y {
 			y[i] = x[i]
 			if ok {
@@ -68,13 +103,13 @@ func (d *Detector) Detect(values []float64, times []int64) []Change {
 		}
 		d.normalScores(y, z)
 		next := d.segment(z)
-		if slices.Equal(keys(next), ks) {
-			splits = next
+		done := iter > 0 && slices.Equal(keys(next), ks)
+		splits = next
+		if done {
 			break
 		}
-		splits = next
 	}
-	return d.changes(y, t, idx, splits, len(values))
+	return splits
 }
 
 // finite copies the finite values (and their times and positions).
@@ -98,7 +133,7 @@ func (d *Detector) finite(values []float64, times []int64) ([]float64, []int64, 
 }
 
 // changes turns splits of the adjusted series y into Changes.
-func (d *Detector) changes(y []float64, t []int64, idx []int, splits []split, _ int) []Change {
+func (d *Detector) changes(y []float64, t []int64, idx []int, splits []split) []Change {
 	if len(splits) == 0 {
 		return nil
 	}

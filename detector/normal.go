@@ -48,20 +48,24 @@ func normQuantile(p float64) float64 {
 	return x - u/(1+x*u/2)
 }
 
-// chi2Survival is P(X > x) for X chi-square with df degrees of freedom, for
-// df = 1 or even df, which is all the adjustment tests need.
+// chi2Survival is P(X > x) for X chi-square with df ≥ 1 degrees of
+// freedom, by the recurrence Q(k+2) = Q(k) + (x/2)^(k/2) e^(−x/2) / Γ(k/2+1)
+// from Q(1) = 2(1−Φ(√x)) or Q(2) = e^(−x/2).
 func chi2Survival(x float64, df int) float64 {
 	if x <= 0 {
 		return 1
 	}
-	if df == 1 {
-		return 2 * (1 - normCDF(math.Sqrt(x)))
-	}
 	h := x / 2
-	term, sum := 1.0, 1.0
-	for i := 1; i < df/2; i++ {
-		term *= h / float64(i)
-		sum += term
+	var q float64
+	k := 1
+	if df%2 == 1 {
+		q = 2 * (1 - normCDF(math.Sqrt(x)))
+	} else {
+		q, k = math.Exp(-h), 2
 	}
-	return math.Min(1, math.Exp(-h)*sum)
+	for ; k < df; k += 2 {
+		lg, _ := math.Lgamma(float64(k)/2 + 1)
+		q += math.Exp(float64(k)/2*math.Log(h) - h - lg)
+	}
+	return math.Min(1, q)
 }

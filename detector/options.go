@@ -19,8 +19,11 @@ type Options struct {
 	Periods []time.Duration
 	// Harmonics is how many harmonics model each seasonal period (default 3).
 	Harmonics int
-	// Iterations bounds the alternation of adjustment and segmentation
+	// DriftDegree is the degree of the polynomial that models slow drift
 	// (default 3).
+	DriftDegree int
+	// Iterations bounds the alternation of adjustment and segmentation
+	// (default 8; it stops as soon as the changes stop moving).
 	Iterations int
 }
 
@@ -45,8 +48,11 @@ func (o Options) withDefaults() Options {
 	if o.Harmonics <= 0 {
 		o.Harmonics = 3
 	}
+	if o.DriftDegree <= 0 {
+		o.DriftDegree = 3
+	}
 	if o.Iterations <= 0 {
-		o.Iterations = 3
+		o.Iterations = 8
 	}
 	return o
 }

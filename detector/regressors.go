@@ -14,9 +14,10 @@ const (
 
 // regressors builds the nuisance columns for n points at times (nil: the
 // point index is the time): harmonics of each period covered at least twice
-// with at least eight points per period, then a linear trend. Every column
+// with at least eight points per period, then (if trend) a
+// polynomial drift. Every column
 // has zero mean. terms groups the columns that are tested together.
-func (d *Detector) regressors(times []int64, n int) ([][]float64, []term) {
+func (d *Detector) regressors(times []int64, n int, trend bool) ([][]float64, []term) {
 	cols := d.cols[:0]
 	var terms []term
 	col := func() []float64 {
@@ -55,16 +56,26 @@ func (d *Detector) regressors(times []int64, n int) ([][]float64, []term) {
 			terms = append(terms, term{first, 2 * harmonics})
 		}
 	}
-	if n >= 4*d.opts.MinSegment {
-		c := col()
-		for i := range c {
+	if trend && n >= 4*d.opts.MinSegment {
+		// Slow drift: Legendre polynomials of degree 1..DriftDegree in the
+		// time scaled to [−1, 1], tested as one block.
+		first := len(cols)
+		ps := make([][]float64, 0, d.opts.DriftDegree)
+		for range d.opts.DriftDegree {
+			ps = append(ps, col())
+		}
+		for i := range n {
+			u := 2*float64(i)/float64(n-1) - 1
 			if len(times) == n {
-				c[i] = float64(times[i]-times[0]) / float64(max(1, times[n-1]-times[0]))
-			} else {
-				c[i] = float64(i) / float64(n-1)
+				u = 2*float64(times[i]-times[0])/float64(max(1, times[n-1]-times[0])) - 1
+			}
+			p0, p1 := 1.0, u
+			for deg := range ps {
+				ps[deg][i] = p1
+				p0, p1 = p1, (float64(2*deg+3)*u*p1-float64(deg+1)*p0)/float64(deg+2)
 			}
 		}
-		terms = append(terms, term{len(cols) - 1, 1})
+		terms = append(terms, term{first, len(ps)})
 	}
 	for _, c := range cols {
 		mu := 0.0

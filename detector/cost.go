@@ -1,0 +1,112 @@
+package detector
+
+import (
+	"math"
+	"slices"
+)
+
+// Huber's constant: residuals beyond hubK noise standard deviations count
+// linearly, so outliers cannot decide between explanations.
+const hubK = 3
+
+// cost is the penalised cost of explaining y by the segment means of ks:
+// the Huber loss of the residuals in units of sigma², plus, per change, the
+// squared threshold the change test uses on n points — so a change is worth
+// keeping in the comparison exactly when its test would accept it.
+func (d *Detector) cost(y []float64, ks []int, sigma float64) float64 {
+	n := len(y)
+	loss := 0.0
+	for j := 0; j <= len(ks); j++ {
+		a, b := 0, n
+		if j > 0 {
+			a = ks[j-1]
+		}
+		if j < len(ks) {
+			b = ks[j]
+		}
+		mu := trimmedMean(y[a:b], &d.tmp)
+		for _, v := range y[a:b] {
+			r := math.Abs(v-mu) / sigma
+			if r <= hubK {
+				loss += r * r
+			} else {
+				loss += 2*hubK*r - hubK*hubK
+			}
+		}
+	}
+	return loss + float64(len(ks))*d.changePenalty(n)
+}
+
+// changePenalty is c² for the c at which a change test on n points has
+// p-value Alpha.
+func (d *Detector) changePenalty(n int) float64 {
+	if p, ok := d.pens[n]; ok {
+		return p
+	}
+	lo, hi := 0.0, 40.0
+	for range 50 {
+		mid := (lo + hi) / 2
+		if maxCUSUMPValue(mid, n, d.opts.MinSegment) > d.opts.Alpha {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	if len(d.pens) > 64 {
+		clear(d.pens)
+	}
+	d.pens[n] = hi * hi
+	return hi * hi
+}
+
+// driftPenalty is the chi-square quantile at 1−Alpha for the drift block's
+// degrees of freedom: the drift is worth it when its test would accept it.
+func (d *Detector) driftPenalty() float64 {
+	if p, ok := d.pens[-1]; ok {
+		return p
+	}
+	lo, hi := 0.0, 200.0
+	for range 60 {
+		mid := (lo + hi) / 2
+		if chi2Survival(mid, d.opts.DriftDegree) > d.opts.Alpha {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	d.pens[-1] = hi
+	return hi
+}
+
+// diffScale is a robust noise standard deviation from successive
+// differences (insensitive to steps and slow drift); for heavily quantised
+// data whose median difference is zero it falls back to the mean absolute
+// difference.
+func diffScale(y []float64, tmp *[]float64) float64 {
+	t := (*tmp)[:0]
+	for i := 1; i < len(y); i++ {
+		t = append(t, math.Abs(y[i]-y[i-1]))
+	}
+	*tmp = t
+	if len(t) == 0 {
+		return 1
+	}
+	slices.Sort(t)
+	if s := t[len(t)/2] / (0.6745 * math.Sqrt2); s > 0 {
+		return s
+	}
+	sum := 0.0
+	for _, v := range t {
+		sum += v
+	}
+	if sum == 0 {
+		return 1
+	}
+	return sum / float64(len(t)) * math.Sqrt(math.Pi) / 2
+}
+
+// scratch returns a reusable buffer of n floats.
+func (d *Detector) scratch(n int) []float64 {
+	d.scr = slices.Grow(d.scr[:0], n)[:n]
+	return d.scr
+}
