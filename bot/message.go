@@ -110,3 +110,8 @@ func ParseButtonValue(v string) (recordID string, version int, err error) {
 	}
 	return id, n, nil
 }
+
+// IsZero reports whether m is empty: nothing to show.
+func (m Message) IsZero() bool {
+	return m.Title == "" && m.Text == "" && len(m.Fields) == 0 && len(m.Buttons) == 0 && m.Image == nil && m.Footer == ""
+}

@@ -1,0 +1,46 @@
+package bot
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+)
+
+// userError is a failure explained to the user as is: a refusal, a missing
+// record, a command that does not apply.
+type userError struct{ msg string }
+
+func (e *userError) Error() string { return e.msg }
+
+// userErrorf returns an error whose text is shown to the chat user.
+func userErrorf(format string, a ...any) error {
+	return &userError{msg: fmt.Sprintf(format, a...)}
+}
+
+// PublicText returns what a chat user may see of err: the text of usage
+// errors and refusals, and "internal error (ref …)" for anything else, in
+// which case err is logged with the same ref.
+func PublicText(ctx context.Context, log *slog.Logger, err error) string {
+	var ue *UsageError
+	if errors.As(err, &ue) {
+		return ue.Error()
+	}
+	var u *userError
+	if errors.As(err, &u) {
+		return u.msg
+	}
+	ref := newRef()
+	log.ErrorContext(ctx, "internal error", "ref", ref, "err", err)
+	return "Sorry, something went wrong on my side: internal error (ref " + ref + ")."
+}
+
+// newRef returns a short random reference that ties a user-visible error
+// to its log line.
+func newRef() string {
+	var b [3]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}

@@ -1,0 +1,149 @@
+package bot
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/wattson-dev/wattson/store"
+)
+
+// timeLayout is how times are shown in chat.
+const timeLayout = "2006-01-02 15:04 MST"
+
+// alertMessage is the top-level alert of a regression. Buttons are offered
+// while the regression is still open for a decision.
+func alertMessage(r store.Regression, cores, watts float64, chart []byte) Message {
+	arrow := "up"
+	if r.Direction == store.DirectionDown {
+		arrow = "down"
+	}
+	m := Message{
+		Title: fmt.Sprintf("%s: %s %s %.1f%% (%s)", r.Service, r.Metric, arrow, abs(r.Pct), r.ID),
+		Text:  fmt.Sprintf("`%s` changed at %s.", r.SeriesKey, r.ChangeTime.UTC().Format(timeLayout)),
+		Fields: []Field{
+			{"Before → after", fmt.Sprintf("%s → %s", num(r.Before), num(r.After))},
+			{"Change", fmt.Sprintf("%+.1f%% (confidence %.0f%%)", r.Pct, r.Confidence*100)},
+		},
+		Footer: fmt.Sprintf("Status: %s · detected %s", r.Status, r.DetectedAt.UTC().Format(timeLayout)),
+	}
+	if cores != 0 {
+		m.Fields = append(m.Fields, Field{"Estimated cost", fmt.Sprintf("%s cores ≈ %s W", num(cores), num(watts))})
+	}
+	if chart != nil {
+		m.Image = &Image{Name: r.ID + ".png", Alt: fmt.Sprintf("%s over time, change marked at %s", r.Metric, r.ChangeTime.UTC().Format(timeLayout)), PNG: chart}
+	}
+	if open(r.Status) {
+		m.Buttons = []Button{
+			{Label: "Investigate", Action: ActionInvestigate, RecordID: r.ID, Style: StylePrimary},
+			{Label: "Dismiss", Action: ActionDismiss, RecordID: r.ID},
+		}
+	}
+	return m
+}
+
+// open reports whether a regression still awaits a decision.
+func open(s store.RegressionStatus) bool {
+	return s != store.RegressionResolved && s != store.RegressionDismissed && s != store.RegressionMitigating
+}
+
+// proposalMessage shows a proposal; while it is proposed it carries
+// Approve and Reject buttons bound to its current version.
+func proposalMessage(p store.Proposal) Message {
+	verb := map[store.ProposalKind]string{store.ProposalRevert: "Revert", store.ProposalFix: "Fix", store.ProposalTune: "Tune"}[p.Kind]
+	m := Message{
+		Title:  fmt.Sprintf("%s proposal %s (v%d): %s", verb, p.ID, p.Version, p.Title),
+		Text:   p.Body,
+		Fields: []Field{{"Target", "`" + p.Target + "`"}},
+		Footer: "Status: " + string(p.Status),
+	}
+	if p.Repo != "" {
+		m.Fields = append(m.Fields, Field{"Repository", p.Repo})
+	}
+	if p.PRURL != "" {
+		m.Fields = append(m.Fields, Field{"Pull request", p.PRURL})
+	}
+	switch p.Status {
+	case store.ProposalProposed:
+		label := "Approve"
+		if p.Kind == store.ProposalRevert {
+			label = "Approve revert"
+		}
+		m.Buttons = []Button{
+			{Label: label, Action: ActionApprove, RecordID: p.ID, Version: p.Version, Style: StylePrimary},
+			{Label: "Reject", Action: ActionReject, RecordID: p.ID, Version: p.Version, Style: StyleDanger},
+		}
+	default:
+		m.Footer = fmt.Sprintf("Status: %s by %s at %s", p.Status, p.DecidedBy, p.DecidedAt.UTC().Format(timeLayout))
+		if p.Reason != "" {
+			m.Footer += " — " + p.Reason
+		}
+	}
+	return m
+}
+
+// progressMessage is the one message an investigation edits as it goes.
+func progressMessage(invID string, steps []string, done bool, took time.Duration) Message {
+	var b strings.Builder
+	for i, s := range steps {
+		mark := "✓"
+		if !done && i == len(steps)-1 {
+			mark = "…"
+		}
+		fmt.Fprintf(&b, "%s %s\n", mark, s)
+	}
+	title := fmt.Sprintf("Investigating (%s)", invID)
+	if done {
+		title = fmt.Sprintf("Investigation %s finished in %s", invID, took.Round(time.Second))
+	}
+	if len(steps) == 0 {
+		b.WriteString("starting…")
+	}
+	return Message{Title: title, Text: strings.TrimRight(b.String(), "\n")}
+}
+
+// findingsMessage reports what an investigation found.
+func findingsMessage(inv store.Investigation) Message {
+	m := Message{Title: fmt.Sprintf("Findings (%s)", inv.ID), Text: inv.Verdict}
+	for i, s := range inv.Suspects {
+		if i == 3 {
+			break
+		}
+		v := fmt.Sprintf("`%s` %s", short(s.Commit), s.Title)
+		if s.Author != "" {
+			v += " — " + s.Author
+		}
+		if len(s.Evidence) > 0 {
+			v += "\n• " + strings.Join(s.Evidence, "\n• ")
+		}
+		m.Fields = append(m.Fields, Field{fmt.Sprintf("Suspect %d (score %.2f)", i+1, s.Score), v})
+	}
+	if len(inv.Suspects) == 0 && inv.Verdict == "" {
+		m.Text = "No likely culprit found."
+	}
+	m.Footer = fmt.Sprintf("%d steps · %s mode", len(inv.Steps), inv.Mode)
+	if inv.TokensUsed > 0 {
+		m.Footer += fmt.Sprintf(" · %d tokens · $%.4f", inv.TokensUsed, inv.Cost)
+	}
+	return m
+}
+
+func short(sha string) string {
+	if len(sha) > 10 {
+		return sha[:10]
+	}
+	return sha
+}
+
+func abs(x float64) float64 {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// num formats a level compactly: 3 significant digits, no exponent for
+// everyday magnitudes.
+func num(x float64) string {
+	return strings.TrimSuffix(fmt.Sprintf("%.3g", x), ".0")
+}
