@@ -97,9 +97,9 @@ func newFixture(t *testing.T) fixture {
 		DefaultChannel:  "#perf",
 		Approvers:       []ApproverRule{{Service: "checkout", Users: []string{"UALICE"}, Groups: []string{"SPERF"}}},
 		Investigator: fixedInvestigator{Findings{
-			Steps:    []store.Step{{Skill: "deploys_in_window", Summary: "1 deploy"}, {Skill: "rank_suspects", Summary: "abc123 first"}},
-			Suspects: []store.Suspect{{Commit: "abc1234567890", Title: "Compile regexp per request", Score: 0.9, Evidence: []string{"regexp.Compile is 30% of CPU after"}}},
-			Verdict:  "abc1234 compiles a regexp per request.",
+			Steps:     []store.Step{{Skill: "deploys_in_window", Summary: "1 deploy"}, {Skill: "rank_suspects", Summary: "abc123 first"}},
+			Suspects:  []store.Suspect{{Commit: "abc1234567890", Title: "Compile regexp per request", Score: 0.9, Evidence: []string{"regexp.Compile is 30% of CPU after"}}},
+			Verdict:   "abc1234 compiles a regexp per request.",
 			Proposals: []store.Proposal{{Kind: store.ProposalRevert, Target: "abc1234567890", Title: "Revert \"Compile regexp per request\""}},
 		}},
 		Now:        clk.now,
@@ -320,7 +320,7 @@ func TestUnderstand(t *testing.T) {
 		"is search slower since monday":           {Service: "search", Metric: "latency", Since: "since monday"},
 		"what happened to R-12":                   {RegressionID: "R-12"},
 		"checkout memory in the last 3 days, pls": {Service: "checkout", Metric: "memory", Since: "last 3 days"},
-		"hello there":                             {},
+		"hello there": {},
 	}
 	for in, want := range cases {
 		if got := Understand(in, services); got != want {
