@@ -1,0 +1,121 @@
+package redis
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/wattson-dev/wattson/store"
+	"github.com/wattson-dev/wattson/store/internal/codec"
+)
+
+// CreateRegressionIfNew implements store.Regressions. It sets UpdatedAt.
+func (s *Store) CreateRegressionIfNew(ctx context.Context, r *store.Regression) (bool, error) {
+	r.UpdatedAt = s.now()
+	return create(ctx, s, kindRegression, r, &r.ID, r.Fingerprint)
+}
+
+// GetRegression implements store.Regressions.
+func (s *Store) GetRegression(ctx context.Context, id string) (*store.Regression, error) {
+	return get[store.Regression](ctx, s, kindRegression, id)
+}
+
+// UpdateRegression implements store.Regressions.
+func (s *Store) UpdateRegression(ctx context.Context, r *store.Regression) error {
+	r.UpdatedAt = s.now()
+	return put(ctx, s, kindRegression, r.ID, r)
+}
+
+// ListRegressions implements store.Regressions.
+func (s *Store) ListRegressions(ctx context.Context, opts store.ListOptions) ([]store.Regression, error) {
+	return list[store.Regression](ctx, s, kindRegression, opts)
+}
+
+// CreateInvestigation implements store.Investigations.
+func (s *Store) CreateInvestigation(ctx context.Context, inv *store.Investigation) error {
+	_, err := create(ctx, s, kindInvestigation, inv, &inv.ID, "")
+	return err
+}
+
+// GetInvestigation implements store.Investigations.
+func (s *Store) GetInvestigation(ctx context.Context, id string) (*store.Investigation, error) {
+	return get[store.Investigation](ctx, s, kindInvestigation, id)
+}
+
+// UpdateInvestigation implements store.Investigations.
+func (s *Store) UpdateInvestigation(ctx context.Context, inv *store.Investigation) error {
+	return put(ctx, s, kindInvestigation, inv.ID, inv)
+}
+
+// ListInvestigations implements store.Investigations.
+func (s *Store) ListInvestigations(ctx context.Context, opts store.ListOptions) ([]store.Investigation, error) {
+	return list[store.Investigation](ctx, s, kindInvestigation, opts)
+}
+
+// CreateProposal implements store.Proposals.
+func (s *Store) CreateProposal(ctx context.Context, p *store.Proposal) error {
+	version := p.Version
+	p.Version = 1
+	if _, err := create(ctx, s, kindProposal, p, &p.ID, ""); err != nil {
+		p.Version = version
+		return err
+	}
+	return nil
+}
+
+// GetProposal implements store.Proposals.
+func (s *Store) GetProposal(ctx context.Context, id string) (*store.Proposal, error) {
+	return get[store.Proposal](ctx, s, kindProposal, id)
+}
+
+// UpdateProposal implements store.Proposals, comparing versions inside
+// one Lua script.
+func (s *Store) UpdateProposal(ctx context.Context, p *store.Proposal) error {
+	if err := checkID(kindProposal, p.ID); err != nil {
+		return fmt.Errorf("update proposal: %w", err)
+	}
+	next := *p
+	next.Version++
+	codec.UTC(&next)
+	data, err := json.Marshal(&next)
+	if err != nil {
+		return fmt.Errorf("update proposal %s: %w", p.ID, err)
+	}
+	res, err := s.scripts.updateVersion.Run(ctx, s.rdb, []string{s.recKey(p.ID)}, data, p.Version).Int64()
+	switch {
+	case err != nil:
+		return fmt.Errorf("update proposal %s: %w", p.ID, err)
+	case res == -1:
+		return fmt.Errorf("update proposal %s: %w", p.ID, store.ErrNotFound)
+	case res <= -2:
+		return fmt.Errorf("update proposal %s: it is at version %d, not %d: %w",
+			p.ID, -2-res, p.Version, store.ErrConflict)
+	}
+	*p = next
+	return nil
+}
+
+// ListProposals implements store.Proposals.
+func (s *Store) ListProposals(ctx context.Context, opts store.ListOptions) ([]store.Proposal, error) {
+	return list[store.Proposal](ctx, s, kindProposal, opts)
+}
+
+// CreateOpportunityIfNew implements store.Opportunities.
+func (s *Store) CreateOpportunityIfNew(ctx context.Context, o *store.Opportunity) (bool, error) {
+	return create(ctx, s, kindOpportunity, o, &o.ID, o.Fingerprint)
+}
+
+// GetOpportunity implements store.Opportunities.
+func (s *Store) GetOpportunity(ctx context.Context, id string) (*store.Opportunity, error) {
+	return get[store.Opportunity](ctx, s, kindOpportunity, id)
+}
+
+// UpdateOpportunity implements store.Opportunities.
+func (s *Store) UpdateOpportunity(ctx context.Context, o *store.Opportunity) error {
+	return put(ctx, s, kindOpportunity, o.ID, o)
+}
+
+// ListOpportunities implements store.Opportunities.
+func (s *Store) ListOpportunities(ctx context.Context, opts store.ListOptions) ([]store.Opportunity, error) {
+	return list[store.Opportunity](ctx, s, kindOpportunity, opts)
+}

@@ -1,0 +1,210 @@
+package redis
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	goredis "github.com/redis/go-redis/v9"
+
+	"github.com/wattson-dev/wattson/store"
+	"github.com/wattson-dev/wattson/store/internal/codec"
+)
+
+// Record keys, for kind K:
+//
+//	rec:<id>         the record's JSON, such as rec:R-12
+//	seq:<K>          the last id number handed out
+//	ids:<K>          zset of ids scored by number, for listing
+//	fp:<K>:<fp>      the id that owns a fingerprint
+
+// kind is a record kind, named by its id prefix.
+type kind store.Kind
+
+// The record kinds.
+const (
+	kindRegression    = kind(store.KindRegression)
+	kindInvestigation = kind(store.KindInvestigation)
+	kindProposal      = kind(store.KindProposal)
+	kindOpportunity   = kind(store.KindOpportunity)
+)
+
+// name is the kind's name in error messages.
+func (k kind) name() string {
+	switch k {
+	case kindRegression:
+		return "regression"
+	case kindInvestigation:
+		return "investigation"
+	case kindProposal:
+		return "proposal"
+	default:
+		return "opportunity"
+	}
+}
+
+// hasFingerprint reports whether records of kind k are de-duplicated.
+func (k kind) hasFingerprint() bool {
+	return k == kindRegression || k == kindOpportunity
+}
+
+// recKey is the key of record id.
+func (s *Store) recKey(id string) string {
+	return s.key("rec", id)
+}
+
+// create stores rec under the kind's next id, written to *id. With a
+// fingerprint, an existing record with that fingerprint is loaded into rec
+// instead and created is false.
+func create[T codec.Record](ctx context.Context, s *Store, k kind, rec *T, id *string, fp string) (bool, error) {
+	if k.hasFingerprint() && fp == "" {
+		return false, fmt.Errorf("create %s: empty fingerprint", k.name())
+	}
+	codec.UTC(rec)
+	oldID := *id
+	*id = ""
+	data, err := json.Marshal(rec)
+	*id = oldID
+	if err != nil {
+		return false, fmt.Errorf("create %s: %w", k.name(), err)
+	}
+	if !bytes.HasPrefix(data, []byte(`{"id":""`)) {
+		return false, fmt.Errorf("create %s: record JSON does not start with its id", k.name())
+	}
+	fpKey := ""
+	if k.hasFingerprint() {
+		fpKey = s.key("fp", string(k), fp)
+	}
+	keys := []string{s.key("seq", string(k)), s.key("ids", string(k)), fpKey}
+	res, err := s.scripts.create.Run(ctx, s.rdb, keys, s.key("rec", ""), string(k), data).Slice()
+	if err != nil {
+		return false, fmt.Errorf("create %s: %w", k.name(), err)
+	}
+	if len(res) < 2 {
+		return false, fmt.Errorf("create %s: unexpected script reply %v", k.name(), res)
+	}
+	newID, _ := res[1].(string)
+	if res[0] == int64(1) {
+		*id = newID
+		return true, nil
+	}
+	var existing string
+	if len(res) >= 3 {
+		existing, _ = res[2].(string)
+	}
+	if existing == "" {
+		return false, fmt.Errorf("create %s: fingerprint owner %s: %w", k.name(), newID, store.ErrNotFound)
+	}
+	if err := decode([]byte(existing), rec); err != nil {
+		return false, fmt.Errorf("create %s: %w", k.name(), err)
+	}
+	return false, nil
+}
+
+// decode replaces the contents of rec with the JSON data.
+func decode[T codec.Record](data []byte, rec *T) error {
+	var zero T
+	*rec = zero
+	if err := json.Unmarshal(data, rec); err != nil {
+		return fmt.Errorf("decode record: %w", err)
+	}
+	return nil
+}
+
+// checkID fails with ErrNotFound unless id is an id of kind k.
+func checkID(k kind, id string) error {
+	p, _, err := store.ParseID(id)
+	if err != nil {
+		return err
+	}
+	if p != store.Kind(k) {
+		return fmt.Errorf("%s %s: %w", k.name(), id, store.ErrNotFound)
+	}
+	return nil
+}
+
+// get returns the record id.
+func get[T codec.Record](ctx context.Context, s *Store, k kind, id string) (*T, error) {
+	if err := checkID(k, id); err != nil {
+		return nil, fmt.Errorf("get %s: %w", k.name(), err)
+	}
+	data, err := s.rdb.Get(ctx, s.recKey(id)).Bytes()
+	if errors.Is(err, goredis.Nil) {
+		return nil, fmt.Errorf("get %s %s: %w", k.name(), id, store.ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("get %s %s: %w", k.name(), id, err)
+	}
+	rec := new(T)
+	if err := decode(data, rec); err != nil {
+		return nil, fmt.Errorf("get %s %s: %w", k.name(), id, err)
+	}
+	return rec, nil
+}
+
+// put replaces the stored record id with rec.
+func put[T codec.Record](ctx context.Context, s *Store, k kind, id string, rec *T) error {
+	if err := checkID(k, id); err != nil {
+		return fmt.Errorf("update %s: %w", k.name(), err)
+	}
+	codec.UTC(rec)
+	data, err := json.Marshal(rec)
+	if err != nil {
+		return fmt.Errorf("update %s %s: %w", k.name(), id, err)
+	}
+	err = s.rdb.SetArgs(ctx, s.recKey(id), data, goredis.SetArgs{Mode: "XX"}).Err()
+	if errors.Is(err, goredis.Nil) {
+		return fmt.Errorf("update %s %s: %w", k.name(), id, store.ErrNotFound)
+	}
+	if err != nil {
+		return fmt.Errorf("update %s %s: %w", k.name(), id, err)
+	}
+	return nil
+}
+
+// list returns the records of kind k that opts selects.
+func list[T codec.Record](ctx context.Context, s *Store, k kind, opts store.ListOptions) ([]T, error) {
+	start := int64(0)
+	if opts.Status == "" && opts.Limit > 0 {
+		start = -int64(opts.Limit)
+	}
+	ids, err := s.rdb.ZRange(ctx, s.key("ids", string(k)), start, -1).Result()
+	if err != nil {
+		return nil, fmt.Errorf("list %s: %w", k.name(), err)
+	}
+	var values []any
+	const batch = 500
+	for i := 0; i < len(ids); i += batch {
+		keys := make([]string, 0, batch)
+		for _, id := range ids[i:min(i+batch, len(ids))] {
+			keys = append(keys, s.recKey(id))
+		}
+		vs, err := s.rdb.MGet(ctx, keys...).Result()
+		if err != nil {
+			return nil, fmt.Errorf("list %s: %w", k.name(), err)
+		}
+		values = append(values, vs...)
+	}
+	i := len(values)
+	out, err := codec.Select(opts, func() (*T, bool, error) {
+		for i > 0 {
+			i--
+			v, ok := values[i].(string)
+			if !ok {
+				continue // listed but gone
+			}
+			rec := new(T)
+			if err := decode([]byte(v), rec); err != nil {
+				return nil, false, err
+			}
+			return rec, true, nil
+		}
+		return nil, false, nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list %s: %w", k.name(), err)
+	}
+	return out, nil
+}
