@@ -1,0 +1,202 @@
+package skills
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"path"
+	"sort"
+	"strings"
+)
+
+// Weights of the weaker signals, as fractions of a function's new cost.
+// They only order suspects that lack line evidence; they never make a
+// verdict of culprit.
+const (
+	spanWeight    = 0.2  // the commit changed lines inside the function
+	fileWeight    = 0.05 // the commit touched the function's file
+	packageWeight = 0.02 // the commit touched the function's package
+	sizeWeight    = 1e-4 // per log-line of code changed: a tie-breaker
+)
+
+// evidence accumulates, per commit of the deploy, what ties it to the
+// functions that got slower.
+type evidence struct {
+	diff    ProfileDiffResult
+	changes []Change
+	deploy  map[string]int // sha → position, for commits in the deploy
+	rev     string
+	known   map[string]bool // paths touched by any change
+
+	line, strongLine, span, weak map[string]float64
+	notes                        map[string][]string
+	strong                       []FuncDelta
+	strongCost                   float64
+	anyCredit                    bool
+}
+
+func newEvidence(diff ProfileDiffResult, changes []Change, deploy map[string]int, rev string) *evidence {
+	e := &evidence{diff: diff, changes: changes, deploy: deploy, rev: rev, known: map[string]bool{},
+		line: map[string]float64{}, strongLine: map[string]float64{}, span: map[string]float64{},
+		weak: map[string]float64{}, notes: map[string][]string{}}
+	for _, c := range changes {
+		for _, f := range c.Files {
+			e.known[f.Path] = true
+		}
+	}
+	return e
+}
+
+// collect blames the lines where the candidates spent their new cost and
+// the spans of the candidates, and scores every deploy commit.
+func (e *evidence) collect(ctx context.Context, host CodeHost) error {
+	scale := 1 + e.diff.Pct/100
+	want := map[string]map[int]bool{}
+	add := func(p string, l int) {
+		if want[p] == nil {
+			want[p] = map[int]bool{}
+		}
+		want[p][l] = true
+	}
+	spans := map[string]funcSpan{}
+	for _, f := range e.diff.Candidates {
+		p, ok := repoPath(e.diff.Module, f.File, e.known)
+		if !ok {
+			continue
+		}
+		for _, pa := range f.Paths {
+			add(p, int(pa.Line))
+			if cp, ok := repoPath(e.diff.Module, pa.CallerFile, e.known); ok && pa.CallerLine > 0 {
+				add(cp, int(pa.CallerLine))
+			}
+		}
+		src, err := host.ReadFile(ctx, e.rev, p)
+		if errors.Is(err, ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("read %s at %s: %w", p, shortSHA(e.rev), err)
+		}
+		fs, err := parseFuncSpans(p, src)
+		if err != nil {
+			continue // not Go we can parse at this revision: no span evidence
+		}
+		hint := int(f.StartLine)
+		if len(f.Paths) > 0 {
+			hint = int(f.Paths[0].Line)
+		}
+		if s, ok := findSpan(fs, f.Name, hint); ok {
+			spans[f.Name] = s
+			for l := s.Start; l <= s.End; l++ {
+				add(p, l)
+			}
+		}
+	}
+	blamed := map[string]map[int]string{}
+	for p, ls := range want {
+		lines := make([]int, 0, len(ls))
+		for l := range ls {
+			lines = append(lines, l)
+		}
+		sort.Ints(lines)
+		b, err := blame(e.changes, p, lines)
+		if err != nil {
+			return err
+		}
+		blamed[p] = b
+	}
+	inDeploy := func(p string, l int) string {
+		sha := blamed[p][l]
+		if _, ok := e.deploy[sha]; ok {
+			return sha
+		}
+		return ""
+	}
+	var family []FuncDelta
+	credits := map[string]map[string]float64{}
+	for _, f := range e.diff.Candidates {
+		p, ok := repoPath(e.diff.Module, f.File, e.known)
+		if !ok {
+			continue
+		}
+		cost := math.Max(0, f.DeltaOwn)
+		w := map[string]float64{}
+		var total float64
+		for _, pa := range f.Paths {
+			sha := inDeploy(p, int(pa.Line))
+			if sha == "" {
+				if cp, ok := repoPath(e.diff.Module, pa.CallerFile, e.known); ok {
+					sha = inDeploy(cp, int(pa.CallerLine))
+				}
+			}
+			if sha != "" {
+				w[sha] += pa.Share * scale
+				total += pa.Share * scale
+			}
+		}
+		if total > 0 {
+			family = append(family, f)
+			k := math.Min(1, cost/total)
+			credits[f.Name] = map[string]float64{}
+			for sha, v := range w {
+				credits[f.Name][sha] = v * k
+				e.line[sha] += v * k
+				e.anyCredit = true
+				e.note(sha, fmt.Sprintf("%.0f%% of the new CPU in %s (+%.1f%% of CPU per request, z=%.1f) is on lines this commit wrote or on calls it added",
+					100*v*k/math.Max(cost, 1e-12), shortFunc(f.Name, e.diff.Module), 100*cost, f.Z))
+			}
+		}
+		if s, ok := spans[f.Name]; ok {
+			n := map[string]int{}
+			for l := s.Start; l <= s.End; l++ {
+				if sha := inDeploy(p, l); sha != "" {
+					n[sha]++
+				}
+			}
+			for sha, k := range n {
+				e.span[sha] += spanWeight * cost
+				e.note(sha, fmt.Sprintf("changes %d line(s) inside %s (%s:%d-%d)", k, shortFunc(f.Name, e.diff.Module), p, s.Start, s.End))
+			}
+		}
+		for _, c := range e.changes {
+			if _, ok := e.deploy[c.SHA]; !ok {
+				continue
+			}
+			for _, fc := range c.Files {
+				if fc.Path == p {
+					e.weak[c.SHA] += fileWeight * cost
+				} else if isCode(fc.Path) && path.Dir(fc.Path) == path.Dir(p) {
+					e.weak[c.SHA] += packageWeight * cost
+				}
+			}
+		}
+	}
+	famZ := bonferroniZ(0.01, len(family))
+	for _, f := range e.diff.Candidates {
+		_, credited := credits[f.Name]
+		if f.Z >= e.diff.ZThreshold || (credited && f.Z >= famZ) {
+			e.strong = append(e.strong, f)
+			e.strongCost += math.Max(0, f.DeltaOwn)
+			for sha, v := range credits[f.Name] {
+				e.strongLine[sha] += v
+			}
+		}
+	}
+	return nil
+}
+
+func (e *evidence) note(sha, s string) {
+	e.notes[sha] = append(e.notes[sha], s)
+}
+
+// shortFunc strips the module path from a function name.
+func shortFunc(name, module string) string {
+	if module != "" {
+		name = strings.TrimPrefix(name, module+"/")
+	}
+	if i := strings.LastIndex(name, "/"); i >= 0 {
+		name = name[i+1:]
+	}
+	return name
+}

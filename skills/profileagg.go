@@ -1,0 +1,188 @@
+package skills
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/google/pprof/profile"
+)
+
+// funcStat is one function's cost in one profile.
+type funcStat struct {
+	file      string
+	startLine int64
+	// flat and cum are sample values (CPU nanoseconds); own is the value
+	// of samples whose innermost frame of the service's own code is this
+	// function; the *N fields count samples.
+	flat, cum, own    int64
+	flatN, cumN, ownN int64
+	// paths is the own value of this function by the line it was on and
+	// the own caller frame above it.
+	paths map[pathKey]int64
+	// neighbours are the functions seen directly above or below this one
+	// on a stack, for matching renamed functions.
+	neighbours map[string]int64
+}
+
+// pathKey is where an own function spent its own samples: its line and the
+// own frame that called it.
+type pathKey struct {
+	line       int64
+	caller     string
+	callerFile string
+	callerLine int64
+}
+
+// aggregate is a CPU profile reduced to per-function costs.
+type aggregate struct {
+	total, totalN int64
+	funcs         map[string]*funcStat
+}
+
+// ErrNoCPUSamples reports a profile without CPU sample values.
+var ErrNoCPUSamples = errors.New("profile has no CPU samples")
+
+// aggregateProfile sums p by function. isOwn tells the service's own code
+// from libraries and the runtime.
+func aggregateProfile(p *profile.Profile, isOwn func(fn, file string) bool) (*aggregate, error) {
+	vi, ci := sampleIndexes(p)
+	if vi < 0 {
+		return nil, ErrNoCPUSamples
+	}
+	a := &aggregate{funcs: map[string]*funcStat{}}
+	for _, s := range p.Sample {
+		if vi >= len(s.Value) {
+			continue
+		}
+		v := s.Value[vi]
+		n := int64(1)
+		if ci >= 0 && ci < len(s.Value) {
+			n = s.Value[ci]
+		} else if p.Period > 0 {
+			n = max(1, v/p.Period)
+		}
+		if v <= 0 {
+			continue
+		}
+		a.total += v
+		a.totalN += n
+		seenFn := map[string]bool{}
+		leaf, ownFound := true, false
+		var prev, innermost *funcStat
+		prevName, innermostName := "", ""
+		var innermostLine int64
+		var caller *pathKey
+		for _, loc := range s.Location {
+			for i := range loc.Line { // Line[0] is the innermost inlined frame
+				ln := loc.Line[i]
+				if ln.Function == nil {
+					continue
+				}
+				name := normalizeFuncName(ln.Function.Name)
+				st := a.funcs[name]
+				if st == nil {
+					st = &funcStat{file: ln.Function.Filename, startLine: ln.Function.StartLine,
+						neighbours: map[string]int64{}, paths: map[pathKey]int64{}}
+					a.funcs[name] = st
+				}
+				if prev != nil && prevName != name {
+					prev.neighbours[name] += v
+					st.neighbours[prevName] += v
+				}
+				prev, prevName = st, name
+				if leaf {
+					st.flat += v
+					st.flatN += n
+					leaf = false
+				}
+				own := isOwn(name, ln.Function.Filename)
+				if own && innermost != nil && caller == nil && name != innermostName {
+					caller = &pathKey{caller: name, callerFile: ln.Function.Filename, callerLine: ln.Line}
+				}
+				if own && !ownFound {
+					st.own += v
+					st.ownN += n
+					ownFound = true
+					innermost, innermostName, innermostLine = st, name, ln.Line
+				}
+				if !seenFn[name] {
+					seenFn[name] = true
+					st.cum += v
+					st.cumN += n
+				}
+			}
+		}
+		if innermost != nil {
+			k := pathKey{line: innermostLine}
+			if caller != nil {
+				k = *caller
+				k.line = innermostLine
+			}
+			innermost.paths[k] += v
+		}
+	}
+	if a.total == 0 {
+		return nil, ErrNoCPUSamples
+	}
+	return a, nil
+}
+
+// sampleIndexes finds the CPU value and the sample count among p's sample
+// types; -1 when absent.
+func sampleIndexes(p *profile.Profile) (value, count int) {
+	value, count = -1, -1
+	for i, st := range p.SampleType {
+		switch {
+		case st.Type == "cpu" || st.Unit == "nanoseconds":
+			value = i
+		case st.Type == "samples" && st.Unit == "count":
+			count = i
+		}
+	}
+	if value < 0 && len(p.SampleType) > 0 {
+		value = len(p.SampleType) - 1
+	}
+	return value, count
+}
+
+// normalizeFuncName strips closure and generic-instantiation suffixes so a
+// function's cost is summed under the name go/ast gives it:
+// "pkg.F.func1" → "pkg.F", "pkg.G[...]" → "pkg.G".
+func normalizeFuncName(name string) string {
+	if i := strings.Index(name, "["); i > 0 {
+		if j := strings.LastIndex(name, "]"); j > i {
+			name = name[:i] + name[j+1:]
+		}
+	}
+	for {
+		i := strings.LastIndex(name, ".func")
+		if i < 0 || i <= strings.LastIndex(name, "/") {
+			break
+		}
+		rest := strings.TrimLeft(name[i+len(".func"):], "0123456789.")
+		if rest != "" {
+			break
+		}
+		name = name[:i]
+	}
+	return name
+}
+
+// funcPackage splits a qualified function name into its package path and
+// the rest: "a/b/pkg.(*T).M" → "a/b/pkg", "(*T).M".
+func funcPackage(name string) (pkg, rest string) {
+	slash := strings.LastIndex(name, "/")
+	dot := strings.Index(name[slash+1:], ".")
+	if dot < 0 {
+		return "", name
+	}
+	return name[:slash+1+dot], name[slash+1+dot+1:]
+}
+
+// methodName is the last element of a function name: "(*T).M" → "M".
+func methodName(rest string) string {
+	if i := strings.LastIndex(rest, "."); i >= 0 {
+		return rest[i+1:]
+	}
+	return rest
+}

@@ -1,0 +1,124 @@
+package skills
+
+import (
+	"fmt"
+	"math"
+	"path"
+	"strings"
+)
+
+// decide turns the evidence into ranked suspects and a verdict.
+//
+// The verdict is culprit only when the functions that got slower beyond
+// sampling noise spend at least half of their new cost on lines one commit
+// wrote (or calls it added), and that commit carries at least twice the
+// cost of the next. It is no_culprit when no function got slower beyond
+// noise, or when the ones that did were untouched by the deploy (their
+// packages unchanged): the cost moved, the code did not. Everything else is
+// inconclusive.
+func (e *evidence) decide() Ranking {
+	pos := map[string]int{}
+	var suspects []Suspect
+	for _, c := range e.changes {
+		i, ok := e.deploy[c.SHA]
+		if !ok {
+			continue
+		}
+		pos[c.SHA] = i
+		code := 0
+		for _, f := range c.Files {
+			if isCode(f.Path) {
+				code += f.Additions + f.Deletions
+			}
+		}
+		if code == 0 {
+			continue // docs, tests or CI only: cannot change what runs
+		}
+		total := e.line[c.SHA] + e.span[c.SHA] + e.weak[c.SHA]
+		score := total/math.Max(e.costScale(), 1e-9) + sizeWeight*math.Log1p(float64(code))
+		s := Suspect{Commit: c.SHA, Score: round(score, 4), Title: c.Title, Author: c.Author, Evidence: e.notes[c.SHA]}
+		if len(s.Evidence) == 0 {
+			s.Evidence = []string{fmt.Sprintf("changes %d line(s) of code; none in a function that got slower", code)}
+		}
+		suspects = append(suspects, s)
+	}
+	sortSuspects(suspects, pos)
+	r := Ranking{Suspects: suspects}
+	switch {
+	case len(e.strong) == 0 && !e.anyCredit:
+		r.Verdict = VerdictNoCulprit
+		r.Reason = "no function of the service got slower beyond sampling noise between the profiles"
+	case len(e.strong) == 0:
+		r.Verdict = VerdictInconclusive
+		r.Reason = "functions touched by the deploy got slower, but not beyond sampling noise"
+	default:
+		r.Verdict, r.Reason = e.strongVerdict()
+	}
+	if r.Verdict == VerdictCulprit && len(suspects) > 0 {
+		top := e.topStrong()
+		if suspects[0].Commit != top {
+			r.Verdict, r.Reason = VerdictInconclusive, "line evidence and overall score disagree"
+		}
+	}
+	return r
+}
+
+// strongVerdict decides among the cases where some function got slower
+// beyond noise.
+func (e *evidence) strongVerdict() (Verdict, string) {
+	top := e.topStrong()
+	first, second := e.strongLine[top], 0.0
+	for sha, v := range e.strongLine {
+		if sha != top && v > second {
+			second = v
+		}
+	}
+	names := make([]string, 0, len(e.strong))
+	for _, f := range e.strong {
+		names = append(names, shortFunc(f.Name, e.diff.Module))
+	}
+	slower := strings.Join(names, ", ")
+	if first > 0 && first >= 0.5*e.strongCost && first >= 2*second {
+		return VerdictCulprit, fmt.Sprintf("%s wrote the lines that carry %.0f%% of the new cost in %s", shortSHA(top), 100*first/e.strongCost, slower)
+	}
+	if first > 0 {
+		return VerdictInconclusive, fmt.Sprintf("lines from several commits, or too little of the new cost, tie the deploy to %s", slower)
+	}
+	for _, f := range e.strong {
+		p, ok := repoPath(e.diff.Module, f.File, e.known)
+		if !ok {
+			return VerdictInconclusive, fmt.Sprintf("%s got slower but cannot be mapped to the repository", slower)
+		}
+		for _, c := range e.changes {
+			if _, in := e.deploy[c.SHA]; !in {
+				continue
+			}
+			for _, fc := range c.Files {
+				if isCode(fc.Path) && path.Dir(fc.Path) == path.Dir(p) {
+					return VerdictInconclusive, fmt.Sprintf("%s got slower; the deploy changed its package but none of the lines it spends its time on", slower)
+				}
+			}
+		}
+	}
+	return VerdictNoCulprit, fmt.Sprintf("%s got slower, but the deploy did not change their code or packages (traffic or data mix?)", slower)
+}
+
+// topStrong is the commit with the most strong line evidence.
+func (e *evidence) topStrong() string {
+	best, bv := "", 0.0
+	for sha, v := range e.strongLine {
+		if v > bv || (v == bv && sha < best) {
+			best, bv = sha, v
+		}
+	}
+	return best
+}
+
+// costScale is the total new cost of the candidates, to normalise scores.
+func (e *evidence) costScale() float64 {
+	t := 0.0
+	for _, f := range e.diff.Candidates {
+		t += math.Max(0, f.DeltaOwn)
+	}
+	return t
+}
