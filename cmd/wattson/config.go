@@ -140,7 +140,7 @@ func defaultConfig() config {
 	return config{
 		DataDir: "wattson-data",
 		Store:   storeConfig{Backend: "embedded", KeyPrefix: "wattson"},
-		Server:  serverConfig{Listen: ":8080"},
+		Server:  serverConfig{Listen: "127.0.0.1:8080"},
 		Chat:    chatConfig{Platforms: []string{"console"}},
 		LLM:     llmConfig{MaxSteps: 12, TokenBudget: 60000, ToolTimeout: 30 * time.Second},
 		Impact:  impactConfig{WattsPerCore: 10},
@@ -212,6 +212,7 @@ func applyEnv(cfg *config, getenv func(string) string) {
 		}
 	}
 	set(&cfg.DataDir, "WATTSON_DATA_DIR")
+	set(&cfg.Server.Listen, "WATTSON_LISTEN")
 	setSecret(&cfg.Store.RedisURL, "WATTSON_REDIS_URL")
 	if getenv("WATTSON_REDIS_URL") != "" {
 		cfg.Store.Backend = "redis"

@@ -4,8 +4,12 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"log/slog"
+	"net/http"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/wattson-dev/wattson/store"
 )
 
 // configFlag registers --config on fs, defaulting to $WATTSON_CONFIG.
@@ -16,6 +20,7 @@ func configFlag(fs *flag.FlagSet, e *env) *string {
 func cmdServe(ctx context.Context, args []string, e *env) error {
 	fs := newFlagSet("serve", e)
 	path := configFlag(fs, e)
+	listen := fs.String("listen", "", "HTTP listen `address` (default server.listen, $WATTSON_LISTEN, 127.0.0.1:8080)")
 	check := fs.Bool("check-config", false, "validate the config, print it with secrets redacted, and exit")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -27,10 +32,34 @@ func cmdServe(ctx context.Context, args []string, e *env) error {
 	if err != nil {
 		return err
 	}
+	if *listen != "" {
+		cfg.Server.Listen = *listen
+	}
 	if *check {
 		return printConfig(e, cfg)
 	}
-	return fmt.Errorf("serve: %w", errNotImplemented)
+	logger := slog.New(slog.NewTextHandler(e.stderr, nil))
+	st, err := openStore(ctx, cfg, logger)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	reg := newRegistry()
+	mux := http.NewServeMux()
+	addRoutes(mux, reg, func(ctx context.Context) error {
+		_, err := st.ListRegressions(ctx, store.ListOptions{Limit: 1})
+		return err
+	})
+	logger.Info("wattson started", "version", version, "store", cfg.Store.Backend, "mode", modeName(cfg))
+	return serveHTTP(ctx, cfg.Server.Listen, mux, logger)
+}
+
+// modeName says whether investigations can use an LLM.
+func modeName(cfg config) string {
+	if cfg.llmEnabled() {
+		return "agent"
+	}
+	return "playbook"
 }
 
 // printConfig writes the effective config as YAML, secrets redacted.
