@@ -97,7 +97,7 @@ func (b *Bot) Alert(ctx context.Context, in AlertInput) (store.Regression, bool,
 	if err := b.audit(ctx, Event{Platform: platform, Channel: channel}, "alert", r.ID, "posted to "+r.Channel, true); err != nil {
 		return r, false, fmt.Errorf("alert: %w", err)
 	}
-	ref, err := chat.Post(ctx, channel, "", alertMessage(r, in.Cores, in.Cores*b.o.WattsPerCore, png))
+	ref, err := chat.Post(ctx, channel, "", AlertMessage(r, in.Cores, in.Cores*b.o.WattsPerCore, png))
 	if err != nil {
 		return r, false, fmt.Errorf("alert %s: post: %w", r.ID, err)
 	}
@@ -143,7 +143,7 @@ func (b *Bot) refreshAlert(ctx context.Context, r store.Regression) {
 	}
 	chat, err := b.chat(r.Thread.Platform)
 	if err == nil {
-		err = chat.Update(ctx, r.Thread, alertMessage(r, 0, 0, nil))
+		err = chat.Update(ctx, r.Thread, AlertMessage(r, 0, 0, nil))
 	}
 	if err != nil {
 		b.log.WarnContext(ctx, "alert not refreshed", "regression", r.ID, "err", err)

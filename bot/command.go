@@ -98,11 +98,20 @@ func ParseCommand(text string) (Command, error) {
 		if len(args) == 0 {
 			return c, usageErr(v, "%s needs a %s id.", v, kindName(want))
 		}
-		id, err := parseID(args[0], want)
+		var (
+			id  string
+			ver int
+			err error
+		)
+		if v == VerbReject {
+			id, ver, err = parseVersioned(args[0])
+		} else {
+			id, err = parseID(args[0], want)
+		}
 		if err != nil {
 			return c, usageErr(v, "%s", err)
 		}
-		c.ID, c.Reason = id, strings.Join(args[1:], " ")
+		c.ID, c.Version, c.Reason = id, ver, strings.Join(args[1:], " ")
 		return c, nil
 	case VerbRollback:
 		if len(args) != 1 {

@@ -227,7 +227,7 @@ func (b *Bot) showProposal(ctx context.Context, p store.Proposal, where store.Th
 	if err := b.audit(ctx, Event{Platform: where.Platform, Channel: where.Channel}, "show", p.ID, "v"+strconv.Itoa(p.Version), true); err != nil {
 		return err
 	}
-	if _, err := chat.Post(ctx, where.Channel, where.MessageID, proposalMessage(p)); err != nil {
+	if _, err := chat.Post(ctx, where.Channel, where.MessageID, ProposalMessage(p)); err != nil {
 		return fmt.Errorf("show %s: %w", p.ID, err)
 	}
 	return nil
@@ -257,7 +257,7 @@ func (b *Bot) announce(ctx context.Context, ev Event, r store.Regression, p stor
 	if ev.Kind == EventButton && ev.Thread != "" {
 		if chat, err := b.chat(ev.Platform); err == nil {
 			ref := store.ThreadRef{Platform: ev.Platform, Channel: ev.Channel, MessageID: ev.Thread}
-			if err := chat.Update(ctx, ref, proposalMessage(p)); err != nil {
+			if err := chat.Update(ctx, ref, ProposalMessage(p)); err != nil {
 				b.log.WarnContext(ctx, "proposal message not updated", "proposal", p.ID, "err", err)
 			}
 		}

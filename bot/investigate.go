@@ -95,14 +95,14 @@ func (b *Bot) runInvestigation(ctx context.Context, raw json.RawMessage) error {
 			return fmt.Errorf("investigate %s: post: %w", inv.ID, err)
 		}
 	}
-	progress, err := chat.Post(ctx, thread.Channel, thread.MessageID, progressMessage(inv.ID, nil, false, 0))
+	progress, err := chat.Post(ctx, thread.Channel, thread.MessageID, ProgressMessage(inv.ID, nil, false, 0))
 	if err != nil {
 		return fmt.Errorf("investigate %s: post progress: %w", inv.ID, err)
 	}
 	var steps []string
 	onStep := func(step string) {
 		steps = append(steps, step)
-		if err := chat.Update(ctx, progress, progressMessage(inv.ID, steps, false, 0)); err != nil {
+		if err := chat.Update(ctx, progress, ProgressMessage(inv.ID, steps, false, 0)); err != nil {
 			b.log.WarnContext(ctx, "progress not updated", "investigation", inv.ID, "err", err)
 		}
 	}
@@ -122,7 +122,7 @@ func (b *Bot) runInvestigation(ctx context.Context, raw json.RawMessage) error {
 	took := inv.FinishedAt.Sub(inv.StartedAt)
 	if runErr != nil {
 		text := PublicText(ctx, b.log.With("investigation", inv.ID), fmt.Errorf("investigate %s: %w", inv.ID, runErr))
-		done := progressMessage(inv.ID, steps, true, took)
+		done := ProgressMessage(inv.ID, steps, true, took)
 		done.Title = fmt.Sprintf("Investigation %s failed after %s", inv.ID, took.Round(time.Second))
 		done.Footer = text
 		return chat.Update(ctx, progress, done)
@@ -142,10 +142,10 @@ func (b *Bot) runInvestigation(ctx context.Context, raw json.RawMessage) error {
 		}
 		b.refreshAlert(ctx, *reg)
 	}
-	if err := chat.Update(ctx, progress, progressMessage(inv.ID, steps, true, took)); err != nil {
+	if err := chat.Update(ctx, progress, ProgressMessage(inv.ID, steps, true, took)); err != nil {
 		b.log.WarnContext(ctx, "progress not finished", "investigation", inv.ID, "err", err)
 	}
-	if _, err := chat.Post(ctx, thread.Channel, thread.MessageID, findingsMessage(inv)); err != nil {
+	if _, err := chat.Post(ctx, thread.Channel, thread.MessageID, FindingsMessage(inv)); err != nil {
 		return fmt.Errorf("investigate %s: post findings: %w", inv.ID, err)
 	}
 	for _, p := range proposals {

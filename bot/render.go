@@ -11,9 +11,9 @@ import (
 // timeLayout is how times are shown in chat.
 const timeLayout = "2006-01-02 15:04 MST"
 
-// alertMessage is the top-level alert of a regression. Buttons are offered
+// AlertMessage renders the top-level alert of a regression. Buttons are offered
 // while the regression is still open for a decision.
-func alertMessage(r store.Regression, cores, watts float64, chart []byte) Message {
+func AlertMessage(r store.Regression, cores, watts float64, chart []byte) Message {
 	arrow := "up"
 	if r.Direction == store.DirectionDown {
 		arrow = "down"
@@ -23,7 +23,7 @@ func alertMessage(r store.Regression, cores, watts float64, chart []byte) Messag
 		Text:  fmt.Sprintf("`%s` changed at %s.", r.SeriesKey, r.ChangeTime.UTC().Format(timeLayout)),
 		Fields: []Field{
 			{"Before → after", fmt.Sprintf("%s → %s", num(r.Before), num(r.After))},
-			{"Change", fmt.Sprintf("%+.1f%% (confidence %.0f%%)", r.Pct, r.Confidence*100)},
+			{"Change", fmt.Sprintf("%+.1f%% (confidence %.1f%%)", r.Pct, r.Confidence*100)},
 		},
 		Footer: fmt.Sprintf("Status: %s · detected %s", r.Status, r.DetectedAt.UTC().Format(timeLayout)),
 	}
@@ -47,9 +47,9 @@ func open(s store.RegressionStatus) bool {
 	return s != store.RegressionResolved && s != store.RegressionDismissed && s != store.RegressionMitigating
 }
 
-// proposalMessage shows a proposal; while it is proposed it carries
+// ProposalMessage renders a proposal; while it is proposed it carries
 // Approve and Reject buttons bound to its current version.
-func proposalMessage(p store.Proposal) Message {
+func ProposalMessage(p store.Proposal) Message {
 	verb := map[store.ProposalKind]string{store.ProposalRevert: "Revert", store.ProposalFix: "Fix", store.ProposalTune: "Tune"}[p.Kind]
 	m := Message{
 		Title:  fmt.Sprintf("%s proposal %s (v%d): %s", verb, p.ID, p.Version, p.Title),
@@ -82,8 +82,8 @@ func proposalMessage(p store.Proposal) Message {
 	return m
 }
 
-// progressMessage is the one message an investigation edits as it goes.
-func progressMessage(invID string, steps []string, done bool, took time.Duration) Message {
+// ProgressMessage renders the one message an investigation edits as it goes.
+func ProgressMessage(invID string, steps []string, done bool, took time.Duration) Message {
 	var b strings.Builder
 	for i, s := range steps {
 		mark := "✓"
@@ -102,8 +102,8 @@ func progressMessage(invID string, steps []string, done bool, took time.Duration
 	return Message{Title: title, Text: strings.TrimRight(b.String(), "\n")}
 }
 
-// findingsMessage reports what an investigation found.
-func findingsMessage(inv store.Investigation) Message {
+// FindingsMessage renders what an investigation found.
+func FindingsMessage(inv store.Investigation) Message {
 	m := Message{Title: fmt.Sprintf("Findings (%s)", inv.ID), Text: inv.Verdict}
 	for i, s := range inv.Suspects {
 		if i == 3 {

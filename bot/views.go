@@ -23,14 +23,14 @@ func (b *Bot) status(ctx context.Context, id string) (Message, error) {
 		if err != nil {
 			return Message{}, err
 		}
-		m = alertMessage(*r, 0, 0, nil)
+		m = AlertMessage(*r, 0, 0, nil)
 		m.Buttons = nil
 	case store.KindProposal:
 		p, err := b.proposal(ctx, id)
 		if err != nil {
 			return Message{}, err
 		}
-		m = proposalMessage(*p)
+		m = ProposalMessage(*p)
 		m.Buttons = nil
 	case store.KindInvestigation:
 		inv, err := b.o.Store.GetInvestigation(ctx, id)
@@ -40,7 +40,7 @@ func (b *Bot) status(ctx context.Context, id string) (Message, error) {
 		if err != nil {
 			return Message{}, fmt.Errorf("get investigation %s: %w", id, err)
 		}
-		m = findingsMessage(*inv)
+		m = FindingsMessage(*inv)
 		m.Title = fmt.Sprintf("Investigation %s: %s", inv.ID, inv.Status)
 	default:
 		o, err := b.o.Store.GetOpportunity(ctx, id)
