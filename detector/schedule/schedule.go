@@ -12,7 +12,8 @@
 // A regression is identified by the detector's Fingerprint of its change
 // (series + direction + change-time window); a change whose fingerprint, or
 // its neighbouring window's, is already stored is an ongoing regression and
-// is never alerted again.
+// is never alerted again. Only a stored regression whose alert was never
+// posted (no thread) is handed to the Notifier again, which posts it once.
 package schedule
 
 import (
@@ -62,8 +63,11 @@ type Store interface {
 // Notifier is told about regressions as their state changes; the bot
 // implements it by posting or resolving the alert.
 type Notifier interface {
-	// RegressionOpened is called once for each newly stored regression.
-	RegressionOpened(ctx context.Context, r store.Regression) error
+	// RegressionOpened is called for each newly stored regression, with
+	// the series it was found in (for a chart), and again on later ticks
+	// while the regression is open and has no alert thread yet (the last
+	// post failed). It must not post twice for one regression.
+	RegressionOpened(ctx context.Context, r store.Regression, s detector.Series) error
 	// RegressionWentAway is called when a stored, still open regression's
 	// change went away; r is already stored as resolved.
 	RegressionWentAway(ctx context.Context, r store.Regression) error

@@ -2,6 +2,7 @@ package schedule
 
 import (
 	"context"
+	"errors"
 	"math"
 	"math/rand/v2"
 	"path/filepath"
@@ -35,17 +36,24 @@ func (s *levelSource) Query(_ context.Context, _ string, start, end time.Time, s
 	return []detector.Series{ser}, nil
 }
 
-// recorder is a Notifier that remembers what it was told.
+// recorder is a Notifier that remembers what it was told and, like the
+// bot, stores the alert's thread; while fail is set, posting fails.
 type recorder struct {
+	st             Store
+	fail           bool
 	mu             sync.Mutex
 	opened, solved []store.Regression
 }
 
-func (r *recorder) RegressionOpened(_ context.Context, reg store.Regression) error {
+func (r *recorder) RegressionOpened(ctx context.Context, reg store.Regression, _ detector.Series) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if r.fail {
+		return errors.New("chat is down")
+	}
 	r.opened = append(r.opened, reg)
-	return nil
+	reg.Thread = store.ThreadRef{Platform: "console", Channel: reg.Channel, MessageID: reg.ID}
+	return r.st.UpdateRegression(ctx, &reg)
 }
 
 func (r *recorder) RegressionWentAway(_ context.Context, reg store.Regression) error {
@@ -80,7 +88,8 @@ func stepUp(t time.Time) float64 {
 }
 
 func TestTickOpensOnceAndNeverRealerts(t *testing.T) {
-	st, rec := openStore(t), &recorder{}
+	st := openStore(t)
+	rec := &recorder{st: st}
 	s := New([]Job{testJob}, &levelSource{level: stepUp}, st, rec, Options{Owner: "a"})
 	tick := t0.Add(72 * time.Hour)
 	for i := range 6 { // six scans, 15 minutes apart, all see the step
@@ -112,9 +121,28 @@ func TestTickOpensOnceAndNeverRealerts(t *testing.T) {
 	}
 }
 
+func TestTickRetriesAFailedAlertOnce(t *testing.T) {
+	st := openStore(t)
+	rec := &recorder{st: st, fail: true}
+	s := New([]Job{testJob}, &levelSource{level: stepUp}, st, rec, Options{Owner: "a"})
+	tick := t0.Add(72 * time.Hour)
+	if _, err := s.Tick(context.Background(), testJob, tick); err != nil {
+		t.Fatal(err)
+	}
+	rec.fail = false
+	for i := 1; i <= 3; i++ {
+		if _, err := s.Tick(context.Background(), testJob, tick.Add(time.Duration(i)*15*time.Minute)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(rec.opened) != 1 || rec.opened[0].ID != "R-1" {
+		t.Errorf("posted %+v, want R-1 exactly once after the failure", rec.opened)
+	}
+}
+
 func TestTickRunsOnceAcrossReplicas(t *testing.T) {
 	st := openStore(t)
-	src, rec := &levelSource{level: stepUp}, &recorder{}
+	src, rec := &levelSource{level: stepUp}, &recorder{st: st}
 	a := New([]Job{testJob}, src, st, rec, Options{Owner: "replica-a"})
 	b := New([]Job{testJob}, src, st, rec, Options{Owner: "replica-b"})
 	tick := t0.Add(72 * time.Hour)
@@ -139,7 +167,8 @@ func TestTickRunsOnceAcrossReplicas(t *testing.T) {
 }
 
 func TestTickResolvesWhenChangeWentAway(t *testing.T) {
-	st, rec := openStore(t), &recorder{}
+	st := openStore(t)
+	rec := &recorder{st: st}
 	back := stepAt.Add(12 * time.Hour)
 	s := New([]Job{testJob}, &levelSource{level: func(t time.Time) float64 {
 		if t.Before(stepAt) || !t.Before(back) {
@@ -170,7 +199,8 @@ func TestTickResolvesWhenChangeWentAway(t *testing.T) {
 }
 
 func TestTickIgnoresImprovementsAndNoise(t *testing.T) {
-	st, rec := openStore(t), &recorder{}
+	st := openStore(t)
+	rec := &recorder{st: st}
 	for _, level := range []func(time.Time) float64{
 		func(time.Time) float64 { return 1 },
 		func(t time.Time) float64 { return 2 - stepUp(t) }, // CPU went down: good news
@@ -223,7 +253,8 @@ func TestNominalTick(t *testing.T) {
 }
 
 func TestRunFiresOnSchedule(t *testing.T) {
-	st, rec := openStore(t), &recorder{}
+	st := openStore(t)
+	rec := &recorder{st: st}
 	job := testJob
 	job.Spec = "@every 1s"
 	src := &levelSource{level: stepUp}

@@ -110,6 +110,11 @@ func (s *Scheduler) record(ctx context.Context, job Job, ser detector.Series, c 
 			s.log.Error("notify went away", "regression", existing.ID, "err", err)
 		}
 		return nil
+	case existing != nil && existing.Status == store.RegressionOpen && existing.Thread.MessageID == "":
+		if err := s.notify.RegressionOpened(ctx, *existing, ser); err != nil {
+			s.log.Error("notify new regression again", "regression", existing.ID, "err", err)
+		}
+		return nil
 	case existing != nil, c.WentAway:
 		return nil // ongoing, or came and went before anyone was told
 	}
@@ -123,7 +128,7 @@ func (s *Scheduler) record(ctx context.Context, job Job, ser detector.Series, c 
 		return nil
 	}
 	rep.Opened = append(rep.Opened, r)
-	if err := s.notify.RegressionOpened(ctx, r); err != nil {
+	if err := s.notify.RegressionOpened(ctx, r, ser); err != nil {
 		s.log.Error("notify new regression", "regression", r.ID, "err", err)
 	}
 	return nil
