@@ -20,7 +20,11 @@ type term struct {
 // a trend would otherwise absorb the steps it cannot tell from drift.
 func (d *Detector) adjust(x []float64, times []int64, ks []int, comp []float64, trend bool) bool {
 	n := len(x)
-	cols, terms := d.regressors(times, n, trend)
+	cols, terms := d.regCols, d.regTerms
+	if d.regValid != 1+b2i(trend) {
+		cols, terms = d.regressors(times, n, trend)
+		d.regCols, d.regTerms, d.regValid = cols, terms, 1+b2i(trend)
+	}
 	if len(terms) == 0 {
 		return false
 	}
@@ -156,16 +160,49 @@ func demeanSegments(v []float64, ks []int) {
 	}
 }
 
-// medianAbs returns the median of |e|, using tmp as scratch.
+// medianAbs returns the median of |e| by quickselect, using tmp as scratch.
 func medianAbs(e []float64, tmp *[]float64) float64 {
 	t := (*tmp)[:0]
 	for _, v := range e {
 		t = append(t, math.Abs(v))
 	}
-	slices.Sort(t)
 	*tmp = t
 	if len(t) == 0 {
 		return 0
 	}
-	return t[len(t)/2]
+	k := len(t) / 2
+	lo, hi := 0, len(t)-1
+	for lo < hi {
+		p := t[(lo+hi)/2]
+		i, j := lo, hi
+		for i <= j {
+			for t[i] < p {
+				i++
+			}
+			for t[j] > p {
+				j--
+			}
+			if i <= j {
+				t[i], t[j] = t[j], t[i]
+				i++
+				j--
+			}
+		}
+		switch {
+		case k <= j:
+			hi = j
+		case k >= i:
+			lo = i
+		default:
+			return t[k]
+		}
+	}
+	return t[k]
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

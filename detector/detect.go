@@ -14,6 +14,7 @@ type Detector struct {
 
 	tables map[int][]float64
 	pairs  []rankPair
+	keys   []uint64
 	cs     []float64
 
 	x, y, y2, z, comp, scr []float64
@@ -23,6 +24,12 @@ type Detector struct {
 
 	cols, colBuf, xd, xdBuf [][]float64
 	u, e, tmp               []float64
+
+	// The nuisance regressors of the series being scanned, built once per
+	// series: regValid is 0 (none), 1 (without drift) or 2 (with drift).
+	regCols  [][]float64
+	regTerms []term
+	regValid int
 }
 
 // New returns a Detector with opts (zero fields take their defaults).
@@ -43,6 +50,7 @@ func (d *Detector) Detect(values []float64, times []int64) []Change {
 	}
 	x, t, idx := d.finite(values, times)
 	for trims := 0; ; trims++ {
+		d.regValid = 0
 		if len(x) < 2*d.opts.MinSegment {
 			return nil
 		}
@@ -68,6 +76,16 @@ func (d *Detector) detect(x []float64, t []int64) ([]split, []float64) {
 	n := len(x)
 	y := slices.Grow(d.y[:0], n)[:n]
 	d.y = y
+	// Fast path: no change and white residuals leave nothing for a
+	// seasonal or drift term to explain (a Durbin–Watson-style pre-test at
+	// level Alpha on the lag-one autocorrelation of the scores).
+	copy(y, x)
+	z := slices.Grow(d.z[:0], n)[:n]
+	d.z = z
+	d.normalScores(y, z)
+	if len(d.segment(z)) == 0 && lagOneAutocorr(z)*math.Sqrt(float64(n)) < normQuantile(1-d.opts.Alpha) {
+		return nil, y
+	}
 	splits := d.explain(x, t, y, false)
 	if !d.adjust(x, t, nil, d.scratch(n), true) {
 		return splits, y
@@ -110,6 +128,26 @@ func (d *Detector) explain(x []float64, t []int64, y []float64, drift bool) []sp
 		}
 	}
 	return splits
+}
+
+// lagOneAutocorr is the lag-one autocorrelation of z around its mean.
+func lagOneAutocorr(z []float64) float64 {
+	mu := 0.0
+	for _, v := range z {
+		mu += v
+	}
+	mu /= float64(len(z))
+	var s0, s1 float64
+	for i, v := range z {
+		s0 += (v - mu) * (v - mu)
+		if i > 0 {
+			s1 += (v - mu) * (z[i-1] - mu)
+		}
+	}
+	if s0 == 0 {
+		return 0
+	}
+	return s1 / s0
 }
 
 // finite copies the finite values (and their times and positions).

@@ -1,0 +1,108 @@
+package detector
+
+import (
+	"math/rand/v2"
+	"runtime"
+	"sync"
+	"testing"
+)
+
+// The fleet scan benchmarks stream synthetic series — generated on the fly
+// and dropped after use, so memory stays flat as the count grows — through
+// one worker per CPU. BenchmarkScanFleet runs the detector;
+// BenchmarkScanFleetSum only sums each series, the floor the ratio is taken
+// against. Run with -benchtime=1x for one pass over fleetSeries series:
+//
+//	go test -run=^$ -bench=ScanFleet -benchtime=1x ./detector
+const (
+	fleetSeries = 100_000
+	fleetPoints = 864
+)
+
+// fleetSeriesGen fills x and t with series i of the fleet: gaussian noise,
+// a daily wave on a third of the series and a step on a tenth of them.
+func fleetSeriesGen(i int, r *rand.Rand, x []float64, t []int64) {
+	daily := 0.0
+	if i%3 == 0 {
+		daily = 5
+	}
+	step, at := 0.0, -1
+	if i%10 == 0 {
+		step, at = 2, 200+i%400
+	}
+	for k := range x {
+		t[k] = 1_760_000_000 + int64(k)*300
+		x[k] = 100 + r.NormFloat64() + daily*wave(k)
+		if k >= at && at >= 0 {
+			x[k] += step
+		}
+	}
+}
+
+// wave is a daily sine at a 300 s step, from a table to keep generation cheap.
+func wave(k int) float64 {
+	return sineTable[k%288]
+}
+
+var sineTable = func() [288]float64 {
+	var s [288]float64
+	for i := range s {
+		s[i] = sin288(i)
+	}
+	return s
+}()
+
+func scanFleet(b *testing.B, work func(d *Detector, x []float64, t []int64) int) {
+	workers := runtime.GOMAXPROCS(0)
+	for b.Loop() {
+		var wg sync.WaitGroup
+		next := make(chan int, 1024)
+		found := make([]int, workers)
+		for w := range workers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				d := New(Options{})
+				r := rand.New(rand.NewPCG(uint64(w), 1))
+				x := make([]float64, fleetPoints)
+				t := make([]int64, fleetPoints)
+				for i := range next {
+					fleetSeriesGen(i, r, x, t)
+					found[w] += work(d, x, t)
+				}
+			}()
+		}
+		for i := range fleetSeries {
+			next <- i
+		}
+		close(next)
+		wg.Wait()
+	}
+	b.ReportMetric(float64(fleetSeries*fleetPoints)*float64(b.N)/b.Elapsed().Seconds(), "points/s")
+}
+
+func BenchmarkScanFleet(b *testing.B) {
+	scanFleet(b, func(d *Detector, x []float64, t []int64) int { return len(d.Detect(x, t)) })
+}
+
+func BenchmarkScanFleetSum(b *testing.B) {
+	scanFleet(b, func(_ *Detector, x []float64, _ []int64) int {
+		s := 0.0
+		for _, v := range x {
+			s += v
+		}
+		if s < 0 {
+			return 1
+		}
+		return 0
+	})
+}
+
+// BenchmarkDetect864 is one series of 864 points with a step.
+func BenchmarkDetect864(b *testing.B) {
+	x, t := synth{n: 864, steps: map[int]float64{400: 2}}.gen(1)
+	d := New(Options{})
+	for b.Loop() {
+		d.Detect(x, t)
+	}
+}
