@@ -18,9 +18,9 @@ type Detector struct {
 	cs     []float64
 
 	x, y, y2, z, comp, scr []float64
-	pens                map[int]float64
-	t                   []int64
-	idx                 []int
+	pens                   map[int]float64
+	t                      []int64
+	idx                    []int
 
 	cols, colBuf, xd, xdBuf [][]float64
 	u, e, tmp               []float64
