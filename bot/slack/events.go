@@ -1,0 +1,108 @@
+package slack
+
+import (
+	"context"
+	"net/url"
+	"regexp"
+	"strings"
+
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/slackevents"
+
+	"github.com/wattson-dev/wattson/bot"
+)
+
+// commandEvent turns a slash command form into an event and its
+// response URL.
+func commandEvent(form url.Values) (bot.Event, string) {
+	return bot.Event{
+		Kind: bot.EventCommand, Platform: Platform,
+		Channel: form.Get("channel_id"), ChannelName: form.Get("channel_name"),
+		User: form.Get("user_id"), Text: form.Get("text"),
+	}, form.Get("response_url")
+}
+
+// buttonEvents turns the Wattson buttons of a block_actions interaction
+// into events; other interactions and foreign buttons give none.
+func buttonEvents(cb slack.InteractionCallback) []bot.Event {
+	if cb.Type != slack.InteractionTypeBlockActions {
+		return nil
+	}
+	channel := cb.Channel.ID
+	if channel == "" {
+		channel = cb.Container.ChannelID
+	}
+	var evs []bot.Event
+	for _, act := range cb.ActionCallback.BlockActions {
+		rest, ok := strings.CutPrefix(act.ActionID, actionPrefix)
+		if !ok {
+			continue
+		}
+		action, _, _ := strings.Cut(rest, ":")
+		id, version, err := bot.ParseButtonValue(act.Value)
+		if err != nil {
+			continue
+		}
+		evs = append(evs, bot.Event{
+			Kind: bot.EventButton, Platform: Platform,
+			Channel: channel, ChannelName: cb.Channel.Name, Thread: cb.Container.MessageTs,
+			User: cb.User.ID, Action: bot.Action(action), RecordID: id, Version: version,
+		})
+	}
+	return evs
+}
+
+// leadingMention matches the "<@U123>" the bot was addressed with.
+func leadingMention() *regexp.Regexp {
+	return regexp.MustCompile(`^\s*<@[A-Z0-9]+(?:\|[^>]*)?>[\s,:]*`)
+}
+
+// mentionEvent turns an app_mention callback into an event; anything else
+// (and mentions by bots, ours included) gives none.
+func mentionEvent(outer slackevents.EventsAPIEvent) (bot.Event, bool) {
+	cb, ok := outer.Data.(*slackevents.EventsAPICallbackEvent)
+	if !ok || outer.Type != slackevents.CallbackEvent {
+		return bot.Event{}, false
+	}
+	m, ok := outer.InnerEvent.Data.(*slackevents.AppMentionEvent)
+	if !ok || m.BotID != "" || m.User == "" {
+		return bot.Event{}, false
+	}
+	thread := m.ThreadTimeStamp
+	if thread == "" {
+		thread = m.TimeStamp
+	}
+	return bot.Event{
+		Kind: bot.EventMention, ID: cb.EventID, Platform: Platform,
+		Channel: m.Channel, Thread: thread, User: m.User,
+		Text: leadingMention().ReplaceAllString(m.Text, ""),
+	}, true
+}
+
+// withGroups adds the user's Slack user groups to ev when it is a decision
+// that approver rules may allow by group.
+func (a *Adapter) withGroups(ctx context.Context, ev *bot.Event) {
+	if !isDecision(*ev) {
+		return
+	}
+	groups, err := a.groups.of(ctx, ev.User)
+	if err != nil {
+		a.log.WarnContext(ctx, "user groups unknown", "user", ev.User, "err", err)
+	}
+	ev.Groups = groups
+}
+
+// isDecision reports whether ev approves, rejects, rolls back or dismisses.
+func isDecision(ev bot.Event) bool {
+	switch ev.Kind {
+	case bot.EventButton:
+		return ev.Action != bot.ActionInvestigate
+	case bot.EventCommand:
+		verb, _, _ := strings.Cut(strings.TrimSpace(strings.ToLower(ev.Text)), " ")
+		switch bot.Verb(verb) {
+		case bot.VerbApprove, bot.VerbReject, bot.VerbRollback, bot.VerbDismiss:
+			return true
+		}
+	}
+	return false
+}
