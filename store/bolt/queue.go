@@ -197,6 +197,9 @@ func (s *Store) Reclaim(ctx context.Context, consumer string, minIdle time.Durat
 	if err != nil {
 		return nil, fmt.Errorf("reclaim jobs: %w", err)
 	}
+	if len(out) > 0 {
+		s.log.Info("reclaimed idle jobs", "consumer", consumer, "jobs", len(out), "min_idle", minIdle)
+	}
 	return out, nil
 }
 

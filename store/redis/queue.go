@@ -64,32 +64,58 @@ func (s *Store) Enqueue(ctx context.Context, kind string, payload json.RawMessag
 	return id, nil
 }
 
-// Dequeue implements store.Queue with XREADGROUP ... BLOCK.
+// Dequeue implements store.Queue with XREADGROUP ... BLOCK. It blocks in
+// slices of at most maxBlockSlice so that a cancelled context is noticed
+// soon: Redis itself cannot be interrupted while it blocks.
 func (s *Store) Dequeue(ctx context.Context, consumer string, block time.Duration) (*store.Job, error) {
+	deadline := time.Now().Add(block)
+	for {
+		wait := time.Duration(-1) // do not block
+		if left := time.Until(deadline); block > 0 && left > 0 {
+			wait = max(min(left, maxBlockSlice), time.Millisecond)
+		}
+		job, err := s.readOne(ctx, consumer, wait)
+		switch {
+		case ctx.Err() != nil:
+			return nil, fmt.Errorf("dequeue job: %w", ctx.Err())
+		case err != nil:
+			return nil, fmt.Errorf("dequeue job: %w", err)
+		case job != nil:
+			return job, nil
+		case wait < 0 || time.Until(deadline) <= 0:
+			return nil, fmt.Errorf("dequeue job: %w", store.ErrNoJob)
+		}
+	}
+}
+
+// maxBlockSlice is the longest one XREADGROUP call blocks.
+const maxBlockSlice = time.Second
+
+// readOne reads one new job for consumer, blocking up to block (not at
+// all when block < 0); it returns nil when none arrived.
+func (s *Store) readOne(ctx context.Context, consumer string, block time.Duration) (*store.Job, error) {
 	args := &goredis.XReadGroupArgs{
 		Group:    group,
 		Consumer: consumer,
 		Streams:  []string{s.stream(), ">"},
 		Count:    1,
-		Block:    -1, // do not wait
-	}
-	if block > 0 {
-		args.Block = max(block, time.Millisecond)
+		Block:    block,
 	}
 	res, err := s.rdb.XReadGroup(ctx, args).Result()
 	if isNoGroup(err) {
+		s.log.Warn("queue consumer group missing, re-creating it; the server lost its data")
 		if err := s.ensureGroup(ctx); err != nil {
-			return nil, fmt.Errorf("dequeue job: %w", err)
+			return nil, err
 		}
 		res, err = s.rdb.XReadGroup(ctx, args).Result()
 	}
 	switch {
 	case errors.Is(err, goredis.Nil):
-		return nil, fmt.Errorf("dequeue job: %w", store.ErrNoJob)
+		return nil, nil
 	case err != nil:
-		return nil, fmt.Errorf("dequeue job: %w", err)
+		return nil, err
 	case len(res) == 0 || len(res[0].Messages) == 0:
-		return nil, fmt.Errorf("dequeue job: %w", store.ErrNoJob)
+		return nil, nil
 	}
 	job := toJob(res[0].Messages[0])
 	job.Attempts = 1
@@ -152,6 +178,9 @@ func (s *Store) Reclaim(ctx context.Context, consumer string, minIdle time.Durat
 	}
 	if err := s.countAttempts(ctx, consumer, jobs); err != nil {
 		return nil, err
+	}
+	if len(jobs) > 0 {
+		s.log.Info("reclaimed idle jobs", "consumer", consumer, "jobs", len(jobs), "min_idle", minIdle)
 	}
 	return jobs, nil
 }

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -67,6 +68,16 @@ func testQueueWakes(t *testing.T, s store.Store) {
 		t.Errorf("blocked dequeue got job %s, want %s", job.ID, id)
 	}
 	must(t, "ack", s.Ack(ctx, id))
+}
+
+func testQueueCancel(t *testing.T, s store.Store) {
+	ctx, cancel := context.WithCancel(t.Context())
+	go func() {
+		time.Sleep(50 * time.Millisecond)
+		cancel()
+	}()
+	_, err := s.Dequeue(ctx, "w1", time.Minute)
+	wantErr(t, "dequeue with a cancelled context", err, context.Canceled)
 }
 
 func testQueueCompeting(t *testing.T, s store.Store) {

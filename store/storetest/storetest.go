@@ -40,6 +40,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"RememberOnce", testRemember},
 		{"QueueBasics", testQueueBasics},
 		{"QueueBlockingDequeueWakes", testQueueWakes},
+		{"QueueDequeueHonoursCancel", testQueueCancel},
 		{"QueueCompetingConsumers", testQueueCompeting},
 		{"QueueReclaimFromDeadConsumer", testQueueReclaim},
 	}
