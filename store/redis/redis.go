@@ -11,7 +11,7 @@
 // BLOCK, XACK (and XDEL), and XAUTOCLAIM to reclaim jobs from a consumer
 // that died. Leases are SET NX PX with owner-checked release; idempotency
 // keys are SET NX PX. Expiry and idle times use the server's clock.
-
+//
 // What survives a restart of the server is what the server persisted: run
 // it with appendonly yes (and appendfsync always, or everysec to risk a
 // second of writes) for Wattson's data to outlive a crash.
