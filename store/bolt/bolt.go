@@ -66,6 +66,9 @@ const (
 	bucketSeenExpiry  = "seen.expiry"
 )
 
+// schemaVersion is the layout of the buckets, kept in the meta bucket.
+const schemaVersion = "1"
+
 // allBuckets lists every top-level bucket; Open creates the missing ones.
 func allBuckets() []string {
 	bs := []string{bucketMeta, bucketAudit, bucketAuditByRec, bucketJobs,
@@ -80,6 +83,9 @@ func allBuckets() []string {
 }
 
 // Open opens the store file at path, creating it if it does not exist.
+// Before writing to an existing file it checks every page read-only, which
+// takes time in proportion to the file's size (milliseconds for a team's
+// store).
 func Open(path string, opts Options) (*Store, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
@@ -103,7 +109,7 @@ func Open(path string, opts Options) (*Store, error) {
 				return fmt.Errorf("create bucket %s: %w", name, err)
 			}
 		}
-		return bucket(tx, bucketMeta).Put([]byte("schema"), []byte("1"))
+		return bucket(tx, bucketMeta).Put([]byte("schema"), []byte(schemaVersion))
 	}); err != nil {
 		_ = db.Close()
 		return nil, fmt.Errorf("open store %s: %w", path, err)

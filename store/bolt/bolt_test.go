@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	bbolt "go.etcd.io/bbolt"
+
 	"github.com/wattson-dev/wattson/store"
 	"github.com/wattson-dev/wattson/store/bolt"
 	"github.com/wattson-dev/wattson/store/storetest"
@@ -128,6 +130,31 @@ func TestCorruptFileIsReportedAndLeftUntouched(t *testing.T) {
 				t.Errorf("open changed the corrupt file: %d bytes before, %d after", len(content), len(after))
 			}
 		})
+	}
+}
+
+func TestForeignBoltFileIsRefused(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "other.db")
+	db, err := bbolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Update(func(tx *bbolt.Tx) error {
+		_, err := tx.CreateBucket([]byte("someone-elses-data"))
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := os.ReadFile(path)
+	_, err = bolt.Open(path, bolt.Options{})
+	if !errors.Is(err, store.ErrCorrupt) || !strings.Contains(err.Error(), "meta bucket") {
+		t.Errorf("open of another program's bbolt file: %v, want ErrCorrupt naming the missing meta bucket", err)
+	}
+	if after, _ := os.ReadFile(path); !bytes.Equal(before, after) {
+		t.Error("open changed another program's bbolt file")
 	}
 }
 

@@ -48,8 +48,29 @@ func verify(path string, timeout time.Duration) (err error) {
 		for cerr := range tx.Check() {
 			return corrupt(path, cerr)
 		}
-		return nil
+		return checkSchema(tx, path)
 	})
+}
+
+// checkSchema refuses a sound bbolt file that some other program wrote,
+// or a newer Wattson: Open would otherwise add its buckets to it.
+func checkSchema(tx *bbolt.Tx, path string) error {
+	meta := bucket(tx, bucketMeta)
+	if meta == nil {
+		empty := true
+		_ = tx.ForEach(func([]byte, *bbolt.Bucket) error {
+			empty = false
+			return nil
+		})
+		if empty {
+			return nil // created but never written by Open
+		}
+		return corrupt(path, errors.New("a bbolt database without Wattson's meta bucket"))
+	}
+	if v := string(meta.Get([]byte("schema"))); v != schemaVersion {
+		return corrupt(path, fmt.Errorf("schema version %q, this wattson reads %q", v, schemaVersion))
+	}
+	return nil
 }
 
 // openDB opens path with bbolt, mapping bbolt's errors and panics to

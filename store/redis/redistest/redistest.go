@@ -193,12 +193,14 @@ type lockedWriter struct {
 	buf bytes.Buffer
 }
 
+// Write appends p to the log.
 func (l *lockedWriter) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.buf.Write(p)
 }
 
+// String returns the log so far.
 func (l *lockedWriter) String() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
