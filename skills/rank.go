@@ -6,7 +6,6 @@ import (
 	"path"
 	"sort"
 	"strings"
-	"time"
 )
 
 // Verdict is how sure an investigation is about its top suspect.
@@ -165,5 +164,3 @@ func round(x float64, places int) float64 {
 	}
 	return float64(int64(x*p+0.5)) / p
 }
-
-var _ = time.Time{}

@@ -1,0 +1,67 @@
+package deploys
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/wattson-dev/wattson/detector"
+	"github.com/wattson-dev/wattson/skills"
+)
+
+// FromBuildInfo turns *_build_info series (one per revision, value 1 while
+// it serves) into deploys: a revision's deploy time is its first sample.
+// Series without a revision label are ignored.
+func FromBuildInfo(series []detector.Series) []skills.Deploy {
+	first := map[string]skills.Deploy{}
+	for _, s := range series {
+		rev := s.Labels["revision"]
+		if rev == "" || !shaRE.MatchString(rev) {
+			continue
+		}
+		for i, t := range s.Times {
+			if s.Values[i] <= 0 {
+				continue
+			}
+			d, seen := first[rev]
+			if !seen || t < d.Time.Unix() {
+				first[rev] = skills.Deploy{Time: time.Unix(t, 0).UTC(), Revision: rev, Version: s.Labels["version"]}
+			}
+			break
+		}
+	}
+	out := make([]skills.Deploy, 0, len(first))
+	for _, d := range first {
+		out = append(out, d)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Time.Before(out[j].Time) })
+	return out
+}
+
+// BuildInfo is a deploy source over a service's <service>_build_info series.
+type BuildInfo struct {
+	src skills.SeriesSource
+}
+
+var _ skills.DeploySource = (*BuildInfo)(nil)
+
+// NewBuildInfo returns a deploy source reading build_info series from src.
+func NewBuildInfo(src skills.SeriesSource) *BuildInfo {
+	return &BuildInfo{src: src}
+}
+
+// Deploys reads <service>_build_info (dashes become underscores).
+func (b *BuildInfo) Deploys(ctx context.Context, service string, start, end time.Time) ([]skills.Deploy, error) {
+	metric := strings.ReplaceAll(service, "-", "_") + "_build_info"
+	ss, err := b.src.Series(ctx, metric, service, time.Time{}, end)
+	if err != nil {
+		return nil, fmt.Errorf("read build info: %w", err)
+	}
+	ds := FromBuildInfo(ss)
+	if len(ds) == 0 {
+		return nil, fmt.Errorf("read build info %s: no series with a revision label: %w", metric, ErrEmpty)
+	}
+	return window(ds, start, end), nil
+}

@@ -1,0 +1,92 @@
+// Package metrics adapts metric stores to skills.SeriesSource: saved
+// Prometheus query_range responses on disk, and a live Prometheus server.
+package metrics
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/wattson-dev/wattson/detector"
+	"github.com/wattson-dev/wattson/detector/prom"
+	"github.com/wattson-dev/wattson/skills"
+)
+
+// Files serves series from saved query_range responses.
+type Files struct {
+	paths []string
+}
+
+var _ skills.SeriesSource = (*Files)(nil)
+
+// NewFiles returns a source over the query_range JSON files at paths. It
+// does no I/O: files are read on each call.
+func NewFiles(paths ...string) *Files {
+	return &Files{paths: paths}
+}
+
+// Series reads every file and keeps the series that match. A saved
+// response is already a window, so start and end are not applied.
+func (f *Files) Series(_ context.Context, metric, service string, _, _ time.Time) ([]detector.Series, error) {
+	var out []detector.Series
+	for _, p := range f.paths {
+		ss, err := prom.ReadFile(p)
+		if err != nil {
+			return nil, fmt.Errorf("read metrics: %w", err)
+		}
+		for _, s := range ss {
+			if matches(s, metric, service) {
+				out = append(out, s)
+			}
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("series %s{service=%q} in %s: %w", metric, service, strings.Join(f.paths, ", "), skills.ErrNoSeries)
+	}
+	return out, nil
+}
+
+// matches reports whether s is metric (any metric when empty) of service.
+func matches(s detector.Series, metric, service string) bool {
+	if s.Labels["service"] != service {
+		return false
+	}
+	return metric == "" || s.Labels["__name__"] == metric
+}
+
+// Querier runs range queries; detector/prom.Source is one.
+type Querier interface {
+	Query(ctx context.Context, query string, start, end time.Time, step time.Duration) ([]detector.Series, error)
+}
+
+// Prometheus serves series from a live Prometheus HTTP API.
+type Prometheus struct {
+	q    Querier
+	step time.Duration
+}
+
+var _ skills.SeriesSource = (*Prometheus)(nil)
+
+// NewPrometheus returns a source querying q at the given step.
+func NewPrometheus(q Querier, step time.Duration) *Prometheus {
+	return &Prometheus{q: q, step: step}
+}
+
+// Series queries metric{service="..."} (every metric of the service when
+// metric is empty).
+func (p *Prometheus) Series(ctx context.Context, metric, service string, start, end time.Time) ([]detector.Series, error) {
+	sel := "{service=" + strconv.Quote(service) + "}"
+	if metric != "" {
+		sel = metric + sel
+	}
+	ss, err := p.q.Query(ctx, sel, start, end, p.step)
+	if err != nil {
+		return nil, fmt.Errorf("query %s: %w", sel, err)
+	}
+	if len(ss) == 0 {
+		return nil, fmt.Errorf("query %s: %w", sel, skills.ErrNoSeries)
+	}
+	return ss, nil
+}
