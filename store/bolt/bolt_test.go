@@ -239,3 +239,14 @@ func TestCreateStampsUpdatedAtWithClock(t *testing.T) {
 		t.Errorf("UpdatedAt %v, want %v in UTC", r.UpdatedAt, c.now())
 	}
 }
+
+func BenchmarkStore(b *testing.B) {
+	storetest.Benchmark(b, func(b *testing.B) store.Store {
+		s, err := bolt.Open(filepath.Join(b.TempDir(), "wattson.db"), bolt.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { s.Close() })
+		return s
+	})
+}

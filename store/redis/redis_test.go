@@ -31,3 +31,15 @@ func TestConformance(t *testing.T) {
 		return open(t, srv, strings.ReplaceAll(t.Name(), "/", "."))
 	})
 }
+
+func BenchmarkStore(b *testing.B) {
+	srv := redistest.Start(b)
+	storetest.Benchmark(b, func(b *testing.B) store.Store {
+		s, err := redis.Open(b.Context(), srv.URL(), redis.Options{Prefix: b.Name()})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { s.Close() })
+		return s
+	})
+}

@@ -32,7 +32,7 @@ func AppendOnly() Option {
 
 // Server is a running redis-server owned by one test.
 type Server struct {
-	t    *testing.T
+	t    testing.TB
 	cfg  config
 	port int
 	dir  string
@@ -43,9 +43,10 @@ type Server struct {
 	done chan struct{} // closed when cmd has exited
 }
 
-// Start starts a redis-server for t and stops it when t ends. Without
+// Start starts a redis-server for t (a test or a benchmark) and stops it
+// when t ends. Without
 // options the server keeps nothing on disk.
-func Start(t *testing.T, opts ...Option) *Server {
+func Start(t testing.TB, opts ...Option) *Server {
 	t.Helper()
 	if _, err := exec.LookPath("redis-server"); err != nil {
 		t.Fatalf("redis-server not found on PATH: the store tests run a real Redis; `make test` installs it (apt-get install redis-server): %v", err)
@@ -177,7 +178,7 @@ func ping(addr string) error {
 }
 
 // freePort asks the kernel for a free loopback port.
-func freePort(t *testing.T) int {
+func freePort(t testing.TB) int {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
