@@ -111,7 +111,7 @@ func pickSeries(ss []detector.Series, metric string) (detector.Series, error) {
 func changeIn(s detector.Series, at time.Time) ChangePoint {
 	cp := ChangePoint{Metric: s.Labels["__name__"], Labels: s.Labels}
 	var best *detector.Change
-	changes := detector.Detect(s.Values, s.Times, detector.DefaultOptions())
+	changes := detectCoarse(s)
 	for i := range changes {
 		c := &changes[i]
 		if c.Direction != detector.Up {

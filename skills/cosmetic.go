@@ -157,3 +157,22 @@ func goTokens(line string) []lexeme {
 		out = append(out, lexeme{tok, lit})
 	}
 }
+
+// codeLines counts the changed lines of a file that can change what the
+// service runs: in Go, lines with tokens other than comments; in other
+// files that isCode accepts, every changed line.
+func codeLines(f FileChange) int {
+	if !isCode(f.Path) {
+		return 0
+	}
+	if !strings.HasSuffix(f.Path, ".go") || f.Patch == "" {
+		return f.Additions + f.Deletions
+	}
+	n := 0
+	for line := range strings.SplitSeq(f.Patch, "\n") {
+		if (strings.HasPrefix(line, "+") || strings.HasPrefix(line, "-")) && len(goTokens(line[1:])) > 0 {
+			n++
+		}
+	}
+	return n
+}

@@ -27,12 +27,10 @@ func (e *evidence) decide() Ranking {
 		pos[c.SHA] = i
 		code := 0
 		for _, f := range c.Files {
-			if isCode(f.Path) {
-				code += f.Additions + f.Deletions
-			}
+			code += codeLines(f)
 		}
 		if code == 0 {
-			continue // docs, tests or CI only: cannot change what runs
+			continue // docs, comments, tests or CI only: cannot change what runs
 		}
 		total := e.line[c.SHA] + e.span[c.SHA] + e.weak[c.SHA]
 		score := total/math.Max(e.costScale(), 1e-9) + sizeWeight*math.Log1p(float64(code))
