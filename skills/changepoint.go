@@ -100,7 +100,7 @@ func pickSeries(ss []detector.Series, metric string) (detector.Series, error) {
 		}
 	}
 	if len(cands) == 0 {
-		return detector.Series{}, fmt.Errorf("pick series: %w", ErrNoSeries)
+		return detector.Series{}, fmt.Errorf("pick series: only build_info series for the service: %w", ErrNoSeries)
 	}
 	sort.Slice(cands, func(i, j int) bool { return cands[i].Key() < cands[j].Key() })
 	return cands[0], nil
