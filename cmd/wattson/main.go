@@ -11,15 +11,21 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"os/signal"
 	"syscall"
+
+	goredis "github.com/redis/go-redis/v9"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
 var version = "dev"
 
 func main() {
+	// go-redis logs dial retries through a process-wide logger; its
+	// failures reach the user as errors already, so keep them at debug.
+	goredis.SetLogger(redisLog{})
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
 	stop()
@@ -108,3 +114,10 @@ func exitCode(err error, stderr io.Writer) int {
 
 // errNotImplemented marks subcommands that a later change fills in.
 var errNotImplemented = errors.New("not implemented yet")
+
+// redisLog sends go-redis's internal log lines to slog at debug level.
+type redisLog struct{}
+
+func (redisLog) Printf(ctx context.Context, format string, v ...any) {
+	slog.DebugContext(ctx, fmt.Sprintf(format, v...), "component", "go-redis")
+}
