@@ -147,7 +147,7 @@ func (rr *responseRecorder) got() []map[string]any {
 	return append([]map[string]any(nil), rr.bodies...)
 }
 
-func newEnv(t *testing.T, rateLimitEvery int) *env {
+func newEnv(t testing.TB, rateLimitEvery int) *env {
 	t.Helper()
 	rec := &recorder{rateLimitEvery: rateLimitEvery}
 	var fake *slacktest.Server
@@ -190,7 +190,7 @@ func newEnv(t *testing.T, rateLimitEvery int) *env {
 }
 
 // signed builds a request to the adapter signed with secret at ts.
-func signed(t *testing.T, target, body, secret string, ts time.Time) *http.Request {
+func signed(t testing.TB, target, body, secret string, ts time.Time) *http.Request {
 	t.Helper()
 	req, err := http.NewRequest(http.MethodPost, target, strings.NewReader(body))
 	if err != nil {
