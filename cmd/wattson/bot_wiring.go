@@ -1,0 +1,146 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"sync"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/wattson-dev/wattson/bot"
+	"github.com/wattson-dev/wattson/bot/console"
+	slackbot "github.com/wattson-dev/wattson/bot/slack"
+	"github.com/wattson-dev/wattson/store"
+)
+
+// chatBot is the bot with the chat adapters the config enables.
+type chatBot struct {
+	bot     *bot.Bot
+	slack   *slackbot.Adapter // nil unless slack is enabled
+	socket  bool              // slack over Socket Mode instead of HTTP
+	console *console.Console  // nil unless console is enabled
+}
+
+// botDeps are what the bot needs from the rest of wattson; every field may
+// be zero.
+type botDeps struct {
+	investigator bot.Investigator
+	skills       func() []bot.SkillInfo
+	stdin        io.Reader
+	stdout       io.Writer
+}
+
+// newChatBot builds the bot and its adapters from cfg and mounts Slack's
+// HTTP endpoints (/slack/commands, /slack/interactions, /slack/events) on
+// mux unless Slack uses Socket Mode. It does no I/O and starts nothing;
+// run does.
+func newChatBot(cfg config, st store.Store, deps botDeps, logger *slog.Logger, reg prometheus.Registerer, mux *http.ServeMux) (*chatBot, error) {
+	c := &chatBot{}
+	chats := map[string]bot.Chat{}
+	defaultPlatform, defaultChannel := "", ""
+	for _, p := range cfg.Chat.Platforms {
+		switch p {
+		case "console":
+			c.console = console.New(deps.stdin, deps.stdout, "#console", "console")
+			chats[console.Platform] = c.console
+			if defaultPlatform == "" {
+				defaultPlatform, defaultChannel = console.Platform, "#console"
+			}
+		case "slack":
+			a, err := slackbot.New(slackbot.Options{
+				BotToken: string(cfg.Slack.BotToken), SigningSecret: string(cfg.Slack.SigningSecret),
+				AppToken: string(cfg.Slack.AppToken), APIURL: slackAPIURL(cfg.Slack.APIURL),
+				Seen: st, Logger: logger, Registerer: reg,
+			})
+			if err != nil {
+				return nil, fmt.Errorf("start slack: %w", err)
+			}
+			c.slack, c.socket = a, cfg.Slack.SocketMode
+			chats[slackbot.Platform] = a
+			if defaultPlatform == "" {
+				defaultPlatform, defaultChannel = slackbot.Platform, "#wattson"
+			}
+		default:
+			logger.Warn("chat platform not available yet", "platform", p)
+		}
+	}
+	if defaultPlatform == "" {
+		return nil, errors.New("start bot: no chat platform enabled (chat.platforms)")
+	}
+	routes := make([]bot.Route, len(cfg.Routes))
+	for i, r := range cfg.Routes {
+		routes[i] = bot.Route{Match: r.Match, Channel: r.Channel}
+	}
+	approvers := make([]bot.ApproverRule, len(cfg.Approvers))
+	for i, a := range cfg.Approvers {
+		approvers[i] = bot.ApproverRule{Service: a.Service, Channel: a.Channel, Users: a.Users, Groups: a.Groups}
+	}
+	var services []string
+	for _, j := range cfg.Detection.Jobs {
+		services = append(services, j.Service)
+	}
+	host, _ := os.Hostname()
+	b, err := bot.New(bot.Options{
+		Store: st, Chats: chats, DefaultPlatform: defaultPlatform, DefaultChannel: defaultChannel,
+		Routes: routes, Approvers: approvers, Investigator: deps.investigator, Skills: deps.skills,
+		Services: services, WattsPerCore: cfg.Impact.WattsPerCore, Owner: fmt.Sprintf("%s-%d", host, os.Getpid()),
+		Logger: logger, Registerer: reg,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("start bot: %w", err)
+	}
+	c.bot = b
+	if c.slack != nil && !c.socket {
+		c.slack.Routes(mux, b)
+	}
+	return c, nil
+}
+
+// slackAPIURL makes sure a configured Slack API URL ends in a slash, as
+// slack-go expects.
+func slackAPIURL(u string) string {
+	if u != "" && u[len(u)-1] != '/' {
+		return u + "/"
+	}
+	return u
+}
+
+// run works the bot's job queue, Slack Socket Mode and the console until
+// ctx ends. The end of console input does not stop the others. On return,
+// Slack answers still in flight have been sent.
+func (c *chatBot) run(ctx context.Context) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var (
+		wg   sync.WaitGroup
+		mu   sync.Mutex
+		errs []error
+	)
+	start := func(f func(context.Context) error) {
+		wg.Go(func() {
+			if err := f(ctx); err != nil {
+				mu.Lock()
+				errs = append(errs, err)
+				mu.Unlock()
+				cancel()
+			}
+		})
+	}
+	start(c.bot.Run)
+	if c.slack != nil && c.socket {
+		start(func(ctx context.Context) error { return c.slack.ServeSocketMode(ctx, c.bot) })
+	}
+	if c.console != nil {
+		start(func(ctx context.Context) error { return c.console.Serve(ctx, c.bot) })
+	}
+	wg.Wait()
+	if c.slack != nil {
+		c.slack.Wait()
+	}
+	return errors.Join(errs...)
+}
