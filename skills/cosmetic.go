@@ -108,10 +108,11 @@ func changeBlocks(h hunk) []linePair {
 }
 
 // identOnlyDiff reports whether two Go lines have the same tokens except
-// for identifiers, and lists the identifier substitutions.
+// for identifiers (comments and spacing do not count), and lists the
+// identifier substitutions.
 func identOnlyDiff(a, b string) ([][2]string, bool) {
 	ta, tb := goTokens(a), goTokens(b)
-	if len(ta) != len(tb) || len(ta) == 0 {
+	if len(ta) != len(tb) {
 		return nil, false
 	}
 	var subs [][2]string
@@ -127,7 +128,7 @@ func identOnlyDiff(a, b string) ([][2]string, bool) {
 		}
 		subs = append(subs, [2]string{ta[i].lit, tb[i].lit})
 	}
-	return subs, len(subs) > 0
+	return subs, true
 }
 
 type lexeme struct {
