@@ -371,3 +371,36 @@ func TestCommandsReplyForUsers(t *testing.T) {
 		}
 	}
 }
+
+func TestWentAwayResolvesTheThread(t *testing.T) {
+	f := newFixture(t)
+	ctx := t.Context()
+	r, _, err := f.bot.Alert(ctx, AlertInput{Regression: testRegression()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Status = store.RegressionResolved
+	r.WentAway = true
+	if err := f.bot.WentAway(ctx, r); err != nil {
+		t.Fatal(err)
+	}
+	posts, updates := f.chat.snapshot()
+	if len(posts) != 2 || posts[1].thread != r.Thread.MessageID || !strings.Contains(posts[1].msg.Text, "resolved") {
+		t.Fatalf("posts = %+v, want the alert and one thread reply saying resolved", posts)
+	}
+	if len(updates) != 1 || len(updates[0].msg.Buttons) != 0 {
+		t.Errorf("updates = %+v, want the alert redrawn without buttons", updates)
+	}
+}
+
+func TestRunStopsCleanlyWhenCancelled(t *testing.T) {
+	f := newFixture(t)
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() { done <- f.bot.Run(ctx) }()
+	time.Sleep(50 * time.Millisecond) // let it block in Dequeue
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("Run = %v, want nil after cancel", err)
+	}
+}

@@ -40,7 +40,7 @@ func (b *Bot) Run(ctx context.Context) error {
 			continue
 		case err != nil:
 			if ctx.Err() != nil {
-				break
+				return nil
 			}
 			b.log.ErrorContext(ctx, "dequeue job", "err", err)
 			sleep(ctx, time.Second)
