@@ -84,11 +84,10 @@ func newChatBot(cfg config, st store.Store, deps botDeps, logger *slog.Logger, r
 	for _, j := range cfg.Detection.Jobs {
 		services = append(services, j.Service)
 	}
-	host, _ := os.Hostname()
 	b, err := bot.New(bot.Options{
 		Store: st, Chats: chats, DefaultPlatform: defaultPlatform, DefaultChannel: defaultChannel,
 		Routes: routes, Approvers: approvers, Investigator: deps.investigator, Skills: deps.skills,
-		Services: services, WattsPerCore: cfg.Impact.WattsPerCore, Owner: fmt.Sprintf("%s-%d", host, os.Getpid()),
+		Services: services, WattsPerCore: cfg.Impact.WattsPerCore, Owner: replicaName(),
 		Logger: logger, Registerer: reg,
 	})
 	if err != nil {
@@ -143,4 +142,10 @@ func (c *chatBot) run(ctx context.Context) error {
 		c.slack.Wait()
 	}
 	return errors.Join(errs...)
+}
+
+// replicaName names this process in leases and as a queue consumer.
+func replicaName() string {
+	host, _ := os.Hostname()
+	return fmt.Sprintf("%s-%d", host, os.Getpid())
 }

@@ -8,7 +8,9 @@ import (
 	"net/http"
 
 	"go.yaml.in/yaml/v3"
+	"golang.org/x/sync/errgroup"
 
+	"github.com/wattson-dev/wattson/detector/schedule"
 	"github.com/wattson-dev/wattson/store"
 )
 
@@ -50,8 +52,40 @@ func cmdServe(ctx context.Context, args []string, e *env) error {
 		_, err := st.ListRegressions(ctx, store.ListOptions{Limit: 1})
 		return err
 	})
-	logger.Info("wattson started", "version", version, "store", cfg.Store.Backend, "mode", modeName(cfg))
-	return serveHTTP(ctx, cfg.Server.Listen, mux, logger)
+	cb, err := newChatBot(cfg, st, botDeps{stdin: e.stdin, stdout: e.stdout}, logger, reg, mux)
+	if err != nil {
+		return err
+	}
+	sched, err := newScheduler(cfg, st, alertNotifier{cb.bot}, logger)
+	if err != nil {
+		return err
+	}
+	logger.Info("wattson started", "version", version, "store", cfg.Store.Backend, "mode", modeName(cfg),
+		"chat", cfg.Chat.Platforms, "detection_jobs", len(cfg.Detection.Jobs))
+	g, ctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return serveHTTP(ctx, cfg.Server.Listen, mux, logger) })
+	g.Go(func() error { return cb.run(ctx) })
+	if sched != nil {
+		g.Go(func() error { return sched.Run(ctx) })
+	}
+	return g.Wait()
+}
+
+// newScheduler builds the detection scheduler, or returns nil when no
+// detection jobs are configured.
+func newScheduler(cfg config, st store.Store, n schedule.Notifier, logger *slog.Logger) (*schedule.Scheduler, error) {
+	if len(cfg.Detection.Jobs) == 0 {
+		return nil, nil
+	}
+	jobs, err := detectionJobs(cfg)
+	if err != nil {
+		return nil, err
+	}
+	src, err := prometheusSource(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return schedule.New(jobs, src, st, n, schedule.Options{Owner: replicaName(), Logger: logger.With("component", "scheduler")}), nil
 }
 
 // modeName says whether investigations can use an LLM.
