@@ -39,7 +39,7 @@ func TestBlameLooksThroughRenames(t *testing.T) {
 			Patch: "@@ -1,2 +1,2 @@\n func f() {\n-\treturn slow()\n+\treturn fast()\n"}}},
 		{SHA: "c2", Files: []FileChange{{Path: "f.go", OldPath: "f.go", Status: "modified",
 			Patch: "@@ -1,3 +1,3 @@\n-func f() {\n+func g() {\n \treturn fast()\n-}\n+} // g\n"}},
-			// the rename recurs on a second line so it reads as a rename
+		// the rename recurs on a second line so it reads as a rename
 		},
 	}
 	changes[1].Files = append(changes[1].Files, FileChange{Path: "h.go", OldPath: "h.go", Status: "modified",
