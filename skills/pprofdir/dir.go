@@ -37,7 +37,7 @@ const ext = ".pb.gz"
 // List returns the service's profiles, oldest first. Files whose names are
 // not RFC 3339 times are ignored.
 func (d *Dir) List(_ context.Context, service string) ([]skills.ProfileRef, error) {
-	if service == "" || strings.ContainsAny(service, `/\`) || service == "." || service == ".." {
+	if !validService(service) {
 		return nil, fmt.Errorf("list profiles: bad service name %q", service)
 	}
 	dir := filepath.Join(d.root, service)
@@ -81,4 +81,9 @@ func (d *Dir) Load(_ context.Context, ref skills.ProfileRef) (*profile.Profile, 
 // Path is where a profile of service captured at t is stored.
 func (d *Dir) Path(service string, t time.Time) string {
 	return filepath.Join(d.root, service, t.UTC().Format(time.RFC3339)+ext)
+}
+
+// validService reports whether service can name a directory under the root.
+func validService(service string) bool {
+	return service != "" && !strings.ContainsAny(service, `/\`) && service != "." && service != ".."
 }
