@@ -9,111 +9,126 @@ import (
 // kept or dropped as a whole by its significance test.
 type term struct {
 	first, count int // columns [first, first+count)
+	drift        bool
 }
 
 // adjust fits the smooth nuisance in x — harmonics of each seasonal period
 // the timestamps cover at least twice, and a linear trend — by least squares
 // on the residuals of the segmentation ks, keeps each term that a chi-square
 // test on the long-run noise level finds significant at Alpha, and writes the
-// fitted nuisance (zero mean) into comp. It reports whether any term was kept.
+// fitted nuisance (zero mean) into comp. It reports whether a seasonal term
+// and whether the drift term were kept (comp is only written when one was).
 // The trend is left out of the first pass, before any step is known, since
 // a trend would otherwise absorb the steps it cannot tell from drift.
-func (d *Detector) adjust(x []float64, times []int64, ks []int, comp []float64, trend bool) bool {
+func (d *Detector) adjust(x []float64, times []int64, ks []int, comp []float64, trend bool) (seasonal, drift bool) {
 	n := len(x)
-	cols, terms := d.regCols, d.regTerms
-	if d.regValid != 1+b2i(trend) {
-		cols, terms = d.regressors(times, n, trend)
-		d.regCols, d.regTerms, d.regValid = cols, terms, 1+b2i(trend)
+	ds := &d.des[b2i(trend)]
+	if !ds.valid {
+		ds.build(d, x, times, trend)
 	}
-	if len(terms) == 0 {
-		return false
+	if len(ds.terms) == 0 {
+		return false, false
 	}
-	p := len(cols)
-	// Partial out the segment means: demean response and columns per segment.
-	u := slices.Grow(d.u[:0], n)[:n]
-	copy(u, x)
-	demeanSegments(u, ks)
-	xd := d.xd[:0]
-	for j, c := range cols {
-		if j >= len(d.xdBuf) {
-			d.xdBuf = append(d.xdBuf, nil)
-		}
-		b := slices.Grow(d.xdBuf[j][:0], n)[:n]
-		copy(b, c)
-		demeanSegments(b, ks)
-		d.xdBuf[j] = b
-		xd = append(xd, b)
-	}
-	d.u, d.xd = u, xd
-	all := make([]int, p)
-	for j := range all {
-		all[j] = j
-	}
-	g, h := gram(xd, u)
-	beta := solve(g, h, all)
+	p := len(ds.cols)
+	all := d.ints(p)
+	g, h, uu := ds.normal(ks, d.g, d.h)
+	d.g, d.h = g, h
+	beta := append(d.beta[:0], solve(g, h, p, all, &d.l, &d.sol)...)
+	d.beta = beta
 	// One Huber step: clip residuals at three robust standard deviations so
-	// rare huge outliers do not drag the fit, then refit.
-	e := d.e[:0]
-	for i := range n {
-		f := 0.0
-		for j, c := range xd {
-			f += beta[j] * c[i]
-		}
-		e = append(e, u[i]-f)
-	}
-	d.e = e
+	// rare huge outliers do not drag the fit, then refit. The clipped part
+	// δ is sparse, so the normal equations are corrected in place.
+	e := slices.Grow(d.e[:0], n)[:n]
+	delta := slices.Grow(d.u[:0], n)[:n]
+	d.e, d.u = e, delta
+	ds.residuals(x, ks, beta, e)
+	clear(delta)
 	if s := 3 * 1.4826 * medianAbs(e, &d.tmp); s > 0 {
-		for i := range u {
-			u[i] -= e[i] - math.Max(-s, math.Min(s, e[i]))
+		a := 0
+		for j := 0; j <= len(ks); j++ {
+			b := n
+			if j < len(ks) {
+				b = ks[j]
+			}
+			inv := 1 / float64(b-a)
+			mx := (ds.xpre[b] - ds.xpre[a]) * inv
+			for i := a; i < b; i++ {
+				if math.Abs(e[i]) <= s {
+					continue
+				}
+				dl := e[i] - math.Copysign(s, e[i])
+				delta[i] = dl
+				uu += dl*dl - 2*(x[i]-mx)*dl
+				for k, c := range ds.cols {
+					h[k] -= dl * (c[i] - (ds.pre[k][b]-ds.pre[k][a])*inv)
+				}
+			}
+			a = b
 		}
-		g, h = gram(xd, u)
-		beta = solve(g, h, all)
+		beta = append(beta[:0], solve(g, h, p, all, &d.l, &d.sol)...)
+		ds.residuals(x, ks, beta, e)
+		for i, dl := range delta {
+			e[i] -= dl
+		}
 	}
-	uu := dot(u, u)
 	rssFull := uu - dot(h, beta)
-	for i := range n {
-		f := 0.0
-		for j, c := range xd {
-			f += beta[j] * c[i]
-		}
-		e[i] = u[i] - f
-	}
 	v := residualLongRunVar(e, n-len(ks)-1-p)
 	if v <= 0 {
-		return false
+		return false, false
 	}
-	keep := all[:0:0]
-	for ti, t := range terms {
-		var others []int
-		for tj, o := range terms {
+	keep := d.keep[:0]
+	for ti, t := range ds.terms {
+		others := d.others[:0]
+		for tj, o := range ds.terms {
 			if tj != ti {
 				for j := o.first; j < o.first+o.count; j++ {
 					others = append(others, j)
 				}
 			}
 		}
-		rssWithout := uu - dot(pick(h, others), solve(g, h, others))
+		d.others = others
+		sub := solve(g, h, p, others, &d.l, &d.sol)
+		rssWithout := uu
+		for bi, j := range others {
+			rssWithout -= h[j] * sub[bi]
+		}
 		if chi2Survival((rssWithout-rssFull)/v, t.count) < d.opts.Alpha {
 			for j := t.first; j < t.first+t.count; j++ {
 				keep = append(keep, j)
 			}
+			if t.drift {
+				drift = true
+			} else {
+				seasonal = true
+			}
 		}
 	}
+	d.keep = keep
 	if len(keep) == 0 {
-		return false
+		return false, false
 	}
 	if len(keep) < p {
-		beta = solve(g, h, keep)
+		beta = append(beta[:0], solve(g, h, p, keep, &d.l, &d.sol)...)
 	} else {
 		keep = all
 	}
 	clear(comp)
 	for bi, j := range keep {
-		for i, c := range cols[j] {
+		for i, c := range ds.cols[j] {
 			comp[i] += beta[bi] * c
 		}
 	}
-	return true
+	return seasonal, drift
+}
+
+// ints returns 0..p−1 in a reusable buffer.
+func (d *Detector) ints(p int) []int {
+	all := d.all[:0]
+	for j := range p {
+		all = append(all, j)
+	}
+	d.all = all
+	return all
 }
 
 // residualLongRunVar is the variance of residuals e with dof degrees of
@@ -138,26 +153,6 @@ func residualLongRunVar(e []float64, dof int) float64 {
 		v *= (1 + rho) / (1 - rho)
 	}
 	return v
-}
-
-// demeanSegments subtracts from v the mean of each segment of ks.
-func demeanSegments(v []float64, ks []int) {
-	a := 0
-	for j := 0; j <= len(ks); j++ {
-		b := len(v)
-		if j < len(ks) {
-			b = ks[j]
-		}
-		s := 0.0
-		for _, x := range v[a:b] {
-			s += x
-		}
-		mu := s / float64(b-a)
-		for i := a; i < b; i++ {
-			v[i] -= mu
-		}
-		a = b
-	}
 }
 
 // medianAbs returns the median of |e| by quickselect, using tmp as scratch.

@@ -98,11 +98,23 @@ func BenchmarkScanFleetSum(b *testing.B) {
 	})
 }
 
-// BenchmarkDetect864 is one series of 864 points with a step.
+// BenchmarkDetect864 is one series of 864 points of each kind the fleet
+// holds: plain noise (the fast path), a daily wave, and a step.
 func BenchmarkDetect864(b *testing.B) {
-	x, t := synth{n: 864, steps: map[int]float64{400: 2}}.gen(1)
-	d := New(Options{})
-	for b.Loop() {
-		d.Detect(x, t)
+	for _, bc := range []struct {
+		name string
+		s    synth
+	}{
+		{"noise", synth{n: 864}},
+		{"daily", synth{n: 864, daily: 5}},
+		{"step", synth{n: 864, steps: map[int]float64{400: 2}}},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			x, t := bc.s.gen(1)
+			d := New(Options{})
+			for b.Loop() {
+				d.Detect(x, t)
+			}
+		})
 	}
 }

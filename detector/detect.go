@@ -10,7 +10,8 @@ import (
 // so that scanning many series allocates little; it is not safe for
 // concurrent use — give each goroutine its own.
 type Detector struct {
-	opts Options
+	opts   Options
+	zAlpha float64 // the two-sided normal quantile at Alpha
 
 	tables map[int][]float64
 	pairs  []rankPair
@@ -22,19 +23,21 @@ type Detector struct {
 	t                      []int64
 	idx                    []int
 
-	cols, colBuf, xd, xdBuf [][]float64
-	u, e, tmp               []float64
+	u, e, tmp []float64
 
-	// The nuisance regressors of the series being scanned, built once per
-	// series: regValid is 0 (none), 1 (without drift) or 2 (with drift).
-	regCols  [][]float64
-	regTerms []term
-	regValid int
+	// The nuisance regressors of the series being scanned, without and
+	// with drift, built at most once per series; and scratch space for
+	// the normal equations.
+	des                [2]design
+	g, h, beta, l, sol []float64
+	all, keep, others  []int
 }
 
 // New returns a Detector with opts (zero fields take their defaults).
 func New(opts Options) *Detector {
-	return &Detector{opts: opts.withDefaults(), tables: make(map[int][]float64), pens: make(map[int]float64)}
+	o := opts.withDefaults()
+	return &Detector{opts: o, zAlpha: normQuantile(1 - o.Alpha/2),
+		tables: make(map[int][]float64), pens: make(map[int]float64)}
 }
 
 // Detect finds the changes in one series with opts; see Detector.Detect.
@@ -50,7 +53,7 @@ func (d *Detector) Detect(values []float64, times []int64) []Change {
 	}
 	x, t, idx := d.finite(values, times)
 	for trims := 0; ; trims++ {
-		d.regValid = 0
+		d.des[0].valid, d.des[1].valid = false, false
 		if len(x) < 2*d.opts.MinSegment {
 			return nil
 		}
@@ -83,16 +86,19 @@ func (d *Detector) detect(x []float64, t []int64) ([]split, []float64) {
 	z := slices.Grow(d.z[:0], n)[:n]
 	d.z = z
 	d.normalScores(y, z)
-	if len(d.segment(z)) == 0 && lagOneAutocorr(z)*math.Sqrt(float64(n)) < normQuantile(1-d.opts.Alpha) {
+	raw := d.segment(z)
+	if len(raw) == 0 && lagOneAutocorr(z)*math.Sqrt(float64(n)) < normQuantile(1-d.opts.Alpha) {
 		return nil, y
 	}
-	splits := d.explain(x, t, y, false)
-	if !d.adjust(x, t, nil, d.scratch(n), true) {
+	splits := d.explain(x, t, y, false, raw)
+	// Drift is plausible only when a drift term is significant with no
+	// steps at all (steps inflate it, so this errs towards trying).
+	if _, drift := d.adjust(x, t, nil, d.scratch(n), true); !drift {
 		return splits, y
 	}
 	y2 := slices.Grow(d.y2[:0], n)[:n]
 	d.y2 = y2
-	drift := d.explain(x, t, y2, true)
+	drift := d.explain(x, t, y2, true, raw)
 	sigma := diffScale(y, &d.tmp)
 	if d.cost(y2, keys(drift), sigma)+d.driftPenalty() < d.cost(y, keys(splits), sigma) {
 		d.y, d.y2 = y2, y
@@ -103,25 +109,31 @@ func (d *Detector) detect(x []float64, t []int64) ([]split, []float64) {
 
 // explain alternates adjustment (seasonal, and drift if drift) and
 // segmentation until the changes stop moving, leaving the adjusted series
-// in y.
-func (d *Detector) explain(x []float64, t []int64, y []float64, drift bool) []split {
+// in y. raw is the segmentation of x itself, reused whenever the
+// adjustment keeps no term.
+func (d *Detector) explain(x []float64, t []int64, y []float64, drift bool, raw []split) []split {
 	n := len(x)
 	z := slices.Grow(d.z[:0], n)[:n]
 	comp := slices.Grow(d.comp[:0], n)[:n]
 	d.z, d.comp = z, comp
 	var splits []split
-	for iter := range d.opts.Iterations {
+	for range d.opts.Iterations {
 		ks := keys(splits)
-		ok := d.adjust(x, t, ks, comp, drift)
-		for i := range y {
-			y[i] = x[i]
-			if ok {
-				y[i] -= comp[i]
+		seasonal, dr := d.adjust(x, t, ks, comp, drift)
+		var next []split
+		if seasonal || dr {
+			for i := range y {
+				y[i] = x[i] - comp[i]
 			}
+			d.normalScores(y, z)
+			next = d.segment(z)
+		} else {
+			copy(y, x)
+			next = raw
 		}
-		d.normalScores(y, z)
-		next := d.segment(z)
-		done := iter > 0 && slices.Equal(keys(next), ks)
+		// The adjustment depends only on ks: when the changes it was
+		// fitted around are the ones found, the two agree.
+		done := slices.Equal(keys(next), ks)
 		splits = next
 		if done {
 			break

@@ -3,6 +3,7 @@ package detector
 import (
 	"math"
 	"slices"
+	"time"
 )
 
 // Seasonal periods tried when the timestamps cover at least two of them.
@@ -16,17 +17,18 @@ const (
 // point index is the time): harmonics of each period covered at least twice
 // with at least eight points per period, then (if trend) a
 // polynomial drift. Every column
-// has zero mean. terms groups the columns that are tested together.
-func (d *Detector) regressors(times []int64, n int, trend bool) ([][]float64, []term) {
-	cols := d.cols[:0]
+// has zero mean. terms groups the columns that are tested together. The
+// columns live in buf, reused across series.
+func (d *Detector) regressors(times []int64, n int, trend bool, buf *[][]float64) ([][]float64, []term) {
+	var cols [][]float64
 	var terms []term
 	col := func() []float64 {
 		j := len(cols)
-		if j >= len(d.colBuf) {
-			d.colBuf = append(d.colBuf, nil)
+		if j >= len(*buf) {
+			*buf = append(*buf, nil)
 		}
-		c := slices.Grow(d.colBuf[j][:0], n)[:n]
-		d.colBuf[j] = c
+		c := slices.Grow((*buf)[j][:0], n)[:n]
+		(*buf)[j] = c
 		cols = append(cols, c)
 		return c
 	}
@@ -45,7 +47,7 @@ func (d *Detector) regressors(times []int64, n int, trend bool) ([][]float64, []
 				cs = append(cs, col())
 			}
 			for i, t := range times {
-				th := 2 * math.Pi * math.Mod(float64(t-times[0]), per) / per
+				th := phase(t-times[0], period)
 				s1, c1 := math.Sincos(th)
 				s, c := s1, c1
 				for h := range harmonics {
@@ -53,7 +55,7 @@ func (d *Detector) regressors(times []int64, n int, trend bool) ([][]float64, []
 					s, c = s*c1+c*s1, c*c1-s*s1
 				}
 			}
-			terms = append(terms, term{first, 2 * harmonics})
+			terms = append(terms, term{first: first, count: 2 * harmonics})
 		}
 	}
 	if trend && n >= 4*d.opts.MinSegment {
@@ -75,7 +77,7 @@ func (d *Detector) regressors(times []int64, n int, trend bool) ([][]float64, []
 				p0, p1 = p1, (float64(2*deg+3)*u*p1-float64(deg+1)*p0)/float64(deg+2)
 			}
 		}
-		terms = append(terms, term{first, len(ps)})
+		terms = append(terms, term{first: first, count: len(ps), drift: true})
 	}
 	for _, c := range cols {
 		mu := 0.0
@@ -87,6 +89,14 @@ func (d *Detector) regressors(times []int64, n int, trend bool) ([][]float64, []
 			c[i] -= mu
 		}
 	}
-	d.cols = cols
 	return cols, terms
+}
+
+// phase is the angle of dt seconds within period: exact integer arithmetic
+// for whole-second periods (all the defaults), math.Mod otherwise.
+func phase(dt int64, period time.Duration) float64 {
+	if period%time.Second == 0 {
+		return 2 * math.Pi * float64(dt%int64(period/time.Second)) / period.Seconds()
+	}
+	return 2 * math.Pi * math.Mod(float64(dt), period.Seconds()) / period.Seconds()
 }

@@ -32,7 +32,9 @@ func (d *Detector) segment(z []float64) []split {
 		s := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
 		k, t := bestSplit(cs, s[0], s[1], m)
-		if k < 0 || maxCUSUMPValue(t/sigma, s[1]-s[0], m) >= d.opts.Alpha {
+		// The p-value is never below the single-split z-test's, so a
+		// statistic under that test's threshold needs no integration.
+		if k < 0 || t/sigma < d.zAlpha || maxCUSUMPValue(t/sigma, s[1]-s[0], m) >= d.opts.Alpha {
 			continue
 		}
 		ks = append(ks, k)

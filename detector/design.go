@@ -1,0 +1,148 @@
+package detector
+
+import "slices"
+
+// design holds the nuisance regressors of one series (seasonal harmonics,
+// and drift when trend) with the sums that let adjust form the normal
+// equations for any segmentation in O(p² · segments) instead of O(n · p²):
+// the Gram matrix of the columns, their prefix sums, and the same for the
+// values x.
+type design struct {
+	valid bool
+	cols  [][]float64 // zero-mean columns, n each
+	terms []term
+	pre   [][]float64 // prefix sums of each column, n+1 each
+	gram  []float64   // p×p X'X, row-major
+	xty   []float64   // X'x
+	xpre  []float64   // prefix sums of x, n+1
+	xx    float64     // x'x
+
+	// times are the timestamps the columns were built for: a series with
+	// the same times (the common case in a fleet scan, where one query
+	// returns many series on one grid) reuses the columns, their sums and
+	// their Gram matrix, and only the sums of x are recomputed.
+	times          []int64
+	n              int
+	built          bool
+	colBuf, preBuf [][]float64
+}
+
+// build fills the design for values x at times (nil: by index).
+func (ds *design) build(d *Detector, x []float64, times []int64, trend bool) {
+	n := len(x)
+	ds.valid = true
+	ds.xpre = prefixSums(ds.xpre, x)
+	ds.xx = dot(x, x)
+	if !ds.built || ds.n != n || !slices.Equal(ds.times, times) {
+		ds.buildColumns(d, times, n, trend)
+	}
+	p := len(ds.cols)
+	ds.xty = slices.Grow(ds.xty[:0], p)[:p]
+	for a, ca := range ds.cols {
+		ds.xty[a] = dot(ca, x)
+	}
+}
+
+// buildColumns builds the regressors for n points at times and the sums
+// that depend on them alone.
+func (ds *design) buildColumns(d *Detector, times []int64, n int, trend bool) {
+	ds.cols, ds.terms = d.regressors(times, n, trend, &ds.colBuf)
+	ds.times = append(ds.times[:0], times...)
+	if times == nil {
+		ds.times = nil
+	}
+	ds.n, ds.built = n, true
+	p := len(ds.cols)
+	ds.pre = ds.pre[:0]
+	for j, c := range ds.cols {
+		if j >= len(ds.preBuf) {
+			ds.preBuf = append(ds.preBuf, nil)
+		}
+		ds.preBuf[j] = prefixSums(ds.preBuf[j], c)
+		ds.pre = append(ds.pre, ds.preBuf[j])
+	}
+	ds.gram = slices.Grow(ds.gram[:0], p*p)[:p*p]
+	for a, ca := range ds.cols {
+		for b := 0; b <= a; b++ {
+			g := dot(ca, ds.cols[b])
+			ds.gram[a*p+b], ds.gram[b*p+a] = g, g
+		}
+	}
+}
+
+// prefixSums returns the n+1 prefix sums of v, reusing buf.
+func prefixSums(buf, v []float64) []float64 {
+	buf = slices.Grow(buf[:0], len(v)+1)[:len(v)+1]
+	buf[0] = 0
+	for i, x := range v {
+		buf[i+1] = buf[i] + x
+	}
+	return buf
+}
+
+// normal returns the normal equations G, h and u'u of the regression of x
+// on the columns after every segment of ks has been demeaned (the segment
+// means partialled out), from the design's sums alone.
+func (ds *design) normal(ks []int, g, h []float64) ([]float64, []float64, float64) {
+	p := len(ds.cols)
+	n := len(ds.xpre) - 1
+	g = append(g[:0], ds.gram...)
+	h = append(h[:0], ds.xty...)
+	uu := ds.xx
+	a := 0
+	for j := 0; j <= len(ks); j++ {
+		b := n
+		if j < len(ks) {
+			b = ks[j]
+		}
+		inv := 1 / float64(b-a)
+		sx := ds.xpre[b] - ds.xpre[a]
+		uu -= sx * sx * inv
+		for i := range p {
+			si := ds.pre[i][b] - ds.pre[i][a]
+			h[i] -= si * sx * inv
+			for k := 0; k <= i; k++ {
+				g[i*p+k] -= si * (ds.pre[k][b] - ds.pre[k][a]) * inv
+			}
+		}
+		a = b
+	}
+	for i := range p {
+		for k := 0; k < i; k++ {
+			g[k*p+i] = g[i*p+k]
+		}
+	}
+	return g, h, uu
+}
+
+// residuals writes into e the residuals of x, segment-demeaned by ks, after
+// the fit beta on the segment-demeaned columns: e = (x − x̄ₛ) − (f − f̄ₛ)
+// with f = X·beta and s the segment of each point.
+func (ds *design) residuals(x []float64, ks []int, beta, e []float64) {
+	n := len(x)
+	for i := range e {
+		e[i] = x[i]
+	}
+	for j, c := range ds.cols {
+		bj := beta[j]
+		for i, v := range c {
+			e[i] -= bj * v
+		}
+	}
+	a := 0
+	for j := 0; j <= len(ks); j++ {
+		b := n
+		if j < len(ks) {
+			b = ks[j]
+		}
+		m := ds.xpre[b] - ds.xpre[a]
+		for k, pk := range ds.pre {
+			m -= beta[k] * (pk[b] - pk[a])
+		}
+		m /= float64(b - a)
+		for i := a; i < b; i++ {
+			e[i] -= m
+		}
+		a = b
+	}
+}
