@@ -1,0 +1,154 @@
+package test
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/slack-go/slack/slacktest"
+)
+
+// fakePrometheus serves /api/v1/query_range with one series of
+// service:cpu_seconds_per_request for service "checkout" that steps up by
+// 30% at stepAt. Values depend only on the timestamp, so every scan agrees.
+func fakePrometheus(t *testing.T, stepAt time.Time) *httptest.Server {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/api/v1/query_range" {
+			http.NotFound(w, r)
+			return
+		}
+		_ = r.ParseForm()
+		start, _ := strconv.ParseFloat(r.Form.Get("start"), 64)
+		end, _ := strconv.ParseFloat(r.Form.Get("end"), 64)
+		step, _ := strconv.ParseFloat(r.Form.Get("step"), 64)
+		if step <= 0 {
+			http.Error(w, `{"status":"error","errorType":"bad_data","error":"bad step"}`, http.StatusBadRequest)
+			return
+		}
+		var values [][2]any
+		for ts := math.Ceil(start/step) * step; ts <= end; ts += step {
+			level := 0.010
+			if ts >= float64(stepAt.Unix()) {
+				level = 0.013
+			}
+			noise := rand.New(rand.NewPCG(uint64(ts), 1)).NormFloat64() * 0.0002
+			values = append(values, [2]any{ts, strconv.FormatFloat(level+noise, 'f', 6, 64)})
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(map[string]any{"status": "success", "data": map[string]any{
+			"resultType": "matrix",
+			"result": []map[string]any{{
+				"metric": map[string]string{"__name__": "service:cpu_seconds_per_request:rate5m", "service": "checkout"},
+				"values": values,
+			}},
+		}})
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// slackCall is one Web API call the fake Slack received.
+type slackCall struct {
+	method string
+	form   url.Values
+}
+
+// fakeSlack is slacktest's Web API with handlers that record what Wattson
+// sends.
+type fakeSlack struct {
+	srv   *slacktest.Server
+	mu    sync.Mutex
+	calls []slackCall
+	posts int
+}
+
+func newFakeSlack(t *testing.T) *fakeSlack {
+	t.Helper()
+	f := &fakeSlack{}
+	f.srv = slacktest.NewTestServer(func(c slacktest.Customize) {
+		c.Handle("/chat.postMessage", func(w http.ResponseWriter, r *http.Request) {
+			form := f.record("chat.postMessage", r)
+			f.mu.Lock()
+			f.posts++
+			n := f.posts
+			f.mu.Unlock()
+			ch := strings.ToUpper(strings.TrimPrefix(form.Get("channel"), "#"))
+			writeJSON(w, map[string]any{"ok": true, "channel": "C" + ch, "ts": fmt.Sprintf("1700000000.%06d", n)})
+		})
+		c.Handle("/chat.update", func(w http.ResponseWriter, r *http.Request) {
+			form := f.record("chat.update", r)
+			writeJSON(w, map[string]any{"ok": true, "channel": form.Get("channel"), "ts": form.Get("ts")})
+		})
+		c.Handle("/chat.postEphemeral", func(w http.ResponseWriter, r *http.Request) {
+			f.record("chat.postEphemeral", r)
+			writeJSON(w, map[string]any{"ok": true, "message_ts": "1700000000.999999"})
+		})
+		c.Handle("/files.getUploadURLExternal", func(w http.ResponseWriter, r *http.Request) {
+			f.record("files.getUploadURLExternal", r)
+			writeJSON(w, map[string]any{"ok": true, "upload_url": f.srv.GetAPIURL() + "upload", "file_id": "F1"})
+		})
+		c.Handle("/upload", func(w http.ResponseWriter, r *http.Request) {
+			f.record("upload", r)
+		})
+		c.Handle("/files.completeUploadExternal", func(w http.ResponseWriter, r *http.Request) {
+			f.record("files.completeUploadExternal", r)
+			writeJSON(w, map[string]any{"ok": true, "files": []map[string]any{{"id": "F1", "title": "chart"}}})
+		})
+		c.Handle("/usergroups.list", func(w http.ResponseWriter, r *http.Request) {
+			f.record("usergroups.list", r)
+			writeJSON(w, map[string]any{"ok": true, "usergroups": []map[string]any{}})
+		})
+	})
+	f.srv.Start()
+	t.Cleanup(f.srv.Stop)
+	return f
+}
+
+func (f *fakeSlack) record(method string, r *http.Request) url.Values {
+	body, _ := io.ReadAll(r.Body)
+	form, _ := url.ParseQuery(string(body))
+	f.mu.Lock()
+	f.calls = append(f.calls, slackCall{method, form})
+	f.mu.Unlock()
+	return form
+}
+
+// callsOf returns the recorded calls of one Web API method.
+func (f *fakeSlack) callsOf(method string) []slackCall {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []slackCall
+	for _, c := range f.calls {
+		if c.method == method {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func writeJSON(w http.ResponseWriter, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// eventually polls cond until it holds or the deadline passes.
+func eventually(t *testing.T, within time.Duration, what string, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(within); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if cond() {
+			return
+		}
+	}
+	t.Fatalf("timed out after %v waiting for %s", within, what)
+}
