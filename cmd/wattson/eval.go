@@ -11,12 +11,15 @@ import (
 // cmdEval scores a component against a labelled data set; today the
 // detector, against the TCPD benchmark or the perfseries set.
 func cmdEval(ctx context.Context, args []string, e *env) error {
+	if len(args) > 0 && args[0] == "investigate" {
+		return evalInvestigate(ctx, args[1:], e)
+	}
 	if len(args) == 0 || args[0] != "detector" {
 		fs := newFlagSet("eval", e)
 		if err := parseFlags(fs, args); err != nil {
 			return err
 		}
-		return usageErrorf("eval: want 'eval detector --tcpd DIR | --perfseries DIR'")
+		return usageErrorf("eval: want 'eval detector --tcpd DIR | --perfseries DIR' or 'eval investigate --scenarios DIR'")
 	}
 	fs := newFlagSet("eval", e)
 	tcpdDir := fs.String("tcpd", "", "TCPD benchmark directory (annotations.json, datasets/)")
