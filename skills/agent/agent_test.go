@@ -15,8 +15,8 @@ func TestToolCallIsExecutedAndItsResultReturned(t *testing.T) {
 	a, srv, rec, pb := setup(t, skills.VerdictInconclusive, Config{},
 		calls(900, 40, agenttest.Call("call_1", "list_changes", `{"from":"`+fromSHA+`","to":"`+culpritSHA+`"}`)),
 		calls(1300, 80, conclude("call_2", map[string]any{
-			"answer": "pricing.Quote got slower in v1.8.0; 9f8e7d6 compiles a regexp per rule.",
-			"facts":  []map[string]any{{"claim": "the deploy holds 2 commits", "steps": []string{"t1"}}, {"claim": "made up", "steps": []string{"t9"}}},
+			"answer":  "pricing.Quote got slower in v1.8.0; 9f8e7d6 compiles a regexp per rule.",
+			"facts":   []map[string]any{{"claim": "the deploy holds 2 commits", "steps": []string{"t1"}}, {"claim": "made up", "steps": []string{"t9"}}},
 			"suspect": culpritSHA[:12], "suggest": "fix", "fix_draft": "compile the regexp once in NewPricer",
 		})),
 	)
