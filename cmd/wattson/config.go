@@ -30,6 +30,7 @@ type config struct {
 	Impact    impactConfig    `yaml:"impact"`
 	Skills    skillsConfig    `yaml:"skills"`
 	Detection detectionConfig `yaml:"detection"`
+	Services  []serviceConfig `yaml:"services"`
 	Routes    []routeConfig   `yaml:"routes"`
 	Approvers []approverRule  `yaml:"approvers"`
 }
@@ -77,6 +78,9 @@ type discordConfig struct {
 
 type githubConfig struct {
 	Token          secret   `yaml:"token"`
+	AppID          int64    `yaml:"app_id"`
+	InstallationID int64    `yaml:"installation_id"`
+	PrivateKeyFile string   `yaml:"private_key_file"`
 	APIURL         string   `yaml:"api_url"`
 	Repos          []string `yaml:"repos"`
 	MergeOnApprove bool     `yaml:"merge_on_approve"`
@@ -121,6 +125,17 @@ type policyConfig struct {
 	MinPct      float64       `yaml:"min_pct"`
 	MinAbs      float64       `yaml:"min_abs"`
 	MinDuration time.Duration `yaml:"min_duration"`
+}
+
+// serviceConfig says where an investigation of one service finds its data.
+type serviceConfig struct {
+	Name     string   `yaml:"name"`
+	Repo     string   `yaml:"repo"`     // local git clone
+	GitHub   string   `yaml:"github"`   // owner/repo, instead of repo
+	Profiles string   `yaml:"profiles"` // directory of <service>/<RFC3339>.pb.gz
+	Deploys  string   `yaml:"deploys"`  // deploy log (JSON array or JSON lines)
+	Metrics  []string `yaml:"metrics"`  // saved query_range files, instead of Prometheus
+	RPS      float64  `yaml:"rps"`      // requests per second, for cores and watts
 }
 
 type routeConfig struct {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/robfig/cron/v3"
@@ -95,6 +96,29 @@ func (c config) validate() error {
 	}
 	if len(c.Detection.Jobs) > 0 && c.Detection.Prometheus == "" {
 		bad("detection.prometheus", "required when detection.jobs are configured")
+	}
+	svcs := map[string]bool{}
+	for i, sv := range c.Services {
+		key := fmt.Sprintf("services[%d]", i)
+		switch {
+		case sv.Name == "":
+			bad(key+".name", "required")
+		case svcs[sv.Name]:
+			bad(key+".name", "%q is listed twice", sv.Name)
+		}
+		svcs[sv.Name] = true
+		if sv.Repo != "" && sv.GitHub != "" {
+			bad(key, "give repo or github, not both")
+		}
+		if o, r, ok := strings.Cut(sv.GitHub, "/"); sv.GitHub != "" && (!ok || o == "" || r == "" || strings.Contains(r, "/")) {
+			bad(key+".github", "want owner/repo, not %q", sv.GitHub)
+		}
+		if sv.RPS < 0 {
+			bad(key+".rps", "must not be negative")
+		}
+	}
+	if c.GitHub.AppID != 0 && (c.GitHub.PrivateKeyFile == "" || c.GitHub.InstallationID == 0) {
+		bad("github.app_id", "a GitHub App also needs github.private_key_file and github.installation_id")
 	}
 	for i, r := range c.Routes {
 		if r.Channel == "" {
