@@ -155,46 +155,6 @@ func residualLongRunVar(e []float64, dof int) float64 {
 	return v
 }
 
-// medianAbs returns the median of |e| by quickselect, using tmp as scratch.
-func medianAbs(e []float64, tmp *[]float64) float64 {
-	t := (*tmp)[:0]
-	for _, v := range e {
-		t = append(t, math.Abs(v))
-	}
-	*tmp = t
-	if len(t) == 0 {
-		return 0
-	}
-	k := len(t) / 2
-	lo, hi := 0, len(t)-1
-	for lo < hi {
-		p := t[(lo+hi)/2]
-		i, j := lo, hi
-		for i <= j {
-			for t[i] < p {
-				i++
-			}
-			for t[j] > p {
-				j--
-			}
-			if i <= j {
-				t[i], t[j] = t[j], t[i]
-				i++
-				j--
-			}
-		}
-		switch {
-		case k <= j:
-			hi = j
-		case k >= i:
-			lo = i
-		default:
-			return t[k]
-		}
-	}
-	return t[k]
-}
-
 func b2i(b bool) int {
 	if b {
 		return 1

@@ -46,7 +46,7 @@ func (d *Detector) changePenalty(n int) float64 {
 	lo, hi := 0.0, 40.0
 	for range 50 {
 		mid := (lo + hi) / 2
-		if maxCUSUMPValue(mid, n, d.opts.MinSegment) > d.opts.Alpha {
+		if d.pvalue(mid, n) > d.opts.Alpha {
 			lo = mid
 		} else {
 			hi = mid
@@ -91,8 +91,7 @@ func diffScale(y []float64, tmp *[]float64) float64 {
 	if len(t) == 0 {
 		return 1
 	}
-	slices.Sort(t)
-	if s := t[len(t)/2] / (0.6745 * math.Sqrt2); s > 0 {
+	if s := selectK(t, len(t)/2) / (0.6745 * math.Sqrt2); s > 0 {
 		return s
 	}
 	sum := 0.0

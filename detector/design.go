@@ -10,6 +10,7 @@ import "slices"
 type design struct {
 	valid bool
 	cols  [][]float64 // zero-mean columns, n each
+	rows  []float64   // the same, row-major (n×p), for one-pass fits
 	terms []term
 	pre   [][]float64 // prefix sums of each column, n+1 each
 	gram  []float64   // p×p X'X, row-major
@@ -60,6 +61,12 @@ func (ds *design) buildColumns(d *Detector, times []int64, n int, trend bool) {
 		}
 		ds.preBuf[j] = prefixSums(ds.preBuf[j], c)
 		ds.pre = append(ds.pre, ds.preBuf[j])
+	}
+	ds.rows = slices.Grow(ds.rows[:0], n*p)[:n*p]
+	for j, c := range ds.cols {
+		for i, v := range c {
+			ds.rows[i*p+j] = v
+		}
 	}
 	ds.gram = slices.Grow(ds.gram[:0], p*p)[:p*p]
 	for a, ca := range ds.cols {
@@ -120,14 +127,13 @@ func (ds *design) normal(ks []int, g, h []float64) ([]float64, []float64, float6
 // with f = X·beta and s the segment of each point.
 func (ds *design) residuals(x []float64, ks []int, beta, e []float64) {
 	n := len(x)
+	p := len(ds.cols)
 	for i := range e {
-		e[i] = x[i]
-	}
-	for j, c := range ds.cols {
-		bj := beta[j]
-		for i, v := range c {
-			e[i] -= bj * v
+		f := 0.0
+		for j, v := range ds.rows[i*p : i*p+p] {
+			f += beta[j] * v
 		}
+		e[i] = x[i] - f
 	}
 	a := 0
 	for j := 0; j <= len(ks); j++ {

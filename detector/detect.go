@@ -12,16 +12,21 @@ import (
 type Detector struct {
 	opts   Options
 	zAlpha float64 // the two-sided normal quantile at Alpha
+	zOne   float64 // the one-sided normal quantile at Alpha
 
 	tables map[int][]float64
 	pairs  []rankPair
 	keys   []uint64
+	keys2  []uint64
+	counts []int
 	cs     []float64
 
-	x, y, y2, z, comp, scr []float64
-	pens                   map[int]float64
-	t                      []int64
-	idx                    []int
+	x, y, y2, z, comp, comp2, scr []float64
+	pens                          map[int]float64
+	grids                         map[int]grid
+	nuTab                         []float64
+	t                             []int64
+	idx                           []int
 
 	u, e, tmp []float64
 
@@ -36,8 +41,8 @@ type Detector struct {
 // New returns a Detector with opts (zero fields take their defaults).
 func New(opts Options) *Detector {
 	o := opts.withDefaults()
-	return &Detector{opts: o, zAlpha: normQuantile(1 - o.Alpha/2),
-		tables: make(map[int][]float64), pens: make(map[int]float64)}
+	return &Detector{opts: o, zAlpha: normQuantile(1 - o.Alpha/2), zOne: normQuantile(1 - o.Alpha),
+		tables: make(map[int][]float64), pens: make(map[int]float64), grids: make(map[int]grid)}
 }
 
 // Detect finds the changes in one series with opts; see Detector.Detect.
@@ -86,19 +91,36 @@ func (d *Detector) detect(x []float64, t []int64) ([]split, []float64) {
 	z := slices.Grow(d.z[:0], n)[:n]
 	d.z = z
 	d.normalScores(y, z)
-	raw := d.segment(z)
-	if len(raw) == 0 && lagOneAutocorr(z)*math.Sqrt(float64(n)) < normQuantile(1-d.opts.Alpha) {
-		return nil, y
+	// raw is the segmentation of x itself; a strongly autocorrelated
+	// series (a daily wave, a drift) is segmented only if no adjustment
+	// turns out to be needed, since segmenting a wave is slow and futile.
+	var raw []split
+	rawDone := false
+	if lagOneAutocorr(z)*math.Sqrt(float64(n)) < d.zOne {
+		raw, rawDone = d.segment(z), true
+		if len(raw) == 0 {
+			return nil, y
+		}
 	}
-	splits := d.explain(x, t, y, false, raw)
+	segmentRaw := func() []split {
+		if !rawDone { // explain has reused z: score x again
+			zr := d.scratch(n)
+			d.normalScores(x, zr)
+			raw, rawDone = d.segment(zr), true
+		}
+		return raw
+	}
+	splits := d.explain(x, t, y, false, segmentRaw, nil)
 	// Drift is plausible only when a drift term is significant with no
-	// steps at all (steps inflate it, so this errs towards trying).
-	if _, drift := d.adjust(x, t, nil, d.scratch(n), true); !drift {
+	// steps at all (steps inflate it, so this errs towards trying). That
+	// fit is the first step of the drift explanation.
+	first := d.adjustFirst(x, t)
+	if !first.drift {
 		return splits, y
 	}
 	y2 := slices.Grow(d.y2[:0], n)[:n]
 	d.y2 = y2
-	drift := d.explain(x, t, y2, true, raw)
+	drift := d.explain(x, t, y2, true, segmentRaw, &first)
 	sigma := diffScale(y, &d.tmp)
 	if d.cost(y2, keys(drift), sigma)+d.driftPenalty() < d.cost(y, keys(splits), sigma) {
 		d.y, d.y2 = y2, y
@@ -107,11 +129,26 @@ func (d *Detector) detect(x []float64, t []int64) ([]split, []float64) {
 	return splits, y
 }
 
+// fit is one result of adjust: which terms it kept and the nuisance.
+type fit struct {
+	seasonal, drift bool
+	comp            []float64
+}
+
+// adjustFirst fits seasonality and drift with no changes.
+func (d *Detector) adjustFirst(x []float64, t []int64) fit {
+	comp := slices.Grow(d.comp2[:0], len(x))[:len(x)]
+	d.comp2 = comp
+	s, dr := d.adjust(x, t, nil, comp, true)
+	return fit{s, dr, comp}
+}
+
 // explain alternates adjustment (seasonal, and drift if drift) and
 // segmentation until the changes stop moving, leaving the adjusted series
-// in y. raw is the segmentation of x itself, reused whenever the
-// adjustment keeps no term.
-func (d *Detector) explain(x []float64, t []int64, y []float64, drift bool, raw []split) []split {
+// in y. raw returns the segmentation of x itself, used whenever the
+// adjustment keeps no term. first, when not nil, is the adjustment with
+// no changes, already made.
+func (d *Detector) explain(x []float64, t []int64, y []float64, drift bool, raw func() []split, first *fit) []split {
 	n := len(x)
 	z := slices.Grow(d.z[:0], n)[:n]
 	comp := slices.Grow(d.comp[:0], n)[:n]
@@ -119,7 +156,13 @@ func (d *Detector) explain(x []float64, t []int64, y []float64, drift bool, raw 
 	var splits []split
 	for range d.opts.Iterations {
 		ks := keys(splits)
-		seasonal, dr := d.adjust(x, t, ks, comp, drift)
+		var seasonal, dr bool
+		if first != nil && len(ks) == 0 {
+			seasonal, dr = first.seasonal, first.drift
+			copy(comp, first.comp)
+		} else {
+			seasonal, dr = d.adjust(x, t, ks, comp, drift)
+		}
 		var next []split
 		if seasonal || dr {
 			for i := range y {
@@ -129,7 +172,7 @@ func (d *Detector) explain(x []float64, t []int64, y []float64, drift bool, raw 
 			next = d.segment(z)
 		} else {
 			copy(y, x)
-			next = raw
+			next = raw()
 		}
 		// The adjustment depends only on ks: when the changes it was
 		// fitted around are the ones found, the two agree.
@@ -240,18 +283,4 @@ func keys(s []split) []int {
 		ks[i] = v.k
 	}
 	return ks
-}
-
-// trimmedMean is the mean of v without its lowest and highest 20%.
-func trimmedMean(v []float64, tmp *[]float64) float64 {
-	s := append((*tmp)[:0], v...)
-	slices.Sort(s)
-	*tmp = s
-	cut := len(s) / 5
-	s = s[cut : len(s)-cut]
-	sum := 0.0
-	for _, x := range s {
-		sum += x
-	}
-	return sum / float64(len(s))
 }

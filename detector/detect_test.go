@@ -2,6 +2,7 @@ package detector
 
 import (
 	"math"
+	"math/rand/v2"
 	"slices"
 	"testing"
 )
@@ -148,4 +149,41 @@ func bytesFloats(b []byte) []float64 {
 		out = append(out, math.Float64frombits(u))
 	}
 	return out
+}
+
+func TestPValueMatchesReference(t *testing.T) {
+	d := New(Options{})
+	for _, L := range []int{12, 13, 20, 50, 200, 864, 5000} {
+		for c := 0.5; c < 7; c += 0.37 {
+			got, want := d.pvalue(c, L), maxCUSUMPValue(c, L, d.opts.MinSegment)
+			if math.Abs(got-want) > 1e-6+1e-4*want {
+				t.Errorf("pvalue(%.2f, %d) = %.6g, reference %.6g", c, L, got, want)
+			}
+		}
+	}
+}
+
+func TestBucketSort(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 1))
+	for _, gen := range []func() float64{
+		r.NormFloat64,
+		func() float64 { return r.NormFloat64() / math.Sqrt(r.ExpFloat64()) }, // heavy tail
+		func() float64 { return math.Round(r.NormFloat64()) },                 // ties
+		func() float64 { return 1e-300 * r.NormFloat64() },
+	} {
+		for _, n := range []int{1, 2, 7, 100, 864, 4096} {
+			keys := make([]uint64, n)
+			for i := range keys {
+				keys[i] = math.Float64bits(gen()) &^ 0xfff
+				keys[i] |= uint64(i)
+			}
+			want := slices.Clone(keys)
+			slices.Sort(want)
+			var counts []int
+			got, _ := bucketSort(keys, nil, &counts)
+			if !slices.Equal(got, want) {
+				t.Fatalf("n=%d: bucketSort differs from slices.Sort", n)
+			}
+		}
+	}
 }

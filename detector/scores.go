@@ -56,11 +56,10 @@ func (d *Detector) scoreTable(n int) []float64 {
 }
 
 // sortedPairs returns x's values with their positions in ascending order.
-// Up to 4096 points it sorts packed uint64 keys — the order-preserving bits
-// of the value with the low 12 bits replaced by the position — which is
-// several times faster than sorting structs; values that differ only in
-// those low bits (relative 1e-12) fall in position order, which changes no
-// rank materially.
+// Up to 4096 points it bucket-sorts packed uint64 keys — the
+// order-preserving bits of the value with the low 12 bits replaced by the
+// position; values that differ only in those low bits (relative 1e-12)
+// fall in position order, which changes no rank materially.
 func (d *Detector) sortedPairs(x []float64) []rankPair {
 	pairs := d.pairs[:0]
 	if len(x) > 1<<12 {
@@ -81,11 +80,69 @@ func (d *Detector) sortedPairs(x []float64) []rankPair {
 		}
 		keys = append(keys, u&^0xfff|uint64(i))
 	}
-	slices.Sort(keys)
+	keys, d.keys2 = bucketSort(keys, d.keys2, &d.counts)
 	for _, k := range keys {
 		i := int32(k & 0xfff)
 		pairs = append(pairs, rankPair{x[i], i})
 	}
 	d.keys, d.pairs = keys, pairs
 	return pairs
+}
+
+// bucketSort sorts keys: one counting pass spreads them over about as
+// many buckets as keys by their leading varying bits (above the 12
+// position bits), then each bucket is sorted in place — insertion sort for
+// the few keys a bucket usually holds, pdqsort for a crowded one (heavy
+// tails pack the bulk of the values into a few buckets). buf is scratch of
+// the same length, count scratch for the bucket counts. It returns the
+// sorted keys and the other buffer.
+func bucketSort(keys, buf []uint64, count *[]int) ([]uint64, []uint64) {
+	n := len(keys)
+	if n < 2 {
+		return keys, buf
+	}
+	lo, hi := keys[0], keys[0]
+	for _, k := range keys {
+		lo, hi = min(lo, k), max(hi, k)
+	}
+	nb := 1
+	for nb < n {
+		nb <<= 1
+	}
+	shift := uint(12)
+	for span := (hi - lo) >> shift; span >= uint64(nb); span >>= 1 {
+		shift++
+	}
+	c := slices.Grow((*count)[:0], nb+1)[:nb+1]
+	*count = c
+	clear(c)
+	for _, k := range keys {
+		c[(k-lo)>>shift+1]++
+	}
+	for b := 1; b <= nb; b++ {
+		c[b] += c[b-1]
+	}
+	buf = slices.Grow(buf[:0], n)[:n]
+	for _, k := range keys {
+		b := (k - lo) >> shift
+		buf[c[b]] = k
+		c[b]++
+	}
+	// c[b] is now the end of bucket b.
+	start := 0
+	for b := range nb {
+		end := c[b]
+		switch m := end - start; {
+		case m > 32:
+			slices.Sort(buf[start:end])
+		case m > 1:
+			for i := start + 1; i < end; i++ {
+				for j := i; j > start && buf[j] < buf[j-1]; j-- {
+					buf[j], buf[j-1] = buf[j-1], buf[j]
+				}
+			}
+		}
+		start = end
+	}
+	return buf, keys
 }

@@ -34,7 +34,7 @@ func (d *Detector) segment(z []float64) []split {
 		k, t := bestSplit(cs, s[0], s[1], m)
 		// The p-value is never below the single-split z-test's, so a
 		// statistic under that test's threshold needs no integration.
-		if k < 0 || t/sigma < d.zAlpha || maxCUSUMPValue(t/sigma, s[1]-s[0], m) >= d.opts.Alpha {
+		if k < 0 || t/sigma < d.zAlpha || d.pvalue(t/sigma, s[1]-s[0]) >= d.opts.Alpha {
 			continue
 		}
 		ks = append(ks, k)
@@ -47,7 +47,7 @@ func (d *Detector) segment(z []float64) []split {
 	sigma = longRunSigma(z, cs, ks)
 	for j, k := range ks {
 		a, b := bounds(ks, j, n)
-		out[j] = split{k: k, p: maxCUSUMPValue(stat(cs, a, k, b)/sigma, b-a, m)}
+		out[j] = split{k: k, p: d.pvalue(stat(cs, a, k, b)/sigma, b-a)}
 	}
 	return out
 }
@@ -67,7 +67,7 @@ func (d *Detector) prune(z, cs []float64, ks []int) []int {
 				break
 			}
 			ks[j] = k
-			if p := maxCUSUMPValue(t/sigma, b-a, m); p > worstP {
+			if p := d.pvalue(t/sigma, b-a); p > worstP {
 				worst, worstP = j, p
 			}
 		}
