@@ -20,6 +20,13 @@ func userErrorf(format string, a ...any) error {
 	return &userError{msg: fmt.Sprintf(format, a...)}
 }
 
+// UserErrorf returns an error whose text the bot shows to the chat user as
+// is, for an Investigator to explain why it cannot answer (a service it
+// has no data for, say).
+func UserErrorf(format string, a ...any) error {
+	return userErrorf(format, a...)
+}
+
 // PublicText returns what a chat user may see of err: the text of usage
 // errors and refusals, and "internal error (ref …)" for anything else, in
 // which case err is logged with the same ref.

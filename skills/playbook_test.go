@@ -77,8 +77,13 @@ steps:
 	if err != nil {
 		t.Fatal(err)
 	}
-	run := NewRunner(reg, slog.New(slog.NewTextHandler(io.Discard, nil)), time.Now, time.Second).
-		Run(context.Background(), pb, map[string]any{"x": "hello"})
+	runner := NewRunner(reg, slog.New(slog.NewTextHandler(io.Discard, nil)), time.Now, time.Second)
+	var seen []string
+	runner.OnStep = func(s StepRecord) { seen = append(seen, s.ID) }
+	run := runner.Run(context.Background(), pb, map[string]any{"x": "hello"})
+	if got := strings.Join(seen, ","); got != "a,b,c,d,e,e2,opt,missing" {
+		t.Errorf("OnStep saw %s, want every step in order", got)
+	}
 	want := map[string]string{
 		"a": "", "b": "failed on purpose", "c": "skipped: no value for $b.value", "d": "timed out",
 		"e": "", "e2": "panicked", "opt": "", "missing": "not available",

@@ -52,6 +52,10 @@ func (r Run) Step(id string) (StepRecord, bool) {
 
 // Runner executes playbooks over a registry.
 type Runner struct {
+	// OnStep, when set, is called with each step's record as it finishes,
+	// so a caller can show progress.
+	OnStep func(StepRecord)
+
 	reg            *Registry
 	log            *slog.Logger
 	now            func() time.Time
@@ -80,6 +84,9 @@ func (r *Runner) Run(ctx context.Context, pb Playbook, input map[string]any) Run
 		}
 		rec := r.step(ctx, spec, scope, failed)
 		run.Steps = append(run.Steps, rec)
+		if r.OnStep != nil {
+			r.OnStep(rec)
+		}
 		if rec.OK() {
 			var decoded any
 			if err := json.Unmarshal(rec.Output, &decoded); err == nil {

@@ -57,7 +57,7 @@ func cmdInvestigate(ctx context.Context, args []string, e *env) error {
 		return err
 	}
 	opt.skillDir = cfg.Skills.Dir
-	deps, err := sf.deps(ctx, cfg, e)
+	deps, err := sf.sources().deps(cfg)
 	if err != nil {
 		return err
 	}
@@ -80,6 +80,13 @@ func investigate(ctx context.Context, deps skillDeps, opt investigateOptions, lo
 	if err != nil {
 		return skills.Investigation{}, skills.Run{}, err
 	}
+	runner := skills.NewRunner(buildRegistry(deps), log, deps.now, 30*time.Second)
+	run := runner.Run(ctx, pb, investigationInput(opt))
+	return skills.Summarize(run), run, nil
+}
+
+// investigationInput is the playbook input for opt.
+func investigationInput(opt investigateOptions) map[string]any {
 	input := map[string]any{"service": opt.service}
 	if opt.metric != "" {
 		input["metric"] = opt.metric
@@ -90,9 +97,7 @@ func investigate(ctx context.Context, deps skillDeps, opt investigateOptions, lo
 	if opt.rps > 0 {
 		input["requests_per_second"] = opt.rps
 	}
-	runner := skills.NewRunner(buildRegistry(deps), log, deps.now, 30*time.Second)
-	run := runner.Run(ctx, pb, input)
-	return skills.Summarize(run), run, nil
+	return input
 }
 
 // findPlaybook looks name up in skills.dir first, then among the built-ins.

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"fmt"
 	"net/http"
@@ -45,19 +44,41 @@ func addSourceFlags(fs *flag.FlagSet) *sourceFlags {
 	return sf
 }
 
-// deps turns the flags and config into skill dependencies. It does no I/O
-// beyond building clients.
-func (sf *sourceFlags) deps(_ context.Context, cfg config, e *env) (skillDeps, error) {
+// sources returns the data sources the flags name.
+func (sf *sourceFlags) sources() dataSources {
+	return dataSources{metrics: sf.metrics, prometheus: *sf.prometheus, deployLog: *sf.deployLog,
+		repo: *sf.repo, github: *sf.github, profiles: *sf.profiles}
+}
+
+// dataSources say where an investigation's data lives: from flags, or from
+// a services entry of the config.
+type dataSources struct {
+	metrics    []string
+	prometheus string
+	deployLog  string
+	repo       string
+	github     string
+	profiles   string
+}
+
+// serviceSources are the data sources of a configured service.
+func serviceSources(sv serviceConfig) dataSources {
+	return dataSources{metrics: sv.Metrics, deployLog: sv.Deploys, repo: sv.Repo, github: sv.GitHub, profiles: sv.Profiles}
+}
+
+// deps turns the sources and config into skill dependencies. It does no
+// I/O beyond building clients.
+func (ds dataSources) deps(cfg config) (skillDeps, error) {
 	d := skillDeps{wattsPerCore: cfg.Impact.WattsPerCore, now: time.Now}
-	promURL := *sf.prometheus
-	if promURL == "" && len(sf.metrics) == 0 {
+	promURL := ds.prometheus
+	if promURL == "" && len(ds.metrics) == 0 {
 		promURL = cfg.Detection.Prometheus
 	}
 	switch {
-	case len(sf.metrics) > 0 && *sf.prometheus != "":
+	case len(ds.metrics) > 0 && ds.prometheus != "":
 		return d, usageErrorf("give --metrics or --prometheus, not both")
-	case len(sf.metrics) > 0:
-		d.series = metrics.NewFiles(sf.metrics...)
+	case len(ds.metrics) > 0:
+		d.series = metrics.NewFiles(ds.metrics...)
 	case promURL != "":
 		src, err := prom.New(promURL, &http.Client{Timeout: 30 * time.Second})
 		if err != nil {
@@ -65,19 +86,19 @@ func (sf *sourceFlags) deps(_ context.Context, cfg config, e *env) (skillDeps, e
 		}
 		d.series = metrics.NewPrometheus(src, time.Minute)
 	}
-	if *sf.deployLog != "" {
-		d.deploys = append(d.deploys, deploys.NewLog(*sf.deployLog))
+	if ds.deployLog != "" {
+		d.deploys = append(d.deploys, deploys.NewLog(ds.deployLog))
 	}
 	if d.series != nil {
 		d.deploys = append(d.deploys, deploys.NewBuildInfo(d.series))
 	}
 	switch {
-	case *sf.repo != "" && *sf.github != "":
+	case ds.repo != "" && ds.github != "":
 		return d, usageErrorf("give --repo or --github, not both")
-	case *sf.repo != "":
-		d.host = gitlocal.New(*sf.repo)
-	case *sf.github != "" || len(cfg.GitHub.Repos) == 1:
-		name := *sf.github
+	case ds.repo != "":
+		d.host = gitlocal.New(ds.repo)
+	case ds.github != "" || len(cfg.GitHub.Repos) == 1:
+		name := ds.github
 		if name == "" {
 			name = cfg.GitHub.Repos[0]
 		}
@@ -92,10 +113,9 @@ func (sf *sourceFlags) deps(_ context.Context, cfg config, e *env) (skillDeps, e
 		d.host = h
 		d.deploys = append(d.deploys, h)
 	}
-	if *sf.profiles != "" {
-		d.profiles = pprofdir.New(*sf.profiles)
+	if ds.profiles != "" {
+		d.profiles = pprofdir.New(ds.profiles)
 	}
-	_ = e
 	return d, nil
 }
 

@@ -52,7 +52,8 @@ func cmdServe(ctx context.Context, args []string, e *env) error {
 		_, err := st.ListRegressions(ctx, store.ListOptions{Limit: 1})
 		return err
 	})
-	cb, err := newChatBot(cfg, st, botDeps{stdin: e.stdin, stdout: e.stdout}, logger, reg, mux)
+	deps := botDeps{investigator: newInvestigator(cfg, st, logger), skills: skillList(cfg), stdin: e.stdin, stdout: e.stdout}
+	cb, err := newChatBot(cfg, st, deps, logger, reg, mux)
 	if err != nil {
 		return err
 	}

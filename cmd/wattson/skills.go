@@ -70,7 +70,7 @@ func cmdSkills(ctx context.Context, args []string, e *env) error {
 	if err != nil {
 		return err
 	}
-	deps, err := sf.deps(ctx, cfg, e)
+	deps, err := sf.sources().deps(cfg)
 	if err != nil {
 		return err
 	}
