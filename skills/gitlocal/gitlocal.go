@@ -17,6 +17,11 @@ import (
 type Repo struct {
 	dir string
 	git string
+	// build is the command that checks a prepared change; buildSet says
+	// whether WithBuild chose it (otherwise go build ./... when there is a
+	// go.mod).
+	build    []string
+	buildSet bool
 }
 
 var _ skills.CodeHost = (*Repo)(nil)
