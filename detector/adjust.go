@@ -5,6 +5,16 @@ import (
 	"slices"
 )
 
+// kept reports which nuisance terms an adjustment kept, and the sum of
+// their penalties (see termPenalty).
+type kept struct {
+	seasonal, drift bool
+	pen             float64
+}
+
+// any reports whether any term was kept.
+func (k kept) any() bool { return k.seasonal || k.drift }
+
 // A nuisance term of the adjustment: a block of regressor columns that is
 // kept or dropped as a whole by its significance test.
 type term struct {
@@ -16,18 +26,18 @@ type term struct {
 // the timestamps cover at least twice, and a linear trend — by least squares
 // on the residuals of the segmentation ks, keeps each term that a chi-square
 // test on the long-run noise level finds significant at Alpha, and writes the
-// fitted nuisance (zero mean) into comp. It reports whether a seasonal term
-// and whether the drift term were kept (comp is only written when one was).
+// fitted nuisance (zero mean) into comp. It reports which terms were kept
+// (comp is only written when one was) and their penalty.
 // The trend is left out of the first pass, before any step is known, since
 // a trend would otherwise absorb the steps it cannot tell from drift.
-func (d *Detector) adjust(x []float64, times []int64, ks []int, comp []float64, trend bool) (seasonal, drift bool) {
+func (d *Detector) adjust(x []float64, times []int64, ks []int, comp []float64, trend bool) (k kept) {
 	n := len(x)
 	ds := &d.des[b2i(trend)]
 	if !ds.valid {
 		ds.build(d, x, times, trend)
 	}
 	if len(ds.terms) == 0 {
-		return false, false
+		return kept{}
 	}
 	p := len(ds.cols)
 	all := d.ints(p)
@@ -74,7 +84,7 @@ func (d *Detector) adjust(x []float64, times []int64, ks []int, comp []float64, 
 	rssFull := uu - dot(h, beta)
 	v := residualLongRunVar(e, n-len(ks)-1-p)
 	if v <= 0 {
-		return false, false
+		return kept{}
 	}
 	keep := d.keep[:0]
 	for ti, t := range ds.terms {
@@ -97,15 +107,16 @@ func (d *Detector) adjust(x []float64, times []int64, ks []int, comp []float64, 
 				keep = append(keep, j)
 			}
 			if t.drift {
-				drift = true
+				k.drift = true
 			} else {
-				seasonal = true
+				k.seasonal = true
 			}
+			k.pen += d.termPenalty(t.count)
 		}
 	}
 	d.keep = keep
 	if len(keep) == 0 {
-		return false, false
+		return kept{}
 	}
 	if len(keep) < p {
 		beta = append(beta[:0], solve(g, h, p, keep, &d.l, &d.sol)...)
@@ -118,7 +129,7 @@ func (d *Detector) adjust(x []float64, times []int64, ks []int, comp []float64, 
 			comp[i] += beta[bi] * c
 		}
 	}
-	return seasonal, drift
+	return k
 }
 
 // ints returns 0..p−1 in a reusable buffer.

@@ -59,22 +59,23 @@ func (d *Detector) changePenalty(n int) float64 {
 	return hi * hi
 }
 
-// driftPenalty is the chi-square quantile at 1−Alpha for the drift block's
-// degrees of freedom: the drift is worth it when its test would accept it.
-func (d *Detector) driftPenalty() float64 {
-	if p, ok := d.pens[-1]; ok {
+// termPenalty is the chi-square quantile at 1−Alpha for a nuisance term
+// of df columns: the term is worth its place in a comparison of
+// explanations exactly when its own test would accept it.
+func (d *Detector) termPenalty(df int) float64 {
+	if p, ok := d.pens[-df]; ok {
 		return p
 	}
-	lo, hi := 0.0, 200.0
+	lo, hi := 0.0, 400.0
 	for range 60 {
 		mid := (lo + hi) / 2
-		if chi2Survival(mid, d.opts.DriftDegree) > d.opts.Alpha {
+		if chi2Survival(mid, df) > d.opts.Alpha {
 			lo = mid
 		} else {
 			hi = mid
 		}
 	}
-	d.pens[-1] = hi
+	d.pens[-df] = hi
 	return hi
 }
 

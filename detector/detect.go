@@ -2,7 +2,6 @@ package detector
 
 import (
 	"math"
-	"slices"
 	"time"
 )
 
@@ -21,12 +20,13 @@ type Detector struct {
 	counts []int
 	cs     []float64
 
-	x, y, y2, z, comp, comp2, scr []float64
-	pens                          map[int]float64
-	grids                         map[int]grid
-	nuTab                         []float64
-	t                             []int64
-	idx                           []int
+	x, z, comp, comp2, scr []float64
+	ys                     [][]float64
+	pens                   map[int]float64
+	grids                  map[int]grid
+	nuTab                  []float64
+	t                      []int64
+	idx                    []int
 
 	u, e, tmp []float64
 
@@ -74,115 +74,6 @@ func (d *Detector) Detect(values []float64, times []int64) []Change {
 			t = t[k:]
 		}
 	}
-}
-
-// detect explains the finite values x by steps, and by steps plus slow
-// drift when drift is plausible, and keeps the explanation with the lower
-// penalised cost. It returns the splits and the adjusted series they refer
-// to.
-func (d *Detector) detect(x []float64, t []int64) ([]split, []float64) {
-	n := len(x)
-	y := slices.Grow(d.y[:0], n)[:n]
-	d.y = y
-	// Fast path: no change and white residuals leave nothing for a
-	// seasonal or drift term to explain (a Durbin–Watson-style pre-test at
-	// level Alpha on the lag-one autocorrelation of the scores).
-	copy(y, x)
-	z := slices.Grow(d.z[:0], n)[:n]
-	d.z = z
-	d.normalScores(y, z)
-	// raw is the segmentation of x itself; a strongly autocorrelated
-	// series (a daily wave, a drift) is segmented only if no adjustment
-	// turns out to be needed, since segmenting a wave is slow and futile.
-	var raw []split
-	rawDone := false
-	if lagOneAutocorr(z)*math.Sqrt(float64(n)) < d.zOne {
-		raw, rawDone = d.segment(z), true
-		if len(raw) == 0 {
-			return nil, y
-		}
-	}
-	segmentRaw := func() []split {
-		if !rawDone { // explain has reused z: score x again
-			zr := d.scratch(n)
-			d.normalScores(x, zr)
-			raw, rawDone = d.segment(zr), true
-		}
-		return raw
-	}
-	splits := d.explain(x, t, y, false, segmentRaw, nil)
-	// Drift is plausible only when a drift term is significant with no
-	// steps at all (steps inflate it, so this errs towards trying). That
-	// fit is the first step of the drift explanation.
-	first := d.adjustFirst(x, t)
-	if !first.drift {
-		return splits, y
-	}
-	y2 := slices.Grow(d.y2[:0], n)[:n]
-	d.y2 = y2
-	drift := d.explain(x, t, y2, true, segmentRaw, &first)
-	sigma := diffScale(y, &d.tmp)
-	if d.cost(y2, keys(drift), sigma)+d.driftPenalty() < d.cost(y, keys(splits), sigma) {
-		d.y, d.y2 = y2, y
-		return drift, y2
-	}
-	return splits, y
-}
-
-// fit is one result of adjust: which terms it kept and the nuisance.
-type fit struct {
-	seasonal, drift bool
-	comp            []float64
-}
-
-// adjustFirst fits seasonality and drift with no changes.
-func (d *Detector) adjustFirst(x []float64, t []int64) fit {
-	comp := slices.Grow(d.comp2[:0], len(x))[:len(x)]
-	d.comp2 = comp
-	s, dr := d.adjust(x, t, nil, comp, true)
-	return fit{s, dr, comp}
-}
-
-// explain alternates adjustment (seasonal, and drift if drift) and
-// segmentation until the changes stop moving, leaving the adjusted series
-// in y. raw returns the segmentation of x itself, used whenever the
-// adjustment keeps no term. first, when not nil, is the adjustment with
-// no changes, already made.
-func (d *Detector) explain(x []float64, t []int64, y []float64, drift bool, raw func() []split, first *fit) []split {
-	n := len(x)
-	z := slices.Grow(d.z[:0], n)[:n]
-	comp := slices.Grow(d.comp[:0], n)[:n]
-	d.z, d.comp = z, comp
-	var splits []split
-	for range d.opts.Iterations {
-		ks := keys(splits)
-		var seasonal, dr bool
-		if first != nil && len(ks) == 0 {
-			seasonal, dr = first.seasonal, first.drift
-			copy(comp, first.comp)
-		} else {
-			seasonal, dr = d.adjust(x, t, ks, comp, drift)
-		}
-		var next []split
-		if seasonal || dr {
-			for i := range y {
-				y[i] = x[i] - comp[i]
-			}
-			d.normalScores(y, z)
-			next = d.segment(z)
-		} else {
-			copy(y, x)
-			next = raw()
-		}
-		// The adjustment depends only on ks: when the changes it was
-		// fitted around are the ones found, the two agree.
-		done := slices.Equal(keys(next), ks)
-		splits = next
-		if done {
-			break
-		}
-	}
-	return splits
 }
 
 // lagOneAutocorr is the lag-one autocorrelation of z around its mean.

@@ -1,0 +1,168 @@
+package detector
+
+import (
+	"math"
+	"slices"
+)
+
+// explanation is one candidate account of a series: its changes, the
+// series with the kept nuisance (seasonality, drift) removed, and the
+// penalty of the nuisance terms it kept.
+type explanation struct {
+	splits []split
+	y      []float64
+	pen    float64
+}
+
+// detect explains the finite values x by steps on top of whatever
+// seasonality and drift are significant, and returns the splits and the
+// adjusted series they refer to.
+//
+// Adjustment and segmentation alternate (explain), and an alternation can
+// settle in a poor fixed point: a daily profile fitted before the steps
+// are known absorbs part of them, and steps fitted before the daily
+// profile is known form a ladder along it. So when a nuisance term and
+// changes are both in play, the alternation is also started from the
+// changes found in the raw series and from its single strongest change,
+// and with a drift term; the candidate with the lowest penalised cost —
+// Huber loss plus, per change and per nuisance term, the squared
+// threshold of its own test — wins. Each penalty is what its test would
+// demand, so the comparison accepts a term exactly when it earns its
+// place.
+func (d *Detector) detect(x []float64, t []int64) ([]split, []float64) {
+	n := len(x)
+	z := slices.Grow(d.z[:0], n)[:n]
+	d.z = z
+	d.normalScores(x, z)
+	// Fast path: no change and white residuals leave nothing for a
+	// seasonal or drift term to explain (a Durbin–Watson-style pre-test at
+	// level Alpha on the lag-one autocorrelation of the scores).
+	//
+	// raw is the segmentation of x itself; a strongly autocorrelated
+	// series (a daily wave, a drift) is segmented only when needed, since
+	// segmenting a wave is slow and futile.
+	var raw []split
+	rawDone := false
+	if lagOneAutocorr(z)*math.Sqrt(float64(n)) < d.zOne {
+		raw, rawDone = d.segment(z), true
+		if len(raw) == 0 {
+			return nil, d.buf(0, n, x)
+		}
+	}
+	segmentRaw := func() []split {
+		if !rawDone { // explain reuses z: score x again
+			zr := d.scratch(n)
+			d.normalScores(x, zr)
+			raw, rawDone = d.segment(zr), true
+		}
+		return raw
+	}
+	best := d.explain(x, t, d.buf(0, n, nil), false, segmentRaw, nil, nil)
+	sigma := diffScale(x, &d.tmp)
+	bestCost := d.cost(best.y, keys(best.splits), sigma) + best.pen
+	try := func(c explanation, slot int) {
+		if cost := d.cost(c.y, keys(c.splits), sigma) + c.pen; cost < bestCost {
+			best, bestCost = c, cost
+			d.ys[0], d.ys[slot] = d.ys[slot], d.ys[0] // keep the winner in slot 0
+		}
+	}
+	if best.pen > 0 && len(best.splits) > 0 {
+		if r := segmentRaw(); len(r) > 0 && !slices.Equal(keys(r), keys(best.splits)) {
+			try(d.explain(x, t, d.buf(1, n, nil), false, segmentRaw, nil, keys(r)), 1)
+		}
+		if k := d.strongest(x); k > 0 && !slices.Equal([]int{k}, keys(best.splits)) {
+			try(d.explain(x, t, d.buf(1, n, nil), false, segmentRaw, nil, []int{k}), 1)
+		}
+	}
+	// Drift is plausible only when a drift term is significant with no
+	// steps at all (steps inflate it, so this errs towards trying). That
+	// fit is the first step of the drift explanation.
+	if first := d.adjustFirst(x, t); first.drift {
+		try(d.explain(x, t, d.buf(1, n, nil), true, segmentRaw, &first, nil), 1)
+	}
+	return best.splits, best.y
+}
+
+// strongest returns the single best split of x's normal scores, or −1
+// when it is not significant.
+func (d *Detector) strongest(x []float64) int {
+	zr := d.scratch(len(x))
+	d.normalScores(x, zr)
+	cs := d.cumsum(zr)
+	k, st := bestSplit(cs, 0, len(x), d.opts.MinSegment)
+	if k < 0 || d.pvalue(st/longRunSigma(zr, cs, []int{k}), len(x)) >= d.opts.Alpha {
+		return -1
+	}
+	return k
+}
+
+// buf returns the detector's reusable series buffer i with length n,
+// holding a copy of src when src is not nil.
+func (d *Detector) buf(i, n int, src []float64) []float64 {
+	for len(d.ys) <= i {
+		d.ys = append(d.ys, nil)
+	}
+	b := slices.Grow(d.ys[i][:0], n)[:n]
+	d.ys[i] = b
+	if src != nil {
+		copy(b, src)
+	}
+	return b
+}
+
+// fit is one result of adjust: which terms it kept, their penalty and the
+// nuisance.
+type fit struct {
+	kept
+	comp []float64
+}
+
+// adjustFirst fits seasonality and drift with no changes.
+func (d *Detector) adjustFirst(x []float64, t []int64) fit {
+	comp := slices.Grow(d.comp2[:0], len(x))[:len(x)]
+	d.comp2 = comp
+	return fit{d.adjust(x, t, nil, comp, true), comp}
+}
+
+// explain alternates adjustment (seasonal, and drift if drift) and
+// segmentation, starting from the changes start, until the changes stop
+// moving, leaving the adjusted series in y. raw returns the segmentation
+// of x itself, used whenever the adjustment keeps no term. first, when not
+// nil, is the adjustment with no changes, already made.
+func (d *Detector) explain(x []float64, t []int64, y []float64, drift bool, raw func() []split, first *fit, start []int) explanation {
+	n := len(x)
+	z := slices.Grow(d.z[:0], n)[:n]
+	comp := slices.Grow(d.comp[:0], n)[:n]
+	d.z, d.comp = z, comp
+	var splits []split
+	ks := start
+	var k kept
+	for range d.opts.Iterations {
+		if first != nil && len(ks) == 0 {
+			k = first.kept
+			copy(comp, first.comp)
+		} else {
+			k = d.adjust(x, t, ks, comp, drift)
+		}
+		var next []split
+		if k.any() {
+			for i := range y {
+				y[i] = x[i] - comp[i]
+			}
+			d.normalScores(y, z)
+			next = d.segment(z)
+		} else {
+			copy(y, x)
+			next = raw()
+		}
+		// The adjustment depends only on ks: when the changes it was
+		// fitted around are the ones found, the two agree.
+		done := slices.Equal(keys(next), ks)
+		splits = next
+		if done {
+			break
+		}
+		ks = keys(splits)
+	}
+	return explanation{splits: splits, y: y, pen: k.pen}
+}
