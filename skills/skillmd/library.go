@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 	"path"
 	"sort"
 	"strings"
@@ -89,6 +90,12 @@ func label(source, p string) string {
 		return "built-in " + p
 	}
 	return path.Join(source, p)
+}
+
+// LoadDir loads the skills in the folders of dir (the skills.dir of the
+// config, which also holds playbooks).
+func LoadDir(dir string) (*Library, []Problem) {
+	return Load(os.DirFS(dir), ".", dir)
 }
 
 // loadOne reads and validates the skill in folder dir.

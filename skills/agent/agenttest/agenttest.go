@@ -200,3 +200,17 @@ func writeError(w http.ResponseWriter, status int, msg string) {
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(map[string]any{"error": map[string]any{"message": msg, "type": "server_error"}})
 }
+
+// Auto is a stand-in model for evals: to a request with tools it answers
+// by calling conclude; to one without, with a short explanation. Usage is
+// measured as in Measured, so token use per investigation can be reported
+// without a real model.
+func Auto() Turn {
+	const answer = "The playbook's evidence explains the regression; see the facts."
+	return func(req Request) Reply {
+		if len(req.Tools) > 0 {
+			return Measured(Reply{ToolCalls: []ToolCall{Call("auto-1", "conclude", `{"answer":"`+answer+`"}`)}})(req)
+		}
+		return Measured(Reply{Content: answer})(req)
+	}
+}
