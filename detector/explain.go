@@ -78,7 +78,11 @@ func (d *Detector) detect(x []float64, t []int64) ([]split, []float64) {
 	// steps at all (steps inflate it, so this errs towards trying). That
 	// fit is the first step of the drift explanation.
 	if first := d.adjustFirst(x, t); first.drift {
-		try(d.explain(x, t, d.buf(1, n, nil), true, segmentRaw, &first, nil), 1)
+		c := d.explain(x, t, d.buf(1, n, nil), true, segmentRaw, &first, nil)
+		try(c, 1)
+		if k := d.strongest(x); k > 0 && len(c.splits) > 1 {
+			try(d.explain(x, t, d.buf(1, n, nil), true, segmentRaw, nil, []int{k}), 1)
+		}
 	}
 	return best.splits, best.y
 }
