@@ -30,6 +30,12 @@ type Options struct {
 	Approvers []ApproverRule
 	// Investigator runs investigations; nil turns /wattson investigate off.
 	Investigator Investigator
+	// PullRequests acts on the code host when proposals are made,
+	// approved and rejected; nil keeps proposals in chat only.
+	PullRequests PullRequests
+	// Recovery re-checks a regression's series after its fix merged; nil
+	// turns verification off.
+	Recovery RecoveryChecker
 	// Skills lists the skills for /wattson skills; nil lists none.
 	Skills func() []SkillInfo
 	// Services are service names mentions are matched against, in addition

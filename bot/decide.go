@@ -69,7 +69,11 @@ func (b *Bot) approve(ctx context.Context, ev Event, id string, version int, act
 		b.refreshAlert(ctx, r)
 	}
 	text := fmt.Sprintf("<@%s> approved %s (v%d): %s", ev.User, p.ID, version, p.Title)
-	return b.announce(ctx, ev, r, *p, text), nil
+	next, err := b.queuePR(ctx, ev, *p, r, prApprove, "")
+	if err != nil {
+		return Message{}, err
+	}
+	return b.announce(ctx, ev, r, *p, text+next), nil
 }
 
 // reject rejects proposal id.
@@ -96,7 +100,11 @@ func (b *Bot) reject(ctx context.Context, ev Event, id, reason string) (Message,
 		return Message{}, err
 	}
 	b.m.decisions.WithLabelValues("reject", "true").Inc()
-	return b.announce(ctx, ev, r, *p, fmt.Sprintf("<@%s> rejected %s%s", ev.User, p.ID, because(reason))), nil
+	next, err := b.queuePR(ctx, ev, *p, r, prClose, reason)
+	if err != nil {
+		return Message{}, err
+	}
+	return b.announce(ctx, ev, r, *p, fmt.Sprintf("<@%s> rejected %s%s", ev.User, p.ID, because(reason))+next), nil
 }
 
 // rollback rolls back a regression's culprit (approving its revert
@@ -148,7 +156,7 @@ func (b *Bot) rollbackRegression(ctx context.Context, ev Event, id string) (Mess
 			return b.approve(ctx, ev, p.ID, 0, ActionRollback)
 		}
 	}
-	return Message{}, userErrorf("No revert is proposed for %s yet. Run /wattson investigate %s to find the culprit first.", r.ID, r.ID)
+	return b.proposeRollback(ctx, ev, *r)
 }
 
 // dismiss closes regression id without a fix.

@@ -149,7 +149,7 @@ func (b *Bot) runInvestigation(ctx context.Context, raw json.RawMessage) error {
 		return fmt.Errorf("investigate %s: post findings: %w", inv.ID, err)
 	}
 	for _, p := range proposals {
-		if err := b.showProposal(ctx, p, thread); err != nil {
+		if err := b.offer(ctx, p, reg, thread); err != nil {
 			return fmt.Errorf("investigate %s: %w", inv.ID, err)
 		}
 	}

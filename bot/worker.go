@@ -33,6 +33,7 @@ func (b *Bot) Run(ctx context.Context) error {
 			for _, j := range jobs {
 				b.work(ctx, j)
 			}
+			b.queueVerifications(ctx)
 		}
 		j, err := b.o.Store.Dequeue(ctx, consumer, dequeueBlock)
 		switch {
@@ -59,6 +60,10 @@ func (b *Bot) work(ctx context.Context, j store.Job) {
 	switch j.Kind {
 	case JobInvestigate:
 		err = b.runInvestigation(ctx, j.Payload)
+	case JobPullRequest:
+		err = b.runPullRequest(ctx, j)
+	case JobVerifyRecovery:
+		err = b.runVerifyRecovery(ctx, j.Payload)
 	default:
 		err = fmt.Errorf("run job: unknown kind %q", j.Kind)
 	}
@@ -81,10 +86,15 @@ func (b *Bot) work(ctx context.Context, j store.Job) {
 // one queue among several kinds of work. It reports whether the kind is the
 // bot's; the caller acknowledges the job.
 func (b *Bot) RunJob(ctx context.Context, j store.Job) (mine bool, err error) {
-	if j.Kind != JobInvestigate {
-		return false, nil
+	switch j.Kind {
+	case JobInvestigate:
+		return true, b.runInvestigation(ctx, j.Payload)
+	case JobPullRequest:
+		return true, b.runPullRequest(ctx, j)
+	case JobVerifyRecovery:
+		return true, b.runVerifyRecovery(ctx, j.Payload)
 	}
-	return true, b.runInvestigation(ctx, j.Payload)
+	return false, nil
 }
 
 func sleep(ctx context.Context, d time.Duration) {

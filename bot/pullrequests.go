@@ -1,0 +1,255 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/wattson-dev/wattson/store"
+)
+
+// PullRequests acts on the code-host change behind a proposal: a pull
+// request on GitHub, or a branch of a local clone. Every method is
+// idempotent: acting twice on the same proposal changes nothing the second
+// time.
+type PullRequests interface {
+	// Open prepares p on its code host (a draft revert or fix pull
+	// request, or a local branch) and returns where it is; a change that
+	// is already open is returned as it is. When the change cannot be
+	// prepared automatically (a revert that conflicts), Open succeeds with
+	// no URL and a Body that says why and how to do it by hand.
+	Open(ctx context.Context, p store.Proposal, r store.Regression) (PRResult, error)
+	// Approve marks p's change ready for review, or merges it when its
+	// repository is configured to merge on approval.
+	Approve(ctx context.Context, p store.Proposal) (PRResult, error)
+	// Close closes p's change, saying reason.
+	Close(ctx context.Context, p store.Proposal, reason string) (PRResult, error)
+}
+
+// PRResult is what a code-host action left behind.
+type PRResult struct {
+	// URL links to the pull request (a branch name for a local clone);
+	// empty when nothing could be opened.
+	URL string
+	// Number is the pull request number; 0 for a local branch.
+	Number int
+	// Repo names the repository ("owner/name", or a local clone's path)
+	// when the proposal did not say.
+	Repo string
+	// State is draft, open, merged, closed or branch.
+	State string
+	// Body replaces the proposal's body when not empty.
+	Body string
+	// Notes are told in the thread: retries after rate limits or server
+	// errors, reviewers that could not be asked, the build check.
+	Notes []string
+}
+
+// JobPullRequest is the queue job kind of a code-host action on a
+// proposal.
+const JobPullRequest = "bot.pull_request"
+
+// The code-host actions a JobPullRequest performs.
+const (
+	prOpen    = "open"
+	prApprove = "approve"
+	prClose   = "close"
+)
+
+// prJob is the payload of a JobPullRequest job.
+type prJob struct {
+	Proposal string          `json:"proposal"`
+	Action   string          `json:"action"`
+	Reason   string          `json:"reason,omitempty"`
+	Where    store.ThreadRef `json:"where"`
+}
+
+// prLeaseTTL bounds how long one replica may hold a proposal's code-host
+// lease; a job outlives it only if it hangs.
+const prLeaseTTL = 10 * time.Minute
+
+// queuePR queues action on p's change and returns the sentence telling
+// the user it will happen; it returns "" when there is nothing to act on.
+func (b *Bot) queuePR(ctx context.Context, ev Event, p store.Proposal, r store.Regression, action, reason string) (string, error) {
+	if b.o.PullRequests == nil || (action != prOpen && p.PRURL == "") {
+		return "", nil
+	}
+	where := r.Thread
+	if where.MessageID == "" {
+		where = ev.where()
+	}
+	payload, err := json.Marshal(prJob{Proposal: p.ID, Action: action, Reason: reason, Where: where})
+	if err != nil {
+		return "", fmt.Errorf("encode pull request job: %w", err)
+	}
+	if _, err := b.o.Store.Enqueue(ctx, JobPullRequest, payload); err != nil {
+		return "", fmt.Errorf("queue %s of %s: %w", action, p.ID, err)
+	}
+	switch action {
+	case prApprove:
+		return " I'll act on " + p.PRURL + " and post the result here.", nil
+	case prClose:
+		return " I'll close " + p.PRURL + ".", nil
+	}
+	return "", nil
+}
+
+// runPullRequest is the worker side of a JobPullRequest job. One replica
+// at a time acts on a proposal (a lease), an action already done (audited
+// as "pr.<action>") is not done again, and a failure is told in the thread
+// and returned so the job is retried.
+func (b *Bot) runPullRequest(ctx context.Context, j store.Job) error {
+	var pj prJob
+	if err := json.Unmarshal(j.Payload, &pj); err != nil {
+		return fmt.Errorf("decode pull request job: %w", err)
+	}
+	key := "bot/pr/" + pj.Proposal
+	ok, err := b.o.Store.AcquireLease(ctx, key, b.o.Owner, prLeaseTTL)
+	if err != nil {
+		return fmt.Errorf("%s %s: lease: %w", pj.Action, pj.Proposal, err)
+	}
+	if !ok {
+		return fmt.Errorf("%s %s: another replica is acting on it", pj.Action, pj.Proposal)
+	}
+	defer func() {
+		if err := b.o.Store.ReleaseLease(context.WithoutCancel(ctx), key, b.o.Owner); err != nil {
+			b.log.WarnContext(ctx, "release pull request lease", "proposal", pj.Proposal, "err", err)
+		}
+	}()
+	p, err := b.o.Store.GetProposal(ctx, pj.Proposal)
+	if err != nil {
+		return fmt.Errorf("%s %s: %w", pj.Action, pj.Proposal, err)
+	}
+	if done, err := b.prDone(ctx, p.ID, pj.Action); err != nil || done {
+		return err
+	}
+	r, err := b.proposalRegression(ctx, *p)
+	if err != nil {
+		return err
+	}
+	var res PRResult
+	switch pj.Action {
+	case prOpen:
+		res, err = b.o.PullRequests.Open(ctx, *p, r)
+	case prApprove:
+		res, err = b.o.PullRequests.Approve(ctx, *p)
+	case prClose:
+		res, err = b.o.PullRequests.Close(ctx, *p, pj.Reason)
+	default:
+		return fmt.Errorf("run pull request job: unknown action %q", pj.Action)
+	}
+	if err != nil {
+		b.tellPRFailure(ctx, pj, *p, res, j.Attempts, err)
+		if pj.Action == prOpen && j.Attempts >= maxJobRetries {
+			// Out of retries: offer the proposal as text, as without a code host.
+			if serr := b.showProposal(ctx, *p, pj.Where); serr != nil {
+				b.log.WarnContext(ctx, "proposal not shown", "proposal", p.ID, "err", serr)
+			}
+		}
+		return fmt.Errorf("%s %s on the code host: %w", pj.Action, p.ID, err)
+	}
+	if err := b.recordPR(ctx, p, res, pj.Action); err != nil {
+		return err
+	}
+	if pj.Action == prOpen {
+		if len(res.Notes) > 0 {
+			b.post(ctx, pj.Where, Message{Text: p.ID + ": " + strings.Join(res.Notes, " · ")})
+		}
+		return b.showProposal(ctx, *p, pj.Where)
+	}
+	b.tellPR(ctx, pj.Where, *p, res)
+	return nil
+}
+
+// prDone reports whether action on proposal id was already done and
+// audited.
+func (b *Bot) prDone(ctx context.Context, id, action string) (bool, error) {
+	evs, err := b.o.Store.ListAudit(ctx, id, 0)
+	if err != nil {
+		return false, fmt.Errorf("list audit of %s: %w", id, err)
+	}
+	for _, ev := range evs {
+		if ev.Action == "pr."+action && ev.Allowed {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// recordPR stores what a code-host action did to p (its URL, its body, a
+// merge) and audits it. A proposal changed meanwhile is re-read and the
+// change applied again.
+func (b *Bot) recordPR(ctx context.Context, p *store.Proposal, res PRResult, action string) error {
+	for range 3 {
+		changed := false
+		if res.URL != "" && (p.PRURL != res.URL || p.PRNumber != res.Number) {
+			p.PRURL, p.PRNumber, changed = res.URL, res.Number, true
+		}
+		if res.Repo != "" && p.Repo == "" {
+			p.Repo, changed = res.Repo, true
+		}
+		if res.Body != "" && p.Body != res.Body {
+			p.Body, changed = res.Body, true
+		}
+		if res.State == "merged" && p.Status == store.ProposalApproved {
+			p.Status, changed = store.ProposalMerged, true
+		}
+		if !changed {
+			break
+		}
+		err := b.o.Store.UpdateProposal(ctx, p)
+		if err == nil {
+			break
+		}
+		fresh, gerr := b.o.Store.GetProposal(ctx, p.ID)
+		if gerr != nil {
+			return fmt.Errorf("record %s of %s: %w", action, p.ID, err)
+		}
+		*p = *fresh
+	}
+	detail := strings.TrimSpace(res.State + " " + res.URL)
+	if err := b.audit(ctx, Event{}, "pr."+action, p.ID, detail, true); err != nil {
+		return err
+	}
+	return nil
+}
+
+// tellPR posts the state of p's change in the thread.
+func (b *Bot) tellPR(ctx context.Context, where store.ThreadRef, p store.Proposal, res PRResult) {
+	what := map[string]string{"draft": "is a draft", "open": "is ready for review", "merged": "is merged",
+		"closed": "is closed", "branch": "is on a local branch"}[res.State]
+	if what == "" {
+		what = "is " + res.State
+	}
+	url := res.URL
+	if url == "" {
+		url = p.PRURL
+	}
+	m := Message{Text: fmt.Sprintf("%s: %s %s.", p.ID, url, what), Footer: strings.Join(res.Notes, " · ")}
+	b.post(ctx, where, m)
+}
+
+// tellPRFailure says in the thread that a code-host action failed and
+// whether it will be tried again.
+func (b *Bot) tellPRFailure(ctx context.Context, pj prJob, p store.Proposal, res PRResult, attempt int, err error) {
+	text := PublicText(ctx, b.log.With("proposal", p.ID, "action", pj.Action), err)
+	m := Message{Text: fmt.Sprintf("Could not %s %s on the code host (attempt %d of %d). %s", pj.Action, p.ID, attempt, maxJobRetries, text)}
+	if attempt < maxJobRetries {
+		m.Text += " I'll try again in a few minutes."
+	}
+	m.Footer = strings.Join(res.Notes, " · ")
+	b.post(ctx, pj.Where, m)
+}
+
+// post replies in a thread, logging a failure.
+func (b *Bot) post(ctx context.Context, where store.ThreadRef, m Message) {
+	chat, err := b.chat(where.Platform)
+	if err == nil {
+		_, err = chat.Post(ctx, where.Channel, where.MessageID, m)
+	}
+	if err != nil {
+		b.log.WarnContext(ctx, "thread reply not posted", "err", err)
+	}
+}
