@@ -31,8 +31,10 @@ type explanation struct {
 // place.
 func (d *Detector) detect(x []float64, t []int64) ([]split, []float64) {
 	n := len(x)
-	z := slices.Grow(d.z[:0], n)[:n]
-	d.z = z
+	// zx holds the scores of x itself for the whole call (explain
+	// reuses d.z for the adjusted series).
+	z := slices.Grow(d.zx[:0], n)[:n]
+	d.zx = z
 	d.normalScores(x, z)
 	// Fast path: no change and white residuals leave nothing for a
 	// seasonal or drift term to explain (a Durbin–Watson-style pre-test at
@@ -50,12 +52,17 @@ func (d *Detector) detect(x []float64, t []int64) ([]split, []float64) {
 		}
 	}
 	segmentRaw := func() []split {
-		if !rawDone { // explain reuses z: score x again
-			zr := d.scratch(n)
-			d.normalScores(x, zr)
-			raw, rawDone = d.segment(zr), true
+		if !rawDone {
+			raw, rawDone = d.segment(z), true
 		}
 		return raw
+	}
+	strongest, strongestDone := -1, false
+	strongestSplit := func() int {
+		if !strongestDone {
+			strongest, strongestDone = d.strongest(z), true
+		}
+		return strongest
 	}
 	best := d.explain(x, t, d.buf(0, n, nil), false, segmentRaw, nil, nil)
 	sigma := diffScale(x, &d.tmp)
@@ -70,7 +77,7 @@ func (d *Detector) detect(x []float64, t []int64) ([]split, []float64) {
 		if r := segmentRaw(); len(r) > 0 && !slices.Equal(keys(r), keys(best.splits)) {
 			try(d.explain(x, t, d.buf(1, n, nil), false, segmentRaw, nil, keys(r)), 1)
 		}
-		if k := d.strongest(x); k > 0 && !slices.Equal([]int{k}, keys(best.splits)) {
+		if k := strongestSplit(); k > 0 && !slices.Equal([]int{k}, keys(best.splits)) {
 			try(d.explain(x, t, d.buf(1, n, nil), false, segmentRaw, nil, []int{k}), 1)
 		}
 	}
@@ -80,21 +87,19 @@ func (d *Detector) detect(x []float64, t []int64) ([]split, []float64) {
 	if first := d.adjustFirst(x, t); first.drift {
 		c := d.explain(x, t, d.buf(1, n, nil), true, segmentRaw, &first, nil)
 		try(c, 1)
-		if k := d.strongest(x); k > 0 && len(c.splits) > 1 {
+		if k := strongestSplit(); k > 0 && len(c.splits) > 1 {
 			try(d.explain(x, t, d.buf(1, n, nil), true, segmentRaw, nil, []int{k}), 1)
 		}
 	}
 	return best.splits, best.y
 }
 
-// strongest returns the single best split of x's normal scores, or −1
+// strongest returns the single best split of the normal scores z, or −1
 // when it is not significant.
-func (d *Detector) strongest(x []float64) int {
-	zr := d.scratch(len(x))
-	d.normalScores(x, zr)
-	cs := d.cumsum(zr)
-	k, st := bestSplit(cs, 0, len(x), d.opts.MinSegment)
-	if k < 0 || d.pvalue(st/longRunSigma(zr, cs, []int{k}), len(x)) >= d.opts.Alpha {
+func (d *Detector) strongest(z []float64) int {
+	cs := d.cumsum(z)
+	k, st := bestSplit(cs, 0, len(z), d.opts.MinSegment)
+	if k < 0 || d.pvalue(st/longRunSigma(z, cs, []int{k}), len(z)) >= d.opts.Alpha {
 		return -1
 	}
 	return k
