@@ -151,3 +151,13 @@ func mentionEvent(raw []byte, botID string, channel func(string) *discordgo.Chan
 	}
 	return ev, true
 }
+
+// Run registers the /wattson command and serves the gateway until ctx
+// ends. A failed registration is logged, not returned: Discord keeps the
+// last registration, and the endpoint and gateway work without a new one.
+func (a *Adapter) Run(ctx context.Context, h Handler) error {
+	if err := a.Register(ctx); err != nil {
+		a.log.WarnContext(ctx, "discord command not registered", "err", err)
+	}
+	return a.ServeGateway(ctx, h)
+}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/wattson-dev/wattson/bot"
 	"github.com/wattson-dev/wattson/bot/console"
+	discordbot "github.com/wattson-dev/wattson/bot/discord"
 	slackbot "github.com/wattson-dev/wattson/bot/slack"
 	"github.com/wattson-dev/wattson/store"
 )
@@ -21,9 +22,10 @@ import (
 // chatBot is the bot with the chat adapters the config enables.
 type chatBot struct {
 	bot     *bot.Bot
-	slack   *slackbot.Adapter // nil unless slack is enabled
-	socket  bool              // slack over Socket Mode instead of HTTP
-	console *console.Console  // nil unless console is enabled
+	slack   *slackbot.Adapter   // nil unless slack is enabled
+	socket  bool                // slack over Socket Mode instead of HTTP
+	console *console.Console    // nil unless console is enabled
+	discord *discordbot.Adapter // nil unless discord is enabled
 }
 
 // botDeps are what the bot needs from the rest of wattson; every field may
@@ -65,6 +67,20 @@ func newChatBot(cfg config, st store.Store, deps botDeps, logger *slog.Logger, r
 			if defaultPlatform == "" {
 				defaultPlatform, defaultChannel = slackbot.Platform, "#wattson"
 			}
+		case "discord":
+			a, err := discordbot.New(discordbot.Options{
+				BotToken: string(cfg.Discord.BotToken), PublicKey: cfg.Discord.PublicKey,
+				ApplicationID: cfg.Discord.ApplicationID, GuildID: cfg.Discord.GuildID, APIURL: cfg.Discord.APIURL,
+				Seen: st, Logger: logger, Registerer: reg,
+			})
+			if err != nil {
+				return nil, fmt.Errorf("start discord: %w", err)
+			}
+			c.discord = a
+			chats[discordbot.Platform] = a
+			if defaultPlatform == "" {
+				defaultPlatform = discordbot.Platform // Discord posts by channel id: routes name the channels
+			}
 		default:
 			logger.Warn("chat platform not available yet", "platform", p)
 		}
@@ -96,6 +112,9 @@ func newChatBot(cfg config, st store.Store, deps botDeps, logger *slog.Logger, r
 	c.bot = b
 	if c.slack != nil && !c.socket {
 		c.slack.Routes(mux, b)
+	}
+	if c.discord != nil {
+		c.discord.Routes(mux, b)
 	}
 	return c, nil
 }
@@ -137,9 +156,15 @@ func (c *chatBot) run(ctx context.Context) error {
 	if c.console != nil {
 		start(func(ctx context.Context) error { return c.console.Serve(ctx, c.bot) })
 	}
+	if c.discord != nil {
+		start(func(ctx context.Context) error { return c.discord.Run(ctx, c.bot) })
+	}
 	wg.Wait()
 	if c.slack != nil {
 		c.slack.Wait()
+	}
+	if c.discord != nil {
+		c.discord.Wait()
 	}
 	return errors.Join(errs...)
 }
