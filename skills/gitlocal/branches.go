@@ -3,6 +3,8 @@ package gitlocal
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/wattson-dev/wattson/skills"
@@ -46,9 +48,16 @@ func (r *Repo) Merge(ctx context.Context, pr skills.PullRequest) (skills.PullReq
 	return pr, nil
 }
 
-// Close deletes the prepared change's branch; a branch already gone is not
-// an error. It returns the change with State closed.
-func (r *Repo) Close(ctx context.Context, pr skills.PullRequest) (skills.PullRequest, error) {
+// Ready is a no-op: a local branch has no review state. It returns the
+// change as it is.
+func (r *Repo) Ready(_ context.Context, pr skills.PullRequest) (skills.PullRequest, error) {
+	return pr, nil
+}
+
+// Close deletes the prepared change's branch (a local clone has nowhere to
+// keep the reason); a branch already gone is not an error. It returns the
+// change with State closed.
+func (r *Repo) Close(ctx context.Context, pr skills.PullRequest, _ string) (skills.PullRequest, error) {
 	if _, ok := r.branchHead(ctx, pr.Branch); ok {
 		if _, err := r.run(ctx, "branch", "-D", pr.Branch); err != nil {
 			return pr, fmt.Errorf("close %s: %w", pr.Branch, err)
@@ -56,4 +65,66 @@ func (r *Repo) Close(ctx context.Context, pr skills.PullRequest) (skills.PullReq
 	}
 	pr.State = skills.StateClosed
 	return pr, nil
+}
+
+// Fix commits req.Files on a new branch req.Branch off req.Base (the
+// current branch when empty) in a temporary worktree, then checks that it
+// builds. An existing branch is reused as it is.
+func (r *Repo) Fix(ctx context.Context, req skills.FixRequest) (skills.PullRequest, error) {
+	base, err := r.baseBranch(ctx, req.Base)
+	if err != nil {
+		return skills.PullRequest{}, fmt.Errorf("fix %s: %w", req.Branch, err)
+	}
+	pr := skills.PullRequest{URL: req.Branch, Branch: req.Branch, Base: base, State: skills.StateBranch}
+	_, exists := r.branchHead(ctx, req.Branch)
+	wt, cleanup, err := r.worktree(ctx, req.Branch, base, !exists)
+	if err != nil {
+		return skills.PullRequest{}, fmt.Errorf("fix %s: %w", req.Branch, err)
+	}
+	defer cleanup()
+	if !exists {
+		if err := wt.write(ctx, req); err != nil {
+			cleanup()
+			_, _ = r.run(context.WithoutCancel(ctx), "branch", "-D", req.Branch)
+			return skills.PullRequest{}, fmt.Errorf("fix %s: %w", req.Branch, err)
+		}
+	}
+	if pr.Commit, err = wt.Resolve(ctx, "HEAD"); err != nil {
+		return skills.PullRequest{}, fmt.Errorf("fix %s: %w", req.Branch, err)
+	}
+	pr.Build = r.check(ctx, wt.dir)
+	return pr, nil
+}
+
+// write applies the edits in the worktree wt and commits them.
+func (wt *Repo) write(ctx context.Context, req skills.FixRequest) error {
+	for _, f := range req.Files {
+		if !filepath.IsLocal(f.Path) {
+			return fmt.Errorf("write %q: not a path inside the repository", f.Path)
+		}
+		full := filepath.Join(wt.dir, f.Path)
+		if f.Delete {
+			if _, err := wt.run(ctx, "rm", "--quiet", "--", f.Path); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			return fmt.Errorf("write %s: %w", f.Path, err)
+		}
+		if err := os.WriteFile(full, f.Content, 0o644); err != nil {
+			return fmt.Errorf("write %s: %w", f.Path, err)
+		}
+		if _, err := wt.run(ctx, "add", "--", f.Path); err != nil {
+			return err
+		}
+	}
+	msg := req.Title
+	if msg == "" {
+		msg = "Fix proposed by Wattson"
+	}
+	if _, err := wt.run(ctx, append(wt.identity(ctx), "commit", "--no-verify", "-m", msg)...); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
 }

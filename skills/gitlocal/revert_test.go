@@ -85,7 +85,7 @@ func TestRevertBuilds(t *testing.T) {
 	if _, err := r.Merge(ctx, pr); err != nil {
 		t.Errorf("merging twice: %v", err)
 	}
-	closed, err := r.Close(ctx, pr)
+	closed, err := r.Close(ctx, pr, "fixing forward")
 	if err != nil || closed.State != skills.StateClosed {
 		t.Fatalf("close = %+v, %v", closed, err)
 	}
