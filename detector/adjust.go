@@ -45,15 +45,16 @@ func (d *Detector) adjust(x []float64, times []int64, ks []int, comp []float64, 
 	d.g, d.h = g, h
 	beta := append(d.beta[:0], solve(g, h, p, all, &d.l, &d.sol)...)
 	d.beta = beta
-	// One Huber step: clip residuals at three robust standard deviations so
-	// rare huge outliers do not drag the fit, then refit. The clipped part
-	// δ is sparse, so the normal equations are corrected in place.
+	// One Huber step: clip residuals at three robust standard deviations
+	// (from successive differences, once per series) so rare huge
+	// outliers do not drag the fit, then refit. The clipped part δ is
+	// sparse, so the normal equations are corrected in place.
 	e := slices.Grow(d.e[:0], n)[:n]
 	delta := slices.Grow(d.u[:0], n)[:n]
 	d.e, d.u = e, delta
 	ds.residuals(x, ks, beta, e)
 	clear(delta)
-	if s := 3 * 1.4826 * medianAbs(e, &d.tmp); s > 0 {
+	if s := 3 * ds.scale; s > 0 {
 		a := 0
 		for j := 0; j <= len(ks); j++ {
 			b := n

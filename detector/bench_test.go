@@ -11,7 +11,9 @@ import (
 // and dropped after use, so memory stays flat as the count grows — through
 // one worker per CPU. BenchmarkScanFleet runs the detector;
 // BenchmarkScanFleetSum only sums each series, the floor the ratio is taken
-// against. Run with -benchtime=1x for one pass over fleetSeries series:
+// against. Besides wall-clock points/s they report the CPU seconds a pass
+// used, which other load on a shared machine disturbs much less. Run with
+// -benchtime=1x for one pass over fleetSeries series:
 //
 //	go test -run=^$ -bench=ScanFleet -benchtime=1x ./detector
 const (
@@ -54,6 +56,7 @@ var sineTable = func() [288]float64 {
 
 func scanFleet(b *testing.B, work func(d *Detector, x []float64, t []int64) int) {
 	workers := runtime.GOMAXPROCS(0)
+	cpu0 := cpuTime()
 	for b.Loop() {
 		var wg sync.WaitGroup
 		next := make(chan int, 1024)
@@ -79,6 +82,12 @@ func scanFleet(b *testing.B, work func(d *Detector, x []float64, t []int64) int)
 		wg.Wait()
 	}
 	b.ReportMetric(float64(fleetSeries*fleetPoints)*float64(b.N)/b.Elapsed().Seconds(), "points/s")
+	if cpu := cpuTime() - cpu0; cpu > 0 {
+		// CPU seconds per pass, and the wall time the pass would take
+		// with every worker on a core of its own.
+		b.ReportMetric(cpu.Seconds()/float64(b.N), "cpu-s/op")
+		b.ReportMetric(cpu.Seconds()/float64(b.N)/float64(workers), "idle-wall-s/op")
+	}
 }
 
 func BenchmarkScanFleet(b *testing.B) {

@@ -1,6 +1,6 @@
 package detector
 
-import "math"
+
 
 // selectK partially orders t so that t[k] holds the value of rank k, the
 // smaller values before it and the larger after it (Hoare's quickselect,
@@ -33,19 +33,6 @@ func selectK(t []float64, k int) float64 {
 		}
 	}
 	return t[k]
-}
-
-// medianAbs returns the median of |e|, using tmp as scratch.
-func medianAbs(e []float64, tmp *[]float64) float64 {
-	t := (*tmp)[:0]
-	for _, v := range e {
-		t = append(t, math.Abs(v))
-	}
-	*tmp = t
-	if len(t) == 0 {
-		return 0
-	}
-	return selectK(t, len(t)/2)
 }
 
 // trimmedMean is the mean of v without its lowest and highest 20%, by two
