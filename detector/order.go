@@ -1,7 +1,5 @@
 package detector
 
-
-
 // selectK partially orders t so that t[k] holds the value of rank k, the
 // smaller values before it and the larger after it (Hoare's quickselect,
 // O(len(t)) on average), and returns t[k].
