@@ -1,0 +1,78 @@
+// Package api serves the checkout HTTP API.
+package api
+
+import (
+	"encoding/json"
+	"net/http"
+	"regexp"
+
+	"example.com/acme/checkout/internal/catalog"
+	"example.com/acme/checkout/internal/pricing"
+)
+
+// Server answers checkout requests.
+type Server struct {
+	catalog *catalog.Catalog
+}
+
+// New returns a server pricing products of c.
+func New(c *catalog.Catalog) *Server {
+	return &Server{catalog: c}
+}
+
+// Routes returns the HTTP handler of the API.
+func (s *Server) Routes() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /quote", s.handleQuote)
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		w.Write([]byte("ok\n"))
+	})
+	return mux
+}
+
+// QuoteRequest is the body of POST /quote.
+type QuoteRequest struct {
+	Region string `json:"region"`
+	Coupon string `json:"coupon,omitempty"`
+	Items  []Item `json:"items"`
+}
+
+// Item is one product of a QuoteRequest.
+type Item struct {
+	SKU      string `json:"sku"`
+	Quantity int    `json:"quantity"`
+}
+
+func (s *Server) handleQuote(w http.ResponseWriter, r *http.Request) {
+	var req QuoteRequest
+	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
+		http.Error(w, "malformed request body", http.StatusBadRequest)
+		return
+	}
+	if req.Coupon != "" && !validCoupon(req.Coupon) {
+		http.Error(w, "malformed coupon code", http.StatusBadRequest)
+		return
+	}
+	lines := make([]pricing.Line, 0, len(req.Items))
+	for _, it := range req.Items {
+		if it.Quantity <= 0 {
+			http.Error(w, "quantity must be positive", http.StatusBadRequest)
+			return
+		}
+		p, err := s.catalog.Lookup(it.SKU)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusNotFound)
+			return
+		}
+		lines = append(lines, pricing.Line{SKU: p.SKU, Quantity: it.Quantity, UnitCents: p.Cents, Category: p.Category})
+	}
+	q := pricing.Price(lines, req.Region)
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(q)
+}
+
+// validCoupon reports whether code looks like a coupon code: three to eight
+// capital letters, an optional dash and two to four digits ("SPRING-25").
+func validCoupon(code string) bool {
+	return regexp.MustCompile(`^[A-Z]{3,8}-?[0-9]{2,4}$`).MatchString(code)
+}
