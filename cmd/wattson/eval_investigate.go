@@ -31,6 +31,7 @@ type scenarioResult struct {
 	Top1     bool           `json:"top1"`
 	Top3     bool           `json:"top3"`
 	Duration time.Duration  `json:"duration"`
+	Tokens   int64          `json:"tokens,omitempty"` // model tokens, in agent mode
 	Error    string         `json:"error,omitempty"`
 }
 
@@ -46,8 +47,12 @@ func evalInvestigate(ctx context.Context, args []string, e *env) error {
 	fs := newFlagSet("eval", e)
 	dir := fs.String("scenarios", "", "scenario `dir` (one subdirectory per scenario)")
 	format := fs.String("format", "text", "output `format`: text or json")
+	mode := fs.String("mode", modePlaybook, "`mode`: playbook, or agent against a local scripted model (reports tokens per investigation)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if *mode != modePlaybook && *mode != modeAgent {
+		return usageErrorf("eval investigate: --mode must be playbook or agent, not %q", *mode)
 	}
 	if *dir == "" {
 		return usageErrorf("eval investigate: --scenarios is required")
@@ -70,7 +75,7 @@ func evalInvestigate(ctx context.Context, args []string, e *env) error {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		results = append(results, runScenario(ctx, filepath.Join(*dir, id), filepath.Join(tmp, id), log))
+		results = append(results, runScenario(ctx, filepath.Join(*dir, id), filepath.Join(tmp, id), *mode == modeAgent, log))
 	}
 	if *format == "json" {
 		enc := json.NewEncoder(e.stdout)
@@ -100,7 +105,7 @@ func scenarioIDs(dir string) ([]string, error) {
 
 // runScenario clones the scenario's repository into work and investigates
 // it as `wattson investigate` would, timing the investigation alone.
-func runScenario(ctx context.Context, dir, work string, log *slog.Logger) scenarioResult {
+func runScenario(ctx context.Context, dir, work string, agentMode bool, log *slog.Logger) scenarioResult {
 	res := scenarioResult{ID: filepath.Base(dir)}
 	var sc struct {
 		Service string `json:"service"`
@@ -135,8 +140,14 @@ func runScenario(ctx context.Context, dir, work string, log *slog.Logger) scenar
 		wattsPerCore: defaultConfig().Impact.WattsPerCore,
 		now:          time.Now,
 	}
+	reg := buildRegistry(deps)
 	start := time.Now()
-	inv, _, err := investigate(ctx, deps, investigateOptions{service: sc.Service, playbook: "cpu-regression"}, log)
+	inv, run, err := investigate(ctx, reg, deps.now, investigateOptions{service: sc.Service, playbook: "cpu-regression"}, log)
+	if err == nil && agentMode {
+		ag, stop := scriptedAgent(reg, log, deps.now)
+		res.Tokens = ag.Review(ctx, run).Usage.TotalTokens
+		stop()
+	}
 	res.Duration = time.Since(start)
 	if err != nil {
 		res.Error = err.Error()
@@ -176,7 +187,7 @@ func readJSON(path string, dst any) error {
 // writeEvalTable prints one line per scenario and the totals.
 func writeEvalTable(w io.Writer, rs []scenarioResult) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "SCENARIO\tTRUTH\tVERDICT\tTOP-1\tTOP-3\tTIME\tERRORS")
+	fmt.Fprintln(tw, "SCENARIO\tTRUTH\tVERDICT\tTOP-1\tTOP-3\tTIME\tTOKENS\tERRORS")
 	var culprits, top1, top3, none, abstain, wrong int
 	var times []time.Duration
 	for _, r := range rs {
@@ -192,8 +203,8 @@ func writeEvalTable(w io.Writer, rs []scenarioResult) error {
 		}
 		wrong += b2i(r.confidentWrong())
 		times = append(times, r.Duration)
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, truth, orDashVerdict(r.Verdict), mark(r.Culprit != "", r.Top1), mark(r.Culprit != "", r.Top3),
-			r.Duration.Round(time.Millisecond), r.Error)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\n", r.ID, truth, orDashVerdict(r.Verdict), mark(r.Culprit != "", r.Top1), mark(r.Culprit != "", r.Top3),
+			r.Duration.Round(time.Millisecond), r.Tokens, r.Error)
 	}
 	if err := tw.Flush(); err != nil {
 		return err

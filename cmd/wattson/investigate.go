@@ -32,6 +32,7 @@ func cmdInvestigate(ctx context.Context, args []string, e *env) error {
 	rps := fs.Float64("rps", 0, "request `rate` per second, to estimate extra cores and watts")
 	playbook := fs.String("playbook", "cpu-regression", "playbook `name` (built in, or from skills.dir)")
 	format := fs.String("format", "text", "output `format`: text or json")
+	mode := fs.String("mode", modeAuto, "`mode`: playbook, agent (needs an LLM), or auto (agent when an LLM is configured)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -57,12 +58,17 @@ func cmdInvestigate(ctx context.Context, args []string, e *env) error {
 		return err
 	}
 	opt.skillDir = cfg.Skills.Dir
+	m, err := resolveMode(*mode, cfg)
+	if err != nil {
+		return err
+	}
 	deps, err := sf.sources().deps(cfg)
 	if err != nil {
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	inv, _, err := investigate(ctx, deps, opt, log)
+	reg := buildRegistry(deps)
+	inv, run, err := investigate(ctx, reg, deps.now, opt, log)
 	if err != nil {
 		return err
 	}
@@ -71,17 +77,23 @@ func cmdInvestigate(ctx context.Context, args []string, e *env) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(inv)
 	}
-	return inv.WriteText(e.stdout)
+	if err := inv.WriteText(e.stdout); err != nil {
+		return err
+	}
+	if m == modeAgent {
+		fmt.Fprintln(e.stdout)
+		return newAgent(cfg, reg, log, deps.now).Review(ctx, run).WriteText(e.stdout)
+	}
+	return nil
 }
 
-// investigate runs the playbook over the configured skills.
-func investigate(ctx context.Context, deps skillDeps, opt investigateOptions, log *slog.Logger) (skills.Investigation, skills.Run, error) {
+// investigate runs the playbook over the skills of reg.
+func investigate(ctx context.Context, reg *skills.Registry, now func() time.Time, opt investigateOptions, log *slog.Logger) (skills.Investigation, skills.Run, error) {
 	pb, err := findPlaybook(opt.playbook, opt.skillDir)
 	if err != nil {
 		return skills.Investigation{}, skills.Run{}, err
 	}
-	runner := skills.NewRunner(buildRegistry(deps), log, deps.now, 30*time.Second)
-	run := runner.Run(ctx, pb, investigationInput(opt))
+	run := skills.NewRunner(reg, log, now, 30*time.Second).Run(ctx, pb, investigationInput(opt))
 	return skills.Summarize(run), run, nil
 }
 

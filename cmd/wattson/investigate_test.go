@@ -121,7 +121,7 @@ func TestSkillsListsWhatIsMissing(t *testing.T) {
 func TestToStoreInvestigation(t *testing.T) {
 	sc := skillstest.Build(t, false)
 	deps := skillDepsForTest(sc)
-	inv, run, err := investigate(context.Background(), deps, investigateOptions{service: sc.Service, playbook: "cpu-regression"}, discardLogger())
+	inv, run, err := investigate(context.Background(), buildRegistry(deps), deps.now, investigateOptions{service: sc.Service, playbook: "cpu-regression"}, discardLogger())
 	if err != nil {
 		t.Fatal(err)
 	}

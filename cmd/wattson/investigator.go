@@ -4,11 +4,13 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/wattson-dev/wattson/bot"
 	"github.com/wattson-dev/wattson/skills"
+	"github.com/wattson-dev/wattson/skills/agent"
 	"github.com/wattson-dev/wattson/store"
 )
 
@@ -49,7 +51,8 @@ func (p *playbookInvestigator) Investigate(ctx context.Context, q bot.Question, 
 	if err != nil {
 		return bot.Findings{}, err
 	}
-	runner := skills.NewRunner(buildRegistry(deps), p.log, deps.now, 30*time.Second)
+	reg := buildRegistry(deps)
+	runner := skills.NewRunner(reg, p.log, deps.now, 30*time.Second)
 	runner.OnStep = func(s skills.StepRecord) { progress(stepLine(s)) }
 	run := runner.Run(ctx, pb, investigationInput(opt))
 	inv := skills.Summarize(run)
@@ -58,7 +61,41 @@ func (p *playbookInvestigator) Investigate(ctx context.Context, q bot.Question, 
 	if inv.Verdict == skills.VerdictCulprit && len(inv.Suspects) > 0 {
 		f.Proposals = append(f.Proposals, revertProposal(svc, inv))
 	}
+	if ag := newAgent(p.cfg, reg, p.log, deps.now); ag != nil {
+		p.reason(ctx, ag, q, run, &f, progress)
+	}
 	return f, nil
+}
+
+// reason adds the LLM agent's part to the playbook's findings: an answer
+// to the user's question, or a review of the run (explanation, fix draft,
+// further digging when inconclusive). The verdict stays the skills'; the
+// agent's text is appended, hypotheses marked as such.
+func (p *playbookInvestigator) reason(ctx context.Context, ag *agent.Agent, q bot.Question, run skills.Run, f *bot.Findings, progress func(string)) {
+	var res agent.Result
+	if q.Text != "" {
+		if est, err := ag.EstimateAsk(q.Text, &run); err == nil {
+			progress(est.String())
+		}
+		res = ag.Ask(ctx, q.Text, &run)
+	} else {
+		res = ag.Review(ctx, run)
+	}
+	if res.Mode != agent.ModePlaybook {
+		f.Mode = store.ModeAgent
+	}
+	f.TokensUsed = int(res.Usage.TotalTokens)
+	for _, s := range res.ToolSteps {
+		f.Steps = append(f.Steps, store.Step{Skill: s.Skill, Input: s.Input, Summary: s.Summary, Output: s.Output, Duration: s.Duration, Error: s.Error})
+	}
+	if msg := agentMessage(res); msg != "" {
+		f.Verdict += "\n\n" + msg
+	}
+	for _, ap := range agentProposals(res, q.RegressionID) {
+		if !slices.ContainsFunc(f.Proposals, func(p store.Proposal) bool { return p.Kind == ap.Kind && p.Target == ap.Target }) {
+			f.Proposals = append(f.Proposals, ap)
+		}
+	}
 }
 
 // service finds a configured service by name.
