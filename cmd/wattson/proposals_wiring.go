@@ -1,0 +1,225 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+
+	"github.com/wattson-dev/wattson/bot"
+	"github.com/wattson-dev/wattson/skills"
+	"github.com/wattson-dev/wattson/skills/gitlocal"
+	"github.com/wattson-dev/wattson/skills/propose"
+	"github.com/wattson-dev/wattson/store"
+)
+
+// prHost is a code host that prepares changes and acts on them:
+// *gitlocal.Repo and *github.Host.
+type prHost interface {
+	propose.Preparer
+	propose.Actor
+}
+
+// codeHosts is the bot's PullRequests over the configured code hosts:
+// each service's local clone or GitHub repository.
+type codeHosts struct {
+	hosts          map[string]prHost // by repository: "owner/name" or a clone's path
+	byService      map[string]string // service → repository
+	fallback       string            // the repository of a service with none configured
+	mergeOnApprove bool
+	log            *slog.Logger
+}
+
+var _ bot.PullRequests = (*codeHosts)(nil)
+
+// newLocalPullRequests returns the bot's PullRequests over one local clone
+// at dir for every service (wattson demo, console use): proposals become
+// wattson/revert-<sha> branches checked with `go build ./...`; approve
+// merges the branch into the clone's current branch when mergeOnApprove,
+// and reject deletes it. It does no I/O.
+func newLocalPullRequests(dir string, mergeOnApprove bool, logger *slog.Logger) bot.PullRequests {
+	return &codeHosts{hosts: map[string]prHost{dir: gitlocal.New(dir)}, byService: map[string]string{}, fallback: dir,
+		mergeOnApprove: mergeOnApprove, log: logger.With("component", "pull_requests")}
+}
+
+// newPullRequests returns the bot's PullRequests over the code hosts cfg
+// names: services[].repo (local clones), services[].github and
+// github.repos (GitHub, with github.token or the GitHub App credentials).
+// It returns nil when no code host is configured. It does no I/O.
+func newPullRequests(cfg config, logger *slog.Logger) (bot.PullRequests, error) {
+	c := &codeHosts{hosts: map[string]prHost{}, byService: map[string]string{}, mergeOnApprove: cfg.GitHub.MergeOnApprove,
+		log: logger.With("component", "pull_requests")}
+	for _, sv := range cfg.Services {
+		switch {
+		case sv.Repo != "":
+			c.hosts[sv.Repo], c.byService[sv.Name] = gitlocal.New(sv.Repo), sv.Repo
+		case sv.GitHub != "":
+			h, err := newGitHubHost(cfg, sv.GitHub, logger)
+			if err != nil {
+				return nil, err
+			}
+			c.hosts[sv.GitHub], c.byService[sv.Name] = h, sv.GitHub
+		}
+	}
+	for _, name := range cfg.GitHub.Repos {
+		if _, ok := c.hosts[name]; ok {
+			continue
+		}
+		h, err := newGitHubHost(cfg, name, logger)
+		if err != nil {
+			return nil, err
+		}
+		c.hosts[name] = h
+	}
+	if len(cfg.GitHub.Repos) == 1 {
+		c.fallback = cfg.GitHub.Repos[0]
+	}
+	if len(c.hosts) == 0 {
+		return nil, nil
+	}
+	return c, nil
+}
+
+// host returns the code host of p (by its repository, else its
+// regression's service) and the repository's name.
+func (c *codeHosts) host(p store.Proposal, service string) (prHost, string, error) {
+	name := p.Repo
+	if name == "" {
+		name = c.byService[service]
+	}
+	if name == "" {
+		name = c.fallback
+	}
+	h, ok := c.hosts[name]
+	if !ok {
+		return nil, "", fmt.Errorf("find code host of %s: no repository configured for service %q", p.ID, service)
+	}
+	return h, name, nil
+}
+
+// Open prepares p: a revert of p.Target as a draft pull request or local
+// branch. A fix arrives with its pull request already made (propose_fix),
+// so only its link is kept. A revert that conflicts becomes text.
+func (c *codeHosts) Open(ctx context.Context, p store.Proposal, r store.Regression) (bot.PRResult, error) {
+	if p.PRURL != "" || p.Kind != store.ProposalRevert {
+		return bot.PRResult{URL: p.PRURL, Number: p.PRNumber}, nil
+	}
+	h, name, err := c.host(p, r.Service)
+	if err != nil {
+		return bot.PRResult{}, err
+	}
+	ev := propose.Evidence{Service: r.Service, Metric: r.Metric, Before: r.Before, After: r.After, Pct: r.Pct,
+		ChangeTime: r.ChangeTime, RegressionID: r.ID, Thread: threadLink(r.Thread)}
+	if p.Body != "" {
+		ev.Notes = []string{p.Body}
+	}
+	req := skills.RevertRequest{Commit: p.Target, Title: p.Title, Body: propose.RevertBody(p.Target, "", "", ev)}
+	pr, err := h.Revert(ctx, req)
+	var ce *skills.ConflictError
+	if errors.As(err, &ce) {
+		return bot.PRResult{Repo: name, Body: propose.ConflictText(p.Target, ce.Files, ev),
+			Notes: []string{fmt.Sprintf("the revert conflicts in %s: proposed as text", strings.Join(ce.Files, ", "))}}, nil
+	}
+	if err != nil {
+		return bot.PRResult{Notes: pr.Notes}, fmt.Errorf("open revert of %s: %w", p.Target, err)
+	}
+	c.log.InfoContext(ctx, "change prepared", "proposal", p.ID, "url", pr.URL, "state", pr.State)
+	return result(pr, name), nil
+}
+
+// Approve marks p's change ready for review, or merges it when configured.
+func (c *codeHosts) Approve(ctx context.Context, p store.Proposal) (bot.PRResult, error) {
+	h, name, err := c.host(p, "")
+	if err != nil {
+		return bot.PRResult{}, err
+	}
+	pr := prOf(p)
+	if c.mergeOnApprove {
+		pr, err = h.Merge(ctx, pr)
+	} else {
+		pr, err = h.Ready(ctx, pr)
+	}
+	if err != nil {
+		return bot.PRResult{Notes: pr.Notes}, fmt.Errorf("approve %s: %w", p.ID, err)
+	}
+	return result(pr, name), nil
+}
+
+// Close closes p's change with reason.
+func (c *codeHosts) Close(ctx context.Context, p store.Proposal, reason string) (bot.PRResult, error) {
+	h, name, err := c.host(p, "")
+	if err != nil {
+		return bot.PRResult{}, err
+	}
+	if reason == "" {
+		reason = "Rejected in Wattson."
+	}
+	pr, err := h.Close(ctx, prOf(p), reason)
+	if err != nil {
+		return bot.PRResult{Notes: pr.Notes}, fmt.Errorf("close %s: %w", p.ID, err)
+	}
+	return result(pr, name), nil
+}
+
+// prOf is the change a stored proposal points at; a local branch's URL is
+// its name.
+func prOf(p store.Proposal) skills.PullRequest {
+	pr := skills.PullRequest{URL: p.PRURL, Number: p.PRNumber}
+	if p.PRNumber == 0 {
+		pr.Branch = p.PRURL
+	}
+	return pr
+}
+
+// result turns a prepared change into what the bot stores and tells.
+func result(pr skills.PullRequest, repo string) bot.PRResult {
+	res := bot.PRResult{URL: pr.URL, Number: pr.Number, State: string(pr.State), Repo: repo, Notes: pr.Notes}
+	if b := pr.Build; b != nil {
+		verdict := "passes"
+		if !b.OK {
+			verdict = "FAILS: " + lastLine(b.Output)
+		}
+		res.Notes = append(res.Notes, fmt.Sprintf("`%s` on the change %s", b.Command, verdict))
+	}
+	return res
+}
+
+// threadLink points a pull request back at the alert thread.
+func threadLink(t store.ThreadRef) string {
+	switch {
+	case t.MessageID == "":
+		return ""
+	case t.Platform == "slack":
+		return "https://slack.com/archives/" + t.Channel + "/p" + strings.ReplaceAll(t.MessageID, ".", "")
+	default:
+		return fmt.Sprintf("%s channel %s, message %s", t.Platform, t.Channel, t.MessageID)
+	}
+}
+
+func lastLine(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.LastIndexByte(s, '\n'); i >= 0 {
+		return s[i+1:]
+	}
+	return s
+}
+
+// addProposalSkills adds propose_revert and propose_fix over host to r, or
+// records why they are left out when there is no code host.
+func addProposalSkills(r *skills.Registry, host propose.Preparer) {
+	if host == nil {
+		reason := "no code host: pass --repo PATH or --github OWNER/REPO (or set github.repos)"
+		r.LeaveOut("propose_revert", reason)
+		r.LeaveOut("propose_fix", reason)
+		return
+	}
+	r.Add(propose.NewProposeRevert(host))
+	r.Add(propose.NewProposeFix(host))
+}
+
+// newGitHubHost returns the GitHub code host of repository name
+// ("owner/repo"), authenticated as cfg says.
+func newGitHubHost(cfg config, name string, logger *slog.Logger) (prHost, error) {
+	return nil, fmt.Errorf("open pull requests on %s: GitHub pull requests are not available yet", name)
+}
