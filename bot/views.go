@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/wattson-dev/wattson/store"
 )
@@ -100,81 +99,6 @@ func (b *Bot) list(ctx context.Context) (Message, error) {
 		m.Text = "Nothing open. 🎉"
 	}
 	return m, nil
-}
-
-// digest summarises the last week for the channel the user is in (all
-// channels when the user is elsewhere): regressions caught and how fast
-// people decided, savings, open proposals, and found by bot versus people.
-func (b *Bot) digest(ctx context.Context, ev Event) (Message, error) {
-	since := b.now().Add(-7 * 24 * time.Hour)
-	rs, err := b.o.Store.ListRegressions(ctx, store.ListOptions{})
-	if err != nil {
-		return Message{}, fmt.Errorf("digest: %w", err)
-	}
-	inChannel := func(ch string) bool {
-		_, c := splitTarget(ch, "")
-		c = strings.TrimPrefix(c, "#")
-		return c == ev.Channel || (ev.ChannelName != "" && strings.EqualFold(c, ev.ChannelName))
-	}
-	mine := false
-	for _, r := range rs {
-		mine = mine || inChannel(r.Channel)
-	}
-	var caught, resolved, dismissed int
-	for _, r := range rs {
-		if r.DetectedAt.Before(since) || (mine && !inChannel(r.Channel)) {
-			continue
-		}
-		caught++
-		switch r.Status {
-		case store.RegressionResolved, store.RegressionMitigating:
-			resolved++
-		case store.RegressionDismissed:
-			dismissed++
-		}
-	}
-	invs, err := b.o.Store.ListInvestigations(ctx, store.ListOptions{Limit: 1000})
-	if err != nil {
-		return Message{}, fmt.Errorf("digest: %w", err)
-	}
-	byBot, byPeople := 0, 0
-	for _, inv := range invs {
-		if inv.StartedAt.Before(since) {
-			continue
-		}
-		if inv.Trigger == store.TriggerAlert {
-			byBot++
-		} else {
-			byPeople++
-		}
-	}
-	ps, err := b.o.Store.ListProposals(ctx, store.ListOptions{Status: string(store.ProposalProposed)})
-	if err != nil {
-		return Message{}, fmt.Errorf("digest: %w", err)
-	}
-	os, err := b.o.Store.ListOpportunities(ctx, store.ListOptions{})
-	if err != nil {
-		return Message{}, fmt.Errorf("digest: %w", err)
-	}
-	var cores, watts float64
-	for _, o := range os {
-		if o.Status == store.OpportunityFixed {
-			cores, watts = cores+o.Cores, watts+o.Watts
-		}
-	}
-	scope := "all channels"
-	if mine {
-		scope = "this channel"
-	}
-	return Message{
-		Title: "Wattson digest — last 7 days, " + scope,
-		Fields: []Field{
-			{"Regressions caught", fmt.Sprintf("%d (%d mitigated or resolved, %d dismissed)", caught, resolved, dismissed)},
-			{"Investigations", fmt.Sprintf("%d started by alerts, %d asked for by people", byBot, byPeople)},
-			{"Open proposals", fmt.Sprintf("%d awaiting approval", len(ps))},
-			{"Savings from fixes", fmt.Sprintf("%s cores ≈ %s W", num(cores), num(watts))},
-		},
-	}, nil
 }
 
 // skills lists the investigation skills.

@@ -1,0 +1,210 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/wattson-dev/wattson/store"
+)
+
+// Digest is what a channel's efficiency digest reports about a period.
+type Digest struct {
+	// Scope is the channel reported on, or "all channels".
+	Scope string
+	// From and To bound the period.
+	From, To time.Time
+	// Caught counts regressions detected in the period; Resolved and
+	// Dismissed those of them now resolved or dismissed.
+	Caught, Resolved, Dismissed int
+	// Detect is time from change to detection; Mitigate from detection to
+	// resolution, over the period's regressions.
+	Detect, Mitigate Spread
+	// Waiting are proposals awaiting approval, oldest first.
+	Waiting []store.Proposal
+	// Cores, Watts and MWh are the savings recovered by merged fixes and
+	// reverts (MWh over the period); WattsPerCore is the assumption.
+	Cores, Watts, MWh, WattsPerCore float64
+	// Top are the largest open opportunities nobody acted on yet.
+	Top []store.Opportunity
+	// ByWattson and ByPeople count wins (merged fixes and reverts) by who
+	// found the problem: Wattson's detector or scan, or a person asking.
+	ByWattson, ByPeople int
+	// Week is the cores recovered at the end of each of the last 7 days.
+	Week []Point
+}
+
+// Spread summarises durations.
+type Spread struct {
+	N             int
+	Median, Worst time.Duration
+}
+
+// spread computes the median and worst of ds.
+func spread(ds []time.Duration) Spread {
+	if len(ds) == 0 {
+		return Spread{}
+	}
+	slices.Sort(ds)
+	med := ds[len(ds)/2]
+	if len(ds)%2 == 0 {
+		med = (ds[len(ds)/2-1] + ds[len(ds)/2]) / 2
+	}
+	return Spread{N: len(ds), Median: med, Worst: ds[len(ds)-1]}
+}
+
+// win is a merged proposal and what it saves.
+type win struct {
+	at     time.Time
+	cores  float64
+	wattso bool
+}
+
+// ComputeDigest gathers the digest of channel (every channel when empty)
+// for the period of length period ending at to.
+func (b *Bot) ComputeDigest(ctx context.Context, channel string, to time.Time, period time.Duration) (Digest, error) {
+	d := Digest{Scope: "all channels", From: to.Add(-period), To: to, WattsPerCore: b.o.WattsPerCore}
+	if channel != "" {
+		d.Scope = channel
+	}
+	rs, err := b.o.Store.ListRegressions(ctx, store.ListOptions{})
+	if err != nil {
+		return d, fmt.Errorf("digest: list regressions: %w", err)
+	}
+	ps, err := b.o.Store.ListProposals(ctx, store.ListOptions{})
+	if err != nil {
+		return d, fmt.Errorf("digest: list proposals: %w", err)
+	}
+	os, err := b.o.Store.ListOpportunities(ctx, store.ListOptions{})
+	if err != nil {
+		return d, fmt.Errorf("digest: list opportunities: %w", err)
+	}
+	invs, err := b.o.Store.ListInvestigations(ctx, store.ListOptions{})
+	if err != nil {
+		return d, fmt.Errorf("digest: list investigations: %w", err)
+	}
+	here := func(ch string) bool { return channel == "" || sameChannel(ch, channel) }
+	regs := map[string]store.Regression{}
+	var detect, mitigate []time.Duration
+	for _, r := range rs {
+		regs[r.ID] = r
+		if !here(r.Channel) || r.DetectedAt.Before(d.From) || r.DetectedAt.After(to) {
+			continue
+		}
+		d.Caught++
+		if !r.ChangeTime.IsZero() && r.DetectedAt.After(r.ChangeTime) {
+			detect = append(detect, r.DetectedAt.Sub(r.ChangeTime))
+		}
+		switch r.Status {
+		case store.RegressionResolved:
+			d.Resolved++
+			if !r.WentAway && r.ResolvedAt.After(r.DetectedAt) {
+				mitigate = append(mitigate, r.ResolvedAt.Sub(r.DetectedAt))
+			}
+		case store.RegressionDismissed:
+			d.Dismissed++
+		}
+	}
+	d.Detect, d.Mitigate = spread(detect), spread(mitigate)
+	opps := map[string]store.Opportunity{}
+	for _, o := range os {
+		opps[o.ID] = o
+		ch := routeChannel(b.o.Routes, store.Regression{Service: o.Service}, b.o.DefaultChannel)
+		if o.Status == store.OpportunityOpen && here(ch) {
+			d.Top = append(d.Top, o)
+		}
+	}
+	sort.SliceStable(d.Top, func(i, j int) bool { return d.Top[i].Watts > d.Top[j].Watts })
+	if len(d.Top) > 5 {
+		d.Top = d.Top[:5]
+	}
+	impact := revertImpact(invs)
+	var wins []win
+	for _, p := range ps {
+		ch, known := "", false
+		w := win{at: p.DecidedAt}
+		if r, ok := regs[p.RegressionID]; ok {
+			ch, known, w.wattso, w.cores = r.Channel, true, true, impact[r.ID]
+		}
+		if o, ok := opps[p.OpportunityID]; ok {
+			ch, known, w.wattso, w.cores = routeChannel(b.o.Routes, store.Regression{Service: o.Service}, b.o.DefaultChannel), true, true, o.Cores
+		}
+		if known && !here(ch) || !known && channel != "" {
+			continue
+		}
+		switch p.Status {
+		case store.ProposalProposed:
+			d.Waiting = append(d.Waiting, p)
+		case store.ProposalMerged:
+			wins = append(wins, w)
+		}
+	}
+	d.tally(wins)
+	return d, nil
+}
+
+// tally adds up the wins: counts in the period, savings in force at its
+// end, energy over it, and the week's curve.
+func (d *Digest) tally(wins []win) {
+	for _, w := range wins {
+		if w.at.After(d.To) {
+			continue
+		}
+		d.Cores += w.cores
+		if !w.at.Before(d.From) {
+			if w.wattso {
+				d.ByWattson++
+			} else {
+				d.ByPeople++
+			}
+		}
+		start := w.at
+		if start.Before(d.From) {
+			start = d.From
+		}
+		d.MWh += w.cores * d.WattsPerCore * d.To.Sub(start).Hours() / 1e6
+	}
+	d.Watts = d.Cores * d.WattsPerCore
+	for i := 6; i >= 0; i-- {
+		end := d.To.Add(-time.Duration(i) * 24 * time.Hour)
+		var c float64
+		for _, w := range wins {
+			if !w.at.After(end) {
+				c += w.cores
+			}
+		}
+		d.Week = append(d.Week, Point{T: end, V: c})
+	}
+}
+
+// revertImpact is, per regression, the extra cores its latest
+// investigation's estimate_impact step put on it: what a revert recovers.
+func revertImpact(invs []store.Investigation) map[string]float64 {
+	out := map[string]float64{}
+	for _, inv := range invs {
+		for _, s := range inv.Steps {
+			if s.Skill != "estimate_impact" || inv.RegressionID == "" || len(s.Output) == 0 {
+				continue
+			}
+			var im struct {
+				ExtraCores float64 `json:"extra_cores"`
+			}
+			if json.Unmarshal(s.Output, &im) == nil && im.ExtraCores > 0 {
+				out[inv.RegressionID] = im.ExtraCores
+			}
+		}
+	}
+	return out
+}
+
+// sameChannel compares channels written with or without a platform
+// prefix and a leading '#'.
+func sameChannel(a, b string) bool {
+	_, a = splitTarget(a, "")
+	_, b = splitTarget(b, "")
+	return strings.EqualFold(strings.TrimPrefix(a, "#"), strings.TrimPrefix(b, "#"))
+}

@@ -1,0 +1,193 @@
+package bot
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"image/png"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/wattson-dev/wattson/store"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// seedDigest fills the store with a day of checkout regressions, fixes and
+// opportunities, plus records elsewhere that the checkout digest must not
+// count. The fixture's clock reads 2025-06-04 12:00 UTC.
+func seedDigest(t *testing.T, ctx context.Context, st store.Store) {
+	t.Helper()
+	day := time.Date(2025, 6, 4, 0, 0, 0, 0, time.UTC)
+	reg := func(n int, service, channel string, change, detected time.Time, status store.RegressionStatus, resolved time.Time) string {
+		r := store.Regression{Fingerprint: "fp-" + string(rune('a'+n)), Service: service, Metric: "cpu", Channel: channel,
+			ChangeTime: change, DetectedAt: detected, Status: status, ResolvedAt: resolved}
+		if _, err := st.CreateRegressionIfNew(ctx, &r); err != nil {
+			t.Fatal(err)
+		}
+		return r.ID
+	}
+	h := time.Hour
+	r1 := reg(1, "checkout", "#checkout-perf", day, day.Add(30*time.Minute), store.RegressionResolved, day.Add(150*time.Minute))
+	reg(2, "checkout", "#checkout-perf", day.Add(5*h), day.Add(5*h+10*time.Minute), store.RegressionDismissed, day.Add(6*h))
+	r3 := reg(3, "checkout", "#checkout-perf", day.Add(8*h), day.Add(9*h), store.RegressionResolved, day.Add(11*h))
+	reg(4, "search", "#perf", day.Add(2*h), day.Add(3*h), store.RegressionOpen, time.Time{})
+	reg(5, "checkout", "#checkout-perf", day.Add(-50*h), day.Add(-48*h), store.RegressionOpen, time.Time{})
+	out, _ := json.Marshal(map[string]float64{"extra_cores": 30})
+	inv := store.Investigation{RegressionID: r1, Trigger: store.TriggerAlert, Status: store.InvestigationDone,
+		Steps: []store.Step{{Skill: "estimate_impact", Output: out}}}
+	if err := st.CreateInvestigation(ctx, &inv); err != nil {
+		t.Fatal(err)
+	}
+	opp := func(n int, service, pattern, fn string, cores float64, status store.OpportunityStatus) string {
+		o := store.Opportunity{Fingerprint: store.OpportunityFingerprint(service, fn, pattern), Service: service, Function: fn,
+			Pattern: pattern, Cores: cores, Watts: cores * 10, CPUShare: 0.1, Status: status, FoundAt: day.Add(-time.Duration(n) * h)}
+		if _, err := st.CreateOpportunityIfNew(ctx, &o); err != nil {
+			t.Fatal(err)
+		}
+		return o.ID
+	}
+	opp(1, "checkout", "regexp-compile-per-call", "checkout.validate", 2, store.OpportunityOpen)
+	o2 := opp(2, "checkout", "json-per-request", "checkout.render", 15, store.OpportunityFixed)
+	opp(3, "checkout", "growth-without-presize", "checkout.collect", 0.5, store.OpportunityOpen)
+	opp(4, "search", "gc-pressure", "search.rank", 9, store.OpportunityOpen)
+	prop := func(p store.Proposal) {
+		status, decided := p.Status, p.DecidedAt
+		if err := st.CreateProposal(ctx, &p); err != nil {
+			t.Fatal(err)
+		}
+		p.Status, p.DecidedAt = status, decided
+		if err := st.UpdateProposal(ctx, &p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	prop(store.Proposal{Kind: store.ProposalRevert, RegressionID: r1, Title: "Revert abc", Status: store.ProposalMerged, DecidedAt: day.Add(2 * h)})
+	prop(store.Proposal{Kind: store.ProposalFix, OpportunityID: o2, Title: "Cache render", Status: store.ProposalMerged, DecidedAt: day.Add(-36 * h)})
+	prop(store.Proposal{Kind: store.ProposalRevert, RegressionID: r3, Title: "Revert def", Status: store.ProposalProposed})
+	prop(store.Proposal{Kind: store.ProposalFix, Title: "Pool buffers (asked by a person)", Status: store.ProposalMerged, DecidedAt: day.Add(6 * h)})
+}
+
+func TestDigestNumbersOnSeededStore(t *testing.T) {
+	f := newFixture(t)
+	ctx := t.Context()
+	seedDigest(t, ctx, f.st)
+	now := f.clock.now()
+	d, err := f.bot.ComputeDigest(ctx, "#checkout-perf", now, DigestPeriod)
+	if err != nil {
+		t.Fatal(err)
+	}
+	check := func(name string, got, want any) {
+		t.Helper()
+		if got != want {
+			t.Errorf("%s = %v, want %v", name, got, want)
+		}
+	}
+	check("caught", d.Caught, 3)
+	check("resolved", d.Resolved, 2)
+	check("dismissed", d.Dismissed, 1)
+	check("detect median", d.Detect.Median, 30*time.Minute)
+	check("detect worst", d.Detect.Worst, time.Hour)
+	check("mitigate median", d.Mitigate.Median, 2*time.Hour)
+	check("mitigate worst", d.Mitigate.Worst, 2*time.Hour)
+	check("waiting", len(d.Waiting), 1)
+	check("cores", d.Cores, 45.0)
+	check("watts", d.Watts, 450.0)
+	// 30 cores for the 10 h since the revert, 15 for the whole 24 h.
+	check("MWh", round(d.MWh, 6), round((30*10*10+15*10*24)/1e6, 6))
+	check("by wattson", d.ByWattson, 1)
+	check("by people", d.ByPeople, 0)
+	check("top", len(d.Top), 2)
+	check("top first", d.Top[0].Function, "checkout.validate")
+	check("week points", len(d.Week), 7)
+	check("week start", d.Week[0].V, 0.0)
+	check("week end", d.Week[6].V, 45.0)
+
+	all, err := f.bot.ComputeDigest(ctx, "", now, DigestPeriod)
+	if err != nil {
+		t.Fatal(err)
+	}
+	check("all caught", all.Caught, 4)
+	check("all by people", all.ByPeople, 1)
+	check("all by wattson", all.ByWattson, 1)
+	check("all top", len(all.Top), 3)
+
+	chart := weekChart(d)
+	if _, err := png.Decode(bytes.NewReader(chart)); err != nil {
+		t.Fatalf("week chart is not a PNG: %v", err)
+	}
+	golden(t, "digest.golden", renderText(DigestMessage(d, chart)))
+}
+
+func TestDigestOnDemandAndScheduled(t *testing.T) {
+	f := newFixture(t)
+	ctx := t.Context()
+	seedDigest(t, ctx, f.st)
+	m := f.bot.Handle(ctx, Event{Kind: EventCommand, Platform: "test", Channel: "C1", ChannelName: "checkout-perf", User: "U1", Text: "digest"})
+	if !strings.Contains(m.Title, "#checkout-perf") || m.Image == nil {
+		t.Errorf("/wattson digest in #checkout-perf: %q, image %v", m.Title, m.Image != nil)
+	}
+	job := Periodic{Name: "digest", Do: func(ctx context.Context, tick time.Time) error {
+		return f.bot.PostDigests(ctx, []string{"#checkout-perf", "#perf"}, tick)
+	}}
+	tick := f.clock.now().Truncate(time.Hour)
+	other := *f.bot
+	other.o.Owner = "replica-2"
+	for _, b := range []*Bot{f.bot, &other} { // the second replica firing on the same tick does nothing
+		if _, err := b.RunTick(ctx, job, tick); err != nil {
+			t.Fatal(err)
+		}
+	}
+	posts, _ := f.chat.snapshot()
+	if len(posts) != 2 || posts[0].ref.Channel != "#checkout-perf" || posts[1].ref.Channel != "#perf" {
+		t.Fatalf("scheduled digest posts: %+v", posts)
+	}
+	if !strings.Contains(posts[1].msg.Title, "#perf") || posts[1].msg.Fields[0].Value != "1 (0 resolved, 0 dismissed)" {
+		t.Errorf("#perf digest: %+v", posts[1].msg)
+	}
+}
+
+func round(x float64, digits int) float64 {
+	p := 1.0
+	for range digits {
+		p *= 10
+	}
+	return float64(int64(x*p+0.5)) / p
+}
+
+// renderText renders a message as plain text for golden files.
+func renderText(m Message) string {
+	var b strings.Builder
+	b.WriteString("# " + m.Title + "\n")
+	for _, f := range m.Fields {
+		b.WriteString(f.Name + ": " + f.Value + "\n")
+	}
+	b.WriteString(m.Text + "\n")
+	if m.Image != nil {
+		b.WriteString("[image " + m.Image.Name + ": " + m.Image.Alt + "]\n")
+	}
+	b.WriteString("-- " + m.Footer + "\n")
+	return b.String()
+}
+
+// golden compares got with testdata/name, rewriting it under -update.
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("read golden (run with -update): %v", err)
+	}
+	if got != string(want) {
+		t.Errorf("%s differs (run with -update to accept):\ngot:\n%s\nwant:\n%s", name, got, want)
+	}
+}

@@ -1,0 +1,119 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/wattson-dev/wattson/store"
+)
+
+// Offer is one opportunity found by a scan, with the fix proposal to make
+// when the change is mechanical.
+type Offer struct {
+	// Opportunity is the finding; Fingerprint must be set.
+	Opportunity store.Opportunity
+	// Fix, when not nil, is stored as a fix proposal for a new opportunity.
+	Fix *store.Proposal
+}
+
+// OfferOpportunities stores a scan's findings of one service, de-duplicated
+// by fingerprint, and posts the new ones (ranked as given) in the service's
+// channel with their fix proposals threaded under. Known open opportunities
+// get the scan's fresh numbers. It returns the new opportunities.
+func (b *Bot) OfferOpportunities(ctx context.Context, service string, offers []Offer) ([]store.Opportunity, error) {
+	var (
+		fresh []store.Opportunity
+		fixes []store.Proposal
+	)
+	for _, of := range offers {
+		o := of.Opportunity
+		o.Service = service
+		if o.Status == "" {
+			o.Status = store.OpportunityOpen
+		}
+		if o.FoundAt.IsZero() {
+			o.FoundAt = b.now().UTC()
+		}
+		seen := o
+		created, err := b.o.Store.CreateOpportunityIfNew(ctx, &o)
+		if err != nil {
+			return fresh, fmt.Errorf("offer opportunity: %w", err)
+		}
+		if !created {
+			if o.Status == store.OpportunityOpen && (o.Cores != seen.Cores || o.CPUShare != seen.CPUShare) {
+				o.Cores, o.Watts, o.CPUShare, o.Lines = seen.Cores, seen.Watts, seen.CPUShare, seen.Lines
+				if err := b.o.Store.UpdateOpportunity(ctx, &o); err != nil {
+					return fresh, fmt.Errorf("refresh %s: %w", o.ID, err)
+				}
+			}
+			continue
+		}
+		if of.Fix != nil {
+			p := *of.Fix
+			p.Kind, p.OpportunityID, p.Status = store.ProposalFix, o.ID, store.ProposalProposed
+			if p.Target == "" {
+				p.Target = o.Function
+			}
+			if err := b.o.Store.CreateProposal(ctx, &p); err != nil {
+				return fresh, fmt.Errorf("propose fix for %s: %w", o.ID, err)
+			}
+			o.ProposalID, o.Status = p.ID, store.OpportunityProposed
+			if err := b.o.Store.UpdateOpportunity(ctx, &o); err != nil {
+				return fresh, fmt.Errorf("link %s to %s: %w", o.ID, p.ID, err)
+			}
+			fixes = append(fixes, p)
+		}
+		fresh = append(fresh, o)
+	}
+	if len(fresh) == 0 {
+		return nil, nil
+	}
+	platform, channel := splitTarget(routeChannel(b.o.Routes, store.Regression{Service: service}, b.o.DefaultChannel), b.o.DefaultPlatform)
+	chat, err := b.chat(platform)
+	if err != nil {
+		return fresh, fmt.Errorf("offer opportunities: %w", err)
+	}
+	ref, err := chat.Post(ctx, channel, "", OpportunitiesMessage(service, fresh, b.o.WattsPerCore))
+	if err != nil {
+		return fresh, fmt.Errorf("offer opportunities: post: %w", err)
+	}
+	for _, p := range fixes {
+		if err := b.showProposal(ctx, p, ref); err != nil {
+			return fresh, fmt.Errorf("offer opportunities: %w", err)
+		}
+	}
+	return fresh, nil
+}
+
+// OpportunitiesMessage lists new opportunities of a service, best first.
+func OpportunitiesMessage(service string, os []store.Opportunity, wattsPerCore float64) Message {
+	var lines []string
+	var cores, watts float64
+	for _, o := range os {
+		cores, watts = cores+o.Cores, watts+o.Watts
+		where := o.Function
+		if o.File != "" {
+			where += fmt.Sprintf(" (%s:%s)", shortPath(o.File), o.Lines)
+		}
+		line := fmt.Sprintf("`%s` %s in `%s`: %.1f%% of CPU, saves %s cores ≈ %s W", o.ID, o.Pattern, where, 100*o.CPUShare, num(o.Cores), num(o.Watts))
+		if o.ProposalID != "" {
+			line += " — fix proposed as " + o.ProposalID
+		}
+		lines = append(lines, line+"\n    "+o.Suggestion)
+	}
+	return Message{
+		Title:  fmt.Sprintf("%s: %d new efficiency opportunities (%s cores ≈ %s W)", service, len(os), num(cores), num(watts)),
+		Text:   strings.Join(lines, "\n"),
+		Footer: fmt.Sprintf("Found in recent CPU profiles; %s W per busy core assumed.", num(wattsPerCore)),
+	}
+}
+
+// shortPath keeps the last two elements of a file path.
+func shortPath(p string) string {
+	parts := strings.Split(p, "/")
+	if len(parts) > 2 {
+		parts = parts[len(parts)-2:]
+	}
+	return strings.Join(parts, "/")
+}
