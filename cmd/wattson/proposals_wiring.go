@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"strings"
 
 	"github.com/wattson-dev/wattson/bot"
 	"github.com/wattson-dev/wattson/skills"
+	"github.com/wattson-dev/wattson/skills/github"
 	"github.com/wattson-dev/wattson/skills/gitlocal"
 	"github.com/wattson-dev/wattson/skills/propose"
 	"github.com/wattson-dev/wattson/store"
@@ -219,7 +221,22 @@ func addProposalSkills(r *skills.Registry, host propose.Preparer) {
 }
 
 // newGitHubHost returns the GitHub code host of repository name
-// ("owner/repo"), authenticated as cfg says.
+// ("owner/repo"), authenticated with github.token or, when github.app_id is
+// set, as the GitHub App installation (github.installation_id,
+// github.private_key_file); github.api_url points at GitHub Enterprise.
 func newGitHubHost(cfg config, name string, logger *slog.Logger) (prHost, error) {
-	return nil, fmt.Errorf("open pull requests on %s: GitHub pull requests are not available yet", name)
+	owner, repo, ok := strings.Cut(name, "/")
+	if !ok || owner == "" || repo == "" || strings.Contains(repo, "/") {
+		return nil, fmt.Errorf("github repository %q: want OWNER/REPO", name)
+	}
+	o := github.Options{Owner: owner, Repo: repo, Token: string(cfg.GitHub.Token), BaseURL: cfg.GitHub.APIURL,
+		Logger: logger.With("component", "github", "repo", name)}
+	if cfg.GitHub.AppID != 0 {
+		key, err := os.ReadFile(cfg.GitHub.PrivateKeyFile)
+		if err != nil {
+			return nil, fmt.Errorf("read github.private_key_file: %w", err)
+		}
+		o.App = &github.App{ID: cfg.GitHub.AppID, InstallationID: cfg.GitHub.InstallationID, PrivateKey: key}
+	}
+	return github.New(o)
 }

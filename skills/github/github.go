@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -29,12 +30,31 @@ type Options struct {
 	// HTTPClient is used for requests; nil means a client with a 30 s
 	// timeout.
 	HTTPClient *http.Client
+	// App authenticates as a GitHub App installation instead of Token;
+	// its installation token is minted on first use and replaced before
+	// it expires.
+	App *App
+	// Attempts bounds the tries of one request that GitHub rate limits or
+	// fails with a 5xx; 0 means 4. Backoff is the first wait after a 5xx
+	// (doubling after each); 0 means 1 s. MaxWait is the longest rate
+	// limit waited out; 0 means 2 minutes.
+	Attempts int
+	Backoff  time.Duration
+	MaxWait  time.Duration
+	// Now and Sleep are the clock and the wait between retries; nil means
+	// the real ones.
+	Now   func() time.Time
+	Sleep func(context.Context, time.Duration) error
+	// Logger receives retries; nil discards them. Tokens are never
+	// logged.
+	Logger *slog.Logger
 }
 
 // Host is one GitHub repository.
 type Host struct {
 	c           *gh.Client
 	owner, repo string
+	graphql     string
 }
 
 var (
@@ -48,18 +68,60 @@ func New(o Options) (*Host, error) {
 	if hc == nil {
 		hc = &http.Client{Timeout: 30 * time.Second}
 	}
-	c := gh.NewClient(hc)
-	if o.Token != "" {
+	base, err := url.Parse("https://api.github.com/")
+	if o.BaseURL != "" {
+		base, err = url.Parse(strings.TrimSuffix(o.BaseURL, "/") + "/")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("parse github base URL: %w", err)
+	}
+	next := hc.Transport
+	if next == nil {
+		next = http.DefaultTransport
+	}
+	rt := &retrier{next: next, attempts: o.Attempts, backoff: o.Backoff, maxWait: o.MaxWait, now: o.Now, sleep: o.Sleep, log: o.Logger}
+	if rt.attempts <= 0 {
+		rt.attempts = defaultAttempts
+	}
+	if rt.backoff <= 0 {
+		rt.backoff = defaultBackoff
+	}
+	if rt.maxWait <= 0 {
+		rt.maxWait = defaultMaxWait
+	}
+	if rt.now == nil {
+		rt.now = time.Now
+	}
+	if rt.sleep == nil {
+		rt.sleep = sleepCtx
+	}
+	if rt.log == nil {
+		rt.log = slog.New(slog.DiscardHandler)
+	}
+	client := *hc
+	client.Transport = rt
+	if o.App != nil {
+		client.Transport = &appTransport{next: rt, app: *o.App, base: base, now: rt.now}
+	}
+	c := gh.NewClient(&client)
+	if o.Token != "" && o.App == nil {
 		c = c.WithAuthToken(o.Token)
 	}
-	if o.BaseURL != "" {
-		u, err := url.Parse(strings.TrimSuffix(o.BaseURL, "/") + "/")
-		if err != nil {
-			return nil, fmt.Errorf("parse github base URL: %w", err)
-		}
-		c.BaseURL = u
+	c.BaseURL = base
+	return &Host{c: c, owner: o.Owner, repo: o.Repo, graphql: graphqlURL(base)}, nil
+}
+
+// graphqlURL is the GraphQL endpoint beside a REST base URL:
+// api.github.com/graphql, or <host>/api/graphql for GitHub Enterprise
+// (REST at <host>/api/v3/).
+func graphqlURL(base *url.URL) string {
+	u := *base
+	if strings.HasSuffix(u.Path, "/api/v3/") {
+		u.Path = strings.TrimSuffix(u.Path, "v3/") + "graphql"
+	} else {
+		u.Path += "graphql"
 	}
-	return &Host{c: c, owner: o.Owner, repo: o.Repo}, nil
+	return u.String()
 }
 
 // maxCommits bounds one comparison (GitHub's compare API lists at most 250).
