@@ -46,6 +46,10 @@ type Options struct {
 	// ApprovalTTL is how long a shown proposal may be approved; 0 means
 	// 72 hours.
 	ApprovalTTL time.Duration
+	// ReclaimIdle is how long a job may stay unacknowledged before another
+	// replica takes it over (its holder presumably died); 0 means 15
+	// minutes. Set it above the longest investigation.
+	ReclaimIdle time.Duration
 	// Owner names this replica in leases and as a queue consumer; empty
 	// means "wattson".
 	Owner string
@@ -80,6 +84,9 @@ func New(o Options) (*Bot, error) {
 	}
 	if o.ApprovalTTL <= 0 {
 		o.ApprovalTTL = 72 * time.Hour
+	}
+	if o.ReclaimIdle <= 0 {
+		o.ReclaimIdle = reclaimIdle
 	}
 	if o.Owner == "" {
 		o.Owner = "wattson"

@@ -20,6 +20,8 @@ type investigateJob struct {
 	Where store.ThreadRef `json:"where"`
 	// User asked for it; empty for alerts.
 	User string `json:"user,omitempty"`
+	// Key identifies the job across deliveries (see resume.go).
+	Key string `json:"key,omitempty"`
 }
 
 // investigateCommand queues an investigation of a regression or a service.
@@ -50,7 +52,7 @@ func (b *Bot) startInvestigation(ctx context.Context, ev Event, q Question) (Mes
 		}
 		what = r.ID
 	}
-	payload, err := json.Marshal(investigateJob{Question: q, Where: ev.where(), User: ev.User})
+	payload, err := json.Marshal(investigateJob{Question: q, Where: ev.where(), User: ev.User, Key: newRef()})
 	if err != nil {
 		return Message{}, fmt.Errorf("encode investigation job: %w", err)
 	}
@@ -83,21 +85,27 @@ func (b *Bot) runInvestigation(ctx context.Context, raw json.RawMessage) error {
 	if err != nil {
 		return fmt.Errorf("investigate: %w", err)
 	}
-	inv := store.Investigation{RegressionID: q.RegressionID, Trigger: q.Trigger, Mode: store.ModePlaybook,
-		Status: store.InvestigationRunning, StartedAt: b.now().UTC()}
-	if err := b.o.Store.CreateInvestigation(ctx, &inv); err != nil {
-		return fmt.Errorf("investigate: create record: %w", err)
+	inv, err := b.investigationRecord(ctx, j)
+	if err != nil || inv.Status != store.InvestigationRunning {
+		return err // an earlier delivery of this job finished it
 	}
 	q.InvestigationID = inv.ID
+	if thread.MessageID == "" {
+		thread = inv.Thread
+	}
 	if thread.MessageID == "" {
 		head := Message{Title: "Investigation " + inv.ID, Text: questionText(q, j.User)}
 		if thread, err = chat.Post(ctx, thread.Channel, "", head); err != nil {
 			return fmt.Errorf("investigate %s: post: %w", inv.ID, err)
 		}
+		inv.Thread = thread
+		if err := b.o.Store.UpdateInvestigation(ctx, inv); err != nil {
+			return fmt.Errorf("investigate %s: store thread: %w", inv.ID, err)
+		}
 	}
-	progress, err := chat.Post(ctx, thread.Channel, thread.MessageID, ProgressMessage(inv.ID, nil, false, 0))
+	progress, err := b.progressMessage(ctx, chat, inv, thread)
 	if err != nil {
-		return fmt.Errorf("investigate %s: post progress: %w", inv.ID, err)
+		return err
 	}
 	var steps []string
 	onStep := func(step string) {
@@ -116,7 +124,7 @@ func (b *Bot) runInvestigation(ctx context.Context, raw json.RawMessage) error {
 	if runErr != nil {
 		inv.Status = store.InvestigationFailed
 	}
-	if err := b.o.Store.UpdateInvestigation(ctx, &inv); err != nil {
+	if err := b.o.Store.UpdateInvestigation(ctx, inv); err != nil {
 		return fmt.Errorf("investigate %s: store result: %w", inv.ID, err)
 	}
 	took := inv.FinishedAt.Sub(inv.StartedAt)
@@ -145,7 +153,7 @@ func (b *Bot) runInvestigation(ctx context.Context, raw json.RawMessage) error {
 	if err := chat.Update(ctx, progress, ProgressMessage(inv.ID, steps, true, took)); err != nil {
 		b.log.WarnContext(ctx, "progress not finished", "investigation", inv.ID, "err", err)
 	}
-	if _, err := chat.Post(ctx, thread.Channel, thread.MessageID, FindingsMessage(inv)); err != nil {
+	if _, err := chat.Post(ctx, thread.Channel, thread.MessageID, FindingsMessage(*inv)); err != nil {
 		return fmt.Errorf("investigate %s: post findings: %w", inv.ID, err)
 	}
 	for _, p := range proposals {

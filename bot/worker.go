@@ -23,10 +23,11 @@ const (
 func (b *Bot) Run(ctx context.Context) error {
 	consumer := "bot/" + b.o.Owner
 	lastReclaim := b.now()
+	every := min(reclaimEvery, b.o.ReclaimIdle/2)
 	for ctx.Err() == nil {
-		if b.now().Sub(lastReclaim) >= reclaimEvery {
+		if b.now().Sub(lastReclaim) >= every {
 			lastReclaim = b.now()
-			jobs, err := b.o.Store.Reclaim(ctx, consumer, reclaimIdle)
+			jobs, err := b.o.Store.Reclaim(ctx, consumer, b.o.ReclaimIdle)
 			if err != nil && ctx.Err() == nil {
 				b.log.ErrorContext(ctx, "reclaim jobs", "err", err)
 			}
@@ -56,6 +57,7 @@ func (b *Bot) Run(ctx context.Context) error {
 // again (then it stays pending and is reclaimed later).
 func (b *Bot) work(ctx context.Context, j store.Job) {
 	log := b.log.With("job", j.ID, "kind", j.Kind, "attempt", j.Attempts)
+	log.InfoContext(ctx, "job started")
 	var err error
 	switch j.Kind {
 	case JobInvestigate:
@@ -79,7 +81,9 @@ func (b *Bot) work(ctx context.Context, j store.Job) {
 	b.m.jobs.WithLabelValues(j.Kind, outcome).Inc()
 	if err := b.o.Store.Ack(context.WithoutCancel(ctx), j.ID); err != nil {
 		log.ErrorContext(ctx, "ack job", "err", err)
+		return
 	}
+	log.InfoContext(ctx, "job done", "outcome", outcome)
 }
 
 // RunJob runs one job the caller dequeued itself, for a process that shares

@@ -135,6 +135,14 @@ type Investigation struct {
 	// running.
 	StartedAt  time.Time `json:"started_at"`
 	FinishedAt time.Time `json:"finished_at,omitzero"`
+	// Job is the key of the queued job that runs it, so that a replica
+	// taking over a dead one's job resumes this record instead of starting
+	// another.
+	Job string `json:"job,omitempty"`
+	// Thread and Progress are the messages it posted (the thread head, when
+	// it started one, and the progress message), reused on resumption.
+	Thread   ThreadRef `json:"thread,omitzero"`
+	Progress ThreadRef `json:"progress,omitzero"`
 }
 
 // Step is one skill call inside an investigation.
