@@ -130,12 +130,24 @@ func (ds *design) normal(ks []int, g, h []float64) ([]float64, []float64, float6
 func (ds *design) residuals(x []float64, ks []int, beta, e []float64) {
 	n := len(x)
 	p := len(ds.cols)
-	for i := range e {
-		f := 0.0
-		for j, v := range ds.rows[i*p : i*p+p] {
-			f += beta[j] * v
+	beta = beta[:p]
+	rows := ds.rows[:n*p]
+	e, x = e[:n], x[:n]
+	for i := range n {
+		row := rows[i*p : i*p+p : i*p+p]
+		// Four partial sums break the floating-point dependency chain.
+		var f0, f1, f2, f3 float64
+		j := 0
+		for ; j+4 <= p; j += 4 {
+			f0 += beta[j] * row[j]
+			f1 += beta[j+1] * row[j+1]
+			f2 += beta[j+2] * row[j+2]
+			f3 += beta[j+3] * row[j+3]
 		}
-		e[i] = x[i] - f
+		for ; j < p; j++ {
+			f0 += beta[j] * row[j]
+		}
+		e[i] = x[i] - (f0 + f1) - (f2 + f3)
 	}
 	a := 0
 	for j := 0; j <= len(ks); j++ {
