@@ -15,17 +15,28 @@
 //     huge outliers, skew, two host types (bimodal) and quantised values all
 //     look alike to the later steps, and a step in level stays a step in
 //     scores. For gaussian noise the normal-scores test is as efficient as
-//     the t-test; for heavy tails it is far better.
+//     the t-test; for heavy tails it is far better. (We checked that the
+//     rank statistic places changes as well as the raw-value and winsorised
+//     CUSUM do: on labelled data all three put a 1σ step at the same index.)
 //
-//  3. Seasonal and drift adjustment. When the timestamps cover at least two
-//     days, a daily profile (Options.Harmonics harmonics of 24 h, by least
-//     squares on the residuals of the current segmentation) is fitted and
-//     kept only if an F-test finds it significant at Options.Alpha. A linear
-//     trend is fitted the same way. Adjustment and segmentation alternate a
-//     few times, so a step is not mistaken for part of a day curve or a drift
-//     and vice versa. The ranks are recomputed on the adjusted values.
+//  3. Fast path. When the raw scores hold no significant change (step 5)
+//     and their lag-one autocorrelation passes a one-sided test at Alpha,
+//     there is nothing for a seasonal or drift term to explain and the
+//     series is done. Most series of a fleet end here.
 //
-//  4. Binary segmentation with a CUSUM statistic on the scores: a segment of
+//  4. Seasonal and drift adjustment. When the timestamps cover at least two
+//     periods (Options.Periods: a day, a week, a year), Options.Harmonics
+//     harmonics of each are fitted by least squares on the residuals of the
+//     current segmentation (segment means partialled out), with one Huber
+//     step clipping residuals at three robust standard deviations (from
+//     successive differences) so outliers cannot drag the fit. Each term is
+//     kept only if a chi-square test on the long-run residual variance finds
+//     it significant at Alpha. A polynomial drift (Legendre, degree
+//     Options.DriftDegree) is a further term, tried as a separate model.
+//     Adjustment and segmentation alternate until the segmentation the
+//     adjustment was fitted around is the one found again.
+//
+//  5. Binary segmentation with a CUSUM statistic on the scores: a segment of
 //     L points is split at the k maximising the standardised mean
 //     difference T_k, when the p-value of max T_k under the no-change null is
 //     below Options.Alpha. The p-value is the James–James–Siegmund (1987)
@@ -35,15 +46,32 @@
 //     n-dependent penalty rather than a tuned constant. Neither side of a
 //     split may be shorter than Options.MinSegment points.
 //
-//  5. Pruning. Each change is retested on the two segments around it and
-//     the weakest is dropped until all pass; positions are re-optimised.
-//     The noise level is the long-run standard deviation of the residuals
-//     (lag-one autocorrelation corrected), so smoothly wandering series do
-//     not produce a ladder of steps.
+//  6. Pruning. Each change is retested on the two segments around it and
+//     the weakest is dropped until all pass; positions are re-optimised on
+//     those segments. The noise level is the long-run standard deviation of
+//     the residuals (lag-one autocorrelation corrected), so smoothly
+//     wandering series do not produce a ladder of steps.
 //
-//  6. Transients. A pair of opposite changes enclosing fewer than
+//  7. Transients. A pair of opposite changes enclosing fewer than
 //     Options.TransientMax points, with the levels on either side equal
 //     (same test), is a spike that went away, not a step: both are dropped.
+//
+//  8. Model choice. The alternation of steps 4–7 can settle in a poor fixed
+//     point: a daily profile fitted before the steps are known absorbs part
+//     of them (two steps become one in between), and steps fitted before
+//     the profile or drift is known form a ladder along it. So when a
+//     nuisance term and changes are both in play, the alternation is also
+//     started from the changes of the raw series and from its single
+//     strongest change, without and with the drift term, and the candidate
+//     with the lowest penalised cost wins: the Huber loss of the residuals
+//     in units of the robust noise scale, plus for each change and each kept
+//     nuisance term the squared threshold of its own test (the change
+//     test's c² at Alpha for the series length; the chi-square quantile at
+//     1−Alpha for the term's degrees of freedom). A term is therefore worth
+//     its place exactly when its own test would accept it.
+//
+//  9. Warm-up. A first level shorter than TransientMax points (often a
+//     process warming up) is cut off and the rest judged again.
 //
 // Each Change reports its levels (trimmed means of the adjusted values of the
 // segments on either side), the absolute and percent change, a direction, a
@@ -51,7 +79,41 @@
 // (WentAway). Policy then decides which changes are regressions, and
 // Fingerprint names a change stably across re-scans.
 //
-// The defaults (α = 0.001: about one false alarm per thousand clean series
-// scans; MinSegment 6; TransientMax 12) come from the statistics above and
-// from what an on-call engineer can act on, not from any evaluation set.
+// # Parameters and why
+//
+// Alpha = 0.001 is the false-alarm probability of each test. On simulated
+// no-change 3-day series at a 5-minute step it gives about 0.06 false alarms
+// per 100 series-days for gaussian noise and 0.3 for AR(1) noise with
+// ρ = 0.3, against a budget of 2 — the budget is not the binding limit.
+// Raising Alpha does not buy recall on labelled performance series: the
+// changes it misses below 0.6σ are at or under the detection limit, and the
+// misses between 0.6σ and 1σ are changes found but placed more than the
+// scoring tolerance away, which no threshold fixes. What a larger Alpha
+// does add is extra changes beside real ones, and noisy alerts are the
+// complaint that matters most, so Alpha stays at 0.001.
+//
+// MinSegment = 6 (half an hour at a 5-minute step) is the shortest level an
+// engineer would act on. TransientMax = 12 (an hour) is the longest spike
+// treated as gone rather than as two changes. Harmonics = 3 resolves a daily
+// profile to about eight hours; DriftDegree = 3 allows a drift to bend
+// twice. Iterations = 8 bounds the alternation, which usually settles in
+// two or three. None of these was fitted to an evaluation set: Harmonics
+// from 2 to 6 and Alpha from 0.0003 to 0.003 move the perfseries and TCPD
+// F1 by about ±0.01.
+//
+// Modelling on the log scale (multiplicative seasonality) was tried and
+// rejected: on labelled series with a daily profile and a large step it
+// left a residual profile that produced extra changes.
+//
+// # Speed
+//
+// A Detector keeps scratch buffers and caches between calls. The
+// regressors of a time grid, their prefix sums and Gram matrix are built
+// once and reused by every series on the same grid; the normal equations
+// for any segmentation follow from them in O(p²·segments), and the Huber
+// step corrects them for the few clipped points. Ranks come from a bucket
+// sort, medians and trimmed means from quickselect, and the p-value
+// integral from a cached grid per length with a tabulated ν. Raw-series
+// segmentation of an autocorrelated series (a wave) is deferred until an
+// adjustment turns out not to explain it.
 package detector
