@@ -215,7 +215,7 @@ func parseID(w string, kinds ...store.Kind) (string, error) {
 	for i, k := range kinds {
 		names[i] = kindName(k)
 	}
-	return "", fmt.Errorf("%q is not a %s id.", w, strings.Join(names, " or "))
+	return "", fmt.Errorf("%q is not a %s id", w, strings.Join(names, " or "))
 }
 
 // parseVersioned reads a proposal id with an optional "@version".
@@ -230,7 +230,7 @@ func parseVersioned(w string) (string, int, error) {
 	}
 	n, err := strconv.Atoi(strings.TrimPrefix(strings.ToLower(verPart), "v"))
 	if err != nil || n <= 0 {
-		return "", 0, fmt.Errorf("%q is not a proposal version.", verPart)
+		return "", 0, fmt.Errorf("%q is not a proposal version", verPart)
 	}
 	return id, n, nil
 }

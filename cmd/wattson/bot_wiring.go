@@ -88,6 +88,9 @@ func newChatBot(cfg config, st store.Store, deps botDeps, logger *slog.Logger, r
 	if defaultPlatform == "" {
 		return nil, errors.New("start bot: no chat platform enabled (chat.platforms)")
 	}
+	if cfg.Chat.DefaultChannel != "" {
+		defaultChannel = cfg.Chat.DefaultChannel
+	}
 	routes := make([]bot.Route, len(cfg.Routes))
 	for i, r := range cfg.Routes {
 		routes[i] = bot.Route{Match: r.Match, Channel: r.Channel}

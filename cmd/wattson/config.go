@@ -57,7 +57,8 @@ type serverConfig struct {
 }
 
 type chatConfig struct {
-	Platforms []string `yaml:"platforms"` // any of console, slack, discord
+	Platforms      []string `yaml:"platforms"`       // any of console, slack, discord
+	DefaultChannel string   `yaml:"default_channel"` // for regressions no route matches
 }
 
 type slackConfig struct {

@@ -59,6 +59,7 @@ func TestLoadConfigErrors(t *testing.T) {
 		{"bad backend", "store:\n  backend: mysql\n", []string{"store.backend", "mysql"}},
 		{"redis without url", "store:\n  backend: redis\n", []string{"store.redis_url"}},
 		{"slack without token", "chat:\n  platforms: [slack]\n", []string{"slack.bot_token", "SLACK_BOT_TOKEN"}},
+		{"discord bad key", "chat:\n  platforms: [discord]\ndiscord:\n  bot_token: x\n  application_id: '1'\n  public_key: zz\n", []string{"discord.public_key"}},
 		{"bad platform", "chat:\n  platforms: [irc]\n", []string{"chat.platforms[0]", "irc"}},
 		{"bad job", "detection:\n  prometheus: http://p\n  jobs:\n  - name: a\n    query: up\n    schedule: nope\n    step: 5m\n    lookback: 30m\n    policy: {worse: sideways}\n",
 			[]string{"detection.jobs[0].schedule", "detection.jobs[0].lookback", "detection.jobs[0].policy.worse"}},

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"slices"
@@ -49,6 +50,9 @@ func (c config) validate() error {
 			}
 			if c.Discord.ApplicationID == "" {
 				bad("discord.application_id", "required when discord is enabled (or set DISCORD_APPLICATION_ID)")
+			}
+			if k, err := hex.DecodeString(c.Discord.PublicKey); err != nil || len(k) != 32 {
+				bad("discord.public_key", "must be the application's 64-hex-digit public key (or set DISCORD_PUBLIC_KEY)")
 			}
 		default:
 			bad(key, "%q is not one of console, slack, discord", p)
