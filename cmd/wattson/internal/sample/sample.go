@@ -26,7 +26,7 @@ import (
 
 // version changes whenever the generator makes a different sample, so a
 // cached sample of another version is made again.
-const version = 1
+const version = 3
 
 // Sample is a generated sample service: where its data lives and what
 // happened in it.
@@ -51,12 +51,14 @@ type Sample struct {
 	End   time.Time     `json:"end"`
 	Step  time.Duration `json:"step"`
 	// Culprit is the commit that made requests cost more, Title its
-	// subject; Commits, Authors and Releases count the history.
-	Culprit  string `json:"culprit"`
-	Title    string `json:"title"`
-	Commits  int    `json:"commits"`
-	Authors  int    `json:"authors"`
-	Releases int    `json:"releases"`
+	// subject; Head is main as generated; Releases are the deployed tags,
+	// oldest first; Commits and Authors count the history.
+	Culprit  string   `json:"culprit"`
+	Title    string   `json:"title"`
+	Head     string   `json:"head"`
+	Releases []string `json:"releases"`
+	Commits  int      `json:"commits"`
+	Authors  int      `json:"authors"`
 	// CostBefore and CostAfter are the measured CPU seconds per request
 	// of the releases before and after the culprit shipped.
 	CostBefore float64 `json:"cost_before"`
@@ -161,7 +163,7 @@ func generate(ctx context.Context, dir, goBin string, end time.Time) error {
 	s := Sample{Version: version, Service: "checkout", Module: "example.com/acme/checkout",
 		Repo: "repo", Profiles: "profiles", Deploys: "deploys.json",
 		CPU: "metrics/cpu_seconds_per_request.json", BuildInfo: "metrics/build_info.json",
-		Start: end.Add(-72 * time.Hour), End: end, Step: step, RPS: 1200}
+		Start: end.Add(-72 * time.Hour), End: end, Step: step, RPS: 30000}
 	s.Query = CPUMetric + `{service="` + s.Service + `"}`
 	w, err := writeRepo(ctx, filepath.Join(dir, s.Repo), end)
 	if err != nil {
@@ -170,7 +172,10 @@ func generate(ctx context.Context, dir, goBin string, end time.Time) error {
 	if len(w.releases) != 3 || w.culprit == "" {
 		return errors.New("history: want three releases and a culprit")
 	}
-	s.Culprit, s.Title, s.Commits, s.Authors, s.Releases = w.culprit, w.title, len(w.shas), w.authors, len(w.releases)
+	s.Culprit, s.Title, s.Head, s.Commits, s.Authors = w.culprit, w.title, w.shas[len(w.shas)-1], len(w.shas), w.authors
+	for _, r := range w.releases {
+		s.Releases = append(s.Releases, r.Tag)
+	}
 	g := gitRepo{dir: filepath.Join(dir, s.Repo)}
 	before, after := w.releases[1], w.releases[2]
 	profDir := filepath.Join(dir, s.Profiles, s.Service)
@@ -213,16 +218,20 @@ func profileName(dir string, t time.Time) string {
 	return filepath.Join(dir, t.UTC().Format(time.RFC3339)+".pb.gz")
 }
 
-// Reset puts the sample repository back as generated: branches other than
-// main (earlier demo reverts) and stale worktrees are removed, and main is
-// checked out clean.
+// Reset puts the sample repository back as generated: main checked out
+// clean at Head (undoing an earlier demo's merged revert), and branches
+// other than main and stale worktrees removed.
 func (s Sample) Reset(ctx context.Context) error {
 	g := gitRepo{dir: s.Repo}
-	if _, err := g.run(ctx, nil, "worktree", "prune"); err != nil {
-		return fmt.Errorf("reset sample: %w", err)
-	}
-	if _, err := g.run(ctx, nil, "checkout", "--quiet", "--force", "main"); err != nil {
-		return fmt.Errorf("reset sample: %w", err)
+	for _, args := range [][]string{
+		{"worktree", "prune"},
+		{"checkout", "--quiet", "--force", "main"},
+		{"reset", "--quiet", "--hard", s.Head},
+		{"clean", "--quiet", "-fdx"},
+	} {
+		if _, err := g.run(ctx, nil, args...); err != nil {
+			return fmt.Errorf("reset sample: %w", err)
+		}
 	}
 	out, err := g.run(ctx, nil, "for-each-ref", "--format=%(refname:short)", "refs/heads/")
 	if err != nil {
