@@ -187,3 +187,59 @@ func TestBucketSort(t *testing.T) {
 		}
 	}
 }
+
+// TestNullFalseAlarms scans simulated 3-day series with no change — white,
+// autocorrelated, heavy-tailed, with a daily wave and with a drift — and
+// holds the false-alarm rate far inside the budget of 2 per 100
+// series-days.
+func TestNullFalseAlarms(t *testing.T) {
+	if testing.Short() {
+		t.Skip("scans 500 series")
+	}
+	d := New(Options{})
+	alarms := 0
+	const perKind = 100
+	kinds := []synth{
+		{n: 864}, {n: 864, noise: "heavy"}, {n: 864, noise: "quantized"},
+		{n: 864, daily: 5}, {n: 864, drift: 3},
+	}
+	for _, s := range kinds {
+		for seed := range uint64(perKind) {
+			x, ts := s.gen(1000 + seed)
+			alarms += len(d.Detect(x, ts))
+		}
+	}
+	t.Logf("%d false alarms", alarms)
+	days := float64(len(kinds)*perKind) * 3
+	if rate := 100 * float64(alarms) / days; rate > 0.5 {
+		t.Errorf("%d false alarms in %.0f series-days (%.2f per 100)", alarms, days, rate)
+	}
+}
+
+// TestStaircaseUnderSeasonality: two small steps up in a series with a
+// daily profile. Fitting the profile before the steps are known makes it
+// absorb them and leaves one change in between; the model choice must
+// find both.
+func TestStaircaseUnderSeasonality(t *testing.T) {
+	found := 0
+	for seed := range uint64(10) {
+		x, ts := synth{n: 864, daily: 1.5, steps: map[int]float64{140: 1.2, 420: 1.2}}.gen(seed)
+		var idx []int
+		for _, c := range Detect(x, ts, Options{}) {
+			idx = append(idx, c.Index)
+		}
+		if len(idx) == 2 && abs(idx[0]-140) <= 6 && abs(idx[1]-420) <= 6 {
+			found++
+		}
+	}
+	if found < 8 {
+		t.Errorf("both steps found in %d of 10 series, want at least 8", found)
+	}
+}
+
+func abs(v int) int {
+	if v < 0 {
+		return -v
+	}
+	return v
+}

@@ -30,6 +30,8 @@ type config struct {
 	Impact    impactConfig    `yaml:"impact"`
 	Skills    skillsConfig    `yaml:"skills"`
 	Detection detectionConfig `yaml:"detection"`
+	Offense   offenseConfig   `yaml:"offense"` // offense_wiring.go
+	Digest    digestConfig    `yaml:"digest"`  // digest_wiring.go
 	Services  []serviceConfig `yaml:"services"`
 	Routes    []routeConfig   `yaml:"routes"`
 	Approvers []approverRule  `yaml:"approvers"`
@@ -50,6 +52,9 @@ type storeConfig struct {
 	Backend   string `yaml:"backend"`    // embedded | redis
 	RedisURL  secret `yaml:"redis_url"`  // may hold a password; env WATTSON_REDIS_URL
 	KeyPrefix string `yaml:"key_prefix"` // namespace for Redis keys
+	// ReclaimIdle is how long a queued job may go unacknowledged before
+	// another replica takes it over.
+	ReclaimIdle time.Duration `yaml:"reclaim_idle"`
 }
 
 type serverConfig struct {
@@ -137,6 +142,9 @@ type serviceConfig struct {
 	Deploys  string   `yaml:"deploys"`  // deploy log (JSON array or JSON lines)
 	Metrics  []string `yaml:"metrics"`  // saved query_range files, instead of Prometheus
 	RPS      float64  `yaml:"rps"`      // requests per second, for cores and watts
+	// Instances is how many processes like the profiled one run, to scale
+	// opportunity savings to the fleet.
+	Instances float64 `yaml:"instances"`
 }
 
 type routeConfig struct {

@@ -138,6 +138,7 @@ func (c config) validate() error {
 			bad(key, "needs at least one of users, groups")
 		}
 	}
+	errs = append(errs, c.validateOffenseDigest()...)
 	return errors.Join(errs...)
 }
 

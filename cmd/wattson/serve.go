@@ -63,11 +63,19 @@ func cmdServe(ctx context.Context, args []string, e *env) error {
 	}
 	logger.Info("wattson started", "version", version, "store", cfg.Store.Backend, "mode", modeName(cfg),
 		"chat", cfg.Chat.Platforms, "detection_jobs", len(cfg.Detection.Jobs))
+	// The opportunity scan and the digest (offense_wiring.go).
+	periodic, err := periodicJobs(cfg, cb.bot, logger)
+	if err != nil {
+		return err
+	}
 	g, ctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return serveHTTP(ctx, cfg.Server.Listen, mux, logger) })
 	g.Go(func() error { return cb.run(ctx) })
 	if sched != nil {
 		g.Go(func() error { return sched.Run(ctx) })
+	}
+	if len(periodic) > 0 {
+		g.Go(func() error { return cb.bot.RunPeriodic(ctx, periodic) })
 	}
 	return g.Wait()
 }
