@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/wattson-dev/wattson/bot"
 	"github.com/wattson-dev/wattson/skills"
@@ -240,3 +241,46 @@ func newGitHubHost(cfg config, name string, logger *slog.Logger) (prHost, error)
 	}
 	return github.New(o)
 }
+
+// recoveryChecker is the bot's RecoveryChecker over each configured
+// service's metrics and deploy sources (services[], else the detection
+// Prometheus).
+type recoveryChecker struct {
+	cfg config
+	now func() time.Time
+}
+
+// newRecoveryChecker returns the bot's RecoveryChecker for cfg. It does no
+// I/O.
+func newRecoveryChecker(cfg config) bot.RecoveryChecker {
+	return &recoveryChecker{cfg: cfg, now: time.Now}
+}
+
+// CheckRecovery re-checks r's series after the first deploy that followed
+// mergedAt.
+func (c *recoveryChecker) CheckRecovery(ctx context.Context, r store.Regression, mergedAt time.Time) (bot.Recovery, error) {
+	ds := dataSources{}
+	for _, sv := range c.cfg.Services {
+		if sv.Name == r.Service {
+			ds = serviceSources(sv)
+		}
+	}
+	d, err := ds.deps(c.cfg)
+	if err != nil {
+		return bot.Recovery{}, fmt.Errorf("verify %s: %w", r.ID, err)
+	}
+	if d.series == nil {
+		return bot.Recovery{}, fmt.Errorf("verify %s: no metrics configured for service %q", r.ID, r.Service)
+	}
+	var deploys skills.DeploySource
+	if len(d.deploys) > 0 {
+		deploys = d.deploys[0]
+	}
+	rec, err := propose.Verify(ctx, d.series, deploys, propose.Check{Service: r.Service, Metric: r.Metric, Before: r.Before, After: r.After, Merged: mergedAt}, c.now())
+	if err != nil {
+		return bot.Recovery{}, err
+	}
+	sum := fmt.Sprintf("median %s over %d points after the deploy at %s", fmt.Sprintf("%.4g", rec.Level), rec.Points, rec.Deploy.UTC().Format(time.RFC3339))
+	return bot.Recovery{Ready: rec.Ready, Recovered: rec.Recovered, Level: rec.Level, Summary: sum}, nil
+}
+
