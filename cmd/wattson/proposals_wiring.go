@@ -283,4 +283,3 @@ func (c *recoveryChecker) CheckRecovery(ctx context.Context, r store.Regression,
 	sum := fmt.Sprintf("median %s over %d points after the deploy at %s", fmt.Sprintf("%.4g", rec.Level), rec.Points, rec.Deploy.UTC().Format(time.RFC3339))
 	return bot.Recovery{Ready: rec.Ready, Recovered: rec.Recovered, Level: rec.Level, Summary: sum}, nil
 }
-
