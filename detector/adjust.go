@@ -54,7 +54,7 @@ func (d *Detector) adjust(x []float64, times []int64, ks []int, comp []float64, 
 	d.e, d.u = e, delta
 	ds.residuals(x, ks, beta, e)
 	clear(delta)
-	if s := 3 * ds.scale; s > 0 {
+	if s := 3 * d.noise; s > 0 {
 		a := 0
 		for j := 0; j <= len(ks); j++ {
 			b := n

@@ -17,7 +17,6 @@ type design struct {
 	xty   []float64   // X'x
 	xpre  []float64   // prefix sums of x, n+1
 	xx    float64     // x'x
-	scale float64     // robust noise scale of x (diffScale)
 
 	// times are the timestamps the columns were built for: a series with
 	// the same times (the common case in a fleet scan, where one query
@@ -35,7 +34,6 @@ func (ds *design) build(d *Detector, x []float64, times []int64, trend bool) {
 	ds.valid = true
 	ds.xpre = prefixSums(ds.xpre, x)
 	ds.xx = dot(x, x)
-	ds.scale = diffScale(x, &d.tmp)
 	if !ds.built || ds.n != n || !slices.Equal(ds.times, times) {
 		ds.buildColumns(d, times, n, trend)
 	}

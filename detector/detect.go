@@ -12,6 +12,7 @@ type Detector struct {
 	opts   Options
 	zAlpha float64 // the two-sided normal quantile at Alpha
 	zOne   float64 // the one-sided normal quantile at Alpha
+	noise  float64 // robust noise scale of the series being explained
 
 	tables map[int][]float64
 	pairs  []rankPair

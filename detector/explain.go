@@ -64,8 +64,11 @@ func (d *Detector) detect(x []float64, t []int64) ([]split, []float64) {
 		}
 		return strongest
 	}
-	best := d.explain(x, t, d.buf(0, n, nil), false, segmentRaw, nil, nil)
+	// The robust noise scale of x: the Huber clip of every adjustment and
+	// the unit of the cost comparison.
 	sigma := diffScale(x, &d.tmp)
+	d.noise = sigma
+	best := d.explain(x, t, d.buf(0, n, nil), false, segmentRaw, nil, nil)
 	bestCost := d.cost(best.y, keys(best.splits), sigma) + best.pen
 	try := func(c explanation, slot int) {
 		if cost := d.cost(c.y, keys(c.splits), sigma) + c.pen; cost < bestCost {

@@ -17,26 +17,46 @@ type rankPair struct {
 func (d *Detector) normalScores(x, z []float64) {
 	n := len(x)
 	table := d.scoreTable(n)
-	pairs := d.sortedPairs(x)
+	if n > 1<<12 {
+		pairs := d.sortedPairs(x)
+		for lo := 0; lo < n; {
+			hi := lo + 1
+			for hi < n && pairs[hi].v == pairs[lo].v {
+				hi++
+			}
+			s := tieScore(table, lo, hi)
+			for r := lo; r < hi; r++ {
+				z[pairs[r].i] = s
+			}
+			lo = hi
+		}
+		return
+	}
+	keys := d.sortedKeys(x)
 	for lo := 0; lo < n; {
 		hi := lo + 1
-		for hi < n && pairs[hi].v == pairs[lo].v {
+		v := x[keys[lo]&0xfff]
+		for hi < n && x[keys[hi]&0xfff] == v {
 			hi++
 		}
-		s := table[lo]
-		if hi-lo > 1 {
-			s = 0
-			for r := lo; r < hi; r++ {
-				s += table[r]
-			}
-			s /= float64(hi - lo)
-		}
+		s := tieScore(table, lo, hi)
 		for r := lo; r < hi; r++ {
-			z[pairs[r].i] = s
+			z[keys[r]&0xfff] = s
 		}
 		lo = hi
 	}
-	d.pairs = pairs
+}
+
+// tieScore is the mean of the scores of ranks lo..hi−1.
+func tieScore(table []float64, lo, hi int) float64 {
+	if hi-lo == 1 {
+		return table[lo]
+	}
+	s := 0.0
+	for r := lo; r < hi; r++ {
+		s += table[r]
+	}
+	return s / float64(hi-lo)
 }
 
 // scoreTable returns the normal scores of ranks 0..n−1 for n points.
@@ -55,21 +75,24 @@ func (d *Detector) scoreTable(n int) []float64 {
 	return t
 }
 
-// sortedPairs returns x's values with their positions in ascending order.
-// Up to 4096 points it bucket-sorts packed uint64 keys — the
-// order-preserving bits of the value with the low 12 bits replaced by the
-// position; values that differ only in those low bits (relative 1e-12)
-// fall in position order, which changes no rank materially.
+// sortedPairs returns x's values with their positions in ascending order
+// (for series longer than 4096 points).
 func (d *Detector) sortedPairs(x []float64) []rankPair {
 	pairs := d.pairs[:0]
-	if len(x) > 1<<12 {
-		for i, v := range x {
-			pairs = append(pairs, rankPair{v, int32(i)})
-		}
-		slices.SortFunc(pairs, func(a, b rankPair) int { return cmp.Compare(a.v, b.v) })
-		d.pairs = pairs
-		return pairs
+	for i, v := range x {
+		pairs = append(pairs, rankPair{v, int32(i)})
 	}
+	slices.SortFunc(pairs, func(a, b rankPair) int { return cmp.Compare(a.v, b.v) })
+	d.pairs = pairs
+	return pairs
+}
+
+// sortedKeys returns, for up to 4096 points, packed uint64 keys in
+// ascending order: the order-preserving bits of each value with the low
+// 12 bits replaced by its position. Values that differ only in those low
+// bits (relative 1e-12) fall in position order, which changes no rank
+// materially.
+func (d *Detector) sortedKeys(x []float64) []uint64 {
 	keys := d.keys[:0]
 	for i, v := range x {
 		u := math.Float64bits(v)
@@ -81,12 +104,8 @@ func (d *Detector) sortedPairs(x []float64) []rankPair {
 		keys = append(keys, u&^0xfff|uint64(i))
 	}
 	keys, d.keys2 = bucketSort(keys, d.keys2, &d.counts)
-	for _, k := range keys {
-		i := int32(k & 0xfff)
-		pairs = append(pairs, rankPair{x[i], i})
-	}
-	d.keys, d.pairs = keys, pairs
-	return pairs
+	d.keys = keys
+	return keys
 }
 
 // bucketSort sorts keys: one counting pass spreads them over about as
