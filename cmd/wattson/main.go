@@ -112,9 +112,6 @@ func exitCode(err error, stderr io.Writer) int {
 	return 1
 }
 
-// errNotImplemented marks subcommands that a later change fills in.
-var errNotImplemented = errors.New("not implemented yet")
-
 // redisLog sends go-redis's internal log lines to slog at debug level.
 type redisLog struct{}
 
