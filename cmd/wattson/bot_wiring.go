@@ -32,6 +32,8 @@ type chatBot struct {
 // be zero.
 type botDeps struct {
 	investigator bot.Investigator
+	pullRequests bot.PullRequests
+	recovery     bot.RecoveryChecker
 	skills       func() []bot.SkillInfo
 	stdin        io.Reader
 	stdout       io.Writer
@@ -106,6 +108,7 @@ func newChatBot(cfg config, st store.Store, deps botDeps, logger *slog.Logger, r
 	b, err := bot.New(bot.Options{
 		Store: st, Chats: chats, DefaultPlatform: defaultPlatform, DefaultChannel: defaultChannel,
 		Routes: routes, Approvers: approvers, Investigator: deps.investigator, Skills: deps.skills,
+		PullRequests: deps.pullRequests, Recovery: deps.recovery,
 		Services: services, WattsPerCore: cfg.Impact.WattsPerCore, Owner: replicaName(), ReclaimIdle: cfg.Store.ReclaimIdle,
 		Logger: logger, Registerer: reg,
 	})

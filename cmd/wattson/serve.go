@@ -52,7 +52,12 @@ func cmdServe(ctx context.Context, args []string, e *env) error {
 		_, err := st.ListRegressions(ctx, store.ListOptions{Limit: 1})
 		return err
 	})
-	deps := botDeps{investigator: newInvestigator(cfg, st, logger), skills: skillList(cfg), stdin: e.stdin, stdout: e.stdout}
+	prs, err := newPullRequests(cfg, logger)
+	if err != nil {
+		return err
+	}
+	deps := botDeps{investigator: newInvestigator(cfg, st, logger), pullRequests: prs, recovery: newRecoveryChecker(cfg),
+		skills: skillList(cfg), stdin: e.stdin, stdout: e.stdout}
 	cb, err := newChatBot(cfg, st, deps, logger, reg, mux)
 	if err != nil {
 		return err

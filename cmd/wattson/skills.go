@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/wattson-dev/wattson/skills"
+	"github.com/wattson-dev/wattson/skills/propose"
 )
 
 // skillDeps are the outside systems the built-in skills need; a nil field
@@ -49,6 +50,13 @@ func buildRegistry(d skillDeps) *skills.Registry {
 		r.LeaveOut("profile_diff", "no profiles: pass --profiles DIR")
 	}
 	r.Add(skills.NewEstimateImpact(d.wattsPerCore))
+	prep, _ := d.host.(propose.Preparer)
+	addProposalSkills(r, prep)
+	if d.series != nil && len(d.deploys) > 0 {
+		r.Add(propose.NewVerifyRecovery(d.series, d.deploys[0], d.now))
+	} else {
+		r.LeaveOut("verify_recovery", "needs metrics and a deploy source")
+	}
 	return r
 }
 
