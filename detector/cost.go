@@ -1,9 +1,6 @@
 package detector
 
-import (
-	"math"
-	"slices"
-)
+import "math"
 
 // Huber's constant: residuals beyond hubK noise standard deviations count
 // linearly, so outliers cannot decide between explanations.
@@ -103,10 +100,4 @@ func diffScale(y []float64, tmp *[]float64) float64 {
 		return 1
 	}
 	return sum / float64(len(t)) * math.Sqrt(math.Pi) / 2
-}
-
-// scratch returns a reusable buffer of n floats.
-func (d *Detector) scratch(n int) []float64 {
-	d.scr = slices.Grow(d.scr[:0], n)[:n]
-	return d.scr
 }

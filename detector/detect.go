@@ -21,13 +21,13 @@ type Detector struct {
 	counts []int
 	cs     []float64
 
-	x, z, zx, comp, comp2, scr []float64
-	ys                         [][]float64
-	pens                       map[int]float64
-	grids                      map[int]grid
-	nuTab                      []float64
-	t                          []int64
-	idx                        []int
+	x, z, zx, comp, comp2 []float64
+	ys                    [][]float64
+	pens                  map[int]float64
+	grids                 map[int]grid
+	nuTab                 []float64
+	t                     []int64
+	idx                   []int
 
 	u, e, tmp []float64
 
