@@ -59,7 +59,7 @@ func TestDemo(t *testing.T) {
 		"is on lines this commit wrote or on calls it added",
 		"inside api.validCoupon (internal/api/api.go:",
 		// the revert branch, built, then proposed
-		"P-1: `go build ./...` on the change passes",
+		"P-1: `go build -trimpath ./...` on the change passes",
 		"Revert proposal P-1",
 		"Pull request: "+branch,
 		"[Approve revert] → /wattson approve P-1",
@@ -70,7 +70,7 @@ func TestDemo(t *testing.T) {
 		"P-1: "+branch+" is merged.",
 		"▶ 5/5 Result",
 		"branch    "+branch,
-		"build     go build ./... on main passes",
+		"build     go build -trimpath ./... on main passes",
 		"Done in",
 	)
 	if got := gitOut(t, repo, "branch", "--list", "wattson/revert-*"); strings.TrimSpace(strings.TrimPrefix(got, "*")) != branch {

@@ -39,7 +39,7 @@ func cmdDemo(ctx context.Context, args []string, e *env) error {
 // detect, alert, investigate, propose, wait for approval, act.
 func runDemo(ctx context.Context, e *env, base config, yes bool, logger *slog.Logger) error {
 	began := time.Now()
-	dir := storeDir(base)
+	dir := demoDir(base)
 	fmt.Fprintln(e.stdout, "Wattson demo: detect → alert → investigate → propose → approve, on a sample service,")
 	fmt.Fprintln(e.stdout, "with the embedded store, this console as the chat, and playbook mode (no LLM).")
 
@@ -183,7 +183,7 @@ func finish(ctx context.Context, e *env, d *demoBot, s sample.Sample, id string,
 	if err := sample.Build(ctx, "go", s.Repo, "./..."); err != nil {
 		return fmt.Errorf("check %s: main does not build after the revert: %w", id, err)
 	}
-	fmt.Fprintf(e.stdout, "  build     go build ./... on main passes (%s)\n", time.Since(t).Round(100*time.Millisecond))
+	fmt.Fprintf(e.stdout, "  build     go build -trimpath ./... on main passes (%s)\n", time.Since(t).Round(100*time.Millisecond))
 	fmt.Fprintf(e.stdout, "\nDone in %s. Look around:\n", time.Since(began).Round(100*time.Millisecond))
 	fmt.Fprintf(e.stdout, "  git -C %s log --oneline --graph -6\n", rel(s.Repo))
 	if profs, _ := filepath.Glob(filepath.Join(s.Profiles, s.Service, "*.pb.gz")); len(profs) == 2 {

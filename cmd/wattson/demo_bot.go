@@ -81,7 +81,7 @@ func newDemoBot(cfg config, s sample.Sample, e *env, logger *slog.Logger) (*demo
 	d.bot, err = bot.New(bot.Options{
 		Store: st, Chats: map[string]bot.Chat{console.Platform: newCompactChat(d.console, e.stdout)},
 		DefaultPlatform: console.Platform, DefaultChannel: demoChannel,
-		Approvers:    []bot.ApproverRule{{Service: s.Service, Users: []string{demoUser}}},
+		Approvers:    []bot.ApproverRule{{Service: cfg.Approvers[0].Service, Users: cfg.Approvers[0].Users}},
 		Investigator: newInvestigator(cfg, st, logger),
 		PullRequests: newLocalPullRequests(s.Repo, true, logger),
 		Skills:       skillList(cfg), Services: []string{s.Service},
@@ -146,7 +146,8 @@ func (d *demoBot) proposal(ctx context.Context, id string) (*store.Proposal, err
 	return nil, nil
 }
 
-// storeDir is where the demo keeps its store and its sample.
-func storeDir(cfg config) string {
+// demoDir is where the demo keeps its store and its sample: demo/ in the
+// data directory ($WATTSON_DATA_DIR, default ./wattson-data).
+func demoDir(cfg config) string {
 	return filepath.Join(cfg.DataDir, "demo")
 }

@@ -38,11 +38,12 @@ var _ bot.PullRequests = (*codeHosts)(nil)
 
 // newLocalPullRequests returns the bot's PullRequests over one local clone
 // at dir for every service (wattson demo, console use): proposals become
-// wattson/revert-<sha> branches checked with `go build ./...`; approve
-// merges the branch into the clone's current branch when mergeOnApprove,
-// and reject deletes it. It does no I/O.
+// wattson/revert-<sha> branches checked with `go build -trimpath ./...`
+// (the flags of `make build`, so the build cache it left is reused);
+// approve merges the branch into the clone's current branch when
+// mergeOnApprove, and reject deletes it. It does no I/O.
 func newLocalPullRequests(dir string, mergeOnApprove bool, logger *slog.Logger) bot.PullRequests {
-	return &codeHosts{hosts: map[string]prHost{dir: gitlocal.New(dir)}, byService: map[string]string{}, fallback: dir,
+	return &codeHosts{hosts: map[string]prHost{dir: gitlocal.New(dir).WithBuild("go", "build", "-trimpath", "./...")}, byService: map[string]string{}, fallback: dir,
 		mergeOnApprove: mergeOnApprove, log: logger.With("component", "pull_requests")}
 }
 

@@ -54,13 +54,14 @@ func capture(ctx context.Context, g gitRepo, goBin, rev string, at time.Time, ou
 	return cpu.Seconds() / float64(requests), nil
 }
 
-// Build runs `go build -trimpath args...` in dir with cgo off, as release
-// builds are made, so profiles name module-relative source files. The
+// Build runs `go build -trimpath args...` in dir, as release builds are
+// made, so profiles name module-relative source files (and the standard
+// library compiled by `make build` is reused from the build cache). The
 // user's go.work and GOFLAGS are left out; a toolchain is never downloaded.
 func Build(ctx context.Context, goBin, dir string, args ...string) error {
 	cmd := exec.CommandContext(ctx, goBin, append([]string{"build", "-trimpath"}, args...)...)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOWORK=off", "GOFLAGS=", "GOTOOLCHAIN=local")
+	cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=", "GOTOOLCHAIN=local")
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Run(); err != nil {

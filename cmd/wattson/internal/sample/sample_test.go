@@ -63,8 +63,11 @@ func TestEnsure(t *testing.T) {
 		t.Errorf("build_info: %d series, %v", len(info), err)
 	}
 
-	if err := exec.Command("git", "-C", s.Repo, "branch", "wattson/revert-x").Run(); err != nil {
-		t.Fatal(err)
+	// A demo leaves a revert branch and a merge on main behind.
+	for _, args := range [][]string{{"branch", "wattson/revert-x"}, {"-c", "user.name=T", "-c", "user.email=t@example.com", "commit", "--quiet", "--allow-empty", "-m", "merge"}} {
+		if out, err := exec.Command("git", append([]string{"-C", s.Repo}, args...)...).CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v: %s", args, err, out)
+		}
 	}
 	again, cached, err := Ensure(ctx, dir, Options{Go: "no-such-go"})
 	if err != nil || !cached || again.Culprit != s.Culprit {
@@ -76,6 +79,9 @@ func TestEnsure(t *testing.T) {
 	out, _ := exec.Command("git", "-C", s.Repo, "branch", "--list").Output()
 	if strings.TrimSpace(string(out)) != "* main" {
 		t.Errorf("branches after Reset: %q", out)
+	}
+	if head, _ := exec.Command("git", "-C", s.Repo, "rev-parse", "main").Output(); strings.TrimSpace(string(head)) != s.Head {
+		t.Errorf("main after Reset = %s, want %s", head, s.Head)
 	}
 	if err := os.Remove(filepath.Join(dir, manifestName)); err != nil {
 		t.Fatal(err)
