@@ -29,12 +29,13 @@ type Detector struct {
 	t                     []int64
 	idx                   []int
 
-	u, e, tmp []float64
+	u, e, w, te, tmp []float64
 
 	// The nuisance regressors of the series being scanned, without and
 	// with drift, built at most once per series; and scratch space for
 	// the normal equations.
 	des                [2]design
+	lines              lineSums
 	g, h, beta, l, sol []float64
 	all, keep, others  []int
 }

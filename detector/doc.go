@@ -70,7 +70,28 @@
 //     1−Alpha for the term's degrees of freedom). A term is therefore worth
 //     its place exactly when its own test would accept it.
 //
-//  9. Warm-up. A first level shorter than TransientMax points (often a
+//  9. Trend breaks. When the level explanation that won step 8 still
+//     leaves significantly autocorrelated residuals (the fast path's test)
+//     and a drift term is plausible, a piecewise-linear explanation
+//     competes with it: segments with their own level and slope, found by
+//     forward selection of the split that most reduces the residual sum of
+//     squares, each accepted while a chi-square test with two degrees of
+//     freedom, Bonferroni-corrected for the n positions searched, passes
+//     at Alpha against the long-run residual noise of the fit that
+//     includes it (so a smooth curve is not cut into a chain of lines).
+//     One Huber step clips outliers before the final selection; a pair of
+//     breaks around fewer than TransientMax points is dropped when one
+//     line fits both sides; seasonality is refitted on the residuals of
+//     the lines. It wins when its penalised cost (same Huber loss, each
+//     line centred on a trimmed mean; per break the reduction its test
+//     demands, plus one slope's chi-square penalty) is lower. Smooth
+//     economic series with changes of slope are then reported at the
+//     breaks instead of as a ladder of steps, and series whose steps leave
+//     white residuals (most performance metrics) never reach this step.
+//     The levels of a trend break are the trimmed means of the segments
+//     on either side.
+//
+//  10. Warm-up. A first level shorter than TransientMax points (often a
 //     process warming up) is cut off and the rest judged again.
 //
 // Each Change reports its levels (trimmed means of the adjusted values of the
@@ -100,6 +121,13 @@
 // two or three. None of these was fitted to an evaluation set: Harmonics
 // from 2 to 6 and Alpha from 0.0003 to 0.003 move the perfseries and TCPD
 // F1 by about ±0.01.
+//
+// Evidence for step 9 (TCPD, 25 series, defaults): mean F1 0.690 → 0.722,
+// cover 0.623 → 0.669; perfseries precision, recall, false alarms and MDE90
+// unchanged (every detection identical). Without the autocorrelation gate
+// the trend model also won on a few performance series (a 19-point
+// excursion, bimodal and skewed noise), costing precision 0.837 → 0.811;
+// without centring each line on a trimmed mean, skewed noise favoured it.
 //
 // Modelling on the log scale (multiplicative seasonality) was tried and
 // rejected: on labelled series with a daily profile and a large step it

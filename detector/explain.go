@@ -93,6 +93,13 @@ func (d *Detector) detect(x []float64, t []int64) ([]split, []float64) {
 		if k := strongestSplit(); k > 0 && len(c.splits) > 1 {
 			try(d.explain(x, t, d.buf(1, n, nil), true, segmentRaw, nil, []int{k}), 1)
 		}
+		if !d.leavesStructure(best) {
+			return best.splits, best.y
+		}
+		if c, cost := d.trendExplanation(x, t, d.buf(1, n, nil), sigma); cost < bestCost {
+			best, bestCost = c, cost
+			d.ys[0], d.ys[1] = d.ys[1], d.ys[0]
+		}
 	}
 	return best.splits, best.y
 }
@@ -177,4 +184,27 @@ func (d *Detector) explain(x []float64, t []int64, y []float64, drift bool, raw 
 		ks = keys(splits)
 	}
 	return explanation{splits: splits, y: y, pen: k.pen}
+}
+
+// leavesStructure reports whether the residuals of a level explanation
+// around its segment means still have significant lag-one
+// autocorrelation (the fast path's one-sided test at Alpha): only then
+// is there something a trend model could explain better.
+func (d *Detector) leavesStructure(c explanation) bool {
+	n := len(c.y)
+	e := slices.Grow(d.w[:0], n)[:n]
+	d.w = e
+	ks := keys(c.splits)
+	for j := 0; j <= len(ks); j++ {
+		a, b := segBounds(ks, j, n)
+		mu := 0.0
+		for _, v := range c.y[a:b] {
+			mu += v
+		}
+		mu /= float64(b - a)
+		for i := a; i < b; i++ {
+			e[i] = c.y[i] - mu
+		}
+	}
+	return lagOneAutocorr(e)*math.Sqrt(float64(n)) >= d.zOne
 }
