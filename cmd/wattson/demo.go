@@ -187,7 +187,7 @@ func finish(ctx context.Context, e *env, d *demoBot, s sample.Sample, id string,
 	fmt.Fprintf(e.stdout, "\nDone in %s. Look around:\n", time.Since(began).Round(100*time.Millisecond))
 	fmt.Fprintf(e.stdout, "  git -C %s log --oneline --graph -6\n", rel(s.Repo))
 	if profs, _ := filepath.Glob(filepath.Join(s.Profiles, s.Service, "*.pb.gz")); len(profs) == 2 {
-		fmt.Fprintf(e.stdout, "  go tool pprof -top -diff_base=%s %s\n", rel(profs[0]), rel(profs[1]))
+		fmt.Fprintf(e.stdout, "  go tool pprof -top -cum -diff_base=%s %s\n", rel(profs[0]), rel(profs[1]))
 	}
 	fmt.Fprintln(e.stdout, "Then connect Slack, Discord, Prometheus, GitHub or an LLM: see the README.")
 	return nil
