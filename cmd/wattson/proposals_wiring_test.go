@@ -240,7 +240,7 @@ func TestLocalCloneRevertFromChat(t *testing.T) {
 	e := newE2E(t, newLocalPullRequests(repo.Dir, true, slog.New(slog.NewTextHandler(&logs, nil))), culprit, &logs)
 	thread := e.chat.text()
 	branch := "wattson/revert-" + culprit[:12]
-	if !strings.Contains(thread, "Pull request: "+branch) || !strings.Contains(thread, "`go build ./...` on the change passes") {
+	if !strings.Contains(thread, "Pull request: "+branch) || !strings.Contains(thread, "`go build -trimpath ./...` on the change passes") {
 		t.Fatalf("thread:\n%s", thread)
 	}
 	e.say(t, "approve P-1")
