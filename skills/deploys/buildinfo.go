@@ -52,10 +52,22 @@ func NewBuildInfo(src skills.SeriesSource) *BuildInfo {
 	return &BuildInfo{src: src}
 }
 
-// Deploys reads <service>_build_info (dashes become underscores).
+// buildInfoBefore is how far before the asked window build_info is read,
+// to find the revision that was serving when the window opened. A revision
+// older than that shows as deployed at the start of the read range.
+const buildInfoBefore = 7 * 24 * time.Hour
+
+// Deploys reads <service>_build_info (dashes become underscores) from
+// buildInfoBefore ahead of start up to end; a zero start reads the
+// buildInfoBefore before end. The range stays bounded, as a metric store
+// answers a range query at a bounded number of points.
 func (b *BuildInfo) Deploys(ctx context.Context, service string, start, end time.Time) ([]skills.Deploy, error) {
 	metric := strings.ReplaceAll(service, "-", "_") + "_build_info"
-	ss, err := b.src.Series(ctx, metric, service, time.Time{}, end)
+	from := start
+	if from.IsZero() {
+		from = end
+	}
+	ss, err := b.src.Series(ctx, metric, service, from.Add(-buildInfoBefore), end)
 	if err != nil {
 		return nil, fmt.Errorf("read build info: %w", err)
 	}

@@ -74,14 +74,19 @@ func NewPrometheus(q Querier, step time.Duration) *Prometheus {
 	return &Prometheus{q: q, step: step}
 }
 
+// MaxPoints is the most points per series a range query asks for:
+// Prometheus refuses more than 11,000 ("exceeded maximum resolution").
+const MaxPoints = 11000
+
 // Series queries metric{service="..."} (every metric of the service when
-// metric is empty).
+// metric is empty), at the source's step or, for a range that would need
+// more than MaxPoints at it, at the finest whole-second step that fits.
 func (p *Prometheus) Series(ctx context.Context, metric, service string, start, end time.Time) ([]detector.Series, error) {
 	sel := "{service=" + strconv.Quote(service) + "}"
 	if metric != "" {
 		sel = metric + sel
 	}
-	ss, err := p.q.Query(ctx, sel, start, end, p.step)
+	ss, err := p.q.Query(ctx, sel, start, end, StepFor(start, end, p.step))
 	if err != nil {
 		return nil, fmt.Errorf("query %s: %w", sel, err)
 	}
@@ -89,4 +94,18 @@ func (p *Prometheus) Series(ctx context.Context, metric, service string, start, 
 		return nil, fmt.Errorf("query %s: %w", sel, skills.ErrNoSeries)
 	}
 	return ss, nil
+}
+
+// StepFor returns step, or the finest whole-second step at which [start,
+// end] has at most MaxPoints points when step is too fine for that.
+func StepFor(start, end time.Time, step time.Duration) time.Duration {
+	span := end.Sub(start)
+	if span <= 0 || span/step < MaxPoints {
+		return step
+	}
+	need := (span + MaxPoints - 2) / (MaxPoints - 1) // ceil(span / (MaxPoints-1))
+	if s := need.Truncate(time.Second); s < need {
+		need = s + time.Second
+	}
+	return max(step, need)
 }
