@@ -88,18 +88,6 @@ func scriptedAgent(reg *skills.Registry, log *slog.Logger, now func() time.Time)
 	return ag, srv.Close
 }
 
-// agentRecord fills the store's investigation record from an agent result.
-func agentRecord(rec *store.Investigation, res agent.Result) {
-	rec.Mode = store.ModeAgent
-	if res.Mode == agent.ModePlaybook {
-		rec.Mode = store.ModePlaybook
-	}
-	for _, s := range res.ToolSteps {
-		rec.Steps = append(rec.Steps, store.Step{Skill: s.Skill, Input: s.Input, Summary: s.Summary, Output: s.Output, Duration: s.Duration, Error: s.Error})
-	}
-	rec.TokensUsed = int(res.Usage.TotalTokens)
-}
-
 // agentMessage is the text a chat thread shows for an agent result: the
 // answer, the hypotheses marked as such, the notes and the footer. Facts and
 // suspects are rendered by the bot from the investigation itself.
