@@ -22,6 +22,12 @@ import (
 // service:cpu_seconds_per_request for service "checkout" that steps up by
 // 30% at stepAt. Values depend only on the timestamp, so every scan agrees.
 func fakePrometheus(t *testing.T, stepAt time.Time) *httptest.Server {
+	return fakePrometheusN(t, stepAt, 1)
+}
+
+// fakePrometheusN is fakePrometheus with n such series, told apart by an
+// instance label.
+func fakePrometheusN(t *testing.T, stepAt time.Time, n int) *httptest.Server {
 	t.Helper()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path != "/api/v1/query_range" {
@@ -36,22 +42,26 @@ func fakePrometheus(t *testing.T, stepAt time.Time) *httptest.Server {
 			http.Error(w, `{"status":"error","errorType":"bad_data","error":"bad step"}`, http.StatusBadRequest)
 			return
 		}
-		var values [][2]any
-		for ts := math.Ceil(start/step) * step; ts <= end; ts += step {
-			level := 0.010
-			if ts >= float64(stepAt.Unix()) {
-				level = 0.013
+		var result []map[string]any
+		for i := range n {
+			var values [][2]any
+			for ts := math.Ceil(start/step) * step; ts <= end; ts += step {
+				level := 0.010
+				if ts >= float64(stepAt.Unix()) {
+					level = 0.013
+				}
+				noise := rand.New(rand.NewPCG(uint64(ts), uint64(i+1))).NormFloat64() * 0.0002
+				values = append(values, [2]any{ts, strconv.FormatFloat(level+noise, 'f', 6, 64)})
 			}
-			noise := rand.New(rand.NewPCG(uint64(ts), 1)).NormFloat64() * 0.0002
-			values = append(values, [2]any{ts, strconv.FormatFloat(level+noise, 'f', 6, 64)})
+			labels := map[string]string{"__name__": "service:cpu_seconds_per_request:rate5m", "service": "checkout"}
+			if n > 1 {
+				labels["instance"] = fmt.Sprintf("i-%02d", i)
+			}
+			result = append(result, map[string]any{"metric": labels, "values": values})
 		}
 		w.Header().Set("Content-Type", "application/json")
 		_ = json.NewEncoder(w).Encode(map[string]any{"status": "success", "data": map[string]any{
-			"resultType": "matrix",
-			"result": []map[string]any{{
-				"metric": map[string]string{"__name__": "service:cpu_seconds_per_request:rate5m", "service": "checkout"},
-				"values": values,
-			}},
+			"resultType": "matrix", "result": result,
 		}})
 	}))
 	t.Cleanup(srv.Close)
@@ -71,6 +81,10 @@ type fakeSlack struct {
 	mu    sync.Mutex
 	calls []slackCall
 	posts int
+	// rateLimitEvery, when positive, answers every n-th chat.postMessage
+	// with 429 and Retry-After: 1, as Slack does past its rate limit.
+	rateLimitEvery int
+	limited        int
 }
 
 func newFakeSlack(t *testing.T) *fakeSlack {
@@ -78,11 +92,20 @@ func newFakeSlack(t *testing.T) *fakeSlack {
 	f := &fakeSlack{}
 	f.srv = slacktest.NewTestServer(func(c slacktest.Customize) {
 		c.Handle("/chat.postMessage", func(w http.ResponseWriter, r *http.Request) {
-			form := f.record("chat.postMessage", r)
 			f.mu.Lock()
 			f.posts++
 			n := f.posts
+			limit := f.rateLimitEvery > 0 && n%f.rateLimitEvery == 0
+			if limit {
+				f.limited++
+			}
 			f.mu.Unlock()
+			if limit {
+				w.Header().Set("Retry-After", "1")
+				w.WriteHeader(http.StatusTooManyRequests)
+				return
+			}
+			form := f.record("chat.postMessage", r)
 			ch := strings.ToUpper(strings.TrimPrefix(form.Get("channel"), "#"))
 			writeJSON(w, map[string]any{"ok": true, "channel": "C" + ch, "ts": fmt.Sprintf("1700000000.%06d", n)})
 		})

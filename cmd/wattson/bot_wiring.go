@@ -58,7 +58,7 @@ func newChatBot(cfg config, st store.Store, deps botDeps, logger *slog.Logger, r
 		case "slack":
 			a, err := slackbot.New(slackbot.Options{
 				BotToken: string(cfg.Slack.BotToken), SigningSecret: string(cfg.Slack.SigningSecret),
-				AppToken: string(cfg.Slack.AppToken), APIURL: slackAPIURL(cfg.Slack.APIURL),
+				AppToken: string(cfg.Slack.AppToken), APIURL: slackAPIURL(cfg.Slack.APIURL), MinInterval: cfg.Slack.MinInterval,
 				Seen: st, Logger: logger, Registerer: reg,
 			})
 			if err != nil {

@@ -72,6 +72,9 @@ type slackConfig struct {
 	AppToken      secret `yaml:"app_token"`
 	SocketMode    bool   `yaml:"socket_mode"`
 	APIURL        string `yaml:"api_url"`
+	// MinInterval is the least time between two messages to one channel
+	// (Slack allows about one a second); 0 means one second.
+	MinInterval time.Duration `yaml:"min_interval"`
 }
 
 type discordConfig struct {

@@ -116,7 +116,10 @@ func New(jobs []Job, src Source, st Store, n Notifier, opts Options) *Scheduler 
 // Run schedules every job and blocks until ctx ends; then it waits for
 // running ticks to finish.
 func (s *Scheduler) Run(ctx context.Context) error {
-	c := cron.New(cron.WithLocation(time.UTC))
+	// A tick still running (a slow source, a chat rate limit) makes the
+	// next one of the same job skip rather than overlap: overlapping scans
+	// of one job would race to post the same alerts out of order.
+	c := cron.New(cron.WithLocation(time.UTC), cron.WithChain(cron.SkipIfStillRunning(cronLog{s.log})))
 	for _, j := range s.jobs {
 		sched, err := parseSpec(j)
 		if err != nil {
@@ -166,4 +169,15 @@ func NominalTick(sched cron.Schedule, now time.Time) time.Time {
 		}
 		t = next
 	}
+}
+
+// cronLog sends robfig/cron's own log lines (a skipped tick) to slog.
+type cronLog struct{ log *slog.Logger }
+
+// Info logs a cron event at debug level.
+func (l cronLog) Info(msg string, kv ...any) { l.log.Debug("cron: "+msg, kv...) }
+
+// Error logs a cron failure.
+func (l cronLog) Error(err error, msg string, kv ...any) {
+	l.log.Error("cron: "+msg, append(kv, "err", err)...)
 }
