@@ -12,8 +12,8 @@ import (
 // Investigation before and after, stores the proposals, and shows them.
 type Investigator interface {
 	// Investigate answers q. progress may be called with a one-line
-	// description of each step as it starts ("deploys_in_window: 3
-	// deploys"); the bot shows the latest in one edited message.
+	// summary of each step as it finishes ("deploys_in_window: 3
+	// deploys"); the bot shows them, ticked, in one edited message.
 	Investigate(ctx context.Context, q Question, progress func(step string)) (Findings, error)
 }
 

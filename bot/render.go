@@ -85,12 +85,8 @@ func ProposalMessage(p store.Proposal) Message {
 // ProgressMessage renders the one message an investigation edits as it goes.
 func ProgressMessage(invID string, steps []string, done bool, took time.Duration) Message {
 	var b strings.Builder
-	for i, s := range steps {
-		mark := "✓"
-		if !done && i == len(steps)-1 {
-			mark = "…"
-		}
-		fmt.Fprintf(&b, "%s %s\n", mark, s)
+	for _, s := range steps {
+		fmt.Fprintf(&b, "✓ %s\n", s)
 	}
 	title := fmt.Sprintf("Investigating (%s)", invID)
 	if done {
