@@ -229,7 +229,7 @@ func TestBurstUnder429IsDeliveredInOrder(t *testing.T) {
 		// Start the next caller only once this one is queued, so the
 		// order of calls is known.
 		eventually(t, "the caller to queue", func() bool {
-			return e.adapter.out.queued("4242") == i+1-len(e.fake.callsTo("POST", "/api/v9/channels/4242/messages"))
+			return e.adapter.out.Queued("4242") == i+1-len(e.fake.callsTo("POST", "/api/v9/channels/4242/messages"))
 		})
 	}
 	wg.Wait()

@@ -132,7 +132,7 @@ func (a *Adapter) followUp(ctx context.Context, in interaction, ev bot.Event, m 
 	var err error
 	switch {
 	case m.IsZero() || !m.Private:
-		err = a.out.do(ctx, lane, func(ctx context.Context) error {
+		err = a.out.Do(ctx, lane, func(ctx context.Context) error {
 			return a.s.InteractionResponseDelete(in.Interaction, discordgo.WithContext(ctx), discordgo.WithRetryOnRatelimit(false))
 		})
 		if err == nil && !m.IsZero() {
@@ -143,7 +143,7 @@ func (a *Adapter) followUp(ctx context.Context, in interaction, ev bot.Event, m 
 		first := parts[0]
 		embeds, components := first.Embeds, first.Components
 		edit := &discordgo.WebhookEdit{Content: &first.Content, Embeds: &embeds, Components: &components, AllowedMentions: allowedMentions()}
-		err = a.out.do(ctx, lane, func(ctx context.Context) error {
+		err = a.out.Do(ctx, lane, func(ctx context.Context) error {
 			_, err := a.s.InteractionResponseEdit(in.Interaction, edit, discordgo.WithContext(ctx), discordgo.WithRetryOnRatelimit(false))
 			return err
 		})
@@ -163,7 +163,7 @@ func (a *Adapter) followUpParts(ctx context.Context, in interaction, parts []ren
 		if private {
 			p.Flags = discordgo.MessageFlagsEphemeral
 		}
-		err := a.out.do(ctx, "interaction/"+in.ID, func(ctx context.Context) error {
+		err := a.out.Do(ctx, "interaction/"+in.ID, func(ctx context.Context) error {
 			_, err := a.s.FollowupMessageCreate(in.Interaction, true, p, discordgo.WithContext(ctx), discordgo.WithRetryOnRatelimit(false))
 			return err
 		})

@@ -38,6 +38,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/wattson-dev/wattson/bot"
+	"github.com/wattson-dev/wattson/bot/outbox"
 )
 
 // Platform is the name Discord goes by in events and thread refs.
@@ -92,7 +93,7 @@ type Adapter struct {
 	key     ed25519.PublicKey
 	s       *discordgo.Session
 	log     *slog.Logger
-	out     *outbox
+	out     *outbox.Outbox
 	m       *metrics
 	threads *threadSet
 

@@ -84,7 +84,7 @@ func (a *Adapter) dispatch(ctx context.Context, h Handler, kind string, raw json
 			return
 		}
 		respond := func(resp *discordgo.InteractionResponse) error {
-			return a.out.do(wctx, "interaction/"+in.ID, func(ctx context.Context) error {
+			return a.out.Do(wctx, "interaction/"+in.ID, func(ctx context.Context) error {
 				return a.s.InteractionRespond(in.Interaction, resp, discordgo.WithContext(ctx), discordgo.WithRetryOnRatelimit(false))
 			})
 		}

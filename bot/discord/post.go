@@ -94,7 +94,7 @@ func (a *Adapter) Update(ctx context.Context, ref store.ThreadRef, m bot.Message
 		components = []discordgo.MessageComponent{}
 	}
 	edit.Embeds, edit.Components, edit.AllowedMentions = &embeds, &components, allowedMentions()
-	err := a.out.do(ctx, where, func(ctx context.Context) error {
+	err := a.out.Do(ctx, where, func(ctx context.Context) error {
 		if r.image != nil { // a fresh reader for every attempt
 			edit.Files = []*discordgo.File{file(*r.image)}
 		}
@@ -111,7 +111,7 @@ func (a *Adapter) Update(ctx context.Context, ref store.ThreadRef, m bot.Message
 func (a *Adapter) send(ctx context.Context, channel string, r rendered) (*discordgo.Message, error) {
 	data := &discordgo.MessageSend{Content: r.Content, Embeds: r.Embeds, Components: r.Components, AllowedMentions: allowedMentions()}
 	var msg *discordgo.Message
-	err := a.out.do(ctx, channel, func(ctx context.Context) error {
+	err := a.out.Do(ctx, channel, func(ctx context.Context) error {
 		if r.image != nil { // a fresh reader for every attempt
 			data.Files = []*discordgo.File{file(*r.image)}
 		}
@@ -150,7 +150,7 @@ const threadArchive = 10080
 // id, which is msg's; a thread that already exists counts as started.
 // Failure is logged and returns "".
 func (a *Adapter) startThread(ctx context.Context, channel, msg, name string) string {
-	err := a.out.do(ctx, channel, func(ctx context.Context) error {
+	err := a.out.Do(ctx, channel, func(ctx context.Context) error {
 		_, err := a.s.MessageThreadStartComplex(channel, msg, &discordgo.ThreadStart{Name: name, AutoArchiveDuration: threadArchive},
 			discordgo.WithContext(ctx), discordgo.WithRetryOnRatelimit(false))
 		return err

@@ -211,10 +211,7 @@ func TestBurstUnder429IsDeliveredInOrder(t *testing.T) {
 		// Start the next caller only once this one is queued, so the
 		// order of calls is known.
 		eventually(t, "the caller to queue", func() bool {
-			e.adapter.out.mu.Lock()
-			defer e.adapter.out.mu.Unlock()
-			l := e.adapter.out.lanes["#burst"]
-			return l != nil && l.users == i+1-delivered(e)
+			return e.adapter.out.Queued("#burst") == i+1-delivered(e)
 		})
 	}
 	wg.Wait()

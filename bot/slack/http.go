@@ -232,7 +232,7 @@ func (a *Adapter) mentioned(ctx context.Context, h Handler, ev bot.Event) {
 	var err error
 	if reply.Private {
 		r := Render(reply)[0]
-		err = a.out.do(ctx, ev.Channel, func(ctx context.Context) error {
+		err = a.out.Do(ctx, ev.Channel, func(ctx context.Context) error {
 			_, err := a.api.PostEphemeralContext(ctx, ev.Channel, ev.User, slack.MsgOptionText(r.Text, false), slack.MsgOptionBlocks(r.Blocks...), slack.MsgOptionTS(ev.Thread))
 			return err
 		})

@@ -27,6 +27,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/wattson-dev/wattson/bot"
+	"github.com/wattson-dev/wattson/bot/outbox"
 	"github.com/wattson-dev/wattson/store"
 )
 
@@ -74,7 +75,7 @@ type Adapter struct {
 	api    *slack.Client
 	http   *http.Client
 	log    *slog.Logger
-	out    *outbox
+	out    *outbox.Outbox
 	m      *metrics
 	groups *groupCache
 
@@ -135,7 +136,7 @@ func (a *Adapter) Post(ctx context.Context, channel, thread string, m bot.Messag
 		if thread != "" {
 			opts = append(opts, slack.MsgOptionTS(thread))
 		}
-		err := a.out.do(ctx, channel, func(ctx context.Context) error {
+		err := a.out.Do(ctx, channel, func(ctx context.Context) error {
 			ch, ts, err := a.api.PostMessageContext(ctx, channel, opts...)
 			if err == nil && i == 0 {
 				ref.Channel, ref.MessageID = ch, ts
@@ -162,7 +163,7 @@ func (a *Adapter) Post(ctx context.Context, channel, thread string, m bot.Messag
 // first message are not edited.
 func (a *Adapter) Update(ctx context.Context, ref store.ThreadRef, m bot.Message) error {
 	r := Render(m)[0]
-	err := a.out.do(ctx, ref.Channel, func(ctx context.Context) error {
+	err := a.out.Do(ctx, ref.Channel, func(ctx context.Context) error {
 		_, _, _, err := a.api.UpdateMessageContext(ctx, ref.Channel, ref.MessageID,
 			slack.MsgOptionText(r.Text, false), slack.MsgOptionBlocks(r.Blocks...))
 		return err
@@ -175,7 +176,7 @@ func (a *Adapter) Update(ctx context.Context, ref store.ThreadRef, m bot.Message
 
 // upload attaches an image to a thread.
 func (a *Adapter) upload(ctx context.Context, channel, thread string, img bot.Image) error {
-	return a.out.do(ctx, channel, func(ctx context.Context) error {
+	return a.out.Do(ctx, channel, func(ctx context.Context) error {
 		_, err := a.api.UploadFileContext(ctx, slack.UploadFileParameters{
 			Reader: bytes.NewReader(img.PNG), FileSize: len(img.PNG), Filename: img.Name, Title: img.Alt,
 			AltTxt: img.Alt, Channel: channel, ThreadTimestamp: thread,
