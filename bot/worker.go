@@ -57,8 +57,17 @@ func (b *Bot) Run(ctx context.Context) error {
 // again (then it stays pending and is reclaimed later).
 func (b *Bot) work(ctx context.Context, j store.Job) {
 	log := b.log.With("job", j.ID, "kind", j.Kind, "attempt", j.Attempts)
+	release, held, err := b.holdJob(ctx, j.ID)
+	switch {
+	case err != nil:
+		log.ErrorContext(ctx, "job not started", "err", err) // stays pending; reclaimed later
+		return
+	case !held:
+		log.InfoContext(ctx, "job held by another replica")
+		return
+	}
+	defer release()
 	log.InfoContext(ctx, "job started")
-	var err error
 	switch j.Kind {
 	case JobInvestigate:
 		err = b.runInvestigation(ctx, j.Payload)
@@ -80,6 +89,11 @@ func (b *Bot) work(ctx context.Context, j store.Job) {
 	}
 	b.m.jobs.WithLabelValues(j.Kind, outcome).Inc()
 	if err := b.o.Store.Ack(context.WithoutCancel(ctx), j.ID); err != nil {
+		if errors.Is(err, store.ErrNotFound) && j.Attempts > 1 {
+			// Reclaimed while its first holder finished it.
+			log.InfoContext(ctx, "job already acknowledged")
+			return
+		}
 		log.ErrorContext(ctx, "ack job", "err", err)
 		return
 	}

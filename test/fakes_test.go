@@ -42,6 +42,10 @@ func fakePrometheusN(t *testing.T, stepAt time.Time, n int) *httptest.Server {
 			http.Error(w, `{"status":"error","errorType":"bad_data","error":"bad step"}`, http.StatusBadRequest)
 			return
 		}
+		if (end-start)/step > 11000 { // as Prometheus does
+			http.Error(w, `{"status":"error","errorType":"bad_data","error":"exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)"}`, http.StatusBadRequest)
+			return
+		}
 		var result []map[string]any
 		for i := range n {
 			var values [][2]any
