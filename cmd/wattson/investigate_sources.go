@@ -3,6 +3,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"strings"
 	"time"
@@ -115,6 +116,9 @@ func (ds dataSources) deps(cfg config) (skillDeps, error) {
 	}
 	if ds.profiles != "" {
 		d.profiles = pprofdir.New(ds.profiles)
+		if cfg.Skills.Dir != "" {
+			d.patterns = loadPatterns(cfg, slog.New(slog.DiscardHandler))
+		}
 	}
 	return d, nil
 }

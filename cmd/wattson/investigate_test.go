@@ -113,7 +113,7 @@ func TestSkillsListsWhatIsMissing(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &got); err != nil {
 		t.Fatal(err)
 	}
-	if len(got.Available) != 6 || len(got.Unavailable) != 3 {
+	if len(got.Available) != 7 || len(got.Unavailable) != 3 { // find_opportunities with --profiles
 		t.Errorf("available %v, unavailable %v", got.Available, got.Unavailable)
 	}
 }

@@ -8,7 +8,10 @@ import (
 	"time"
 
 	"github.com/wattson-dev/wattson/skills"
+	"github.com/wattson-dev/wattson/skills/library"
+	"github.com/wattson-dev/wattson/skills/opportunity"
 	"github.com/wattson-dev/wattson/skills/propose"
+	"github.com/wattson-dev/wattson/skills/skillmd"
 )
 
 // skillDeps are the outside systems the built-in skills need; a nil field
@@ -18,6 +21,7 @@ type skillDeps struct {
 	deploys      []skills.DeploySource
 	host         skills.CodeHost
 	profiles     skills.ProfileSource
+	patterns     []opportunity.Pattern // for find_opportunities; nil: the built-in library's
 	wattsPerCore float64
 	now          func() time.Time
 }
@@ -50,6 +54,16 @@ func buildRegistry(d skillDeps) *skills.Registry {
 		r.LeaveOut("profile_diff", "no profiles: pass --profiles DIR")
 	}
 	r.Add(skills.NewEstimateImpact(d.wattsPerCore))
+	if src, ok := d.profiles.(opportunity.Source); ok {
+		pats := d.patterns
+		if pats == nil {
+			pats = builtinPatterns()
+		}
+		r.Add(opportunity.NewSkill(&opportunity.Scanner{Source: src, Patterns: pats, Now: d.now,
+			Scale: func(string) opportunity.Options { return opportunity.Options{WattsPerCore: d.wattsPerCore} }}))
+	} else {
+		r.LeaveOut("find_opportunities", "no profiles: pass --profiles DIR")
+	}
 	prep, _ := d.host.(propose.Preparer)
 	addProposalSkills(r, prep)
 	if d.series != nil && len(d.deploys) > 0 {
@@ -100,4 +114,12 @@ func cmdSkills(ctx context.Context, args []string, e *env) error {
 		fmt.Fprintf(tw, "%s\tunavailable\t%s\n", u.Name, u.Reason)
 	}
 	return tw.Flush()
+}
+
+// builtinPatterns are the inefficiency patterns of the embedded skill
+// library; it has been tested to load cleanly.
+func builtinPatterns() []opportunity.Pattern {
+	lib, _ := skillmd.Load(library.FS(), ".", "built-in")
+	pats, _ := opportunity.LoadPatterns(lib)
+	return pats
 }
