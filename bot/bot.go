@@ -187,7 +187,7 @@ func (b *Bot) command(ctx context.Context, ev Event) (Message, error) {
 	case VerbDigest:
 		return b.digest(ctx, ev)
 	case VerbSkills:
-		return b.skills(), nil
+		return b.skills(ctx)
 	default:
 		return helpText(c.Topic), nil
 	}

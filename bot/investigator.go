@@ -58,4 +58,7 @@ type SkillInfo struct {
 	Name string
 	// Description is its one-sentence description.
 	Description string
+	// Patterns are the opportunity patterns a skill-library skill
+	// defines; its hits are the opportunities they found.
+	Patterns []string
 }

@@ -20,7 +20,7 @@ func usages() []usage {
 		{VerbStatus, "/wattson status [id]", "show a record, or what is open"},
 		{VerbList, "/wattson list", "list open regressions and proposals"},
 		{VerbDigest, "/wattson digest", "this channel's summary: regressions, response times, savings"},
-		{VerbSkills, "/wattson skills", "list the investigation skills"},
+		{VerbSkills, "/wattson skills", "list the skills, their hits and approval rates"},
 		{VerbHelp, "/wattson help [command]", "show this help"},
 	}
 }

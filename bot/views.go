@@ -100,15 +100,3 @@ func (b *Bot) list(ctx context.Context) (Message, error) {
 	}
 	return m, nil
 }
-
-// skills lists the investigation skills.
-func (b *Bot) skills() Message {
-	if b.o.Skills == nil {
-		return Message{Text: "No skills are loaded.", Private: true}
-	}
-	var lines []string
-	for _, s := range b.o.Skills() {
-		lines = append(lines, fmt.Sprintf("`%s` — %s", s.Name, s.Description))
-	}
-	return Message{Title: "Skills", Text: strings.Join(lines, "\n"), Private: true}
-}

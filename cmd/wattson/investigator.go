@@ -169,6 +169,6 @@ func skillList(cfg config) func() []bot.SkillInfo {
 				add(d)
 			}
 		}
-		return out
+		return append(out, patternSkills(cfg)...)
 	}
 }

@@ -48,9 +48,9 @@ func (c config) validateOffenseDigest() []error {
 	return errs
 }
 
-// loadPatterns reads the inefficiency patterns of the built-in skill
-// library and of skills.dir, a team's own replacing built-ins by name.
-func loadPatterns(cfg config, logger *slog.Logger) []opportunity.Pattern {
+// skillLibrary is the built-in skill library with skills.dir's skills
+// over it, a team's own replacing built-ins by name.
+func skillLibrary(cfg config, logger *slog.Logger) *skillmd.Library {
 	lib, _ := skillmd.Load(library.FS(), ".", "built-in")
 	if cfg.Skills.Dir != "" {
 		own, probs := skillmd.LoadDir(cfg.Skills.Dir)
@@ -59,7 +59,32 @@ func loadPatterns(cfg config, logger *slog.Logger) []opportunity.Pattern {
 		}
 		lib = lib.Merge(own)
 	}
-	pats, errs := opportunity.LoadPatterns(lib)
+	return lib
+}
+
+// patternSkills describes, for /wattson skills, the library skills that
+// define opportunity patterns, with the patterns' names.
+func patternSkills(cfg config) []bot.SkillInfo {
+	lib := skillLibrary(cfg, slog.New(slog.DiscardHandler))
+	pats, _ := opportunity.LoadPatterns(lib)
+	var out []bot.SkillInfo
+	for _, sk := range lib.List() {
+		info := bot.SkillInfo{Name: sk.Name, Description: sk.Description}
+		for _, p := range pats {
+			if p.Skill == sk.Name {
+				info.Patterns = append(info.Patterns, p.Name)
+			}
+		}
+		if len(info.Patterns) > 0 {
+			out = append(out, info)
+		}
+	}
+	return out
+}
+
+// loadPatterns reads the inefficiency patterns of the skill library.
+func loadPatterns(cfg config, logger *slog.Logger) []opportunity.Pattern {
+	pats, errs := opportunity.LoadPatterns(skillLibrary(cfg, logger))
 	for _, err := range errs {
 		logger.Warn("pattern not loaded", "err", err)
 	}
