@@ -36,6 +36,9 @@ type Options struct {
 	// Recovery re-checks a regression's series after its fix merged; nil
 	// turns verification off.
 	Recovery RecoveryChecker
+	// Learner records the lessons of verified fixes in the skill library;
+	// nil learns nothing.
+	Learner Learner
 	// Skills lists the skills for /wattson skills; nil lists none.
 	Skills func() []SkillInfo
 	// Services are service names mentions are matched against, in addition

@@ -149,6 +149,9 @@ func (b *Bot) runVerifyRecovery(ctx context.Context, raw json.RawMessage) error 
 	if r.Thread.MessageID != "" {
 		b.post(ctx, r.Thread, Message{Text: text, Footer: strings.TrimSpace(rec.Summary)})
 	}
+	if rec.Recovered {
+		b.learn(ctx, *p, *r, rec) // learn.go
+	}
 	return nil
 }
 

@@ -108,7 +108,7 @@ func newChatBot(cfg config, st store.Store, deps botDeps, logger *slog.Logger, r
 	b, err := bot.New(bot.Options{
 		Store: st, Chats: chats, DefaultPlatform: defaultPlatform, DefaultChannel: defaultChannel,
 		Routes: routes, Approvers: approvers, Investigator: deps.investigator, Skills: deps.skills,
-		PullRequests: deps.pullRequests, Recovery: deps.recovery,
+		PullRequests: deps.pullRequests, Recovery: deps.recovery, Learner: newLearner(cfg, logger),
 		Services: services, WattsPerCore: cfg.Impact.WattsPerCore, Owner: replicaName(), ReclaimIdle: cfg.Store.ReclaimIdle,
 		Logger: logger, Registerer: reg,
 	})
