@@ -10,6 +10,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/wattson-dev/wattson/detector"
 	"github.com/wattson-dev/wattson/store"
 	"github.com/wattson-dev/wattson/store/bolt"
 )
@@ -115,7 +116,7 @@ func testRegression() store.Regression {
 	change := time.Date(2025, 6, 3, 9, 0, 0, 0, time.UTC)
 	key := store.SeriesKey("cpu_per_request", map[string]string{"service": "checkout"})
 	return store.Regression{
-		Fingerprint: store.RegressionFingerprint(key, change, time.Hour),
+		Fingerprint: detector.Fingerprint(key, detector.Change{Time: change, Direction: detector.Up}),
 		Service:     "checkout", Metric: "cpu_per_request", Labels: map[string]string{"service": "checkout"},
 		SeriesKey: key, ChangeTime: change, Before: 0.010, After: 0.0125, Pct: 25, Confidence: 0.999,
 		Direction: store.DirectionUp,

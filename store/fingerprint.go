@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 )
 
 // SeriesKey returns the canonical name of a series: the metric followed by
@@ -27,18 +26,6 @@ func SeriesKey(metric string, labels map[string]string) string {
 	}
 	b.WriteByte('}')
 	return b.String()
-}
-
-// RegressionFingerprint returns the de-duplication key of a regression on
-// seriesKey whose change point falls at change: the change time is rounded
-// down to a multiple of window, so detector runs that place the same change
-// a little differently within one window agree. A window <= 0 uses the exact
-// time.
-func RegressionFingerprint(seriesKey string, change time.Time, window time.Duration) string {
-	if window > 0 {
-		change = change.Truncate(window)
-	}
-	return fingerprint("regression", seriesKey, change.UTC().Format(time.RFC3339Nano))
 }
 
 // OpportunityFingerprint returns the de-duplication key of an opportunity:

@@ -43,7 +43,7 @@ type Regression struct {
 	// ID is "R-<n>", assigned by the store.
 	ID string `json:"id"`
 	// Fingerprint identifies the regression for de-duplication: the series
-	// key and the change window (see RegressionFingerprint).
+	// key and the change window (the scheduler uses detector.Fingerprint).
 	Fingerprint string `json:"fingerprint"`
 	// Service owns the series.
 	Service string `json:"service"`

@@ -11,13 +11,14 @@ import (
 	"time"
 
 	"github.com/wattson-dev/wattson/bot"
+	"github.com/wattson-dev/wattson/detector"
 	"github.com/wattson-dev/wattson/store"
 )
 
 func testRegression() store.Regression {
 	change := time.Date(2025, 6, 3, 9, 0, 0, 0, time.UTC)
 	key := store.SeriesKey("cpu_per_request", map[string]string{"service": "checkout"})
-	return store.Regression{Fingerprint: store.RegressionFingerprint(key, change, time.Hour), Service: "checkout",
+	return store.Regression{Fingerprint: detector.Fingerprint(key, detector.Change{Time: change, Direction: detector.Up}), Service: "checkout",
 		Metric: "cpu_per_request", SeriesKey: key, ChangeTime: change, Before: 1, After: 1.25, Pct: 25, Confidence: 0.99}
 }
 

@@ -217,7 +217,7 @@ func testCreateIfNew(t *testing.T, s store.Store) {
 	sameJSON(t, "existing regression returned", again, first)
 
 	other := regression("checkout")
-	other.Fingerprint = store.RegressionFingerprint(other.SeriesKey, other.ChangeTime.Add(48*time.Hour), time.Hour)
+	other.Fingerprint = "fp-" + other.SeriesKey + "@" + other.ChangeTime.Add(48*time.Hour).Format(time.RFC3339)
 	created, err = s.CreateRegressionIfNew(ctx, other)
 	must(t, "create other regression", err)
 	if !created || other.ID == first.ID {

@@ -110,7 +110,7 @@ func regression(service string) *store.Regression {
 	key := store.SeriesKey("cpu_seconds_per_request", labels)
 	change := time.Date(2025, 3, 4, 12, 30, 0, 0, zone)
 	return &store.Regression{
-		Fingerprint: store.RegressionFingerprint(key, change, time.Hour),
+		Fingerprint: "fp-" + key + "@" + change.UTC().Format(time.RFC3339),
 		Service:     service,
 		Metric:      "cpu_seconds_per_request",
 		Labels:      labels,
