@@ -220,6 +220,12 @@ func TestBurstUnder429IsDeliveredInOrder(t *testing.T) {
 	e := newEnv(t, 7, nil) // every 7th post is answered 429
 	const n = 40
 	thread := "4242/"
+	// Posts wait at the fake until all callers are queued, so the order
+	// of calls is known.
+	hold := make(chan struct{})
+	e.fake.mu.Lock()
+	e.fake.hold = hold
+	e.fake.mu.Unlock()
 	var wg sync.WaitGroup
 	for i := range n {
 		wg.Go(func() {
@@ -227,12 +233,9 @@ func TestBurstUnder429IsDeliveredInOrder(t *testing.T) {
 				t.Error(err)
 			}
 		})
-		// Start the next caller only once this one is queued, so the
-		// order of calls is known.
-		eventually(t, "the caller to queue", func() bool {
-			return e.adapter.out.Queued("4242") == i+1-len(e.fake.callsTo("POST", "/api/v9/channels/4242/messages"))
-		})
+		eventually(t, "the caller to queue", func() bool { return e.adapter.out.Queued("4242") == i+1 })
 	}
+	close(hold)
 	wg.Wait()
 	posts := e.fake.callsTo("POST", "/api/v9/channels/4242/messages")
 	if len(posts) != n {

@@ -46,6 +46,9 @@ type fakeDiscord struct {
 	calls []call
 	next  int
 	posts int
+	// hold, while open, keeps every message post waiting until it is
+	// closed.
+	hold chan struct{}
 }
 
 func (f *fakeDiscord) handler() http.Handler {
@@ -53,6 +56,12 @@ func (f *fakeDiscord) handler() http.Handler {
 	mux.HandleFunc("PUT /api/v9/applications/{app}/guilds/{guild}/commands", f.commands)
 	mux.HandleFunc("PUT /api/v9/applications/{app}/commands", f.commands)
 	mux.HandleFunc("POST /api/v9/channels/{ch}/messages", func(w http.ResponseWriter, r *http.Request) {
+		f.mu.Lock()
+		hold := f.hold
+		f.mu.Unlock()
+		if hold != nil {
+			<-hold
+		}
 		f.mu.Lock()
 		f.posts++
 		limited := f.rateLimitEvery > 0 && f.posts%f.rateLimitEvery == 0

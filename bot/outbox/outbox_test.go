@@ -30,10 +30,14 @@ func TestOrderKeptThroughRateLimits(t *testing.T) {
 	var mu sync.Mutex
 	var got []int
 	calls := 0
+	// Calls wait until all callers are queued, so the order of calls is
+	// known.
+	hold := make(chan struct{})
 	var wg sync.WaitGroup
 	for i := range 20 {
 		wg.Go(func() {
 			err := o.Do(context.Background(), "#c", func(context.Context) error {
+				<-hold
 				mu.Lock()
 				defer mu.Unlock()
 				calls++
@@ -47,20 +51,15 @@ func TestOrderKeptThroughRateLimits(t *testing.T) {
 				t.Error(err)
 			}
 		})
-		for o.Queued("#c") < i+1-len(snapshot(&mu, &got)) {
+		for o.Queued("#c") < i+1 {
 			time.Sleep(time.Millisecond)
 		}
 	}
+	close(hold)
 	wg.Wait()
 	if fmt.Sprint(got) != fmt.Sprint([]int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19}) {
 		t.Errorf("delivered %v, want all 20 in order", got)
 	}
-}
-
-func snapshot(mu *sync.Mutex, s *[]int) []int {
-	mu.Lock()
-	defer mu.Unlock()
-	return append([]int(nil), *s...)
 }
 
 func TestTransientRetriesAreBoundedAndOthersReturn(t *testing.T) {

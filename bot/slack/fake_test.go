@@ -40,6 +40,9 @@ type recorder struct {
 	calls          []call
 	posts          int
 	rateLimitEvery int
+	// hold, while open, keeps every chat.postMessage waiting until it is
+	// closed.
+	hold chan struct{}
 }
 
 func (rec *recorder) record(method string, r *http.Request) url.Values {
@@ -54,6 +57,12 @@ func (rec *recorder) record(method string, r *http.Request) url.Values {
 func (rec *recorder) binder(base func() string) slacktest.Binder {
 	return func(c slacktest.Customize) {
 		c.Handle("/chat.postMessage", func(w http.ResponseWriter, r *http.Request) {
+			rec.mu.Lock()
+			hold := rec.hold
+			rec.mu.Unlock()
+			if hold != nil {
+				<-hold
+			}
 			rec.mu.Lock()
 			rec.posts++
 			limited := rec.rateLimitEvery > 0 && rec.posts%rec.rateLimitEvery == 0
