@@ -27,7 +27,8 @@ type AlertInput struct {
 	// no chart.
 	Samples []Point
 	// Cores is the estimated extra CPU cores the regression costs; 0 when
-	// unknown.
+	// unknown. It is stored with the regression (unless the regression
+	// already has an estimate), so redraws of the alert keep it.
 	Cores float64
 }
 
@@ -47,6 +48,9 @@ func (b *Bot) Alert(ctx context.Context, in AlertInput) (store.Regression, bool,
 		}
 		if r.DetectedAt.IsZero() {
 			r.DetectedAt = b.now().UTC()
+		}
+		if r.Cores == 0 {
+			r.Cores = in.Cores
 		}
 		r.Channel = routeChannel(b.o.Routes, r, b.o.DefaultChannel)
 		if _, err := b.o.Store.CreateRegressionIfNew(ctx, &r); err != nil {
@@ -77,6 +81,9 @@ func (b *Bot) Alert(ctx context.Context, in AlertInput) (store.Regression, bool,
 	if r.Thread.MessageID != "" {
 		return r, false, nil
 	}
+	if r.Cores == 0 {
+		r.Cores = in.Cores // stored with the thread below
+	}
 	if r.Channel == "" {
 		r.Channel = routeChannel(b.o.Routes, r, b.o.DefaultChannel)
 	}
@@ -97,7 +104,7 @@ func (b *Bot) Alert(ctx context.Context, in AlertInput) (store.Regression, bool,
 	if err := b.audit(ctx, Event{Platform: platform, Channel: channel}, "alert", r.ID, "posted to "+r.Channel, true); err != nil {
 		return r, false, fmt.Errorf("alert: %w", err)
 	}
-	ref, err := chat.Post(ctx, channel, "", AlertMessage(r, in.Cores, in.Cores*b.o.WattsPerCore, png))
+	ref, err := chat.Post(ctx, channel, "", AlertMessage(r, r.Cores, r.Cores*b.o.WattsPerCore, png))
 	if err != nil {
 		return r, false, fmt.Errorf("alert %s: post: %w", r.ID, err)
 	}
@@ -143,7 +150,7 @@ func (b *Bot) refreshAlert(ctx context.Context, r store.Regression) {
 	}
 	chat, err := b.chat(r.Thread.Platform)
 	if err == nil {
-		err = chat.Update(ctx, r.Thread, AlertMessage(r, 0, 0, nil))
+		err = chat.Update(ctx, r.Thread, AlertMessage(r, r.Cores, r.Cores*b.o.WattsPerCore, nil))
 	}
 	if err != nil {
 		b.log.WarnContext(ctx, "alert not refreshed", "regression", r.ID, "err", err)

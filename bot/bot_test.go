@@ -102,6 +102,7 @@ func newFixture(t *testing.T) fixture {
 			Suspects:  []store.Suspect{{Commit: "abc1234567890", Title: "Compile regexp per request", Score: 0.9, Evidence: []string{"regexp.Compile is 30% of CPU after"}}},
 			Verdict:   "abc1234 compiles a regexp per request.",
 			Proposals: []store.Proposal{{Kind: store.ProposalRevert, Target: "abc1234567890", Title: "Revert \"Compile regexp per request\""}},
+			Cores:     1.5,
 		}},
 		Now:        clk.now,
 		Registerer: prometheus.NewRegistry(),
@@ -174,7 +175,7 @@ func TestAlertOncePerRegression(t *testing.T) {
 func TestDismissNeedsApprover(t *testing.T) {
 	f := newFixture(t)
 	ctx := t.Context()
-	r, _, err := f.bot.Alert(ctx, AlertInput{Regression: testRegression()})
+	r, _, err := f.bot.Alert(ctx, AlertInput{Regression: testRegression(), Cores: 3})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -207,6 +208,9 @@ func TestDismissNeedsApprover(t *testing.T) {
 	_, updates := f.chat.snapshot()
 	if len(updates) != 1 || len(updates[0].msg.Buttons) != 0 {
 		t.Fatalf("alert updates %+v, want one redraw without buttons", updates)
+	}
+	if fs := updates[0].msg.Fields; len(fs) == 0 || !strings.Contains(fs[len(fs)-1].Value, "30 W") {
+		t.Errorf("redrawn alert fields %+v lost the cost estimate", fs)
 	}
 }
 
@@ -246,6 +250,17 @@ func TestInvestigateAndApproveBoundToVersion(t *testing.T) {
 	}
 	if progressEdits != 3 {
 		t.Errorf("progress message edited %d times, want 2 steps + done", progressEdits)
+	}
+	// The alert, posted without a cost, is redrawn with the one the
+	// investigation measured.
+	var alert Message
+	for _, u := range updates {
+		if u.ref == r.Thread {
+			alert = u.msg
+		}
+	}
+	if len(alert.Fields) == 0 || !strings.Contains(alert.Fields[len(alert.Fields)-1].Value, "15 W") {
+		t.Errorf("alert redrawn with fields %+v, want the investigation's 1.5 cores ≈ 15 W", alert.Fields)
 	}
 	prop := posts[3].msg
 	if len(prop.Buttons) != 2 || prop.Buttons[0].Value() != "P-1@1" {

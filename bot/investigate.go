@@ -143,12 +143,20 @@ func (b *Bot) runInvestigation(ctx context.Context, raw json.RawMessage) error {
 		}
 		proposals = append(proposals, p)
 	}
-	if reg != nil && len(proposals) > 0 && open(reg.Status) {
-		reg.Status = store.RegressionProposed
-		if err := b.o.Store.UpdateRegression(ctx, reg); err != nil {
-			return fmt.Errorf("investigate %s: mark %s proposed: %w", inv.ID, reg.ID, err)
+	if reg != nil {
+		changed := false
+		if len(proposals) > 0 && open(reg.Status) {
+			reg.Status, changed = store.RegressionProposed, true
 		}
-		b.refreshAlert(ctx, *reg)
+		if reg.Cores == 0 && f.Cores > 0 {
+			reg.Cores, changed = f.Cores, true
+		}
+		if changed {
+			if err := b.o.Store.UpdateRegression(ctx, reg); err != nil {
+				return fmt.Errorf("investigate %s: update %s: %w", inv.ID, reg.ID, err)
+			}
+			b.refreshAlert(ctx, *reg)
+		}
 	}
 	if err := chat.Update(ctx, progress, ProgressMessage(inv.ID, steps, true, took)); err != nil {
 		b.log.WarnContext(ctx, "progress not finished", "investigation", inv.ID, "err", err)

@@ -47,6 +47,9 @@ type Findings struct {
 	// TokensUsed and Cost account for LLM use (agent mode).
 	TokensUsed int
 	Cost       float64
+	// Cores is the regression's estimated extra CPU cores, when the
+	// investigation measured it; the alert shows it from then on.
+	Cores float64
 	// Proposals are the reverts or fixes offered, not yet stored; the bot
 	// stores them (setting ID and Version) and shows them for approval.
 	Proposals []store.Proposal

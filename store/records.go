@@ -66,6 +66,9 @@ type Regression struct {
 	Confidence float64 `json:"confidence"`
 	// Direction is which way the metric moved.
 	Direction Direction `json:"direction"`
+	// Cores is the estimated extra CPU cores the regression costs; 0 when
+	// unknown. Every redraw of the alert shows it.
+	Cores float64 `json:"cores,omitempty"`
 	// Status is where the regression is in its life cycle.
 	Status RegressionStatus `json:"status"`
 	// Channel is the chat channel of the owning team.

@@ -58,6 +58,9 @@ func (p *playbookInvestigator) Investigate(ctx context.Context, q bot.Question, 
 	inv := skills.Summarize(run)
 	rec := toStoreInvestigation(inv, run, q.Trigger)
 	f := bot.Findings{Mode: store.ModePlaybook, Steps: rec.Steps, Suspects: rec.Suspects, Verdict: rec.Verdict}
+	if im := inv.Impact; im != nil && im.ExtraCores > 0 {
+		f.Cores = im.ExtraCores
+	}
 	if inv.Verdict == skills.VerdictCulprit && len(inv.Suspects) > 0 {
 		f.Proposals = append(f.Proposals, revertProposal(svc, inv))
 	}
