@@ -109,7 +109,13 @@
 // Raising Alpha does not buy recall on labelled performance series: the
 // changes it misses below 0.6σ are at or under the detection limit, and the
 // misses between 0.6σ and 1σ are changes found but placed more than the
-// scoring tolerance away, which no threshold fixes. What a larger Alpha
+// scoring tolerance away, which no threshold fixes. That is a limit of the
+// data, not of the method: in simulated gaussian noise the best split of
+// a lone step (the likelihood-ratio placement, knowing there is exactly
+// one change) falls within ±6 points of the truth 59% of the time for a
+// 0.6σ step, 75% for 0.8σ, 86% for 1σ and 97% for 1.5σ (4,000 series
+// each), and `wattson eval detector --perfseries` prints the same oracle
+// on the labelled series next to the detector's recall. What a larger Alpha
 // does add is extra changes beside real ones, and noisy alerts are the
 // complaint that matters most, so Alpha stays at 0.001.
 //

@@ -98,6 +98,9 @@ func TestPerfSeries(t *testing.T) {
 	if rep.Precision != 1 || rep.Recall != 1 || rep.F1 != 1 || rep.FAPer100Days != 0 || rep.MDE90 != 4 {
 		t.Errorf("P %.3f R %.3f F1 %.3f FA %.2f MDE90 %g; want 1, 1, 1, 0, 4", rep.Precision, rep.Recall, rep.F1, rep.FAPer100Days, rep.MDE90)
 	}
+	if rep.Limit != 1 || rep.PlacedBySize[4] != [2]int{1, 1} || rep.PlacedBySize[5] != [2]int{1, 1} {
+		t.Errorf("oracle placed %v, limit %.3f; want both large steps placed", rep.PlacedBySize, rep.Limit)
+	}
 	if rep.NoChangeDays != 6 || rep.RecallBySize[5] != [2]int{1, 1} || rep.ByProfile["gaussian"] != [3]int{2, 2, 0} {
 		t.Errorf("days %g, by size %v, by profile %v", rep.NoChangeDays, rep.RecallBySize, rep.ByProfile)
 	}
@@ -105,10 +108,30 @@ func TestPerfSeries(t *testing.T) {
 	if err := rep.WriteTable(&b); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"F1", "1.000", "MDE90", "4 sigma", "gaussian"} {
+	for _, want := range []string{"F1", "1.000", "MDE90", "4 sigma", "gaussian", "placement limit", "oracle"} {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("table %q lacks %q", b.String(), want)
 		}
+	}
+}
+
+func TestOraclePlace(t *testing.T) {
+	for _, c := range []struct {
+		v      []float64
+		k      int
+		up     bool
+		reason string
+	}{
+		{[]float64{1, 1.1, 0.9, 1, 5, 5.2, 4.9, 5.1}, 4, true, "a clean step up"},
+		{[]float64{9, 9.5, 8.8, 9.1, 9.2, 2, 2.1, 1.9}, 5, false, "a clean step down"},
+		{[]float64{1, 1.1, 1000, 0.9, 1, 1.05, 0.95, 1, 3, 3.1, 2.9, 3, 3.05, 2.95, 3}, 8, true, "an outlier before the step does not move it"},
+	} {
+		if k, up := oraclePlace(c.v); k != c.k || up != c.up {
+			t.Errorf("%s: placed at %d up=%v, want %d up=%v", c.reason, k, up, c.k, c.up)
+		}
+	}
+	if k, _ := oraclePlace([]float64{1}); k != -1 {
+		t.Errorf("one point placed at %d, want -1", k)
 	}
 }
 
