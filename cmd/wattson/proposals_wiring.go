@@ -277,10 +277,11 @@ func (c *recoveryChecker) CheckRecovery(ctx context.Context, r store.Regression,
 	if len(d.deploys) > 0 {
 		deploys = d.deploys[0]
 	}
-	rec, err := propose.Verify(ctx, d.series, deploys, propose.Check{Service: r.Service, Metric: r.Metric, Before: r.Before, After: r.After, Merged: mergedAt}, c.now())
+	check := propose.Check{Service: r.Service, Metric: r.Metric, Before: r.Before, After: r.After, ChangeTime: r.ChangeTime, Merged: mergedAt}
+	rec, err := propose.Verify(ctx, d.series, deploys, check, c.now())
 	if err != nil {
 		return bot.Recovery{}, err
 	}
-	sum := fmt.Sprintf("median %s over %d points after the deploy at %s", fmt.Sprintf("%.4g", rec.Level), rec.Points, rec.Deploy.UTC().Format(time.RFC3339))
+	sum := propose.Summary(rec, check) + " (deploy at " + rec.Deploy.UTC().Format(time.RFC3339) + ")"
 	return bot.Recovery{Ready: rec.Ready, Recovered: rec.Recovered, Level: rec.Level, Summary: sum}, nil
 }
