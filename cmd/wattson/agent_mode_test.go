@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"log/slog"
 	"path/filepath"
@@ -30,6 +31,18 @@ func TestInvestigateAgentMode(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), sc.Culprit[:7]) || !strings.Contains(out.String(), "scripted") || !strings.Contains(out.String(), "tokens") {
 		t.Errorf("agent output lacks the culprit or the model footer:\n%s", out.String())
+	}
+	// A server of one's own (here a base URL) is sent max_tokens, the
+	// field Ollama and LM Studio read; never its successor, which they
+	// ignore.
+	for _, r := range srv.Requests() {
+		var body map[string]any
+		if err := json.Unmarshal(r.Raw, &body); err != nil {
+			t.Fatal(err)
+		}
+		if _, ok := body["max_tokens"]; !ok || body["max_completion_tokens"] != nil {
+			t.Fatalf("request caps output with %v / %v, want max_tokens only", body["max_tokens"], body["max_completion_tokens"])
+		}
 	}
 
 	// Without an LLM, agent mode is a usage error, and auto means playbook.

@@ -8,7 +8,6 @@ import (
 
 	"github.com/wattson-dev/wattson/skills"
 	"github.com/wattson-dev/wattson/skills/agent"
-	"github.com/wattson-dev/wattson/skills/agent/agenttest"
 	"github.com/wattson-dev/wattson/skills/library"
 	"github.com/wattson-dev/wattson/skills/skillmd"
 	"github.com/wattson-dev/wattson/store"
@@ -75,17 +74,11 @@ func agentConfig(cfg config) agent.Config {
 	if model == "" {
 		model = "gpt-4o-mini"
 	}
-	return agent.Config{Model: model, MaxSteps: cfg.LLM.MaxSteps, TokenBudget: cfg.LLM.TokenBudget, ToolTimeout: cfg.LLM.ToolTimeout}
-}
-
-// scriptedAgent builds an agent against agenttest.Auto, a local stand-in
-// model, so `wattson eval investigate --mode agent` can report token use
-// per investigation without a real model. Call stop when done.
-func scriptedAgent(reg *skills.Registry, log *slog.Logger, now func() time.Time) (ag *agent.Agent, stop func()) {
-	srv := agenttest.NewServer().Then(agenttest.Auto())
-	guides, _ := loadGuides("")
-	ag = agent.New(agent.NewClient(srv.URL, "", 0, nil), reg, guides, log, now, agent.Config{Model: "scripted"})
-	return ag, srv.Close
+	// A base URL means a server other than OpenAI's own (Ollama, vLLM,
+	// llama.cpp, LM Studio, Azure): they all read max_tokens, and not all
+	// read its successor.
+	return agent.Config{Model: model, MaxSteps: cfg.LLM.MaxSteps, TokenBudget: cfg.LLM.TokenBudget, ToolTimeout: cfg.LLM.ToolTimeout,
+		LegacyMaxTokens: cfg.LLM.BaseURL != ""}
 }
 
 // agentMessage is the text a chat thread shows for an agent result: the

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"io"
 	"log/slog"
 	"os"
@@ -11,7 +10,6 @@ import (
 	"time"
 
 	"github.com/wattson-dev/wattson/skills"
-	"github.com/wattson-dev/wattson/skills/agent"
 )
 
 func TestResolveMode(t *testing.T) {
@@ -47,8 +45,8 @@ func TestNoLLMMeansNoAgent(t *testing.T) {
 	cfg := defaultConfig()
 	cfg.LLM.APIKey = "sk-test"
 	a := newAgent(cfg, skills.NewRegistry(), slog.New(slog.NewTextHandler(io.Discard, nil)), time.Now)
-	if a == nil || a.Config().Model != "gpt-4o-mini" || a.Config().TokenBudget != 60000 {
-		t.Fatalf("agent %+v", a)
+	if a == nil || a.Config().Model != "gpt-4o-mini" || a.Config().TokenBudget != 60000 || a.Config().LegacyMaxTokens {
+		t.Fatalf("agent %+v: want OpenAI's defaults (gpt-4o-mini, max_completion_tokens)", a)
 	}
 }
 
@@ -78,17 +76,3 @@ func TestLoadGuidesReportsBadSkills(t *testing.T) {
 	}
 }
 
-func TestScriptedAgentReportsTokens(t *testing.T) {
-	reg := skills.NewRegistry()
-	reg.Add(skills.NewEstimateImpact(10))
-	ag, stop := scriptedAgent(reg, slog.New(slog.NewTextHandler(io.Discard, nil)), time.Now)
-	defer stop()
-	pb := skills.Playbook{Name: "t", Steps: []skills.StepSpec{{Skill: "estimate_impact", Args: map[string]any{"before": 0.01, "after": 0.012}}}}
-	res := ag.Investigate(context.Background(), pb, nil)
-	if res.Mode != agent.ModeAgent || res.Usage.TotalTokens == 0 || res.Usage.TotalTokens > 10000 {
-		t.Fatalf("mode %s usage %+v notes %v", res.Mode, res.Usage, res.Notes)
-	}
-	if msg := agentMessage(res); !strings.Contains(msg, "— model scripted · 1 call") {
-		t.Errorf("message %q", msg)
-	}
-}

@@ -64,6 +64,7 @@ func TestLoadConfigErrors(t *testing.T) {
 		{"bad job", "detection:\n  prometheus: http://p\n  jobs:\n  - name: a\n    query: up\n    schedule: nope\n    step: 5m\n    lookback: 30m\n    policy: {worse: sideways}\n",
 			[]string{"detection.jobs[0].schedule", "detection.jobs[0].lookback", "detection.jobs[0].policy.worse"}},
 		{"bad zone", "detection:\n  prometheus: http://p\n  jobs:\n  - {name: a, query: up, schedule: '@hourly', time_zone: Mars/Base, step: 5m, lookback: 24h}\n", []string{"Mars/Base"}},
+		{"llm server without model", "llm:\n  base_url: http://localhost:11434/v1\n", []string{"llm.model", "WATTSON_LLM_MODEL"}},
 		{"approver without users", "approvers:\n- service: checkout\n", []string{"approvers[0]", "users"}},
 	}
 	for _, tt := range tests {

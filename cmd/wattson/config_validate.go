@@ -61,6 +61,11 @@ func (c config) validate() error {
 			bad(key, "%q is listed twice", p)
 		}
 	}
+	if c.LLM.BaseURL != "" && c.LLM.Model == "" {
+		// Only OpenAI's own API has a model worth assuming; a local
+		// server (Ollama, vLLM, llama.cpp) serves what it was given.
+		bad("llm.model", "required with llm.base_url: name a model the server serves, e.g. llama3.1:8b for Ollama (or set WATTSON_LLM_MODEL)")
+	}
 	if c.LLM.MaxSteps <= 0 {
 		bad("llm.max_steps", "must be positive, got %d", c.LLM.MaxSteps)
 	}

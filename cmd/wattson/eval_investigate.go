@@ -47,12 +47,20 @@ func evalInvestigate(ctx context.Context, args []string, e *env) error {
 	fs := newFlagSet("eval", e)
 	dir := fs.String("scenarios", "", "scenario `dir` (one subdirectory per scenario)")
 	format := fs.String("format", "text", "output `format`: text or json")
-	mode := fs.String("mode", modePlaybook, "`mode`: playbook, or agent against a local scripted model (reports tokens per investigation)")
+	mode := fs.String("mode", modePlaybook, "`mode`: playbook, or agent: the playbook, then a review by the configured LLM (reports tokens per investigation)")
+	path := configFlag(fs, e) // for llm.*
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *mode != modePlaybook && *mode != modeAgent {
 		return usageErrorf("eval investigate: --mode must be playbook or agent, not %q", *mode)
+	}
+	cfg, err := loadConfig(*path, e.getenv)
+	if err != nil {
+		return err
+	}
+	if _, err := resolveMode(*mode, cfg); err != nil {
+		return err
 	}
 	if *dir == "" {
 		return usageErrorf("eval investigate: --scenarios is required")
@@ -75,7 +83,11 @@ func evalInvestigate(ctx context.Context, args []string, e *env) error {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		results = append(results, runScenario(ctx, filepath.Join(*dir, id), filepath.Join(tmp, id), *mode == modeAgent, log))
+		var llm *config // the agent's configuration, in agent mode
+		if *mode == modeAgent {
+			llm = &cfg
+		}
+		results = append(results, runScenario(ctx, filepath.Join(*dir, id), filepath.Join(tmp, id), llm, log))
 	}
 	if *format == "json" {
 		enc := json.NewEncoder(e.stdout)
@@ -104,8 +116,10 @@ func scenarioIDs(dir string) ([]string, error) {
 }
 
 // runScenario clones the scenario's repository into work and investigates
-// it as `wattson investigate` would, timing the investigation alone.
-func runScenario(ctx context.Context, dir, work string, agentMode bool, log *slog.Logger) scenarioResult {
+// it as `wattson investigate` would, timing the investigation alone. With
+// llm, the configured model then reviews the run, and its tokens are
+// counted.
+func runScenario(ctx context.Context, dir, work string, llm *config, log *slog.Logger) scenarioResult {
 	res := scenarioResult{ID: filepath.Base(dir)}
 	var sc struct {
 		Service string `json:"service"`
@@ -143,10 +157,8 @@ func runScenario(ctx context.Context, dir, work string, agentMode bool, log *slo
 	reg := buildRegistry(deps)
 	start := time.Now()
 	inv, run, err := investigate(ctx, reg, deps.now, investigateOptions{service: sc.Service, playbook: "cpu-regression"}, log)
-	if err == nil && agentMode {
-		ag, stop := scriptedAgent(reg, log, deps.now)
-		res.Tokens = ag.Review(ctx, run).Usage.TotalTokens
-		stop()
+	if err == nil && llm != nil {
+		res.Tokens = newAgent(*llm, reg, log, deps.now).Review(ctx, run).Usage.TotalTokens
 	}
 	res.Duration = time.Since(start)
 	if err != nil {

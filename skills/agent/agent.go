@@ -53,6 +53,11 @@ type Config struct {
 	ToolTimeout time.Duration
 	// MaxOutputTokens caps each completion.
 	MaxOutputTokens int
+	// LegacyMaxTokens sends the cap as max_tokens instead of
+	// max_completion_tokens. OpenAI deprecated max_tokens (its reasoning
+	// models refuse it), but Ollama and LM Studio read only max_tokens
+	// and silently ignore the newer field, leaving completions uncapped.
+	LegacyMaxTokens bool
 }
 
 // withDefaults fills the zero fields.

@@ -67,10 +67,14 @@ func (s *session) complete(ctx context.Context) (*openai.ChatCompletion, error) 
 		return nil, fmt.Errorf("%w: %d tokens used, the next call needs about %d, the budget is %d", ErrOverBudget, s.usage.TotalTokens, est, cfg.TokenBudget)
 	}
 	params := openai.ChatCompletionNewParams{
-		Model:               cfg.Model,
-		Messages:            s.msgs,
-		MaxCompletionTokens: openai.Int(int64(cfg.MaxOutputTokens)),
-		Temperature:         openai.Float(0),
+		Model:       cfg.Model,
+		Messages:    s.msgs,
+		Temperature: openai.Float(0),
+	}
+	if cfg.LegacyMaxTokens {
+		params.MaxTokens = openai.Int(int64(cfg.MaxOutputTokens))
+	} else {
+		params.MaxCompletionTokens = openai.Int(int64(cfg.MaxOutputTokens))
 	}
 	if len(s.tools) > 0 {
 		params.Tools = s.tools
