@@ -75,4 +75,3 @@ func TestLoadGuidesReportsBadSkills(t *testing.T) {
 		t.Errorf("built-ins lost: %d skills", len(lib.List()))
 	}
 }
-
