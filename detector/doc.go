@@ -115,7 +115,10 @@
 // one change) falls within ±6 points of the truth 59% of the time for a
 // 0.6σ step, 75% for 0.8σ, 86% for 1σ and 97% for 1.5σ (4,000 series
 // each), and `wattson eval detector --perfseries` prints the same oracle
-// on the labelled series next to the detector's recall. What a larger Alpha
+// on the labelled series next to the detector's recall. Scored like a
+// detector, that oracle — told how many changes there are and between
+// which neighbours each lies — reaches an F1 of 0.75 on the
+// stationary-noise series of that set; the detector reaches 0.80 there. What a larger Alpha
 // does add is extra changes beside real ones, and noisy alerts are the
 // complaint that matters most, so Alpha stays at 0.001.
 //

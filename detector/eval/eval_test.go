@@ -98,7 +98,7 @@ func TestPerfSeries(t *testing.T) {
 	if rep.Precision != 1 || rep.Recall != 1 || rep.F1 != 1 || rep.FAPer100Days != 0 || rep.MDE90 != 4 {
 		t.Errorf("P %.3f R %.3f F1 %.3f FA %.2f MDE90 %g; want 1, 1, 1, 0, 4", rep.Precision, rep.Recall, rep.F1, rep.FAPer100Days, rep.MDE90)
 	}
-	if rep.Limit != 1 || rep.PlacedBySize[4] != [2]int{1, 1} || rep.PlacedBySize[5] != [2]int{1, 1} {
+	if rep.Limit != 1 || rep.StationaryF1 != 1 || rep.PlacedBySize[4] != [2]int{1, 1} || rep.PlacedBySize[5] != [2]int{1, 1} {
 		t.Errorf("oracle placed %v, limit %.3f; want both large steps placed", rep.PlacedBySize, rep.Limit)
 	}
 	if rep.NoChangeDays != 6 || rep.RecallBySize[5] != [2]int{1, 1} || rep.ByProfile["gaussian"] != [3]int{2, 2, 0} {
@@ -108,7 +108,7 @@ func TestPerfSeries(t *testing.T) {
 	if err := rep.WriteTable(&b); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"F1", "1.000", "MDE90", "4 sigma", "gaussian", "placement limit", "oracle"} {
+	for _, want := range []string{"F1", "1.000", "MDE90", "4 sigma", "gaussian", "stationary-noise", "oracle"} {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("table %q lacks %q", b.String(), want)
 		}
