@@ -26,6 +26,10 @@ type PullRequests interface {
 	Approve(ctx context.Context, p store.Proposal) (PRResult, error)
 	// Close closes p's change, saying reason.
 	Close(ctx context.Context, p store.Proposal, reason string) (PRResult, error)
+	// State reads where p's change is now (draft, open, branch, merged or
+	// closed) without changing it, so that a change merged or closed by
+	// hand on the code host is noticed.
+	State(ctx context.Context, p store.Proposal) (PRResult, error)
 }
 
 // PRResult is what a code-host action left behind.
@@ -40,6 +44,10 @@ type PRResult struct {
 	Repo string
 	// State is draft, open, merged, closed or branch.
 	State string
+	// MergedAt is when the change merged and By who merged it (a
+	// code-host login), when the host says.
+	MergedAt time.Time
+	By       string
 	// Body replaces the proposal's body when not empty.
 	Body string
 	// Notes are told in the thread: retries after rate limits or server
@@ -56,6 +64,9 @@ const (
 	prOpen    = "open"
 	prApprove = "approve"
 	prClose   = "close"
+	// prCheck reads the change's state to notice a merge or close done
+	// by hand (handmerge.go).
+	prCheck = "check"
 )
 
 // prJob is the payload of a JobPullRequest job.
@@ -104,6 +115,9 @@ func (b *Bot) runPullRequest(ctx context.Context, j store.Job) error {
 	var pj prJob
 	if err := json.Unmarshal(j.Payload, &pj); err != nil {
 		return fmt.Errorf("decode pull request job: %w", err)
+	}
+	if pj.Action == prCheck {
+		return b.runPRCheck(ctx, pj.Proposal)
 	}
 	key := "bot/pr/" + pj.Proposal
 	ok, err := b.o.Store.AcquireLease(ctx, key, b.o.Owner, prLeaseTTL)
@@ -164,14 +178,15 @@ func (b *Bot) runPullRequest(ctx context.Context, j store.Job) error {
 }
 
 // prDone reports whether action on proposal id was already done and
-// audited.
+// audited, or needs doing no more because the change was merged or closed
+// by hand on the code host (audited by a check, handmerge.go).
 func (b *Bot) prDone(ctx context.Context, id, action string) (bool, error) {
 	evs, err := b.o.Store.ListAudit(ctx, id, 0)
 	if err != nil {
 		return false, fmt.Errorf("list audit of %s: %w", id, err)
 	}
 	for _, ev := range evs {
-		if ev.Action == "pr."+action && ev.Allowed {
+		if (ev.Action == "pr."+action || ev.Action == "pr."+prCheck) && ev.Allowed {
 			return true, nil
 		}
 	}

@@ -14,12 +14,14 @@ import (
 )
 
 // fakePRs is a PullRequests that records calls; failures makes the next
-// calls fail with a rate-limit note.
+// calls fail with a rate-limit note. State answers state (open when
+// empty) and is not recorded: it is polled.
 type fakePRs struct {
 	mu       sync.Mutex
 	calls    []string
 	merge    bool
 	failures int
+	state    PRResult
 }
 
 func (f *fakePRs) call(what string) (PRResult, error) {
@@ -57,6 +59,17 @@ func (f *fakePRs) Close(_ context.Context, p store.Proposal, reason string) (PRR
 		return PRResult{}, err
 	}
 	return PRResult{URL: p.PRURL, Number: p.PRNumber, State: "closed"}, nil
+}
+
+func (f *fakePRs) State(_ context.Context, p store.Proposal) (PRResult, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	res := f.state
+	if res.State == "" {
+		res.State = "open"
+	}
+	res.URL, res.Number = p.PRURL, p.PRNumber
+	return res, nil
 }
 
 func (f *fakePRs) log() string {

@@ -35,6 +35,7 @@ func (b *Bot) Run(ctx context.Context) error {
 				b.work(ctx, j)
 			}
 			b.queueVerifications(ctx)
+			b.queuePRChecks(ctx) // handmerge.go
 		}
 		j, err := b.o.Store.Dequeue(ctx, consumer, dequeueBlock)
 		switch {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 )
 
 // ErrConflict reports a revert or fix that cannot be applied automatically
@@ -97,6 +98,10 @@ type PullRequest struct {
 	Commit string `json:"commit,omitempty"`
 	// State is draft, open, merged, closed or branch.
 	State PRState `json:"state"`
+	// MergedAt is when it merged and MergedBy who merged it (a code-host
+	// login), when the host says; zero unless State is merged.
+	MergedAt time.Time `json:"merged_at,omitzero"`
+	MergedBy string    `json:"merged_by,omitempty"`
 	// Build is the result of building the change, when it was built.
 	Build *BuildResult `json:"build,omitempty"`
 	// Notes are things worth telling the people in the thread: retries

@@ -17,11 +17,13 @@ import (
 	"github.com/wattson-dev/wattson/store"
 )
 
-// prHost is a code host that prepares changes and acts on them:
-// *gitlocal.Repo and *github.Host.
+// prHost is a code host that prepares changes, acts on them and reads
+// their state: *gitlocal.Repo and *github.Host.
 type prHost interface {
 	propose.Preparer
 	propose.Actor
+	// State reads where a change is now without changing it.
+	State(ctx context.Context, pr skills.PullRequest) (skills.PullRequest, error)
 }
 
 // codeHosts is the bot's PullRequests over the configured code hosts:
@@ -166,6 +168,19 @@ func (c *codeHosts) Close(ctx context.Context, p store.Proposal, reason string) 
 	return result(pr, name), nil
 }
 
+// State reads where p's change is now, for a merge or close done by hand.
+func (c *codeHosts) State(ctx context.Context, p store.Proposal) (bot.PRResult, error) {
+	h, name, err := c.host(p, "")
+	if err != nil {
+		return bot.PRResult{}, err
+	}
+	pr, err := h.State(ctx, prOf(p))
+	if err != nil {
+		return bot.PRResult{Notes: pr.Notes}, fmt.Errorf("read state of %s: %w", p.ID, err)
+	}
+	return result(pr, name), nil
+}
+
 // prOf is the change a stored proposal points at; a local branch's URL is
 // its name.
 func prOf(p store.Proposal) skills.PullRequest {
@@ -178,7 +193,8 @@ func prOf(p store.Proposal) skills.PullRequest {
 
 // result turns a prepared change into what the bot stores and tells.
 func result(pr skills.PullRequest, repo string) bot.PRResult {
-	res := bot.PRResult{URL: pr.URL, Number: pr.Number, State: string(pr.State), Repo: repo, Notes: pr.Notes}
+	res := bot.PRResult{URL: pr.URL, Number: pr.Number, State: string(pr.State), Repo: repo, Notes: pr.Notes,
+		MergedAt: pr.MergedAt, By: pr.MergedBy}
 	if b := pr.Build; b != nil {
 		verdict := "passes"
 		if !b.OK {

@@ -99,3 +99,22 @@ func (h *Host) close(ctx context.Context, pr skills.PullRequest, reason string) 
 	cur.State = skills.StateClosed
 	return cur, nil
 }
+
+// State reads pull request pr.Number as it is now and changes nothing: a
+// draft, open, merged (with who merged it and when) or closed without
+// merging. Rate limits and server errors are retried as for every call;
+// what is left of them is the error.
+func (h *Host) State(ctx context.Context, pr skills.PullRequest) (skills.PullRequest, error) {
+	if pr.Number <= 0 {
+		return pr, fmt.Errorf("read pull request %q: no pull request number", pr.URL)
+	}
+	ctx, n := withNotes(ctx)
+	p, _, err := h.c.PullRequests.Get(ctx, h.owner, h.repo, pr.Number)
+	if err != nil {
+		pr.Notes = n.all()
+		return pr, fmt.Errorf("read pull request #%d of %s/%s: %w", pr.Number, h.owner, h.repo, err)
+	}
+	cur := toPR(p)
+	cur.Notes = n.all()
+	return cur, nil
+}

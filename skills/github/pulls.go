@@ -165,6 +165,7 @@ func toPR(p *gh.PullRequest) skills.PullRequest {
 	switch {
 	case p.GetMerged() || p.MergedAt != nil:
 		pr.State = skills.StateMerged
+		pr.MergedAt, pr.MergedBy = p.GetMergedAt().Time, p.GetMergedBy().GetLogin()
 	case p.GetState() == "closed":
 		pr.State = skills.StateClosed
 	case p.GetDraft():

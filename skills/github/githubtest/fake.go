@@ -38,6 +38,10 @@ type PR struct {
 	State               string
 	MergeCommit         string
 	Reviewers, Comments []string
+	// MergedBy and MergedAt say who merged it and when; a merge without
+	// them is served as by "wattson[bot]" at 2025-06-01T00:00:00Z.
+	MergedBy string
+	MergedAt time.Time
 }
 
 // Fault is an injected failure: the next Times requests whose "METHOD
@@ -139,6 +143,41 @@ func (s *Server) MergedPR(head, sha string) *PR {
 	p.NodeID = fmt.Sprintf("PR_%d", p.Number)
 	s.prs = append(s.prs, p)
 	return p
+}
+
+// OpenPR opens a pull request from head into main, as a person would on
+// GitHub, and returns its number.
+func (s *Server) OpenPR(head, title string, draft bool) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p := &PR{Number: len(s.prs) + 1, Title: title, Head: head, Base: "main", Draft: draft, State: "open"}
+	p.NodeID = fmt.Sprintf("PR_%d", p.Number)
+	s.prs = append(s.prs, p)
+	return p.Number
+}
+
+// MergeByHand merges pull request n as login at at, as someone pressing
+// Merge on GitHub would, not through the API Wattson calls: a merge
+// commit on the base branch when the head branch exists.
+func (s *Server) MergeByHand(n int, login string, at time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p := s.prs[n-1]
+	if head, ok := s.refs["heads/"+p.Head]; ok {
+		base := s.refs["heads/"+p.Base]
+		sha := s.addCommit(s.trees[s.commits[head].Tree], fmt.Sprintf("Merge pull request #%d", n), login, []string{base, head})
+		s.refs["heads/"+p.Base] = sha
+		p.MergeCommit = sha
+	}
+	p.Merged, p.State, p.Draft, p.MergedBy, p.MergedAt = true, "closed", false, login, at
+}
+
+// CloseByHand closes pull request n without merging, as someone pressing
+// Close on GitHub would.
+func (s *Server) CloseByHand(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.prs[n-1].State = "closed"
 }
 
 // File returns path's content at ref (a branch or a commit sha).

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // rest serves the REST endpoints of repository o/r; s.mu is held.
@@ -240,7 +241,15 @@ func (s *Server) pr(p *PR) map[string]any {
 		"draft": p.Draft, "merged": p.Merged, "html_url": s.htmlURL(p),
 		"head": map[string]any{"ref": p.Head, "sha": s.refs["heads/"+p.Head]}, "base": map[string]any{"ref": p.Base}}
 	if p.Merged {
-		out["merged_at"] = "2025-06-01T00:00:00Z"
+		by, at := p.MergedBy, p.MergedAt
+		if by == "" {
+			by = "wattson[bot]"
+		}
+		if at.IsZero() {
+			at = time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)
+		}
+		out["merged_at"] = at.UTC().Format(time.RFC3339)
+		out["merged_by"] = map[string]any{"login": by}
 		out["merge_commit_sha"] = p.MergeCommit
 	}
 	return out

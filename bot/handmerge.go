@@ -1,0 +1,299 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/wattson-dev/wattson/store"
+)
+
+// prCheckEvery is how often the changes of undecided proposals are read
+// from the code host, to notice one merged or closed there by hand rather
+// than through Wattson. One read per open proposal every two minutes stays
+// far below GitHub's 5,000 requests an hour.
+const prCheckEvery = 2 * time.Minute
+
+// queuePRChecks queues a check of every proposed or approved proposal that
+// has a pull request (or local branch), once per prCheckEvery across
+// replicas. Failures are logged: the next tick tries again.
+func (b *Bot) queuePRChecks(ctx context.Context) {
+	if b.o.PullRequests == nil {
+		return
+	}
+	tick := b.now().UTC().Truncate(prCheckEvery)
+	first, err := b.o.Store.Remember(ctx, "bot/pr-check-tick/"+tick.Format(time.RFC3339), 2*prCheckEvery)
+	if err != nil {
+		b.log.WarnContext(ctx, "pull request check tick not taken", "err", err)
+		return
+	}
+	if !first {
+		return
+	}
+	for _, status := range []store.ProposalStatus{store.ProposalProposed, store.ProposalApproved} {
+		ps, err := b.o.Store.ListProposals(ctx, store.ListOptions{Status: string(status)})
+		if err != nil {
+			b.log.WarnContext(ctx, "list proposals to check", "status", status, "err", err)
+			continue
+		}
+		for _, p := range ps {
+			if p.PRURL == "" {
+				continue
+			}
+			if err := b.queuePRCheck(ctx, p.ID); err != nil {
+				b.log.WarnContext(ctx, "pull request check not queued", "proposal", p.ID, "err", err)
+			}
+		}
+	}
+}
+
+// queuePRCheck queues a check of proposal id's change.
+func (b *Bot) queuePRCheck(ctx context.Context, id string) error {
+	payload, err := json.Marshal(prJob{Proposal: id, Action: prCheck})
+	if err != nil {
+		return fmt.Errorf("encode pull request check: %w", err)
+	}
+	if _, err := b.o.Store.Enqueue(ctx, JobPullRequest, payload); err != nil {
+		return fmt.Errorf("queue check of %s: %w", id, err)
+	}
+	return nil
+}
+
+// runPRCheck is the worker side of a check: it reads where proposal id's
+// change is on the code host and records a merge or close done there by
+// hand. It holds the proposal's code-host lease, like every action on the
+// change, and acts only on a proposal still proposed or approved, so a
+// later check (the next tick, another replica) finds nothing to do. A code
+// host that cannot be read is logged and left to the next tick.
+func (b *Bot) runPRCheck(ctx context.Context, id string) error {
+	key := "bot/pr/" + id
+	ok, err := b.o.Store.AcquireLease(ctx, key, b.o.Owner, prLeaseTTL)
+	if err != nil {
+		return fmt.Errorf("check %s: lease: %w", id, err)
+	}
+	if !ok {
+		return nil // an action on the change is running; the next tick looks again
+	}
+	defer func() {
+		if err := b.o.Store.ReleaseLease(context.WithoutCancel(ctx), key, b.o.Owner); err != nil {
+			b.log.WarnContext(ctx, "release pull request lease", "proposal", id, "err", err)
+		}
+	}()
+	p, err := b.o.Store.GetProposal(ctx, id)
+	if err != nil {
+		return fmt.Errorf("check %s: %w", id, err)
+	}
+	if !undecided(*p) {
+		return nil
+	}
+	res, err := b.o.PullRequests.State(ctx, *p)
+	if err != nil {
+		b.log.WarnContext(ctx, "pull request state not read; the next tick tries again", "proposal", id, "url", p.PRURL, "err", err)
+		return nil
+	}
+	switch res.State {
+	case "merged":
+		return b.mergedByHand(ctx, p, res)
+	case "closed":
+		return b.closedByHand(ctx, p, res)
+	}
+	return nil
+}
+
+// undecided reports whether p's change is still waiting on the code host:
+// p is proposed or approved and has a pull request or branch.
+func undecided(p store.Proposal) bool {
+	return p.PRURL != "" && (p.Status == store.ProposalProposed || p.Status == store.ProposalApproved)
+}
+
+// mergedByHand records that p's change was merged on the code host: it
+// audits the merge at the time it happened (mergedAt reads it), marks p
+// merged and its regression mitigating, redraws the alert, says so in the
+// thread and queues the recovery check. Each step is safe to repeat, so a
+// check that failed half-way is finished by the next one; the thread hears
+// of it only from the check that marked p merged.
+func (b *Bot) mergedByHand(ctx context.Context, p *store.Proposal, res PRResult) error {
+	at := res.MergedAt.UTC()
+	if res.MergedAt.IsZero() {
+		at = b.now().UTC()
+	}
+	name, host := changeOf(*p)
+	detail := "merged " + p.PRURL
+	if res.By != "" {
+		detail += " by " + res.By
+	}
+	if err := b.auditHand(ctx, p.ID, detail, at); err != nil {
+		return err
+	}
+	r, err := b.proposalRegression(ctx, *p)
+	if err != nil {
+		return err
+	}
+	if r.ID != "" && open(r.Status) {
+		r.Status = store.RegressionMitigating
+		if err := b.o.Store.UpdateRegression(ctx, &r); err != nil {
+			return fmt.Errorf("record merge of %s: mark %s mitigating: %w", p.ID, r.ID, err)
+		}
+		b.refreshAlert(ctx, r)
+	}
+	decided, err := b.decideByHand(ctx, p, store.ProposalMerged, decider(*p, res), at, "")
+	if err != nil || !decided {
+		return err
+	}
+	text := fmt.Sprintf("%s for %s was merged %s", name, p.ID, host)
+	if res.By != "" {
+		text += " by " + res.By
+	}
+	verify := b.o.Recovery != nil && r.Status == store.RegressionMitigating
+	if verify {
+		text += fmt.Sprintf(", not through Wattson. I'll check %s after the next deploy.", r.Metric)
+	} else {
+		text += ", not through Wattson."
+	}
+	b.tellHand(ctx, r, *p, res, text)
+	if verify {
+		if err := b.QueueVerify(ctx, p.ID); err != nil {
+			// The periodic verification (queueVerifications) picks it up.
+			b.log.WarnContext(ctx, "recovery check not queued", "proposal", p.ID, "err", err)
+		}
+	}
+	return nil
+}
+
+// closedByHand records that p's change was closed on the code host without
+// merging: it audits the close, marks p rejected and says so in the
+// thread. A regression that p's approval had put in mitigation, and that
+// no other approved or merged proposal mitigates, is open again.
+func (b *Bot) closedByHand(ctx context.Context, p *store.Proposal, res PRResult) error {
+	at := b.now().UTC()
+	name, host := changeOf(*p)
+	if err := b.auditHand(ctx, p.ID, "closed "+p.PRURL, at); err != nil {
+		return err
+	}
+	reason := fmt.Sprintf("%s was closed %s without merging", name, host)
+	decided, err := b.decideByHand(ctx, p, store.ProposalRejected, decider(*p, PRResult{}), at, reason)
+	if err != nil || !decided {
+		return err
+	}
+	r, err := b.proposalRegression(ctx, *p)
+	if err != nil {
+		return err
+	}
+	text := fmt.Sprintf("%s for %s was closed %s without merging, so %s is rejected.", name, p.ID, host, p.ID)
+	if reopened, err := b.reopenUnmitigated(ctx, &r, p.ID); err != nil {
+		b.log.WarnContext(ctx, "regression not reopened", "regression", r.ID, "proposal", p.ID, "err", err)
+	} else if reopened {
+		text += fmt.Sprintf(" %s is open again.", r.ID)
+	}
+	b.tellHand(ctx, r, *p, res, text)
+	return nil
+}
+
+// reopenUnmitigated opens r again when it is being mitigated and no
+// approved or merged proposal other than closed still answers it.
+func (b *Bot) reopenUnmitigated(ctx context.Context, r *store.Regression, closed string) (bool, error) {
+	if r.ID == "" || r.Status != store.RegressionMitigating {
+		return false, nil
+	}
+	for _, status := range []store.ProposalStatus{store.ProposalApproved, store.ProposalMerged} {
+		ps, err := b.o.Store.ListProposals(ctx, store.ListOptions{Status: string(status)})
+		if err != nil {
+			return false, fmt.Errorf("list %s proposals: %w", status, err)
+		}
+		for _, p := range ps {
+			if p.RegressionID == r.ID && p.ID != closed {
+				return false, nil
+			}
+		}
+	}
+	r.Status = store.RegressionOpen
+	if err := b.o.Store.UpdateRegression(ctx, r); err != nil {
+		return false, fmt.Errorf("reopen %s: %w", r.ID, err)
+	}
+	b.refreshAlert(ctx, *r)
+	return true, nil
+}
+
+// auditHand audits, once, that p's change was found merged or closed on
+// the code host (detail starts with "merged" or "closed"), dated at.
+func (b *Bot) auditHand(ctx context.Context, id, detail string, at time.Time) error {
+	evs, err := b.o.Store.ListAudit(ctx, id, 0)
+	if err != nil {
+		return fmt.Errorf("list audit of %s: %w", id, err)
+	}
+	what, _, _ := strings.Cut(detail, " ")
+	for _, ev := range evs {
+		if ev.Action == "pr."+prCheck && ev.Allowed && strings.HasPrefix(ev.Detail, what+" ") {
+			return nil
+		}
+	}
+	_, err = b.o.Store.AppendAudit(ctx, store.AuditEvent{At: at, Actor: "wattson", Action: "pr." + prCheck, RecordID: id, Detail: detail, Allowed: true})
+	if err != nil {
+		return fmt.Errorf("append audit pr.%s %s: %w", prCheck, id, err)
+	}
+	return nil
+}
+
+// decideByHand moves p, while it is still undecided, to status as decided
+// by who at at, and reports whether this call did. A proposal changed
+// meanwhile is re-read and tried again.
+func (b *Bot) decideByHand(ctx context.Context, p *store.Proposal, status store.ProposalStatus, who string, at time.Time, reason string) (bool, error) {
+	for range 3 {
+		if !undecided(*p) {
+			return false, nil
+		}
+		p.Status, p.DecidedBy, p.DecidedAt, p.Reason = status, who, at, reason
+		err := b.o.Store.UpdateProposal(ctx, p)
+		if err == nil {
+			return true, nil
+		}
+		if !errors.Is(err, store.ErrConflict) {
+			return false, fmt.Errorf("mark %s %s: %w", p.ID, status, err)
+		}
+		fresh, err := b.o.Store.GetProposal(ctx, p.ID)
+		if err != nil {
+			return false, fmt.Errorf("mark %s %s: %w", p.ID, status, err)
+		}
+		*p = *fresh
+	}
+	return false, fmt.Errorf("mark %s %s: %w", p.ID, status, store.ErrConflict)
+}
+
+// changeOf names p's change and where it lives, for the thread: a GitHub
+// pull request has a number, a local clone's change is a branch.
+func changeOf(p store.Proposal) (name, host string) {
+	if p.PRNumber > 0 {
+		return fmt.Sprintf("PR #%d", p.PRNumber), "on GitHub"
+	}
+	return "Branch " + p.PRURL, "in the local clone"
+}
+
+// decider is who decided p's change by hand, as the proposal records it:
+// the code-host login that merged it when known, and the host.
+func decider(p store.Proposal, res PRResult) string {
+	host := "git"
+	if p.PRNumber > 0 {
+		host = "GitHub"
+	}
+	if res.By != "" {
+		return res.By + " (" + host + ")"
+	}
+	return host
+}
+
+// tellHand says in r's thread what happened to p's change. A proposal
+// with no regression thread is only audited.
+func (b *Bot) tellHand(ctx context.Context, r store.Regression, p store.Proposal, res PRResult, text string) {
+	if r.Thread.MessageID == "" {
+		b.log.InfoContext(ctx, "no thread to tell of a change decided by hand", "proposal", p.ID, "text", text)
+		return
+	}
+	footer := p.PRURL
+	if len(res.Notes) > 0 {
+		footer += " · " + strings.Join(res.Notes, " · ")
+	}
+	b.post(ctx, r.Thread, Message{Text: text, Footer: footer})
+}

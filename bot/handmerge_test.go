@@ -1,0 +1,328 @@
+package bot
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/wattson-dev/wattson/skills"
+	"github.com/wattson-dev/wattson/skills/github"
+	"github.com/wattson-dev/wattson/skills/github/githubtest"
+	"github.com/wattson-dev/wattson/skills/gitlocal"
+	"github.com/wattson-dev/wattson/skills/skillstest"
+	"github.com/wattson-dev/wattson/store"
+)
+
+// stater reads where a change is: *github.Host or *gitlocal.Repo.
+type stater interface {
+	State(ctx context.Context, pr skills.PullRequest) (skills.PullRequest, error)
+}
+
+// hostPRs is a PullRequests whose State asks a real code-host adapter
+// (skills/github against githubtest, or skills/gitlocal over a clone), as
+// cmd/wattson wires it. Open answers change; every action is recorded by
+// fakePRs.
+type hostPRs struct {
+	*fakePRs
+	change PRResult
+	host   stater
+}
+
+func (h hostPRs) Open(ctx context.Context, p store.Proposal, r store.Regression) (PRResult, error) {
+	if _, err := h.fakePRs.Open(ctx, p, r); err != nil {
+		return PRResult{}, err
+	}
+	return h.change, nil
+}
+
+func (h hostPRs) State(ctx context.Context, p store.Proposal) (PRResult, error) {
+	pr := skills.PullRequest{URL: p.PRURL, Number: p.PRNumber}
+	if pr.Number == 0 {
+		pr.Branch = pr.URL
+	}
+	got, err := h.host.State(ctx, pr)
+	if err != nil {
+		return PRResult{Notes: got.Notes}, err
+	}
+	return PRResult{URL: got.URL, Number: got.Number, State: string(got.State), MergedAt: got.MergedAt, By: got.MergedBy, Notes: got.Notes}, nil
+}
+
+const ghToken = "ghp_test"
+
+// onGitHub starts a fake GitHub with the draft pull request #1 that Open
+// answers, and returns the bot's code host over it. A request GitHub fails
+// is tried twice, without waiting.
+func onGitHub(t *testing.T) (*githubtest.Server, hostPRs) {
+	t.Helper()
+	gh := githubtest.New(t, ghToken)
+	n := gh.OpenPR("wattson/revert-abc123456789", `Revert "Compile regexp per request"`, true)
+	h, err := github.New(github.Options{Owner: "o", Repo: "r", Token: ghToken, BaseURL: gh.URL, Attempts: 2,
+		Sleep: func(context.Context, time.Duration) error { return nil }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return gh, hostPRs{fakePRs: &fakePRs{}, host: h,
+		change: PRResult{URL: "https://github.example/o/r/pull/1", Number: n, State: "draft", Repo: "o/r"}}
+}
+
+// tick runs the pull request checks of the fixture's current time and
+// every job they lead to, and returns the kinds of jobs run.
+func tick(t *testing.T, f fixture) []string {
+	t.Helper()
+	f.bot.queuePRChecks(t.Context())
+	return runJobs(t, f)
+}
+
+// newPosts returns what was posted after the first n posts.
+func newPosts(f fixture, n int) []post {
+	posts, _ := f.chat.snapshot()
+	return posts[n:]
+}
+
+func TestMergedOnGitHubByHand(t *testing.T) {
+	gh, prs := onGitHub(t)
+	f := withPRs(t, newFixture(t), prs, fakeRecovery{Recovery{Ready: true, Recovered: true, Level: 0.0101}})
+	ctx := t.Context()
+	r, _ := investigated(t, f)
+
+	// Still a draft: the check reads it and changes nothing.
+	if kinds := tick(t, f); strings.Join(kinds, ",") != JobPullRequest {
+		t.Fatalf("jobs of a tick: %v, want one check", kinds)
+	}
+	posts, updates := f.chat.snapshot()
+	if p, _ := f.st.GetProposal(ctx, "P-1"); p.Status != store.ProposalProposed {
+		t.Fatalf("proposal %s after a check of a draft", p.Status)
+	}
+
+	mergedAt := time.Date(2025, 6, 4, 11, 58, 0, 0, time.UTC)
+	gh.MergeByHand(1, "bob", mergedAt)
+	f.clock.add(prCheckEvery)
+	f.bot.queuePRChecks(ctx) // a second replica's timer in the same tick: no second check
+	if kinds := strings.Join(tick(t, f), ","); kinds != JobPullRequest+","+JobVerifyRecovery {
+		t.Fatalf("jobs after the merge: %s, want the check then the recovery check", kinds)
+	}
+	p, _ := f.st.GetProposal(ctx, "P-1")
+	if p.Status != store.ProposalMerged || p.DecidedBy != "bob (GitHub)" || !p.DecidedAt.Equal(mergedAt) {
+		t.Fatalf("proposal %+v, want merged by bob (GitHub) at %s", p, mergedAt)
+	}
+	if at, err := f.bot.mergedAt(ctx, *p); err != nil || !at.Equal(mergedAt) {
+		t.Fatalf("mergedAt = %s, %v; want GitHub's merge time %s", at, err, mergedAt)
+	}
+	got := newPosts(f, len(posts))
+	if len(got) != 2 || got[0].thread != r.Thread.MessageID || got[1].thread != r.Thread.MessageID {
+		t.Fatalf("posts after the merge %+v, want the merge and the recovery in the alert thread", got)
+	}
+	if want := "PR #1 for P-1 was merged on GitHub by bob, not through Wattson. I'll check cpu_per_request after the next deploy."; got[0].msg.Text != want {
+		t.Fatalf("merge post %q, want %q", got[0].msg.Text, want)
+	}
+	if !strings.Contains(got[1].msg.Text, "back at its old level") {
+		t.Fatalf("recovery post %q", got[1].msg.Text)
+	}
+	_, updates2 := f.chat.snapshot()
+	if redrawn := updates2[len(updates):]; len(redrawn) == 0 || redrawn[0].ref != r.Thread || len(redrawn[0].msg.Buttons) != 0 {
+		t.Fatalf("alert redraws %+v, want the alert redrawn as mitigating without buttons", redrawn)
+	}
+	if reg, _ := f.st.GetRegression(ctx, r.ID); reg.Status != store.RegressionResolved {
+		t.Fatalf("regression %s, want resolved by the recovery check", reg.Status)
+	}
+
+	// Nothing twice: the next tick, a redelivered check and a redelivered
+	// approve are silent and leave GitHub alone.
+	f.clock.add(prCheckEvery)
+	if kinds := tick(t, f); len(kinds) != 0 {
+		t.Fatalf("jobs of the next tick: %v, want none", kinds)
+	}
+	f.bot.work(ctx, store.Job{ID: "again", Kind: JobPullRequest, Payload: []byte(`{"proposal":"P-1","action":"check"}`), Attempts: 1})
+	f.bot.work(ctx, store.Job{ID: "again2", Kind: JobPullRequest, Payload: []byte(`{"proposal":"P-1","action":"approve"}`), Attempts: 1})
+	if got := newPosts(f, len(posts)); len(got) != 2 {
+		t.Fatalf("%d posts after the merge, want 2: %+v", len(got), got)
+	}
+	if calls := gh.Calls("GET /repos/o/r/pulls/1"); calls != 2 {
+		t.Fatalf("%d reads of the pull request, want 2", calls)
+	}
+	if log := prs.log(); log != "open P-1 R-1" {
+		t.Fatalf("code-host actions %q, want only the open", log)
+	}
+}
+
+func TestClosedOnGitHubByHand(t *testing.T) {
+	gh, prs := onGitHub(t)
+	f := withPRs(t, newFixture(t), prs, fakeRecovery{Recovery{Ready: true, Recovered: true}})
+	ctx := t.Context()
+	r, shown := investigated(t, f)
+	// Approved in Wattson (ready for review, the regression in mitigation),
+	// then closed on GitHub.
+	f.bot.Handle(ctx, Event{Kind: EventButton, ID: "c1", Platform: "test", Channel: "C1", User: "UALICE", Action: ActionApprove, RecordID: "P-1", Version: 2, Thread: shown.ref.MessageID})
+	runJobs(t, f)
+	if reg, _ := f.st.GetRegression(ctx, r.ID); reg.Status != store.RegressionMitigating {
+		t.Fatalf("regression %s after the approval, want mitigating", reg.Status)
+	}
+	posts, _ := f.chat.snapshot()
+	gh.CloseByHand(1)
+	if kinds := tick(t, f); strings.Join(kinds, ",") != JobPullRequest {
+		t.Fatalf("jobs after the close: %v, want one check and no recovery check", kinds)
+	}
+	p, _ := f.st.GetProposal(ctx, "P-1")
+	if p.Status != store.ProposalRejected || p.DecidedBy != "GitHub" || !strings.Contains(p.Reason, "closed on GitHub without merging") {
+		t.Fatalf("proposal %+v, want rejected by GitHub", p)
+	}
+	if reg, _ := f.st.GetRegression(ctx, r.ID); reg.Status != store.RegressionOpen {
+		t.Fatalf("regression %s, want open again: nothing mitigates it", reg.Status)
+	}
+	got := newPosts(f, len(posts))
+	if want := "PR #1 for P-1 was closed on GitHub without merging, so P-1 is rejected. R-1 is open again."; len(got) != 1 || got[0].msg.Text != want {
+		t.Fatalf("posts after the close %+v, want %q", got, want)
+	}
+	evs, _ := f.st.ListAudit(ctx, "P-1", 0)
+	if last := evs[len(evs)-1]; last.Action != "pr.check" || last.Detail != "closed https://github.example/o/r/pull/1" {
+		t.Fatalf("last audit %+v, want the close", last)
+	}
+	f.clock.add(prCheckEvery)
+	if kinds := tick(t, f); len(kinds) != 0 {
+		t.Fatalf("jobs of the next tick: %v, want none", kinds)
+	}
+	if got := newPosts(f, len(posts)); len(got) != 1 {
+		t.Fatalf("%d posts after the close, want 1", len(got))
+	}
+}
+
+func TestGitHubOutageIsRetriedNextTick(t *testing.T) {
+	gh, prs := onGitHub(t)
+	f := withPRs(t, newFixture(t), prs, fakeRecovery{Recovery{Ready: false}})
+	ctx := t.Context()
+	investigated(t, f)
+	posts, _ := f.chat.snapshot()
+	gh.MergeByHand(1, "bob", time.Date(2025, 6, 4, 11, 58, 0, 0, time.UTC))
+	gh.Fail(githubtest.Fault{Match: "GET /repos/o/r/pulls/1", Status: http.StatusBadGateway, Times: 2})
+
+	if kinds := tick(t, f); strings.Join(kinds, ",") != JobPullRequest {
+		t.Fatalf("jobs during the outage: %v, want one check, acknowledged", kinds)
+	}
+	if p, _ := f.st.GetProposal(ctx, "P-1"); p.Status != store.ProposalProposed {
+		t.Fatalf("proposal %s after a failed read, want proposed", p.Status)
+	}
+	if evs, _ := f.st.ListAudit(ctx, "P-1", 0); evs[len(evs)-1].Action == "pr.check" {
+		t.Fatalf("a failed read was audited: %+v", evs[len(evs)-1])
+	}
+	if got := newPosts(f, len(posts)); len(got) != 0 {
+		t.Fatalf("posts during the outage %+v, want none", got)
+	}
+
+	f.clock.add(prCheckEvery)
+	if kinds := strings.Join(tick(t, f), ","); kinds != JobPullRequest+","+JobVerifyRecovery {
+		t.Fatalf("jobs after the outage: %s", kinds)
+	}
+	if p, _ := f.st.GetProposal(ctx, "P-1"); p.Status != store.ProposalMerged {
+		t.Fatalf("proposal %s after the outage, want merged", p.Status)
+	}
+	if got := newPosts(f, len(posts)); len(got) != 1 || !strings.Contains(got[0].msg.Text, "was merged on GitHub by bob") {
+		t.Fatalf("posts after the outage %+v, want the merge once", got)
+	}
+}
+
+func TestHandMergeToldOnceAcrossReplicas(t *testing.T) {
+	gh, prs := onGitHub(t)
+	f := withPRs(t, newFixture(t), prs, nil)
+	ctx := t.Context()
+	investigated(t, f)
+	posts, _ := f.chat.snapshot()
+	o := f.bot.o
+	o.Owner, o.Registerer = "replica-2", prometheus.NewRegistry()
+	other, err := New(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gh.MergeByHand(1, "bob", time.Date(2025, 6, 4, 11, 58, 0, 0, time.UTC))
+	f.bot.queuePRChecks(ctx)
+	other.queuePRChecks(ctx) // the same tick on the other replica: not queued again
+	var wg sync.WaitGroup
+	for _, b := range []*Bot{f.bot, other} {
+		wg.Go(func() {
+			if err := b.runPRCheck(ctx, "P-1"); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	if kinds := runJobs(t, f); strings.Join(kinds, ",") != JobPullRequest {
+		t.Fatalf("queued jobs %v, want the one check", kinds)
+	}
+	got := newPosts(f, len(posts))
+	if len(got) != 1 || !strings.Contains(got[0].msg.Text, "was merged on GitHub by bob, not through Wattson.") {
+		t.Fatalf("posts %+v, want the merge told once (no recovery check configured)", got)
+	}
+	if evs, _ := f.st.ListAudit(ctx, "P-1", 0); countAction(evs, "pr.check") != 1 {
+		t.Fatalf("audit %+v, want one pr.check", evs)
+	}
+}
+
+func TestBranchMergedInLocalCloneByHand(t *testing.T) {
+	const branch = "wattson/revert-abc123456789"
+	repo := skillstest.NewRepo(t)
+	repo.Commit("initial", map[string]string{"price.go": "package x // fast\n"})
+	gitHand(t, repo.Dir, time.Now(), "checkout", "--quiet", "-b", branch)
+	repo.Commit(`Revert "Compile regexp per request"`, map[string]string{"price.go": "package x // fast again\n"})
+	gitHand(t, repo.Dir, time.Now(), "checkout", "--quiet", "main")
+	prs := hostPRs{fakePRs: &fakePRs{}, host: gitlocal.New(repo.Dir), change: PRResult{URL: branch, State: "branch", Repo: repo.Dir}}
+	f := withPRs(t, newFixture(t), prs, fakeRecovery{Recovery{Ready: false}})
+	ctx := t.Context()
+	r, _ := investigated(t, f)
+	posts, _ := f.chat.snapshot()
+
+	tick(t, f)
+	if p, _ := f.st.GetProposal(ctx, "P-1"); p.Status != store.ProposalProposed {
+		t.Fatalf("proposal %s while the branch is unmerged", p.Status)
+	}
+	mergedAt := time.Date(2025, 6, 4, 11, 0, 0, 0, time.UTC)
+	gitHand(t, repo.Dir, mergedAt, "merge", "--quiet", "--no-ff", "--no-edit", branch)
+	f.clock.add(prCheckEvery)
+	if kinds := strings.Join(tick(t, f), ","); kinds != JobPullRequest+","+JobVerifyRecovery {
+		t.Fatalf("jobs after the merge: %s", kinds)
+	}
+	p, _ := f.st.GetProposal(ctx, "P-1")
+	if p.Status != store.ProposalMerged || p.DecidedBy != "git" {
+		t.Fatalf("proposal %+v, want merged by git", p)
+	}
+	if at, _ := f.bot.mergedAt(ctx, *p); !at.Equal(mergedAt) {
+		t.Fatalf("mergedAt %s, want the merge commit's time %s", at, mergedAt)
+	}
+	if reg, _ := f.st.GetRegression(ctx, r.ID); reg.Status != store.RegressionMitigating {
+		t.Fatalf("regression %s, want mitigating until a deploy shows recovery", reg.Status)
+	}
+	want := "Branch " + branch + " for P-1 was merged in the local clone, not through Wattson. I'll check cpu_per_request after the next deploy."
+	if got := newPosts(f, len(posts)); len(got) != 1 || got[0].msg.Text != want {
+		t.Fatalf("posts %+v, want %q", got, want)
+	}
+}
+
+// gitHand runs git in dir as a person would by hand, committing at date.
+func gitHand(t *testing.T, dir string, date time.Time, args ...string) {
+	t.Helper()
+	cmd := exec.Command("git", append([]string{"-C", dir}, args...)...)
+	d := date.Format(time.RFC3339)
+	cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=Bob", "GIT_AUTHOR_EMAIL=bob@example.com", "GIT_COMMITTER_NAME=Bob",
+		"GIT_COMMITTER_EMAIL=bob@example.com", "GIT_AUTHOR_DATE="+d, "GIT_COMMITTER_DATE="+d, "GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1")
+	var errb bytes.Buffer
+	cmd.Stderr = &errb
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("git %v: %v: %s", args, err, errb.String())
+	}
+}
+
+func countAction(evs []store.AuditEvent, action string) int {
+	n := 0
+	for _, ev := range evs {
+		if ev.Action == action {
+			n++
+		}
+	}
+	return n
+}
