@@ -69,6 +69,9 @@ func (b *Bot) queuePRCheck(ctx context.Context, id string) error {
 // later check (the next tick, another replica) finds nothing to do. A code
 // host that cannot be read is logged and left to the next tick.
 func (b *Bot) runPRCheck(ctx context.Context, id string) error {
+	if b.o.PullRequests == nil {
+		return nil // queued before the code host was unconfigured
+	}
 	key := "bot/pr/" + id
 	ok, err := b.o.Store.AcquireLease(ctx, key, b.o.Owner, prLeaseTTL)
 	if err != nil {

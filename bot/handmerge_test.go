@@ -19,6 +19,8 @@ import (
 	"github.com/wattson-dev/wattson/skills/gitlocal"
 	"github.com/wattson-dev/wattson/skills/skillstest"
 	"github.com/wattson-dev/wattson/store"
+	"github.com/wattson-dev/wattson/store/redis"
+	"github.com/wattson-dev/wattson/store/redis/redistest"
 )
 
 // stater reads where a change is: *github.Host or *gitlocal.Repo.
@@ -91,7 +93,7 @@ func TestMergedOnGitHubByHand(t *testing.T) {
 	gh, prs := onGitHub(t)
 	f := withPRs(t, newFixture(t), prs, fakeRecovery{Recovery{Ready: true, Recovered: true, Level: 0.0101}})
 	ctx := t.Context()
-	r, _ := investigated(t, f)
+	r, shown := investigated(t, f)
 
 	// Still a draft: the check reads it and changes nothing.
 	if kinds := tick(t, f); strings.Join(kinds, ",") != JobPullRequest {
@@ -144,6 +146,12 @@ func TestMergedOnGitHubByHand(t *testing.T) {
 	f.bot.work(ctx, store.Job{ID: "again2", Kind: JobPullRequest, Payload: []byte(`{"proposal":"P-1","action":"approve"}`), Attempts: 1})
 	if got := newPosts(f, len(posts)); len(got) != 2 {
 		t.Fatalf("%d posts after the merge, want 2: %+v", len(got), got)
+	}
+	// The proposal's card still has its buttons (its message is not
+	// stored); a click is told what happened.
+	click := Event{Kind: EventButton, ID: "late", Platform: "test", Channel: "C1", User: "UALICE", Action: ActionApprove, RecordID: "P-1", Version: 2, Thread: shown.ref.MessageID}
+	if reply := f.bot.Handle(ctx, click); !strings.Contains(reply.Text, "P-1 is already merged by bob (GitHub)") {
+		t.Fatalf("late approve %+v", reply)
 	}
 	if calls := gh.Calls("GET /repos/o/r/pulls/1"); calls != 2 {
 		t.Fatalf("%d reads of the pull request, want 2", calls)
@@ -228,40 +236,82 @@ func TestGitHubOutageIsRetriedNextTick(t *testing.T) {
 	}
 }
 
+// replicas returns two bots over one store, as two replicas: on the
+// fixture's embedded store, or each with its own connection to a real
+// redis-server.
+type replicas func(t *testing.T, f fixture) (fixture, *Bot)
+
 func TestHandMergeToldOnceAcrossReplicas(t *testing.T) {
-	gh, prs := onGitHub(t)
-	f := withPRs(t, newFixture(t), prs, nil)
-	ctx := t.Context()
-	investigated(t, f)
-	posts, _ := f.chat.snapshot()
+	for name, pair := range map[string]replicas{"bolt": sharedStore, "redis": onRedis} {
+		t.Run(name, func(t *testing.T) {
+			gh, prs := onGitHub(t)
+			f, other := pair(t, withPRs(t, newFixture(t), prs, nil))
+			ctx := t.Context()
+			investigated(t, f)
+			posts, _ := f.chat.snapshot()
+			gh.MergeByHand(1, "bob", time.Date(2025, 6, 4, 11, 58, 0, 0, time.UTC))
+			f.bot.queuePRChecks(ctx)
+			other.queuePRChecks(ctx) // the same tick on the other replica: not queued again
+			var wg sync.WaitGroup
+			for _, b := range []*Bot{f.bot, other} {
+				wg.Go(func() {
+					if err := b.runPRCheck(ctx, "P-1"); err != nil {
+						t.Error(err)
+					}
+				})
+			}
+			wg.Wait()
+			if kinds := runJobs(t, f); strings.Join(kinds, ",") != JobPullRequest {
+				t.Fatalf("queued jobs %v, want the one check", kinds)
+			}
+			got := newPosts(f, len(posts))
+			if len(got) != 1 || !strings.Contains(got[0].msg.Text, "was merged on GitHub by bob, not through Wattson.") {
+				t.Fatalf("posts %+v, want the merge told once (no recovery check configured)", got)
+			}
+			if evs, _ := f.st.ListAudit(ctx, "P-1", 0); countAction(evs, "pr.check") != 1 {
+				t.Fatalf("audit %+v, want one pr.check", evs)
+			}
+		})
+	}
+}
+
+// sharedStore is a second replica on the fixture's own store.
+func sharedStore(t *testing.T, f fixture) (fixture, *Bot) {
+	t.Helper()
 	o := f.bot.o
 	o.Owner, o.Registerer = "replica-2", prometheus.NewRegistry()
 	other, err := New(o)
 	if err != nil {
 		t.Fatal(err)
 	}
-	gh.MergeByHand(1, "bob", time.Date(2025, 6, 4, 11, 58, 0, 0, time.UTC))
-	f.bot.queuePRChecks(ctx)
-	other.queuePRChecks(ctx) // the same tick on the other replica: not queued again
-	var wg sync.WaitGroup
-	for _, b := range []*Bot{f.bot, other} {
-		wg.Go(func() {
-			if err := b.runPRCheck(ctx, "P-1"); err != nil {
-				t.Error(err)
-			}
-		})
+	return f, other
+}
+
+// onRedis rebuilds the fixture's bot on a real redis-server and adds a
+// second replica with its own connection to it.
+func onRedis(t *testing.T, f fixture) (fixture, *Bot) {
+	t.Helper()
+	srv := redistest.Start(t)
+	open := func() *redis.Store {
+		st, err := redis.Open(t.Context(), srv.URL(), redis.Options{Now: f.clock.now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { st.Close() })
+		return st
 	}
-	wg.Wait()
-	if kinds := runJobs(t, f); strings.Join(kinds, ",") != JobPullRequest {
-		t.Fatalf("queued jobs %v, want the one check", kinds)
+	bots := make([]*Bot, 2)
+	for i, owner := range []string{"replica-1", "replica-2"} {
+		o := f.bot.o
+		o.Store, o.Owner, o.Registerer = open(), owner, prometheus.NewRegistry()
+		b, err := New(o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		bots[i] = b
 	}
-	got := newPosts(f, len(posts))
-	if len(got) != 1 || !strings.Contains(got[0].msg.Text, "was merged on GitHub by bob, not through Wattson.") {
-		t.Fatalf("posts %+v, want the merge told once (no recovery check configured)", got)
-	}
-	if evs, _ := f.st.ListAudit(ctx, "P-1", 0); countAction(evs, "pr.check") != 1 {
-		t.Fatalf("audit %+v, want one pr.check", evs)
-	}
+	f.bot, f.st = bots[0], bots[0].o.Store
+	return f, bots[1]
 }
 
 func TestBranchMergedInLocalCloneByHand(t *testing.T) {

@@ -110,7 +110,8 @@ func (b *Bot) queuePR(ctx context.Context, ev Event, p store.Proposal, r store.R
 // runPullRequest is the worker side of a JobPullRequest job. One replica
 // at a time acts on a proposal (a lease), an action already done (audited
 // as "pr.<action>") is not done again, and a failure is told in the thread
-// and returned so the job is retried.
+// and returned so the job is retried. A check (prCheck) only reads the
+// change and is handled by runPRCheck.
 func (b *Bot) runPullRequest(ctx context.Context, j store.Job) error {
 	var pj prJob
 	if err := json.Unmarshal(j.Payload, &pj); err != nil {
