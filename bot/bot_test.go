@@ -302,7 +302,7 @@ func TestInvestigateAndApproveBoundToVersion(t *testing.T) {
 	for _, e := range evs {
 		actions = append(actions, e.Action+map[bool]string{true: "", false: "(refused)"}[e.Allowed])
 	}
-	if got := strings.Join(actions, ","); got != "show,approve(refused),show,approve" {
+	if got := strings.Join(actions, ","); got != "show,card,approve(refused),show,card,approve" {
 		t.Errorf("audit of P-1: %s", got)
 	}
 }
@@ -326,6 +326,26 @@ func TestApprovalExpires(t *testing.T) {
 	reply = f.bot.Handle(ctx, Event{Kind: EventCommand, Platform: "test", Channel: "C1", User: "UALICE", Text: "approve P-1"})
 	if !strings.Contains(reply.Text, "approved P-1 (v1)") {
 		t.Fatalf("approve after re-show got %+v", reply)
+	}
+	// Approved by command, not by a click: both cards shown lose their
+	// buttons all the same.
+	posts, updates := f.chat.snapshot()
+	redrawn := map[store.ThreadRef]Message{}
+	for _, u := range updates {
+		redrawn[u.ref] = u.msg
+	}
+	cards := 0
+	for _, p := range posts {
+		if p.msg.Title == "" || !strings.Contains(p.msg.Title, "Cache the regexp") {
+			continue
+		}
+		cards++
+		if m, ok := redrawn[p.ref]; !ok || len(m.Buttons) != 0 {
+			t.Errorf("card %s not redrawn without buttons after a command approval: %+v", p.ref.MessageID, m)
+		}
+	}
+	if cards != 2 {
+		t.Errorf("%d cards posted, want the first and the re-shown one", cards)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -235,10 +236,49 @@ func (b *Bot) showProposal(ctx context.Context, p store.Proposal, where store.Th
 	if err := b.audit(ctx, Event{Platform: where.Platform, Channel: where.Channel}, "show", p.ID, "v"+strconv.Itoa(p.Version), true); err != nil {
 		return err
 	}
-	if _, err := chat.Post(ctx, where.Channel, where.MessageID, ProposalMessage(p)); err != nil {
+	ref, err := chat.Post(ctx, where.Channel, where.MessageID, ProposalMessage(p))
+	if err != nil {
 		return fmt.Errorf("show %s: %w", p.ID, err)
 	}
+	// Where the card is, so that a decision made anywhere (a command,
+	// another card, the code host) can redraw it.
+	if err := b.audit(ctx, Event{Platform: ref.Platform, Channel: ref.Channel}, cardAction, p.ID, ref.MessageID, true); err != nil {
+		b.log.WarnContext(ctx, "proposal card not recorded", "proposal", p.ID, "err", err)
+	}
 	return nil
+}
+
+// cardAction is the audit action recording a posted proposal card; its
+// Detail is the card's message id.
+const cardAction = "card"
+
+// redrawCards redraws every posted card of p, and the clicked one, with
+// p as it is now: a decided proposal's cards lose their buttons and say
+// who decided. Failures are logged.
+func (b *Bot) redrawCards(ctx context.Context, p store.Proposal, clicked store.ThreadRef) {
+	evs, err := b.o.Store.ListAudit(ctx, p.ID, 0)
+	if err != nil {
+		b.log.WarnContext(ctx, "proposal cards not redrawn", "proposal", p.ID, "err", err)
+		return
+	}
+	var refs []store.ThreadRef
+	for _, ev := range evs {
+		if ev.Action == cardAction && ev.Detail != "" {
+			refs = append(refs, store.ThreadRef{Platform: ev.Platform, Channel: ev.Channel, MessageID: ev.Detail})
+		}
+	}
+	if clicked.MessageID != "" && !slices.Contains(refs, clicked) {
+		refs = append(refs, clicked)
+	}
+	for _, ref := range refs {
+		chat, err := b.chat(ref.Platform)
+		if err == nil {
+			err = chat.Update(ctx, ref, ProposalMessage(p))
+		}
+		if err != nil {
+			b.log.WarnContext(ctx, "proposal card not redrawn", "proposal", p.ID, "message", ref.MessageID, "err", err)
+		}
+	}
 }
 
 // reshow shows the current version of a proposal again, with fresh buttons,
@@ -258,18 +298,15 @@ func (b *Bot) reshow(ctx context.Context, ev Event, p store.Proposal, r store.Re
 	return Message{}, userErrorf("Not approved: %s. I've posted the current version (v%d) in the thread; approve that one if it still looks right.", why, p.Version)
 }
 
-// announce tells the channel about a decision: it redraws the clicked
-// proposal message without buttons and replies in the regression's thread
-// when the decision was made elsewhere.
+// announce tells the channel about a decision: it redraws the proposal's
+// cards (the clicked one among them) without buttons and replies in the
+// regression's thread when the decision was made elsewhere.
 func (b *Bot) announce(ctx context.Context, ev Event, r store.Regression, p store.Proposal, text string) Message {
+	var clicked store.ThreadRef
 	if ev.Kind == EventButton && ev.Thread != "" {
-		if chat, err := b.chat(ev.Platform); err == nil {
-			ref := store.ThreadRef{Platform: ev.Platform, Channel: ev.Channel, MessageID: ev.Thread}
-			if err := chat.Update(ctx, ref, ProposalMessage(p)); err != nil {
-				b.log.WarnContext(ctx, "proposal message not updated", "proposal", p.ID, "err", err)
-			}
-		}
+		clicked = store.ThreadRef{Platform: ev.Platform, Channel: ev.Channel, MessageID: ev.Thread}
 	}
+	b.redrawCards(ctx, p, clicked)
 	return Message{Text: text}
 }
 

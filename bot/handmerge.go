@@ -114,8 +114,8 @@ func undecided(p store.Proposal) bool {
 
 // mergedByHand records that p's change was merged on the code host: it
 // audits the merge at the time it happened (mergedAt reads it), marks p
-// merged and its regression mitigating, redraws the alert, says so in the
-// thread and queues the recovery check. Each step is safe to repeat, so a
+// merged and its regression mitigating, redraws the alert and p's cards,
+// says so in the thread and queues the recovery check. Each step is safe to repeat, so a
 // check that failed half-way is finished by the next one; the thread hears
 // of it only from the check that marked p merged.
 func (b *Bot) mergedByHand(ctx context.Context, p *store.Proposal, res PRResult) error {
@@ -146,6 +146,7 @@ func (b *Bot) mergedByHand(ctx context.Context, p *store.Proposal, res PRResult)
 	if err != nil || !decided {
 		return err
 	}
+	b.redrawCards(ctx, *p, store.ThreadRef{})
 	text := fmt.Sprintf("%s for %s was merged %s", name, p.ID, host)
 	if res.By != "" {
 		text += " by " + res.By
@@ -181,6 +182,7 @@ func (b *Bot) closedByHand(ctx context.Context, p *store.Proposal, res PRResult)
 	if err != nil || !decided {
 		return err
 	}
+	b.redrawCards(ctx, *p, store.ThreadRef{})
 	r, err := b.proposalRegression(ctx, *p)
 	if err != nil {
 		return err

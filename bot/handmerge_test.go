@@ -147,8 +147,19 @@ func TestMergedOnGitHubByHand(t *testing.T) {
 	if got := newPosts(f, len(posts)); len(got) != 2 {
 		t.Fatalf("%d posts after the merge, want 2: %+v", len(got), got)
 	}
-	// The proposal's card still has its buttons (its message is not
-	// stored); a click is told what happened.
+	// The proposal's card was redrawn as merged, without buttons; a
+	// click on a copy of it that is still on screen is told what
+	// happened.
+	_, updates3 := f.chat.snapshot()
+	card := -1
+	for i, u := range updates3 {
+		if u.ref == shown.ref {
+			card = i
+		}
+	}
+	if card < 0 || len(updates3[card].msg.Buttons) != 0 || !strings.Contains(updates3[card].msg.Footer, "merged by bob (GitHub)") {
+		t.Fatalf("proposal card redraws %+v, want it redrawn as merged by bob without buttons", updates3)
+	}
 	click := Event{Kind: EventButton, ID: "late", Platform: "test", Channel: "C1", User: "UALICE", Action: ActionApprove, RecordID: "P-1", Version: 2, Thread: shown.ref.MessageID}
 	if reply := f.bot.Handle(ctx, click); !strings.Contains(reply.Text, "P-1 is already merged by bob (GitHub)") {
 		t.Fatalf("late approve %+v", reply)
