@@ -24,13 +24,7 @@ func (b *Bot) queuePRChecks(ctx context.Context) {
 	if b.o.PullRequests == nil {
 		return
 	}
-	tick := b.now().UTC().Truncate(prCheckEvery)
-	first, err := b.o.Store.Remember(ctx, "bot/pr-check-tick/"+tick.Format(time.RFC3339), 2*prCheckEvery)
-	if err != nil {
-		b.log.WarnContext(ctx, "pull request check tick not taken", "err", err)
-		return
-	}
-	if !first {
+	if !b.firstInTick(ctx, "pr-check", prCheckEvery) {
 		return
 	}
 	for _, status := range []store.ProposalStatus{store.ProposalProposed, store.ProposalApproved} {

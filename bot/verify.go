@@ -39,6 +39,20 @@ type verifyJob struct {
 	Proposal string `json:"proposal"`
 }
 
+// firstInTick reports whether this replica is the first to reach the
+// current tick of the periodic task name that runs every interval, across
+// replicas (a Remember key per nominal tick). A store failure skips the
+// tick: the next one tries again.
+func (b *Bot) firstInTick(ctx context.Context, name string, every time.Duration) bool {
+	tick := b.now().UTC().Truncate(every)
+	first, err := b.o.Store.Remember(ctx, "bot/"+name+"-tick/"+tick.Format(time.RFC3339), 2*every)
+	if err != nil {
+		b.log.WarnContext(ctx, "periodic tick not taken", "task", name, "err", err)
+		return false
+	}
+	return first
+}
+
 // verifyEvery is how often merged proposals are re-checked.
 const verifyEvery = 5 * time.Minute
 
@@ -49,9 +63,7 @@ func (b *Bot) queueVerifications(ctx context.Context) {
 	if b.o.Recovery == nil {
 		return
 	}
-	tick := b.now().UTC().Truncate(verifyEvery)
-	first, err := b.o.Store.Remember(ctx, "bot/verify-tick/"+tick.Format(time.RFC3339), 2*verifyEvery)
-	if err != nil || !first {
+	if !b.firstInTick(ctx, "verify", verifyEvery) {
 		return
 	}
 	ps, err := b.o.Store.ListProposals(ctx, store.ListOptions{Status: string(store.ProposalMerged)})
