@@ -25,10 +25,11 @@
 // the end of a short window). Reads of over 2000 points are summarised
 // by bucket medians that do not straddle the deploy.
 //
-// The band is a quarter of the regression's step either side of the old
-// level. The series recovered when a change at the deploy (up to six
-// points before its first point after, for placement error and gradual
-// rollouts) goes opposite to the regression into the band, and no later
+// The band reaches a quarter of the regression's step from the old level
+// into the regressed side, and is open on the other: ending up better than
+// before the regression is a recovery too. The series recovered when a
+// change at the deploy (up to six points before its first point after,
+// for placement error and gradual rollouts) goes opposite to the regression into the band, and no later
 // change leaves the band; the reported change, time and confidence, is
 // that one, or else the last change after the deploy. A verdict needs six
 // points after the deploy, a last level that has lasted twelve points (a change placed a few points off

@@ -37,8 +37,9 @@ type Recovery struct {
 	// window after the deploy is always Ready.
 	Ready bool `json:"ready"`
 	// Recovered says whether the detector found a change at the deploy
-	// back to within a quarter of the regression's step from the old
-	// level, and no later change took the series out of that band again.
+	// back to within a quarter of the regression's step of the old level
+	// (or better than it), and no later change took the series out of
+	// that band again.
 	Recovered bool `json:"recovered"`
 	// Deploy is when the first deploy after the merge went out.
 	Deploy time.Time `json:"deploy,omitzero"`
@@ -139,7 +140,12 @@ func Verify(ctx context.Context, series skills.SeriesSource, deploys skills.Depl
 	if step < 0 {
 		back = detector.Up
 	}
-	inBand := func(level float64) bool { return math.Abs(level-c.Before) <= recoveredShare*math.Abs(step) }
+	// The band reaches a quarter of the step into the regressed side of
+	// the old level and is open on the other: a series that ends up
+	// better than before the regression has recovered too.
+	inBand := func(level float64) bool {
+		return (level-c.Before)*math.Copysign(1, step) <= recoveredShare*math.Abs(step)
+	}
 
 	// found is the first change back into the band after which the
 	// series stayed in it; last is the last change after the deploy.

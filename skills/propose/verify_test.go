@@ -152,6 +152,8 @@ func TestVerifyUsesTheDetector(t *testing.T) {
 			f := min(1, max(0, float64(t.Sub(deploy))/float64(30*time.Minute)))
 			return 12.5 - 2.5*f
 		}, sd: 0.5, ready: true, recov: true, direction: "down", changeNear: deploy.Add(15 * time.Minute)},
+		{name: "better than before the regression", level: levels(regressed, deploy, seg{8, 0}), sd: 0.5,
+			ready: true, recov: true, direction: "down", changeNear: deploy},
 		{name: "partial recovery to half the step", level: levels(regressed, deploy, seg{11.25, 0}), sd: 0.5,
 			ready: true, recov: false, direction: "down", changeNear: deploy},
 		{name: "recovered then regressed again", level: levels(regressed, deploy, seg{10, 90 * time.Minute}, seg{12.5, 0}), sd: 0.5,
