@@ -28,15 +28,16 @@
 // The band reaches a quarter of the regression's step from the old level
 // into the regressed side, and is open on the other: ending up better than
 // before the regression is a recovery too. The series recovered when a
-// change at the deploy (up to six points before its first point after,
-// for placement error and gradual rollouts) goes opposite to the regression into the band, and no later
-// change leaves the band; the reported change, time and confidence, is
-// that one, or else the last change after the deploy. A verdict needs six
-// points after the deploy, a last level that has lasted twelve points (a change placed a few points off
-// biases a short level; a rollout passes intermediate levels), and that
-// level is known to a third of the band (σ/√m ≤ band/3, σ the robust noise
-// scale of successive differences), so noise moves it across the band's
-// edge less than once in 700 verdicts.
+// change at the deploy (up to six points before its first point after, for
+// placement error and gradual rollouts) goes opposite to the regression into
+// the band, and no later change leaves the band; the reported change, time
+// and confidence, is that one, or else the last change after the deploy. A
+// verdict needs six points after the deploy, a last level that has lasted
+// twelve points (a change placed a few points off biases a short level; a
+// rollout passes intermediate levels), and that level is known to a third of
+// the band (σ/√m ≤ band/3, σ the robust noise scale of successive
+// differences), so noise moves it across the band's edge less than once in
+// 700 verdicts.
 //
 // When the detector finds no change at the deploy, the series stayed
 // regressed, but only once a step back would have stood out: the level
