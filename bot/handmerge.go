@@ -109,9 +109,9 @@ func undecided(p store.Proposal) bool {
 // mergedByHand records that p's change was merged on the code host: it
 // audits the merge at the time it happened (mergedAt reads it), marks p
 // merged and its regression mitigating, redraws the alert and p's cards,
-// says so in the thread and queues the recovery check. Each step is safe to repeat, so a
-// check that failed half-way is finished by the next one; the thread hears
-// of it only from the check that marked p merged.
+// says so in the thread and queues the recovery check. Each step is safe
+// to repeat, so a check that failed half-way is finished by the next one;
+// the thread hears of it only from the check that marked p merged.
 func (b *Bot) mergedByHand(ctx context.Context, p *store.Proposal, res PRResult) error {
 	at := res.MergedAt.UTC()
 	if res.MergedAt.IsZero() {
