@@ -93,6 +93,14 @@ type Profile struct {
 // mutex and block profiles) and returns the findings ranked by savings,
 // largest first.
 func Find(profiles []Profile, patterns []Pattern, o Options) ([]Finding, error) {
+	found, _, err := measure(profiles, patterns, o)
+	return found, err
+}
+
+// measure finds the patterns in profiles like Find and also returns every
+// hit of a pattern, those below its threshold and o.MinShare included,
+// ranked: what a pattern still costs after a fix.
+func measure(profiles []Profile, patterns []Pattern, o Options) (found, all []Finding, err error) {
 	if o.Instances <= 0 {
 		o.Instances = 1
 	}
@@ -105,7 +113,7 @@ func Find(profiles []Profile, patterns []Pattern, o Options) ([]Finding, error) 
 	for _, p := range profiles {
 		kind, vi := p.Kind, valueIndex(p.Profile, p.Kind)
 		if vi < 0 {
-			return nil, fmt.Errorf("find opportunities: profile has no %s values", kind)
+			return nil, nil, fmt.Errorf("find opportunities: profile has no %s values", kind)
 		}
 		t := totals[kind]
 		if t == nil {
@@ -143,7 +151,6 @@ func Find(profiles []Profile, patterns []Pattern, o Options) ([]Finding, error) 
 			}
 		}
 	}
-	var out []Finding
 	for kind, m := range hits {
 		t := totals[kind]
 		if t.value == 0 {
@@ -152,9 +159,6 @@ func Find(profiles []Profile, patterns []Pattern, o Options) ([]Finding, error) 
 		for k, a := range m {
 			pt := patterns[k.pattern]
 			share := float64(a.value) / float64(t.value)
-			if share < max(pt.MinShare, o.MinShare) {
-				continue
-			}
 			f := Finding{Service: o.Service, Pattern: pt.Name, Title: pt.Title, Skill: pt.Skill, Function: k.fn,
 				File: a.file, Profile: kind, Share: share, Suggestion: pt.Suggestion, Fix: pt.Fix}
 			for l := range a.lines {
@@ -174,11 +178,15 @@ func Find(profiles []Profile, patterns []Pattern, o Options) ([]Finding, error) 
 					f.WaitSeconds = perSecond * o.Instances
 				}
 			}
-			out = append(out, f)
+			all = append(all, f)
+			if share >= max(pt.MinShare, o.MinShare) {
+				found = append(found, f)
+			}
 		}
 	}
-	Rank(out)
-	return out, nil
+	Rank(found)
+	Rank(all)
+	return found, all, nil
 }
 
 // Rank sorts findings by savings: cores first, then wait, then share.
