@@ -31,6 +31,11 @@ type Digest struct {
 	Cores, Watts, MWh, WattsPerCore float64
 	// Top are the largest open opportunities nobody acted on yet.
 	Top []store.Opportunity
+	// Verified are the opportunities whose merged fixes a later scan found
+	// to have taken during the period (fixcheck.go), oldest first;
+	// VerifiedCores and VerifiedWatts add up what they measurably saved.
+	Verified                     []store.Opportunity
+	VerifiedCores, VerifiedWatts float64
 	// ByWattson and ByPeople count wins (merged fixes and reverts) by who
 	// found the problem: Wattson's detector or scan, or a person asking.
 	ByWattson, ByPeople int
@@ -117,7 +122,13 @@ func (b *Bot) ComputeDigest(ctx context.Context, channel string, to time.Time, p
 		if o.Status == store.OpportunityOpen && here(ch) {
 			d.Top = append(d.Top, o)
 		}
+		if o.Status == store.OpportunityFixed && here(ch) && !o.FixedAt.Before(d.From) && !o.FixedAt.After(to) {
+			d.Verified = append(d.Verified, o)
+			d.VerifiedCores += o.SavedCores
+			d.VerifiedWatts += o.SavedWatts
+		}
 	}
+	sort.SliceStable(d.Verified, func(i, j int) bool { return d.Verified[i].FixedAt.Before(d.Verified[j].FixedAt) })
 	sort.SliceStable(d.Top, func(i, j int) bool { return d.Top[i].Watts > d.Top[j].Watts })
 	if len(d.Top) > 5 {
 		d.Top = d.Top[:5]
@@ -132,6 +143,9 @@ func (b *Bot) ComputeDigest(ctx context.Context, channel string, to time.Time, p
 		}
 		if o, ok := opps[p.OpportunityID]; ok {
 			ch, known, w.wattso, w.cores = routeChannel(b.o.Routes, store.Regression{Service: o.Service}, b.o.DefaultChannel), true, true, o.Cores
+			if !o.FixedAt.IsZero() {
+				w.cores = o.SavedCores // measured by a later scan, not estimated
+			}
 		}
 		if known && !here(ch) || !known && channel != "" {
 			continue

@@ -20,6 +20,7 @@ func DigestMessage(d Digest, chart []byte) Message {
 		{"Savings recovered", fmt.Sprintf("%s cores ≈ %s W, %s MWh over the %s (at %s W per core)",
 			num(d.Cores), num(d.Watts), mwh(d.MWh), period, num(d.WattsPerCore))},
 		{"Wins found by", winsText(d.ByWattson, d.ByPeople)},
+		{"Fixes verified", verifiedText(d)},
 	}
 	var top []string
 	for _, o := range d.Top {
@@ -68,6 +69,23 @@ func winsText(bot, people int) string {
 		return "no wins merged in the period"
 	}
 	return fmt.Sprintf("Wattson %d (%.0f%%), people %d (%.0f%%)", bot, 100*float64(bot)/float64(bot+people), people, 100*float64(people)/float64(bot+people))
+}
+
+// verifiedText says which fixes later scans verified in the period and
+// what they saved.
+func verifiedText(d Digest) string {
+	if len(d.Verified) == 0 {
+		return "none in the period"
+	}
+	ids := make([]string, 0, len(d.Verified))
+	for i, o := range d.Verified {
+		if i == 5 {
+			ids = append(ids, "…")
+			break
+		}
+		ids = append(ids, o.ID)
+	}
+	return fmt.Sprintf("%d (%s): %s cores ≈ %s W saved, measured in later profiles", len(d.Verified), strings.Join(ids, ", "), num(d.VerifiedCores), num(d.VerifiedWatts))
 }
 
 func mwh(x float64) string { return fmt.Sprintf("%.3f", x) }
@@ -125,7 +143,7 @@ func (b *Bot) digest(ctx context.Context, ev Event) (Message, error) {
 	if err != nil {
 		return Message{}, err
 	}
-	if d.Caught == 0 && len(d.Top) == 0 && len(d.Waiting) == 0 && d.Cores == 0 {
+	if d.Caught == 0 && len(d.Top) == 0 && len(d.Waiting) == 0 && d.Cores == 0 && len(d.Verified) == 0 {
 		if d, err = b.ComputeDigest(ctx, "", b.now().UTC(), DigestPeriod); err != nil {
 			return Message{}, err
 		}

@@ -78,6 +78,13 @@ func (b *Bot) OfferOpportunities(ctx context.Context, service string, offers []O
 	if err != nil {
 		return fresh, fmt.Errorf("offer opportunities: post: %w", err)
 	}
+	for i := range fresh {
+		// Where later scans say whether the fix took (fixcheck.go).
+		fresh[i].Thread = ref
+		if err := b.o.Store.UpdateOpportunity(ctx, &fresh[i]); err != nil {
+			b.log.WarnContext(ctx, "opportunity thread not recorded", "opportunity", fresh[i].ID, "err", err)
+		}
+	}
 	for _, p := range fixes {
 		if err := b.showProposal(ctx, p, ref); err != nil {
 			return fresh, fmt.Errorf("offer opportunities: %w", err)

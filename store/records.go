@@ -271,6 +271,19 @@ type Opportunity struct {
 	Status OpportunityStatus `json:"status"`
 	// FoundAt is when the scan found it.
 	FoundAt time.Time `json:"found_at"`
+	// Thread is the message it was posted in, with its fix proposal
+	// threaded under; what later scans learn about the fix is said there.
+	Thread ThreadRef `json:"thread,omitzero"`
+	// FixedAt is when a scan of profiles captured after the fix merged
+	// found the pattern gone (status fixed).
+	FixedAt time.Time `json:"fixed_at,omitzero"`
+	// FixedShare is the pattern's share of CPU in the function then: 0
+	// when it no longer reaches it at all.
+	FixedShare float64 `json:"fixed_share,omitempty"`
+	// SavedCores and SavedWatts are what the fix saved: Cores and Watts
+	// in proportion to the share that went away.
+	SavedCores float64 `json:"saved_cores,omitempty"`
+	SavedWatts float64 `json:"saved_watts,omitempty"`
 }
 
 // AuditEvent records who did what to which record, from where.

@@ -1,0 +1,242 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/wattson-dev/wattson/store"
+)
+
+// ScanReport is one completed scan of a service's profiles, as the fix
+// check reads it. Keys are opportunity fingerprints
+// (store.OpportunityFingerprint).
+type ScanReport struct {
+	// Found is the CPU share of each finding of the scan.
+	Found map[string]float64
+	// Measured is the CPU share of every hit of a pattern, also of those
+	// below the pattern's threshold and the scan's minimum share: what a
+	// pattern still costs after a fix. A fingerprint absent from it no
+	// longer occurs at all.
+	Measured map[string]float64
+	// Oldest and Newest are when the oldest and the newest profile scanned
+	// were captured.
+	Oldest, Newest time.Time
+}
+
+// The audit actions of the fix check, all on the opportunity. The detail
+// of fixStillFound is "<proposal> <newest profile, RFC 3339> <share>"; of
+// fixNotTaken, "<proposal> ...".
+const (
+	fixTook       = "fix.took"
+	fixStillFound = "fix.still_found"
+	fixNotTaken   = "fix.not_taken"
+)
+
+// stillFoundScans is how many scans, each with a newer newest profile and
+// all of their profiles captured after the merge, must still find the
+// pattern before the thread hears that the fix did not take: one scan may
+// have read profiles of a build deployed before the merge.
+const stillFoundScans = 2
+
+// fixLeaseTTL bounds how long one replica holds an opportunity's fix
+// check; a crashed holder's check is taken up by a later scan after it.
+const fixLeaseTTL = 5 * time.Minute
+
+// CheckFixes judges, after a scan of service, each of the service's
+// opportunities whose fix proposal merged, when every profile the scan
+// read was captured after the merge. A pattern the scan no longer finds
+// (gone, or below the minimum share) means the fix took: the opportunity
+// is fixed, with the share it has left and the cores and watts saved, and
+// its thread is told. A pattern still found on stillFoundScans such scans
+// means the fix did not take: the thread is told once and the opportunity
+// stays proposed. Each opportunity is checked under a lease and re-read,
+// so replicas scanning at once say each thing once. It returns the
+// opportunities it marked fixed; a failure with one is logged and the
+// others checked.
+func (b *Bot) CheckFixes(ctx context.Context, service string, sc ScanReport) ([]store.Opportunity, error) {
+	os, err := b.o.Store.ListOpportunities(ctx, store.ListOptions{Status: string(store.OpportunityProposed)})
+	if err != nil {
+		return nil, fmt.Errorf("check fixes of %s: %w", service, err)
+	}
+	var fixed []store.Opportunity
+	for _, o := range os {
+		if o.Service != service || o.ProposalID == "" {
+			continue
+		}
+		done, err := b.checkFix(ctx, o.ID, sc)
+		if err != nil {
+			b.log.WarnContext(ctx, "fix not checked; the next scan tries again", "opportunity", o.ID, "err", err)
+			continue
+		}
+		if done != nil {
+			fixed = append(fixed, *done)
+		}
+	}
+	return fixed, nil
+}
+
+// checkFix judges opportunity id's merged fix by sc, holding the
+// opportunity's lease, and returns the opportunity when it marked it
+// fixed.
+func (b *Bot) checkFix(ctx context.Context, id string, sc ScanReport) (*store.Opportunity, error) {
+	key := "bot/opportunity/" + id
+	ok, err := b.o.Store.AcquireLease(ctx, key, b.o.Owner, fixLeaseTTL)
+	if err != nil {
+		return nil, fmt.Errorf("check fix of %s: lease: %w", id, err)
+	}
+	if !ok {
+		return nil, nil // another replica is checking it
+	}
+	defer func() {
+		if err := b.o.Store.ReleaseLease(context.WithoutCancel(ctx), key, b.o.Owner); err != nil {
+			b.log.WarnContext(ctx, "release opportunity lease", "opportunity", id, "err", err)
+		}
+	}()
+	o, err := b.o.Store.GetOpportunity(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("check fix of %s: %w", id, err)
+	}
+	if o.Status != store.OpportunityProposed || o.ProposalID == "" {
+		return nil, nil
+	}
+	p, err := b.o.Store.GetProposal(ctx, o.ProposalID)
+	if err != nil {
+		return nil, fmt.Errorf("check fix of %s: %w", id, err)
+	}
+	if p.Status != store.ProposalMerged {
+		return nil, nil
+	}
+	merged, err := b.mergedAt(ctx, *p)
+	if err != nil {
+		return nil, fmt.Errorf("check fix of %s: %w", id, err)
+	}
+	if merged.IsZero() || sc.Oldest.IsZero() || !sc.Oldest.After(merged) {
+		return nil, nil // some profile may predate the fix
+	}
+	if _, found := sc.Found[o.Fingerprint]; found {
+		return nil, b.fixStillFound(ctx, *o, *p, sc)
+	}
+	if err := b.fixTook(ctx, o, *p, sc); err != nil {
+		return nil, err
+	}
+	return o, nil
+}
+
+// fixTook marks o fixed with what the scan measured, audits it and tells
+// o's thread.
+func (b *Bot) fixTook(ctx context.Context, o *store.Opportunity, p store.Proposal, sc ScanReport) error {
+	after := sc.Measured[o.Fingerprint]
+	gone := 1.0
+	if o.CPUShare > 0 {
+		gone = min(max(1-after/o.CPUShare, 0), 1)
+	}
+	before := o.CPUShare
+	o.Status, o.FixedAt, o.FixedShare = store.OpportunityFixed, b.now().UTC(), after
+	o.SavedCores, o.SavedWatts = o.Cores*gone, o.Watts*gone
+	if err := b.o.Store.UpdateOpportunity(ctx, o); err != nil {
+		return fmt.Errorf("mark %s fixed: %w", o.ID, err)
+	}
+	where := b.opportunityThread(ctx, *o, p)
+	detail := fmt.Sprintf("%s: %s → %s of CPU, %s cores ≈ %s W saved", p.ID, pct(before), pct(after), num(o.SavedCores), num(o.SavedWatts))
+	if err := b.audit(ctx, Event{Platform: where.Platform, Channel: where.Channel}, fixTook, o.ID, detail, true); err != nil {
+		return err
+	}
+	now := "no longer occurs there"
+	if after > 0 {
+		now = "is " + pct(after) + " now"
+	}
+	text := fmt.Sprintf("✓ The fix for %s took: %s in `%s` was %s of CPU before %s merged and %s. It saves ≈ %s cores ≈ %s W. %s is fixed.",
+		o.ID, o.Pattern, shortFunc(o.Function), pct(before), p.ID, now, num(o.SavedCores), num(o.SavedWatts), o.ID)
+	b.tellFix(ctx, where, *o, Message{Text: text, Footer: profilesSpan(sc)})
+	return nil
+}
+
+// fixStillFound records that a scan after p merged still found o's
+// pattern, and once stillFoundScans scans with different newest profiles
+// have, tells o's thread, once, that the fix did not take.
+func (b *Bot) fixStillFound(ctx context.Context, o store.Opportunity, p store.Proposal, sc ScanReport) error {
+	evs, err := b.o.Store.ListAudit(ctx, o.ID, 0)
+	if err != nil {
+		return fmt.Errorf("list audit of %s: %w", o.ID, err)
+	}
+	scans := map[string]bool{}
+	for _, ev := range evs {
+		f := strings.Fields(ev.Detail)
+		if len(f) < 2 || f[0] != p.ID {
+			continue
+		}
+		switch ev.Action {
+		case fixNotTaken:
+			return nil // said already
+		case fixStillFound:
+			scans[f[1]] = true
+		}
+	}
+	share, newest := sc.Found[o.Fingerprint], sc.Newest.UTC().Format(time.RFC3339)
+	if !scans[newest] {
+		if err := b.audit(ctx, Event{}, fixStillFound, o.ID, fmt.Sprintf("%s %s %s", p.ID, newest, pct(share)), true); err != nil {
+			return err
+		}
+		scans[newest] = true
+	}
+	if len(scans) < stillFoundScans {
+		return nil
+	}
+	where := b.opportunityThread(ctx, o, p)
+	detail := fmt.Sprintf("%s still %s of CPU in %s", p.ID, pct(share), o.Function)
+	if err := b.audit(ctx, Event{Platform: where.Platform, Channel: where.Channel}, fixNotTaken, o.ID, detail, true); err != nil {
+		return err
+	}
+	text := fmt.Sprintf("✗ The fix did not take: still %s of CPU in `%s` after %s merged (%s before), on %d scans since. %s stays proposed; I'll say so here if a later scan finds the pattern gone.",
+		pct(share), shortFunc(o.Function), p.ID, pct(o.CPUShare), len(scans), o.ID)
+	b.tellFix(ctx, where, o, Message{Text: text, Footer: profilesSpan(sc)})
+	return nil
+}
+
+// opportunityThread is where o was posted: the stored thread, or for an
+// opportunity posted before threads were stored, the first card of its
+// fix proposal p (the message the card was posted as).
+func (b *Bot) opportunityThread(ctx context.Context, o store.Opportunity, p store.Proposal) store.ThreadRef {
+	if o.Thread.MessageID != "" {
+		return o.Thread
+	}
+	evs, err := b.o.Store.ListAudit(ctx, p.ID, 0)
+	if err != nil {
+		b.log.WarnContext(ctx, "proposal cards not read", "proposal", p.ID, "err", err)
+		return store.ThreadRef{}
+	}
+	for _, ev := range evs {
+		if ev.Action == cardAction && ev.Detail != "" {
+			return store.ThreadRef{Platform: ev.Platform, Channel: ev.Channel, MessageID: ev.Detail}
+		}
+	}
+	return store.ThreadRef{}
+}
+
+// tellFix says m in o's thread where; an opportunity with no known thread
+// is only audited.
+func (b *Bot) tellFix(ctx context.Context, where store.ThreadRef, o store.Opportunity, m Message) {
+	if where.MessageID == "" {
+		b.log.InfoContext(ctx, "no thread to tell of a checked fix", "opportunity", o.ID, "text", m.Text)
+		return
+	}
+	b.post(ctx, where, m)
+}
+
+// profilesSpan says which profiles a fix was judged by.
+func profilesSpan(sc ScanReport) string {
+	if sc.Oldest.Equal(sc.Newest) {
+		return "Judged by the CPU profile of " + sc.Newest.UTC().Format(timeLayout) + "."
+	}
+	return fmt.Sprintf("Judged by CPU profiles of %s to %s.", sc.Oldest.UTC().Format(timeLayout), sc.Newest.UTC().Format(timeLayout))
+}
+
+// pct renders a share (0..1) as a percentage: "29%", "0.4%".
+func pct(share float64) string { return num(100*share) + "%" }
+
+// shortFunc drops a function name's import path: "api.validCoupon".
+func shortFunc(fn string) string {
+	return fn[strings.LastIndexByte(fn, '/')+1:]
+}

@@ -1,0 +1,223 @@
+package bot
+
+import (
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/wattson-dev/wattson/store"
+)
+
+const couponFunc = "example.com/shop/api.validCoupon"
+
+var couponPrint = store.OpportunityFingerprint("checkout", couponFunc, "regexp-compile-per-call")
+
+// mergedFix offers one checkout opportunity with a fix proposal, marks the
+// fix merged by Wattson at the fixture's now (noon) and returns the
+// opportunity.
+func mergedFix(t *testing.T, f fixture) store.Opportunity {
+	t.Helper()
+	ctx := t.Context()
+	fresh, err := f.bot.OfferOpportunities(ctx, "checkout", []Offer{{
+		Opportunity: store.Opportunity{Fingerprint: couponPrint, Function: couponFunc, File: "/src/shop/api/coupon.go", Lines: "12",
+			Pattern: "regexp-compile-per-call", CPUShare: 0.3, Cores: 2, Watts: 20, Suggestion: "Compile the pattern once."},
+		Fix: &store.Proposal{Title: "perf: compile the regexp in api.validCoupon once", Repo: "acme/shop"},
+	}})
+	if err != nil || len(fresh) != 1 {
+		t.Fatalf("offer: %v, %d new", err, len(fresh))
+	}
+	p, err := f.st.GetProposal(ctx, fresh[0].ProposalID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Status, p.DecidedBy, p.DecidedAt = store.ProposalMerged, "UALICE", f.clock.now()
+	if err := f.st.UpdateProposal(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	o, err := f.st.GetOpportunity(ctx, fresh[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	posts, _ := f.chat.snapshot()
+	if o.Thread != posts[0].ref || o.Status != store.OpportunityProposed {
+		t.Fatalf("offered %+v, want proposed with the thread %+v", o, posts[0].ref)
+	}
+	return *o
+}
+
+// scanAt is a scan of profiles captured from oldest to newest hours after
+// noon, that found the coupon pattern at found (not at all when 0) and
+// measured it at measured.
+func scanAt(oldest, newest int, found, measured float64) ScanReport {
+	noon := time.Date(2025, 6, 4, 12, 0, 0, 0, time.UTC)
+	r := ScanReport{Found: map[string]float64{}, Measured: map[string]float64{},
+		Oldest: noon.Add(time.Duration(oldest) * time.Hour), Newest: noon.Add(time.Duration(newest) * time.Hour)}
+	if found > 0 {
+		r.Found[couponPrint] = found
+	}
+	if measured > 0 {
+		r.Measured[couponPrint] = measured
+	}
+	return r
+}
+
+// checkFixes runs the fix check of checkout on each bot at once.
+func checkFixes(t *testing.T, sc ScanReport, bots ...*Bot) {
+	t.Helper()
+	var wg sync.WaitGroup
+	for _, b := range bots {
+		wg.Go(func() {
+			if _, err := b.CheckFixes(t.Context(), "checkout", sc); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+}
+
+func TestFixVerifiedOnceByLaterScan(t *testing.T) {
+	for name, pair := range map[string]replicas{"bolt": sharedStore, "redis": onRedis} {
+		t.Run(name, func(t *testing.T) {
+			f, other := pair(t, newFixture(t))
+			ctx := t.Context()
+			o := mergedFix(t, f)
+			posts, _ := f.chat.snapshot()
+
+			// Profiles from before the merge say nothing about the fix.
+			checkFixes(t, scanAt(-2, 1, 0, 0), f.bot, other)
+			if got, _ := f.st.GetOpportunity(ctx, o.ID); got.Status != store.OpportunityProposed || len(newPosts(f, len(posts))) != 0 {
+				t.Fatalf("after a scan reaching back before the merge: %s, posts %+v; want nothing", got.Status, newPosts(f, len(posts)))
+			}
+
+			f.clock.add(3 * time.Hour)
+			checkFixes(t, scanAt(1, 2, 0, 0.006), f.bot, other)
+			checkFixes(t, scanAt(2, 3, 0, 0), f.bot, other) // the next scan: already fixed
+			got := newPosts(f, len(posts))
+			if len(got) != 1 {
+				t.Fatalf("posts %+v, want the fix told once", got)
+			}
+			if got[0].thread != o.Thread.MessageID || got[0].ref.Channel != "#checkout-perf" {
+				t.Errorf("told in %s thread %q, want the opportunity's thread %+v", got[0].ref.Channel, got[0].thread, o.Thread)
+			}
+			for _, want := range []string{"fix for O-1 took", "`api.validCoupon` was 30% of CPU before P-1 merged and is 0.6% now", "saves ≈ 1.96 cores ≈ 19.6 W", "O-1 is fixed"} {
+				if !strings.Contains(got[0].msg.Text, want) {
+					t.Errorf("message %q lacks %q", got[0].msg.Text, want)
+				}
+			}
+			fixed, err := f.st.GetOpportunity(ctx, o.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if fixed.Status != store.OpportunityFixed || !fixed.FixedAt.Equal(f.clock.now()) || fixed.FixedShare != 0.006 ||
+				round(fixed.SavedCores, 6) != 1.96 || round(fixed.SavedWatts, 6) != 19.6 {
+				t.Errorf("stored %+v, want fixed now with 0.6%% left, 1.96 cores and 19.6 W saved", fixed)
+			}
+			evs, _ := f.st.ListAudit(ctx, o.ID, 0)
+			if countAction(evs, fixTook) != 1 || !strings.Contains(evs[len(evs)-1].Detail, "P-1: 30% → 0.6% of CPU") {
+				t.Errorf("audit %+v, want one %s", evs, fixTook)
+			}
+
+			d, err := f.bot.ComputeDigest(ctx, "#checkout-perf", f.clock.now(), DigestPeriod)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(d.Verified) != 1 || round(d.VerifiedCores, 6) != 1.96 || round(d.VerifiedWatts, 6) != 19.6 || round(d.Cores, 6) != 1.96 {
+				t.Errorf("digest verified %d fixes, %g cores, %g W, recovered %g cores; want O-1's measured 1.96 cores, 19.6 W",
+					len(d.Verified), d.VerifiedCores, d.VerifiedWatts, d.Cores)
+			}
+			m := DigestMessage(d, nil)
+			if v := fieldValue(m, "Fixes verified"); v != "1 (O-1): 1.96 cores ≈ 19.6 W saved, measured in later profiles" {
+				t.Errorf("digest field Fixes verified = %q", v)
+			}
+			later, err := f.bot.ComputeDigest(ctx, "#checkout-perf", f.clock.now().Add(2*DigestPeriod), DigestPeriod)
+			if err != nil || len(later.Verified) != 0 || round(later.Cores, 6) != 1.96 {
+				t.Errorf("digest two days on: %d verified, %g cores recovered, %v; want none verified, the saving still counted", len(later.Verified), later.Cores, err)
+			}
+		})
+	}
+}
+
+func TestFixNotTakenToldOnce(t *testing.T) {
+	f, other := sharedStore(t, newFixture(t))
+	ctx := t.Context()
+	o := mergedFix(t, f)
+	posts, _ := f.chat.snapshot()
+	f.clock.add(6 * time.Hour)
+
+	checkFixes(t, scanAt(1, 2, 0.29, 0.29), f.bot, other)
+	checkFixes(t, scanAt(1, 2, 0.29, 0.29), f.bot) // the same profiles again: still one scan
+	if got := newPosts(f, len(posts)); len(got) != 0 {
+		t.Fatalf("posts after one scan since the merge %+v, want none yet", got)
+	}
+	checkFixes(t, scanAt(2, 3, 0.29, 0.29), f.bot, other)
+	checkFixes(t, scanAt(3, 4, 0.31, 0.31), f.bot, other)
+	got := newPosts(f, len(posts))
+	if len(got) != 1 || got[0].thread != o.Thread.MessageID ||
+		!strings.Contains(got[0].msg.Text, "still 29% of CPU in `api.validCoupon` after P-1 merged (30% before)") {
+		t.Fatalf("posts %+v, want one 'did not take' in the opportunity's thread", got)
+	}
+	stored, _ := f.st.GetOpportunity(ctx, o.ID)
+	if stored.Status != store.OpportunityProposed || !stored.FixedAt.IsZero() {
+		t.Errorf("opportunity %+v, want it left proposed", stored)
+	}
+	evs, _ := f.st.ListAudit(ctx, o.ID, 0)
+	if countAction(evs, fixStillFound) != 2 || countAction(evs, fixNotTaken) != 1 {
+		t.Errorf("audit %+v, want two scans still finding it (none recorded once told) and one %s", evs, fixNotTaken)
+	}
+
+	// A later fix (a second change, say) that removes the pattern is still
+	// recognised.
+	checkFixes(t, scanAt(5, 6, 0, 0), f.bot, other)
+	got = newPosts(f, len(posts))
+	if len(got) != 2 || !strings.Contains(got[1].msg.Text, "no longer occurs there. It saves ≈ 2 cores ≈ 20 W") {
+		t.Fatalf("posts %+v, want the fix told once it took", got)
+	}
+}
+
+func TestFixToldUnderCardWithoutStoredThread(t *testing.T) {
+	f := newFixture(t)
+	ctx := t.Context()
+	o := mergedFix(t, f)
+	o.Thread = store.ThreadRef{} // posted before threads were stored
+	if err := f.st.UpdateOpportunity(ctx, &o); err != nil {
+		t.Fatal(err)
+	}
+	posts, _ := f.chat.snapshot()
+	card := posts[len(posts)-1]
+	f.clock.add(3 * time.Hour)
+	checkFixes(t, scanAt(1, 2, 0, 0), f.bot)
+	got := newPosts(f, len(posts))
+	if len(got) != 1 || got[0].thread != card.ref.MessageID {
+		t.Fatalf("posts %+v, want the fix told under the proposal card %s", got, card.ref.MessageID)
+	}
+}
+
+func TestFixOfOtherServiceOrUnmergedNotChecked(t *testing.T) {
+	f := newFixture(t)
+	ctx := t.Context()
+	o := mergedFix(t, f)
+	p, _ := f.st.GetProposal(ctx, o.ProposalID)
+	p.Status = store.ProposalApproved
+	if err := f.st.UpdateProposal(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	f.clock.add(3 * time.Hour)
+	checkFixes(t, scanAt(1, 2, 0, 0), f.bot)
+	if _, err := f.bot.CheckFixes(ctx, "search", scanAt(1, 2, 0, 0)); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := f.st.GetOpportunity(ctx, o.ID); got.Status != store.OpportunityProposed {
+		t.Errorf("opportunity %s with an unmerged fix, want proposed", got.Status)
+	}
+}
+
+// fieldValue is the value of m's field name, or "".
+func fieldValue(m Message, name string) string {
+	for _, fl := range m.Fields {
+		if fl.Name == name {
+			return fl.Value
+		}
+	}
+	return ""
+}
