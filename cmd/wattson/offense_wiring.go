@@ -102,7 +102,7 @@ func periodicJobs(cfg config, b *bot.Bot, logger *slog.Logger) ([]bot.Periodic, 
 		pats := loadPatterns(cfg, logger)
 		log := logger.With("component", "offense")
 		jobs = append(jobs, bot.Periodic{Name: "offense", Spec: cfg.Offense.Schedule, Location: loc,
-			Do: func(ctx context.Context, _ time.Time) error { return scanServices(ctx, cfg, pats, b, log) }})
+			Do: func(ctx context.Context, _ time.Time) error { return scanServices(ctx, cfg, pats, b, log, time.Now) }})
 	}
 	if cfg.Digest.Schedule != "" {
 		loc, err := loadZone(cfg.Digest.TimeZone)
@@ -122,29 +122,48 @@ func loadZone(tz string) (*time.Location, error) {
 	return time.LoadLocation(tz)
 }
 
-// scanServices scans every service with profiles and offers what it finds.
-// A service that fails is logged and the others still scanned.
-func scanServices(ctx context.Context, cfg config, pats []opportunity.Pattern, b *bot.Bot, log *slog.Logger) error {
+// scanServices scans every service with profiles, offers what it finds and
+// checks the service's merged fixes against the scan; now is the clock
+// that picks recent profiles. A service that fails is logged and the
+// others still scanned.
+func scanServices(ctx context.Context, cfg config, pats []opportunity.Pattern, b *bot.Bot, log *slog.Logger, now func() time.Time) error {
 	for _, svc := range cfg.Services {
 		if svc.Profiles == "" {
 			continue
 		}
-		sc := &opportunity.Scanner{Source: pprofdir.New(svc.Profiles), Patterns: pats,
+		sc := &opportunity.Scanner{Source: pprofdir.New(svc.Profiles), Patterns: pats, Now: now,
 			Scale: func(string) opportunity.Options {
 				return opportunity.Options{Instances: svc.Instances, WattsPerCore: cfg.Impact.WattsPerCore, MinShare: cfg.Offense.MinCPUShare}
 			}}
-		fs, err := sc.Scan(ctx, svc.Name)
+		scanned, err := sc.Survey(ctx, svc.Name)
 		if err != nil {
 			log.Error("opportunity scan failed", "service", svc.Name, "err", err)
 			continue
 		}
-		fresh, err := b.OfferOpportunities(ctx, svc.Name, offers(svc, fs))
+		fresh, err := b.OfferOpportunities(ctx, svc.Name, offers(svc, scanned.Findings))
 		if err != nil {
 			return fmt.Errorf("scan %s: %w", svc.Name, err)
 		}
-		log.Info("opportunity scan", "service", svc.Name, "findings", len(fs), "new", len(fresh))
+		fixed, err := b.CheckFixes(ctx, svc.Name, scanReport(svc.Name, scanned))
+		if err != nil {
+			return fmt.Errorf("scan %s: %w", svc.Name, err)
+		}
+		log.Info("opportunity scan", "service", svc.Name, "findings", len(scanned.Findings), "new", len(fresh), "fixed", len(fixed))
 	}
 	return nil
+}
+
+// scanReport keys a scan's findings and measured shares by opportunity
+// fingerprint, for the fix check.
+func scanReport(service string, sc opportunity.Scanned) bot.ScanReport {
+	r := bot.ScanReport{Found: map[string]float64{}, Measured: map[string]float64{}, Oldest: sc.Oldest, Newest: sc.Newest}
+	for _, f := range sc.Findings {
+		r.Found[store.OpportunityFingerprint(service, f.Function, f.Pattern)] = f.Share
+	}
+	for _, f := range sc.Measured {
+		r.Measured[store.OpportunityFingerprint(service, f.Function, f.Pattern)] = f.Share
+	}
+	return r
 }
 
 // offers turns findings into opportunity records, with a fix proposal for

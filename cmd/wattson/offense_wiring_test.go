@@ -4,14 +4,23 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"log/slog"
+	"os"
+	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/wattson-dev/wattson/bot"
 	"github.com/wattson-dev/wattson/skills"
 	"github.com/wattson-dev/wattson/skills/opportunity"
 	"github.com/wattson-dev/wattson/skills/pprofdir"
+	"github.com/wattson-dev/wattson/skills/skillstest"
 	"github.com/wattson-dev/wattson/store"
+	"github.com/wattson-dev/wattson/store/bolt"
 )
 
 func TestOffersMakeOpportunitiesAndFixProposals(t *testing.T) {
@@ -72,5 +81,147 @@ func TestFindOpportunitiesInRegistry(t *testing.T) {
 	_, err := sk.Run(context.Background(), json.RawMessage(`{"service":"checkout"}`))
 	if !errors.Is(err, skills.ErrNoProfile) {
 		t.Errorf("scan of a service without profiles: err = %v, want ErrNoProfile", err)
+	}
+}
+
+// scanChat records what the bot posts and in which thread.
+type scanChat struct {
+	mu    sync.Mutex
+	posts []scanPost
+}
+
+type scanPost struct {
+	ref    store.ThreadRef
+	thread string
+	msg    bot.Message
+}
+
+func (c *scanChat) Post(_ context.Context, channel, thread string, m bot.Message) (store.ThreadRef, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	ref := store.ThreadRef{Platform: "test", Channel: channel, MessageID: "m" + time.Duration(len(c.posts)+1).String()}
+	c.posts = append(c.posts, scanPost{ref, thread, m})
+	return ref, nil
+}
+
+func (c *scanChat) Update(context.Context, store.ThreadRef, bot.Message) error { return nil }
+
+func (c *scanChat) snapshot() []scanPost {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]scanPost(nil), c.posts...)
+}
+
+// writeCouponProfile stores a CPU profile of checkout captured at at, in
+// which api.validCoupon spends compile of every 100 samples compiling a
+// regexp.
+func writeCouponProfile(t *testing.T, dir *pprofdir.Dir, at time.Time, compile int64) {
+	t.Helper()
+	const file = "/src/shop/api/coupon.go"
+	stacks := []skillstest.Stack{
+		{Count: compile, Frames: []skillstest.Frame{{Func: "regexp.MustCompile"}, {Func: "example.com/shop/api.validCoupon", File: file, Line: 12}}},
+		{Count: 100 - compile, Frames: []skillstest.Frame{{Func: "example.com/shop/api.handle", File: file, Line: 70}}},
+	}
+	path := dir.Path("checkout", at)
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, skillstest.CPUProfile(t, at, stacks), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestScanVerifiesMergedFix drives the scheduled scan over a profile
+// directory: it offers the regexp opportunity with a fix proposal, says
+// nothing while the profiles it reads reach back before the fix merged,
+// and once all of them were captured after it finds the pattern below the
+// minimum share, marks the opportunity fixed and tells its thread once.
+func TestScanVerifiesMergedFix(t *testing.T) {
+	var (
+		mu  sync.Mutex
+		now = time.Date(2025, 6, 5, 12, 0, 0, 0, time.UTC)
+	)
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	advance := func(d time.Duration) { mu.Lock(); now = now.Add(d); mu.Unlock() }
+	ctx := t.Context()
+	st, err := bolt.Open(filepath.Join(t.TempDir(), "w.db"), bolt.Options{Now: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	chat := &scanChat{}
+	log := slog.New(slog.DiscardHandler)
+	b, err := bot.New(bot.Options{Store: st, Chats: map[string]bot.Chat{"test": chat}, DefaultPlatform: "test", DefaultChannel: "#perf",
+		WattsPerCore: 10, Now: clock, Logger: log, Registerer: prometheus.NewRegistry()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := t.TempDir()
+	dir := pprofdir.New(root)
+	cfg := defaultConfig()
+	cfg.Offense.MinCPUShare = 0.05
+	cfg.Services = []serviceConfig{{Name: "checkout", GitHub: "acme/shop", Profiles: root, Instances: 10}}
+	pats := loadPatterns(cfg, log)
+	scan := func() {
+		t.Helper()
+		if err := scanServices(ctx, cfg, pats, b, log, clock); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	writeCouponProfile(t, dir, now.Add(-2*time.Hour), 30)
+	writeCouponProfile(t, dir, now.Add(-time.Hour), 30)
+	scan()
+	o, err := st.GetOpportunity(ctx, "O-1")
+	if err != nil {
+		t.Fatalf("first scan stored no opportunity: %v", err)
+	}
+	if o.Status != store.OpportunityProposed || o.CPUShare != 0.3 || o.Thread.MessageID == "" {
+		t.Fatalf("opportunity %+v, want proposed at 30%% with its thread", o)
+	}
+	p, err := st.GetProposal(ctx, o.ProposalID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Status, p.DecidedBy, p.DecidedAt = store.ProposalMerged, "UALICE", now
+	if err := st.UpdateProposal(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	offered := len(chat.snapshot())
+
+	// One profile since the merge, read with the two before it: too soon.
+	advance(2 * time.Hour)
+	writeCouponProfile(t, dir, now.Add(-time.Hour), 1)
+	scan()
+	if got, _ := st.GetOpportunity(ctx, o.ID); got.Status != store.OpportunityProposed || len(chat.snapshot()) != offered {
+		t.Fatalf("after a scan of profiles from before and after the merge: %s, %d posts; want nothing said", got.Status, len(chat.snapshot())-offered)
+	}
+
+	// Five profiles since the merge: the scan reads only those.
+	advance(4 * time.Hour)
+	for h := 4; h >= 1; h-- {
+		writeCouponProfile(t, dir, now.Add(-time.Duration(h)*time.Hour+30*time.Minute), 1)
+	}
+	scan()
+	scan() // the next scheduled scan: already fixed
+	posts := chat.snapshot()[offered:]
+	if len(posts) != 1 || posts[0].thread != o.Thread.MessageID ||
+		!strings.Contains(posts[0].msg.Text, "`api.validCoupon` was 30% of CPU before "+p.ID+" merged and is 1% now") {
+		t.Fatalf("posts %+v, want the fix told once in the opportunity's thread", posts)
+	}
+	fixed, err := st.GetOpportunity(ctx, o.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := o.Cores * (1 - 0.01/0.3)
+	if fixed.Status != store.OpportunityFixed || fixed.FixedShare != 0.01 || fixed.SavedCores < want*0.999 || fixed.SavedCores > want*1.001 {
+		t.Errorf("opportunity %+v, want fixed with 1%% left and %g cores saved", fixed, want)
+	}
+	d, err := b.ComputeDigest(ctx, "#perf", now, bot.DigestPeriod)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Verified) != 1 || d.VerifiedCores != fixed.SavedCores {
+		t.Errorf("digest verified %d fixes saving %g cores, want O-1's %g", len(d.Verified), d.VerifiedCores, fixed.SavedCores)
 	}
 }
