@@ -52,7 +52,7 @@ func open(s store.RegressionStatus) bool {
 func ProposalMessage(p store.Proposal) Message {
 	verb := map[store.ProposalKind]string{store.ProposalRevert: "Revert", store.ProposalFix: "Fix", store.ProposalTune: "Tune"}[p.Kind]
 	m := Message{
-		Title:  fmt.Sprintf("%s proposal %s (v%d): %s", verb, p.ID, p.Version, p.Title),
+		Title:  fmt.Sprintf("%s proposal %s: %s", verb, p.ID, p.Title),
 		Text:   p.Body,
 		Fields: []Field{{"Target", "`" + p.Target + "`"}},
 		Footer: "Status: " + string(p.Status),
@@ -65,6 +65,9 @@ func ProposalMessage(p store.Proposal) Message {
 	}
 	switch p.Status {
 	case store.ProposalProposed:
+		// The version is what an approval binds to; once decided, the
+		// store's later bumps would only confuse.
+		m.Title = fmt.Sprintf("%s proposal %s (v%d): %s", verb, p.ID, p.Version, p.Title)
 		label := "Approve"
 		if p.Kind == store.ProposalRevert {
 			label = "Approve revert"
