@@ -81,19 +81,14 @@ func (b *Bot) CheckFixes(ctx context.Context, service string, sc ScanReport) ([]
 // opportunity's lease, and returns the opportunity when it marked it
 // fixed.
 func (b *Bot) checkFix(ctx context.Context, id string, sc ScanReport) (*store.Opportunity, error) {
-	key := "bot/opportunity/" + id
-	ok, err := b.o.Store.AcquireLease(ctx, key, b.o.Owner, fixLeaseTTL)
+	release, ok, err := b.lease(ctx, "bot/opportunity/"+id, fixLeaseTTL)
 	if err != nil {
 		return nil, fmt.Errorf("check fix of %s: lease: %w", id, err)
 	}
 	if !ok {
 		return nil, nil // another replica is checking it
 	}
-	defer func() {
-		if err := b.o.Store.ReleaseLease(context.WithoutCancel(ctx), key, b.o.Owner); err != nil {
-			b.log.WarnContext(ctx, "release opportunity lease", "opportunity", id, "err", err)
-		}
-	}()
+	defer release()
 	o, err := b.o.Store.GetOpportunity(ctx, id)
 	if err != nil {
 		return nil, fmt.Errorf("check fix of %s: %w", id, err)

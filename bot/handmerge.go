@@ -66,19 +66,14 @@ func (b *Bot) runPRCheck(ctx context.Context, id string) error {
 	if b.o.PullRequests == nil {
 		return nil // queued before the code host was unconfigured
 	}
-	key := "bot/pr/" + id
-	ok, err := b.o.Store.AcquireLease(ctx, key, b.o.Owner, prLeaseTTL)
+	release, ok, err := b.lease(ctx, "bot/pr/"+id, prLeaseTTL)
 	if err != nil {
 		return fmt.Errorf("check %s: lease: %w", id, err)
 	}
 	if !ok {
 		return nil // an action on the change is running; the next tick looks again
 	}
-	defer func() {
-		if err := b.o.Store.ReleaseLease(context.WithoutCancel(ctx), key, b.o.Owner); err != nil {
-			b.log.WarnContext(ctx, "release pull request lease", "proposal", id, "err", err)
-		}
-	}()
+	defer release()
 	p, err := b.o.Store.GetProposal(ctx, id)
 	if err != nil {
 		return fmt.Errorf("check %s: %w", id, err)

@@ -7,6 +7,21 @@ import (
 	"time"
 )
 
+// lease takes the store lease key for this replica for ttl. held is false
+// when another replica holds it; otherwise release gives it back (a
+// failure to is logged: the lease lapses after ttl anyway).
+func (b *Bot) lease(ctx context.Context, key string, ttl time.Duration) (release func(), held bool, err error) {
+	held, err = b.o.Store.AcquireLease(ctx, key, b.o.Owner, ttl)
+	if err != nil || !held {
+		return nil, false, err
+	}
+	return func() {
+		if err := b.o.Store.ReleaseLease(context.WithoutCancel(ctx), key, b.o.Owner); err != nil {
+			b.log.WarnContext(ctx, "lease not released", "key", key, "err", err)
+		}
+	}, true, nil
+}
+
 // jobLeaseTTL is how long a replica's hold on a running job lasts unless
 // renewed: half the reclaim idle, so that a dead holder's lease has lapsed
 // by the time its job is reclaimed.

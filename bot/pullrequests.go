@@ -120,19 +120,14 @@ func (b *Bot) runPullRequest(ctx context.Context, j store.Job) error {
 	if pj.Action == prCheck {
 		return b.runPRCheck(ctx, pj.Proposal)
 	}
-	key := "bot/pr/" + pj.Proposal
-	ok, err := b.o.Store.AcquireLease(ctx, key, b.o.Owner, prLeaseTTL)
+	release, ok, err := b.lease(ctx, "bot/pr/"+pj.Proposal, prLeaseTTL)
 	if err != nil {
 		return fmt.Errorf("%s %s: lease: %w", pj.Action, pj.Proposal, err)
 	}
 	if !ok {
 		return fmt.Errorf("%s %s: another replica is acting on it", pj.Action, pj.Proposal)
 	}
-	defer func() {
-		if err := b.o.Store.ReleaseLease(context.WithoutCancel(ctx), key, b.o.Owner); err != nil {
-			b.log.WarnContext(ctx, "release pull request lease", "proposal", pj.Proposal, "err", err)
-		}
-	}()
+	defer release()
 	p, err := b.o.Store.GetProposal(ctx, pj.Proposal)
 	if err != nil {
 		return fmt.Errorf("%s %s: %w", pj.Action, pj.Proposal, err)

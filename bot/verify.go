@@ -109,12 +109,11 @@ func (b *Bot) runVerifyRecovery(ctx context.Context, raw json.RawMessage) error 
 	if b.o.Recovery == nil {
 		return nil
 	}
-	key := "bot/verify/" + vj.Proposal
-	ok, err := b.o.Store.AcquireLease(ctx, key, b.o.Owner, prLeaseTTL)
+	release, ok, err := b.lease(ctx, "bot/verify/"+vj.Proposal, prLeaseTTL)
 	if err != nil || !ok {
 		return err // held elsewhere: that replica checks it
 	}
-	defer func() { _ = b.o.Store.ReleaseLease(context.WithoutCancel(ctx), key, b.o.Owner) }()
+	defer release()
 	p, err := b.o.Store.GetProposal(ctx, vj.Proposal)
 	if err != nil {
 		return fmt.Errorf("verify %s: %w", vj.Proposal, err)
