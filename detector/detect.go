@@ -35,7 +35,7 @@ type Detector struct {
 	// with drift, built at most once per series; and scratch space for
 	// the normal equations.
 	des                [2]design
-	lines              lineSums
+	lines, zlines      lineSums
 	g, h, beta, l, sol []float64
 	all, keep, others  []int
 }

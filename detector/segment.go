@@ -1,6 +1,8 @@
 package detector
 
 import (
+	"fmt"
+	"os"
 	"math"
 	"slices"
 )
@@ -43,6 +45,7 @@ func (d *Detector) segment(z []float64) []split {
 	slices.Sort(ks)
 	ks = d.prune(z, cs, ks)
 	ks = d.dropTransients(z, cs, ks)
+	ks = d.dropRamps(z, cs, ks)
 	out := make([]split, len(ks))
 	sigma = longRunSigma(z, cs, ks)
 	for j, k := range ks {
@@ -216,4 +219,40 @@ func longRunSigma(z, cs []float64, ks []int) float64 {
 		v *= (1 + rho) / (1 - rho)
 	}
 	return math.Sqrt(v)
+}
+
+// dropRamps removes changes that one straight line through the two
+// segments around them fits at least as well as the two levels do (the
+// same number of parameters): a stretch of a trend, not a step. Of a
+// ladder of steps along a trend, the rung a line fits best goes first, and
+// the rest are retested without it.
+func (d *Detector) dropRamps(z, cs []float64, ks []int) []int {
+	if len(ks) == 0 {
+		return ks
+	}
+	n := len(z)
+	s := &d.zlines
+	s.fill(z)
+	for {
+		worst, worstGap := -1, 0.0
+		for j, k := range ks {
+			a, b := bounds(ks, j, n)
+			_, _, line := s.line(a, b)
+			l, r := s.sums(a, k), s.sums(k, b)
+			steps := l.uu - l.u*l.u/l.n + r.uu - r.u*r.u/r.n
+			if gap := steps - line; gap >= worstGap {
+				worst, worstGap = j, gap
+			}
+		}
+		if worst < 0 {
+			return ks
+		}
+		if os.Getenv("WDEBUG") != "" {
+			fmt.Fprintf(os.Stderr, "ramp drop %d gap %.2f of %v\n", ks[worst], worstGap, ks)
+		}
+		ks = d.prune(z, cs, slices.Delete(ks, worst, worst+1))
+		if len(ks) == 0 {
+			return ks
+		}
+	}
 }

@@ -41,3 +41,35 @@ func indices(cs []Change) []int {
 	}
 	return out
 }
+
+// TestWanderIsNotALadder checks that a trending series whose noise wanders
+// (strongly autocorrelated, like an economic series) is not cut into a
+// ladder of steps along the wander: only the sharp fall between 200 and
+// 215 is a change. Without the ramp check the 40 series gave 70
+// changes away from the fall (13 with it).
+func TestWanderIsNotALadder(t *testing.T) {
+	const n, series = 300, 40
+	away := 0
+	for seed := uint64(1); seed <= series; seed++ {
+		r := rand.New(rand.NewPCG(seed, 3))
+		x := make([]float64, n)
+		level, wander := 100.0, 0.0
+		for i := range n {
+			slope := 0.2
+			if i >= 200 && i < 215 {
+				slope = -0.8
+			}
+			wander = 0.97*wander + 0.6*r.NormFloat64()
+			level += slope
+			x[i] = level + wander
+		}
+		for _, c := range Detect(x, nil, Options{}) {
+			if c.Index < 185 || c.Index > 230 {
+				away++
+			}
+		}
+	}
+	if away > series/2 {
+		t.Errorf("%d changes away from the fall in %d series, want at most %d", away, series, series/2)
+	}
+}
