@@ -1,8 +1,6 @@
 package detector
 
 import (
-	"fmt"
-	"os"
 	"math"
 	"slices"
 )
@@ -246,9 +244,6 @@ func (d *Detector) dropRamps(z, cs []float64, ks []int) []int {
 		}
 		if worst < 0 {
 			return ks
-		}
-		if os.Getenv("WDEBUG") != "" {
-			fmt.Fprintf(os.Stderr, "ramp drop %d gap %.2f of %v\n", ks[worst], worstGap, ks)
 		}
 		ks = d.prune(z, cs, slices.Delete(ks, worst, worst+1))
 		if len(ks) == 0 {
