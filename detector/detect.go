@@ -65,7 +65,7 @@ func (d *Detector) Detect(values []float64, times []int64) []Change {
 			return nil
 		}
 		splits, y := d.detect(x, t)
-		if len(splits) == 0 || splits[0].k >= d.opts.TransientMax || trims == 2 {
+		if len(splits) == 0 || splits[0].k >= d.opts.TransientMax || trims == 2 || len(x)-splits[0].k < 2*d.opts.MinSegment {
 			return d.changes(y, t, idx, splits)
 		}
 		// The first level is too short to be a baseline (often a

@@ -24,6 +24,9 @@ func TestDetect(t *testing.T) {
 		{"drift no change", synth{n: 864, drift: 4}, nil},
 		{"spike goes away", synth{n: 864, spikeAt: 300}, nil},
 		{"short series step", synth{n: 40, steps: map[int]float64{20: 5}}, []int{20}},
+		// Too short to cut the first level off as a warm-up and judge
+		// the rest: the step stands.
+		{"short series early step", synth{n: 20, steps: map[int]float64{9: 6}}, []int{9}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

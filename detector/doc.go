@@ -80,9 +80,10 @@
 //     its place exactly when its own test would accept it.
 //
 //  10. Trend breaks. When the level explanation that won step 9 still
-//     leaves significantly autocorrelated residuals (the fast path's test)
-//     and a drift term is plausible, a piecewise-linear explanation
-//     competes with it: segments with their own level and slope, found by
+//     leaves significantly autocorrelated residuals (the fast path's test),
+//     a piecewise-linear explanation competes with it (whether or not a
+//     polynomial drift is significant: a short series that falls, climbs
+//     and falls again has none, yet three lines explain it): segments with their own level and slope, found by
 //     forward selection of the split that most reduces the residual sum of
 //     squares, each accepted while a chi-square test with two degrees of
 //     freedom, Bonferroni-corrected for the n positions searched, passes
@@ -101,7 +102,9 @@
 //     on either side.
 //
 //  11. Warm-up. A first level shorter than TransientMax points (often a
-//     process warming up) is cut off and the rest judged again.
+//     process warming up) is cut off and the rest judged again, when
+//     the rest is long enough to judge (2·MinSegment points); otherwise
+//     the change stands.
 //
 // Each Change reports its levels (trimmed means of the adjusted values of the
 // segments on either side), the absolute and percent change, a direction, a
@@ -148,6 +151,11 @@
 // steps on seasonal series gone). Retesting only the survivors' own
 // segments, or not retesting at all, kept the well log but left the
 // ladders.
+//
+// Evidence for trying step 10 without a significant drift, and for
+// keeping a change when the rest is too short to judge: TCPD F1 0.739 →
+// 0.757, cover 0.690 → 0.694 (a 21-point debt series is no longer empty,
+// a 15-point one keeps its fall); perfseries detections identical.
 //
 // Evidence for step 10 (TCPD, 25 series, defaults): mean F1 0.690 → 0.722,
 // cover 0.623 → 0.669; perfseries precision, recall, false alarms and MDE90

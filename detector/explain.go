@@ -93,13 +93,16 @@ func (d *Detector) detect(x []float64, t []int64) ([]split, []float64) {
 		if k := strongestSplit(); k > 0 && len(c.splits) > 1 {
 			try(d.explain(x, t, d.buf(1, n, nil), true, segmentRaw, nil, []int{k}), 1)
 		}
-		if !d.leavesStructure(best) {
-			return best.splits, best.y
-		}
-		if c, cost := d.trendExplanation(x, t, d.buf(1, n, nil), sigma); cost < bestCost {
-			best, bestCost = c, cost
-			d.ys[0], d.ys[1] = d.ys[1], d.ys[0]
-		}
+	}
+	// A trend model competes whenever the levels leave structure, drift
+	// or not: a short series that rises and falls again has no
+	// significant polynomial drift, yet two or three lines explain it.
+	if !d.leavesStructure(best) {
+		return best.splits, best.y
+	}
+	if c, cost := d.trendExplanation(x, t, d.buf(1, n, nil), sigma); cost < bestCost {
+		best, bestCost = c, cost
+		d.ys[0], d.ys[1] = d.ys[1], d.ys[0]
 	}
 	return best.splits, best.y
 }

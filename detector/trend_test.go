@@ -73,3 +73,27 @@ func TestWanderIsNotALadder(t *testing.T) {
 		t.Errorf("%d changes away from the fall in %d series, want at most %d", away, series, series/2)
 	}
 }
+
+// TestShortRiseAndFall checks a short series that declines, climbs
+// steeply and declines again (too short for a significant polynomial
+// drift) against the trend model: the climb is reported.
+func TestShortRiseAndFall(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 1))
+	const n = 21
+	x := make([]float64, n)
+	for i := range n {
+		switch {
+		case i < 8:
+			x[i] = 36 - 1.8*float64(i)
+		case i < 13:
+			x[i] = 22 + 20*float64(i-7)
+		default:
+			x[i] = 120 - 7*float64(i-12)
+		}
+		x[i] += 0.5 * r.NormFloat64()
+	}
+	got := Detect(x, nil, Options{})
+	if len(got) == 0 || got[0].Index < 7 || got[0].Index > 13 {
+		t.Fatalf("changes at %v, want the first between 7 and 13", indices(got))
+	}
+}
