@@ -30,6 +30,7 @@ type Detector struct {
 	idx                   []int
 
 	u, e, w, te, tmp []float64
+	loc, locCS       []float64
 
 	// The nuisance regressors of the series being scanned, without and
 	// with drift, built at most once per series; and scratch space for

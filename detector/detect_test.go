@@ -246,3 +246,22 @@ func abs(v int) int {
 	}
 	return v
 }
+
+// TestStepNearTheEnd checks that a large step with few points after it —
+// a regression that has just begun, the case a scheduled scan exists for —
+// is placed where it happened. Ranked over the whole series, the points
+// after the step are squeezed into the top ranks, and a few high points
+// of noise before it pulled the split early (5 points, in one of these
+// series).
+func TestStepNearTheEnd(t *testing.T) {
+	for _, after := range []int{8, 10, 15, 20} {
+		for seed := uint64(1); seed <= 20; seed++ {
+			at := 864 - after
+			x, ts := synth{n: 864, steps: map[int]float64{at: 5}}.gen(seed)
+			got := Detect(x, ts, Options{})
+			if len(got) != 1 || got[0].Index < at-2 || got[0].Index > at+2 {
+				t.Errorf("step at %d (seed %d): changes at %v", at, seed, indices(got))
+			}
+		}
+	}
+}

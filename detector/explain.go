@@ -97,12 +97,11 @@ func (d *Detector) detect(x []float64, t []int64) ([]split, []float64) {
 	// A trend model competes whenever the levels leave structure, drift
 	// or not: a short series that rises and falls again has no
 	// significant polynomial drift, yet two or three lines explain it.
-	if !d.leavesStructure(best) {
-		return best.splits, best.y
-	}
-	if c, cost := d.trendExplanation(x, t, d.buf(1, n, nil), sigma); cost < bestCost {
-		best, bestCost = c, cost
-		d.ys[0], d.ys[1] = d.ys[1], d.ys[0]
+	if d.leavesStructure(best) {
+		if c, cost := d.trendExplanation(x, t, d.buf(1, n, nil), sigma); cost < bestCost {
+			best, bestCost = c, cost
+			d.ys[0], d.ys[1] = d.ys[1], d.ys[0]
+		}
 	}
 	return best.splits, best.y
 }
@@ -186,6 +185,8 @@ func (d *Detector) explain(x []float64, t []int64, y []float64, drift bool, raw 
 		}
 		ks = keys(splits)
 	}
+	splits = slices.Clone(splits) // raw's splits are shared
+	d.replace(y, splits)
 	return explanation{splits: splits, y: y, pen: k.pen}
 }
 
