@@ -174,8 +174,9 @@ func (d *Detector) explain(x []float64, t []int64, y []float64, drift bool, raw 
 			next = d.segment(z)
 		} else {
 			copy(y, x)
-			next = raw()
+			next = slices.Clone(raw())
 		}
+		d.replace(y, next)
 		// The adjustment depends only on ks: when the changes it was
 		// fitted around are the ones found, the two agree.
 		done := slices.Equal(keys(next), ks)
@@ -185,8 +186,6 @@ func (d *Detector) explain(x []float64, t []int64, y []float64, drift bool, raw 
 		}
 		ks = keys(splits)
 	}
-	splits = slices.Clone(splits) // raw's splits are shared
-	d.replace(y, splits)
 	return explanation{splits: splits, y: y, pen: k.pen}
 }
 
