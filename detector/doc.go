@@ -107,18 +107,18 @@
 //     the change stands.
 //
 // Placement. In the alternation of steps 4–8, the changes of each
-// segmentation are re-placed before the adjustment is refitted around
-// them, each at the best split of a window centred on it and as wide on either side
-// as the shorter of its two segments, with the values ranked again within
-// the window. Ranked over the whole series, a large step a few points
-// from the end squeezes the points after it into the top few ranks, where
-// a few high points of noise before it look much the same, and the split
-// fell up to five points early; within the window the step is most of
+// segmentation are re-placed before the adjustment is refitted around them,
+// each at the best split of a window centred on it and as wide on either
+// side as the shorter of its two segments, with the values ranked again
+// within the window. Ranked over the whole series, a large step a few
+// points from the end squeezes the points after it into the top few ranks,
+// where a few high points of noise before it look much the same, and the
+// split fell up to five points early; within the window the step is most of
 // what there is. This matters most for the newest regression in a scan.
 // Steps placed better also give the seasonal fit around them a better
-// start. Measured: perfseries detections identical; TCPD F1 0.757 →
-// 0.765, cover 0.694 → 0.700 (two seasonal monthly series); re-placing
-// only each explanation's final changes gave F1 0.757, cover 0.696.
+// start. Measured: perfseries detections identical; TCPD F1 0.757 → 0.765,
+// cover 0.694 → 0.700 (two seasonal monthly series); re-placing only each
+// explanation's final changes gave F1 0.757, cover 0.696.
 //
 // Each Change reports its levels (trimmed means of the adjusted values of the
 // segments on either side), the absolute and percent change, a direction, a
