@@ -65,8 +65,14 @@ func spread(ds []time.Duration) Spread {
 // win is a merged proposal and what it saves.
 type win struct {
 	at     time.Time
+	until  time.Time // when the saving ended (a fixed pattern came back); zero: in force
 	cores  float64
 	wattso bool
+}
+
+// inForce reports whether w's saving held at t.
+func (w win) inForce(t time.Time) bool {
+	return !w.at.After(t) && (w.until.IsZero() || w.until.After(t))
 }
 
 // ComputeDigest gathers the digest of channel (every channel when empty)
@@ -146,6 +152,9 @@ func (b *Bot) ComputeDigest(ctx context.Context, channel string, to time.Time, p
 			if !o.FixedAt.IsZero() {
 				w.cores = o.SavedCores // measured by a later scan, not estimated
 			}
+			if !o.ReturnedAt.IsZero() && p.DecidedAt.Before(o.ReturnedAt) {
+				w.until = o.ReturnedAt // the pattern came back
+			}
 		}
 		if known && !here(ch) || !known && channel != "" {
 			continue
@@ -168,7 +177,9 @@ func (d *Digest) tally(wins []win) {
 		if w.at.After(d.To) {
 			continue
 		}
-		d.Cores += w.cores
+		if w.inForce(d.To) {
+			d.Cores += w.cores
+		}
 		if !w.at.Before(d.From) {
 			if w.wattso {
 				d.ByWattson++
@@ -176,18 +187,23 @@ func (d *Digest) tally(wins []win) {
 				d.ByPeople++
 			}
 		}
-		start := w.at
+		start, end := w.at, d.To
 		if start.Before(d.From) {
 			start = d.From
 		}
-		d.MWh += w.cores * d.WattsPerCore * d.To.Sub(start).Hours() / 1e6
+		if !w.until.IsZero() && w.until.Before(end) {
+			end = w.until
+		}
+		if end.After(start) {
+			d.MWh += w.cores * d.WattsPerCore * end.Sub(start).Hours() / 1e6
+		}
 	}
 	d.Watts = d.Cores * d.WattsPerCore
 	for i := 6; i >= 0; i-- {
 		end := d.To.Add(-time.Duration(i) * 24 * time.Hour)
 		var c float64
 		for _, w := range wins {
-			if !w.at.After(end) {
+			if w.inForce(end) {
 				c += w.cores
 			}
 		}

@@ -26,12 +26,14 @@ type ScanReport struct {
 }
 
 // The audit actions of the fix check, all on the opportunity. The detail
-// of fixStillFound is "<proposal> <newest profile, RFC 3339> <share>"; of
-// fixNotTaken, "<proposal> ...".
+// of fixStillFound and fixFoundAgain is "<proposal> <newest profile,
+// RFC 3339> <share>"; of fixNotTaken and fixReturned, "<proposal> ...".
 const (
 	fixTook       = "fix.took"
 	fixStillFound = "fix.still_found"
 	fixNotTaken   = "fix.not_taken"
+	fixFoundAgain = "fix.found_again"
+	fixReturned   = "fix.returned"
 )
 
 // stillFoundScans is how many scans, each with a newer newest profile and
@@ -55,14 +57,29 @@ const fixLeaseTTL = 5 * time.Minute
 // so replicas scanning at once say each thing once. It returns the
 // opportunities it marked fixed; a failure with one is logged and the
 // others checked.
+//
+// An opportunity already fixed is watched too: when stillFoundScans scans
+// of profiles all captured after it was judged fixed find the pattern
+// again, the fix's saving has ended. The opportunity is open again (its
+// next scan proposes the fix anew, when the pattern has one), the
+// digest stops counting the saving from then, and the thread is told.
 func (b *Bot) CheckFixes(ctx context.Context, service string, sc ScanReport) ([]store.Opportunity, error) {
-	os, err := b.o.Store.ListOpportunities(ctx, store.ListOptions{Status: string(store.OpportunityProposed)})
+	os, err := b.o.Store.ListOpportunities(ctx, store.ListOptions{})
 	if err != nil {
 		return nil, fmt.Errorf("check fixes of %s: %w", service, err)
 	}
 	var fixed []store.Opportunity
 	for _, o := range os {
-		if o.Service != service || o.ProposalID == "" {
+		if o.Service != service {
+			continue
+		}
+		if o.Status == store.OpportunityFixed {
+			if err := b.checkReturn(ctx, o.ID, sc); err != nil {
+				b.log.WarnContext(ctx, "fixed opportunity not rechecked; the next scan tries again", "opportunity", o.ID, "err", err)
+			}
+			continue
+		}
+		if o.Status != store.OpportunityProposed || o.ProposalID == "" {
 			continue
 		}
 		done, err := b.checkFix(ctx, o.ID, sc)
@@ -187,6 +204,75 @@ func (b *Bot) fixStillFound(ctx context.Context, o store.Opportunity, p store.Pr
 	text := fmt.Sprintf("✗ The fix did not take: still %s of CPU in `%s` after %s merged (%s before), on %d scans since. %s stays proposed; I'll say so here if a later scan finds the pattern gone.",
 		pct(share), shortFunc(o.Function), p.ID, pct(o.CPUShare), len(scans), o.ID)
 	b.tellFix(ctx, where, o, Message{Text: text, Footer: profilesSpan(sc)})
+	return nil
+}
+
+// checkReturn records, holding opportunity id's lease, that sc found the
+// pattern of a fixed opportunity again, and once stillFoundScans scans
+// with different newest profiles, all captured after it was judged fixed,
+// have, opens it again and tells its thread.
+func (b *Bot) checkReturn(ctx context.Context, id string, sc ScanReport) error {
+	release, ok, err := b.lease(ctx, "bot/opportunity/"+id, fixLeaseTTL)
+	if err != nil {
+		return fmt.Errorf("recheck %s: lease: %w", id, err)
+	}
+	if !ok {
+		return nil
+	}
+	defer release()
+	o, err := b.o.Store.GetOpportunity(ctx, id)
+	if err != nil {
+		return fmt.Errorf("recheck %s: %w", id, err)
+	}
+	share, found := sc.Found[o.Fingerprint]
+	if o.Status != store.OpportunityFixed || !found || sc.Oldest.IsZero() || !sc.Oldest.After(o.FixedAt) {
+		return nil
+	}
+	evs, err := b.o.Store.ListAudit(ctx, o.ID, 0)
+	if err != nil {
+		return fmt.Errorf("list audit of %s: %w", o.ID, err)
+	}
+	scans := map[string]bool{}
+	for _, ev := range evs {
+		f := strings.Fields(ev.Detail)
+		if ev.Action != fixFoundAgain || len(f) < 2 || f[0] != o.ProposalID {
+			continue
+		}
+		if at, err := time.Parse(time.RFC3339, f[1]); err == nil && at.After(o.FixedAt) {
+			scans[f[1]] = true // a scan since this fix was judged
+		}
+	}
+	newest := sc.Newest.UTC().Format(time.RFC3339)
+	if !scans[newest] {
+		if err := b.audit(ctx, Event{}, fixFoundAgain, o.ID, fmt.Sprintf("%s %s %s", o.ProposalID, newest, pct(share)), true); err != nil {
+			return err
+		}
+		scans[newest] = true
+	}
+	if len(scans) < stillFoundScans {
+		return nil
+	}
+	fix, left := o.ProposalID, o.FixedShare
+	if o.CPUShare > 0 {
+		o.Cores, o.Watts = o.Cores*share/o.CPUShare, o.Watts*share/o.CPUShare
+	}
+	o.Status, o.ProposalID, o.CPUShare, o.ReturnedAt = store.OpportunityOpen, "", share, b.now().UTC()
+	if err := b.o.Store.UpdateOpportunity(ctx, o); err != nil {
+		return fmt.Errorf("reopen %s: %w", o.ID, err)
+	}
+	where := o.Thread
+	if where.MessageID == "" {
+		if p, err := b.o.Store.GetProposal(ctx, fix); err == nil {
+			where = b.opportunityThread(ctx, *o, *p)
+		}
+	}
+	detail := fmt.Sprintf("%s: %s of CPU again, %s after the fix", fix, pct(share), pct(left))
+	if err := b.audit(ctx, Event{Platform: where.Platform, Channel: where.Channel}, fixReturned, o.ID, detail, true); err != nil {
+		return err
+	}
+	text := fmt.Sprintf("↩ The pattern is back: %s in `%s` is %s of CPU again on %d scans since %s was judged fixed (%s after %s merged). %s is open again: ≈ %s cores ≈ %s W to win back.",
+		o.Pattern, shortFunc(o.Function), pct(share), len(scans), o.ID, pct(left), fix, o.ID, num(o.Cores), num(o.Watts))
+	b.tellFix(ctx, where, *o, Message{Text: text, Footer: profilesSpan(sc)})
 	return nil
 }
 

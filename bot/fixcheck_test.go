@@ -221,3 +221,84 @@ func fieldValue(m Message, name string) string {
 	}
 	return ""
 }
+
+func TestFixedPatternComesBack(t *testing.T) {
+	for name, pair := range map[string]replicas{"bolt": sharedStore, "redis": onRedis} {
+		t.Run(name, func(t *testing.T) {
+			f, other := pair(t, newFixture(t))
+			ctx := t.Context()
+			o := mergedFix(t, f)
+			f.clock.add(3 * time.Hour)
+			checkFixes(t, scanAt(1, 2, 0, 0.006), f.bot, other)
+			fixedAt := f.clock.now()
+			posts, _ := f.chat.snapshot()
+
+			// Profiles reaching back before the fix was judged say nothing.
+			checkFixes(t, scanAt(2, 4, 0.25, 0.25), f.bot, other)
+			f.clock.add(3 * time.Hour)
+			checkFixes(t, scanAt(4, 5, 0.25, 0.25), f.bot, other)
+			checkFixes(t, scanAt(4, 5, 0.25, 0.25), f.bot) // the same profiles: still one scan
+			if got := newPosts(f, len(posts)); len(got) != 0 {
+				t.Fatalf("posts after one scan finding it again %+v, want none yet", got)
+			}
+			checkFixes(t, scanAt(5, 6, 0.27, 0.27), f.bot, other)
+			checkFixes(t, scanAt(6, 7, 0.27, 0.27), f.bot, other) // open now: nothing more to say
+			got := newPosts(f, len(posts))
+			if len(got) != 1 || got[0].thread != o.Thread.MessageID {
+				t.Fatalf("posts %+v, want the return told once in the opportunity's thread", got)
+			}
+			for _, want := range []string{"The pattern is back", "`api.validCoupon` is 27% of CPU again on 2 scans since O-1 was judged fixed (0.6% after P-1 merged)", "O-1 is open again: ≈ 1.8 cores ≈ 18 W"} {
+				if !strings.Contains(got[0].msg.Text, want) {
+					t.Errorf("message %q lacks %q", got[0].msg.Text, want)
+				}
+			}
+			back, err := f.st.GetOpportunity(ctx, o.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if back.Status != store.OpportunityOpen || back.ProposalID != "" || !back.ReturnedAt.Equal(f.clock.now()) ||
+				!back.FixedAt.Equal(fixedAt) || back.CPUShare != 0.27 || round(back.Cores, 6) != 1.8 {
+				t.Errorf("stored %+v, want open with no proposal, returned now, fixed at %v kept, 27%% and 1.8 cores", back, fixedAt)
+			}
+			evs, _ := f.st.ListAudit(ctx, o.ID, 0)
+			if countAction(evs, fixFoundAgain) != 2 || countAction(evs, fixReturned) != 1 {
+				t.Errorf("audit %+v, want two scans finding it again and one %s", evs, fixReturned)
+			}
+			d, err := f.bot.ComputeDigest(ctx, "#checkout-perf", f.clock.now(), DigestPeriod)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(d.Verified) != 0 || d.Cores != 0 || d.MWh <= 0 {
+				t.Errorf("digest: %d verified, %g cores in force, %g MWh; want none verified or in force, the energy saved before the return counted",
+					len(d.Verified), d.Cores, d.MWh)
+			}
+
+			// The next scans propose the fix again, once, in the thread.
+			offer := []Offer{{
+				Opportunity: store.Opportunity{Fingerprint: couponPrint, Function: couponFunc, Pattern: "regexp-compile-per-call", CPUShare: 0.27, Cores: 1.8, Watts: 18},
+				Fix:         &store.Proposal{Title: "perf: compile the regexp in api.validCoupon once", Repo: "acme/shop"},
+			}}
+			var wg sync.WaitGroup
+			for _, b := range []*Bot{f.bot, other} {
+				wg.Go(func() {
+					if fresh, err := b.OfferOpportunities(ctx, "checkout", offer); err != nil || len(fresh) != 0 {
+						t.Errorf("offer: %v, %d new; want none new", err, len(fresh))
+					}
+				})
+			}
+			wg.Wait()
+			if _, err := f.bot.OfferOpportunities(ctx, "checkout", offer); err != nil {
+				t.Fatal(err)
+			}
+			again, _ := f.st.GetOpportunity(ctx, o.ID)
+			ps, _ := f.st.ListProposals(ctx, store.ListOptions{})
+			if again.Status != store.OpportunityProposed || again.ProposalID != "P-2" || len(ps) != 2 {
+				t.Fatalf("opportunity %+v with %d proposals, want proposed with one new fix P-2", again, len(ps))
+			}
+			got = newPosts(f, len(posts))
+			if len(got) != 2 || got[1].thread != o.Thread.MessageID {
+				t.Errorf("posts %+v, want the new fix's card in the opportunity's thread", got)
+			}
+		})
+	}
+}

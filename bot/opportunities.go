@@ -20,7 +20,9 @@ type Offer struct {
 // OfferOpportunities stores a scan's findings of one service, de-duplicated
 // by fingerprint, and posts the new ones (ranked as given) in the service's
 // channel with their fix proposals threaded under. Known open opportunities
-// get the scan's fresh numbers. It returns the new opportunities.
+// get the scan's fresh numbers, and one open again because its pattern came
+// back after a fix gets its fix proposed anew in its thread. It returns the
+// new opportunities.
 func (b *Bot) OfferOpportunities(ctx context.Context, service string, offers []Offer) ([]store.Opportunity, error) {
 	var (
 		fresh []store.Opportunity
@@ -47,20 +49,20 @@ func (b *Bot) OfferOpportunities(ctx context.Context, service string, offers []O
 					return fresh, fmt.Errorf("refresh %s: %w", o.ID, err)
 				}
 			}
+			// Open with no fix proposed but a fix to propose: the pattern
+			// came back after a fix (see CheckFixes). The fix is proposed
+			// again in the opportunity's thread.
+			if o.Status == store.OpportunityOpen && o.ProposalID == "" && of.Fix != nil && o.Thread.MessageID != "" {
+				if err := b.proposeAgain(ctx, o.ID, *of.Fix); err != nil {
+					return fresh, err
+				}
+			}
 			continue
 		}
 		if of.Fix != nil {
-			p := *of.Fix
-			p.Kind, p.OpportunityID, p.Status = store.ProposalFix, o.ID, store.ProposalProposed
-			if p.Target == "" {
-				p.Target = o.Function
-			}
-			if err := b.o.Store.CreateProposal(ctx, &p); err != nil {
-				return fresh, fmt.Errorf("propose fix for %s: %w", o.ID, err)
-			}
-			o.ProposalID, o.Status = p.ID, store.OpportunityProposed
-			if err := b.o.Store.UpdateOpportunity(ctx, &o); err != nil {
-				return fresh, fmt.Errorf("link %s to %s: %w", o.ID, p.ID, err)
+			p, err := b.proposeFix(ctx, &o, *of.Fix)
+			if err != nil {
+				return fresh, err
 			}
 			fixes = append(fixes, p)
 		}
@@ -91,6 +93,52 @@ func (b *Bot) OfferOpportunities(ctx context.Context, service string, offers []O
 		}
 	}
 	return fresh, nil
+}
+
+// proposeAgain proposes fix for the open opportunity id in its thread,
+// holding the opportunity's lease and re-reading it, so that replicas
+// scanning at once propose it once.
+func (b *Bot) proposeAgain(ctx context.Context, id string, fix store.Proposal) error {
+	release, ok, err := b.lease(ctx, "bot/opportunity/"+id, fixLeaseTTL)
+	if err != nil {
+		return fmt.Errorf("propose fix for %s: lease: %w", id, err)
+	}
+	if !ok {
+		return nil
+	}
+	defer release()
+	o, err := b.o.Store.GetOpportunity(ctx, id)
+	if err != nil {
+		return fmt.Errorf("propose fix for %s: %w", id, err)
+	}
+	if o.Status != store.OpportunityOpen || o.ProposalID != "" {
+		return nil
+	}
+	p, err := b.proposeFix(ctx, o, fix)
+	if err != nil {
+		return err
+	}
+	if err := b.showProposal(ctx, p, o.Thread); err != nil {
+		return fmt.Errorf("propose fix for %s: %w", id, err)
+	}
+	return nil
+}
+
+// proposeFix stores fix as the fix proposal of opportunity o and links
+// o to it (o becomes proposed).
+func (b *Bot) proposeFix(ctx context.Context, o *store.Opportunity, fix store.Proposal) (store.Proposal, error) {
+	fix.Kind, fix.OpportunityID, fix.Status = store.ProposalFix, o.ID, store.ProposalProposed
+	if fix.Target == "" {
+		fix.Target = o.Function
+	}
+	if err := b.o.Store.CreateProposal(ctx, &fix); err != nil {
+		return fix, fmt.Errorf("propose fix for %s: %w", o.ID, err)
+	}
+	o.ProposalID, o.Status = fix.ID, store.OpportunityProposed
+	if err := b.o.Store.UpdateOpportunity(ctx, o); err != nil {
+		return fix, fmt.Errorf("link %s to %s: %w", o.ID, fix.ID, err)
+	}
+	return fix, nil
 }
 
 // OpportunitiesMessage lists new opportunities of a service, best first.

@@ -284,6 +284,10 @@ type Opportunity struct {
 	// in proportion to the share that went away.
 	SavedCores float64 `json:"saved_cores,omitempty"`
 	SavedWatts float64 `json:"saved_watts,omitempty"`
+	// ReturnedAt is when later scans found the pattern back after it was
+	// fixed: the fix's saving ended then, and the opportunity is open
+	// again (FixedAt and the saving stay, as history).
+	ReturnedAt time.Time `json:"returned_at,omitzero"`
 }
 
 // AuditEvent records who did what to which record, from where.
