@@ -46,7 +46,7 @@ func (h hostPRs) Open(ctx context.Context, p store.Proposal, r store.Regression)
 }
 
 func (h hostPRs) State(ctx context.Context, p store.Proposal) (PRResult, error) {
-	pr := skills.PullRequest{URL: p.PRURL, Number: p.PRNumber}
+	pr := skills.PullRequest{URL: p.PRURL, Number: p.PRNumber, Commit: p.PRHead}
 	if pr.Number == 0 {
 		pr.Branch = pr.URL
 	}
@@ -54,7 +54,7 @@ func (h hostPRs) State(ctx context.Context, p store.Proposal) (PRResult, error) 
 	if err != nil {
 		return PRResult{Notes: got.Notes}, err
 	}
-	return PRResult{URL: got.URL, Number: got.Number, State: string(got.State), MergedAt: got.MergedAt, By: got.MergedBy, Notes: got.Notes}, nil
+	return PRResult{URL: got.URL, Number: got.Number, Commit: got.Commit, State: string(got.State), MergedAt: got.MergedAt, By: got.MergedBy, Notes: got.Notes}, nil
 }
 
 const ghToken = "ghp_test"
@@ -325,14 +325,16 @@ func onRedis(t *testing.T, f fixture) (fixture, *Bot) {
 	return f, bots[1]
 }
 
+// TestBranchMergedInLocalCloneByHand merges the branch by hand and then
+// deletes it: the head recorded when it was opened still shows it merged.
 func TestBranchMergedInLocalCloneByHand(t *testing.T) {
 	const branch = "wattson/revert-abc123456789"
 	repo := skillstest.NewRepo(t)
 	repo.Commit("initial", map[string]string{"price.go": "package x // fast\n"})
 	gitHand(t, repo.Dir, time.Now(), "checkout", "--quiet", "-b", branch)
-	repo.Commit(`Revert "Compile regexp per request"`, map[string]string{"price.go": "package x // fast again\n"})
+	head := repo.Commit(`Revert "Compile regexp per request"`, map[string]string{"price.go": "package x // fast again\n"})
 	gitHand(t, repo.Dir, time.Now(), "checkout", "--quiet", "main")
-	prs := hostPRs{fakePRs: &fakePRs{}, host: gitlocal.New(repo.Dir), change: PRResult{URL: branch, State: "branch", Repo: repo.Dir}}
+	prs := hostPRs{fakePRs: &fakePRs{}, host: gitlocal.New(repo.Dir), change: PRResult{URL: branch, Commit: head, State: "branch", Repo: repo.Dir}}
 	f := withPRs(t, newFixture(t), prs, fakeRecovery{Recovery{Ready: false}})
 	ctx := t.Context()
 	r, _ := investigated(t, f)
@@ -344,6 +346,7 @@ func TestBranchMergedInLocalCloneByHand(t *testing.T) {
 	}
 	mergedAt := time.Date(2025, 6, 4, 11, 0, 0, 0, time.UTC)
 	gitHand(t, repo.Dir, mergedAt, "merge", "--quiet", "--no-ff", "--no-edit", branch)
+	gitHand(t, repo.Dir, time.Now(), "branch", "--quiet", "-d", branch) // tidied away after the merge
 	f.clock.add(prCheckEvery)
 	if kinds := strings.Join(tick(t, f), ","); kinds != JobPullRequest+","+JobVerifyRecovery {
 		t.Fatalf("jobs after the merge: %s", kinds)

@@ -39,6 +39,8 @@ type PRResult struct {
 	URL string
 	// Number is the pull request number; 0 for a local branch.
 	Number int
+	// Commit is the change's head commit, when known.
+	Commit string
 	// Repo names the repository ("owner/name", or a local clone's path)
 	// when the proposal did not say.
 	Repo string
@@ -197,6 +199,9 @@ func (b *Bot) recordPR(ctx context.Context, p *store.Proposal, res PRResult, act
 		changed := false
 		if res.URL != "" && (p.PRURL != res.URL || p.PRNumber != res.Number) {
 			p.PRURL, p.PRNumber, changed = res.URL, res.Number, true
+		}
+		if res.Commit != "" && p.PRHead != res.Commit {
+			p.PRHead, changed = res.Commit, true
 		}
 		if res.Repo != "" && p.Repo == "" {
 			p.Repo, changed = res.Repo, true

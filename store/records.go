@@ -218,6 +218,9 @@ type Proposal struct {
 	// PRURL and PRNumber identify the pull request, once opened.
 	PRURL    string `json:"pr_url,omitempty"`
 	PRNumber int    `json:"pr_number,omitempty"`
+	// PRHead is the change's head commit when it was last read: a local
+	// branch merged and then deleted is still known as merged by it.
+	PRHead string `json:"pr_head,omitempty"`
 	// Version is bumped by the store on every update; approvals are bound
 	// to a version (see Proposals.UpdateProposal).
 	Version int `json:"version"`

@@ -184,7 +184,7 @@ func (c *codeHosts) State(ctx context.Context, p store.Proposal) (bot.PRResult, 
 // prOf is the change a stored proposal points at; a local branch's URL is
 // its name.
 func prOf(p store.Proposal) skills.PullRequest {
-	pr := skills.PullRequest{URL: p.PRURL, Number: p.PRNumber}
+	pr := skills.PullRequest{URL: p.PRURL, Number: p.PRNumber, Commit: p.PRHead}
 	if p.PRNumber == 0 {
 		pr.Branch = p.PRURL
 	}
@@ -193,7 +193,7 @@ func prOf(p store.Proposal) skills.PullRequest {
 
 // result turns a prepared change into what the bot stores and tells.
 func result(pr skills.PullRequest, repo string) bot.PRResult {
-	res := bot.PRResult{URL: pr.URL, Number: pr.Number, State: string(pr.State), Repo: repo, Notes: pr.Notes,
+	res := bot.PRResult{URL: pr.URL, Number: pr.Number, Commit: pr.Commit, State: string(pr.State), Repo: repo, Notes: pr.Notes,
 		MergedAt: pr.MergedAt, By: pr.MergedBy}
 	if b := pr.Build; b != nil {
 		verdict := "passes"

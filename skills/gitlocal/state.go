@@ -17,8 +17,9 @@ import (
 // it got there; MergedAt is then the commit time of the merge commit that
 // brought it in, and zero when it was fast-forwarded (git keeps no time
 // for that). A branch not merged yet is State branch. A branch that is gone
-// is closed: Close deletes it, and a clone keeps no record of a branch
-// merged and then deleted.
+// is merged when pr.Commit, the head it had when last read, is in the
+// base (merged by hand, then deleted), and closed otherwise (Close
+// deletes it).
 func (r *Repo) State(ctx context.Context, pr skills.PullRequest) (skills.PullRequest, error) {
 	if pr.Branch == "" {
 		pr.Branch = pr.URL
@@ -32,17 +33,28 @@ func (r *Repo) State(ctx context.Context, pr skills.PullRequest) (skills.PullReq
 	}
 	pr.Base = base
 	tip, ok := r.branchHead(ctx, pr.Branch)
-	if !ok {
+	if !ok && pr.Commit == "" {
 		pr.State = skills.StateClosed
 		return pr, nil
 	}
+	if !ok {
+		// The branch is gone: merged and then deleted, when the head it
+		// had is in the base branch; otherwise closed.
+		tip = pr.Commit
+	}
 	pr.Commit = tip
 	merged, err := r.isAncestor(ctx, tip, "refs/heads/"+base)
+	if err != nil && !ok {
+		merged, err = false, nil // the head it had is no longer in the clone
+	}
 	if err != nil {
 		return pr, fmt.Errorf("read %s: %w", pr.Branch, err)
 	}
 	if !merged {
 		pr.State = skills.StateBranch
+		if !ok {
+			pr.State = skills.StateClosed
+		}
 		return pr, nil
 	}
 	pr.State = skills.StateMerged

@@ -29,16 +29,18 @@ func gitAt(t *testing.T, dir string, date time.Time, args ...string) string {
 }
 
 // branched builds a clone on main with the change branch
-// wattson/revert-abc one commit ahead of it, and another commit on main.
-func branched(t *testing.T) *skillstest.Repo {
+// wattson/revert-abc one commit ahead of it, and another commit on main,
+// and returns it with the branch's head.
+func branched(t *testing.T) (*skillstest.Repo, string) {
 	t.Helper()
 	repo := skillstest.NewRepo(t)
 	repo.Commit("initial", map[string]string{"price.go": priceOld})
 	gitAt(t, repo.Dir, time.Now(), "branch", "wattson/revert-abc")
 	gitAt(t, repo.Dir, time.Now(), "checkout", "--quiet", "wattson/revert-abc")
 	repo.Commit("Revert the regexp", map[string]string{"price.go": priceNew})
+	head := gitAt(t, repo.Dir, time.Now(), "rev-parse", "HEAD")
 	gitAt(t, repo.Dir, time.Now(), "checkout", "--quiet", "main")
-	return repo
+	return repo, head
 }
 
 func TestStateSeesABranchMergedByHand(t *testing.T) {
@@ -60,10 +62,14 @@ func TestStateSeesABranchMergedByHand(t *testing.T) {
 		{name: "branch deleted unmerged", want: skills.StateClosed, by: func(t *testing.T, dir string) {
 			gitAt(t, dir, time.Now(), "branch", "--quiet", "-D", "wattson/revert-abc")
 		}},
+		{name: "merged, then the branch deleted", want: skills.StateMerged, wantMerge: mergedAt, by: func(t *testing.T, dir string) {
+			gitAt(t, dir, mergedAt, "merge", "--quiet", "--no-ff", "--no-edit", "wattson/revert-abc")
+			gitAt(t, dir, time.Now(), "branch", "--quiet", "-d", "wattson/revert-abc")
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			repo := branched(t)
+			repo, head := branched(t)
 			if tt.by != nil {
 				tt.by(t, repo.Dir)
 			}
@@ -71,7 +77,8 @@ func TestStateSeesABranchMergedByHand(t *testing.T) {
 			ctx := context.Background()
 			tipBefore, _ := r.branchHead(ctx, "wattson/revert-abc")
 			mainBefore, _ := r.branchHead(ctx, "main")
-			got, err := r.State(ctx, skills.PullRequest{URL: "wattson/revert-abc"})
+			// The head the branch had when Wattson last read it.
+			got, err := r.State(ctx, skills.PullRequest{URL: "wattson/revert-abc", Commit: head})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -88,10 +95,20 @@ func TestStateSeesABranchMergedByHand(t *testing.T) {
 }
 
 func TestStateOfTheCheckedOutBranchIsAnError(t *testing.T) {
-	repo := branched(t)
+	repo, _ := branched(t)
 	gitAt(t, repo.Dir, time.Now(), "checkout", "--quiet", "wattson/revert-abc")
 	_, err := New(repo.Dir).State(context.Background(), skills.PullRequest{URL: "wattson/revert-abc"})
 	if err == nil || !strings.Contains(err.Error(), "checked out") {
 		t.Fatalf("State of the checked-out branch = %v, want an error: every branch is merged into itself", err)
+	}
+}
+
+func TestStateOfADeletedBranchWhoseHeadIsGone(t *testing.T) {
+	repo, _ := branched(t)
+	gitAt(t, repo.Dir, time.Now(), "branch", "--quiet", "-D", "wattson/revert-abc")
+	got, err := New(repo.Dir).State(context.Background(),
+		skills.PullRequest{URL: "wattson/revert-abc", Commit: "0123456789abcdef0123456789abcdef01234567"})
+	if err != nil || got.State != skills.StateClosed {
+		t.Fatalf("State = %+v, %v; want closed: the head it had is not in the clone", got, err)
 	}
 }
