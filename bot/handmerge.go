@@ -161,13 +161,20 @@ func (b *Bot) mergedByHand(ctx context.Context, p *store.Proposal, res PRResult)
 // thread. A regression that p's approval had put in mitigation, and that
 // no other approved or merged proposal mitigates, is open again.
 func (b *Bot) closedByHand(ctx context.Context, p *store.Proposal, res PRResult) error {
-	at := b.now().UTC()
+	at := res.ClosedAt.UTC()
+	if res.ClosedAt.IsZero() {
+		at = b.now().UTC()
+	}
 	name, host := changeOf(*p)
-	if err := b.auditHand(ctx, p.ID, "closed "+p.PRURL, at); err != nil {
+	detail, by := "closed "+p.PRURL, ""
+	if res.By != "" {
+		detail, by = detail+" by "+res.By, " by "+res.By
+	}
+	if err := b.auditHand(ctx, p.ID, detail, at); err != nil {
 		return err
 	}
-	reason := fmt.Sprintf("%s was closed %s without merging", name, host)
-	decided, err := b.decideByHand(ctx, p, store.ProposalRejected, decider(*p, PRResult{}), at, reason)
+	reason := fmt.Sprintf("%s was closed %s%s without merging", name, host, by)
+	decided, err := b.decideByHand(ctx, p, store.ProposalRejected, decider(*p, res), at, reason)
 	if err != nil || !decided {
 		return err
 	}
@@ -176,7 +183,7 @@ func (b *Bot) closedByHand(ctx context.Context, p *store.Proposal, res PRResult)
 	if err != nil {
 		return err
 	}
-	text := fmt.Sprintf("%s for %s was closed %s without merging, so %s is rejected.", name, p.ID, host, p.ID)
+	text := fmt.Sprintf("%s for %s was closed %s%s without merging, so %s is rejected.", name, p.ID, host, by, p.ID)
 	if reopened, err := b.reopenUnmitigated(ctx, &r, p.ID); err != nil {
 		b.log.WarnContext(ctx, "regression not reopened", "regression", r.ID, "proposal", p.ID, "err", err)
 	} else if reopened {

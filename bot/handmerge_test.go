@@ -54,7 +54,12 @@ func (h hostPRs) State(ctx context.Context, p store.Proposal) (PRResult, error) 
 	if err != nil {
 		return PRResult{Notes: got.Notes}, err
 	}
-	return PRResult{URL: got.URL, Number: got.Number, Commit: got.Commit, State: string(got.State), MergedAt: got.MergedAt, By: got.MergedBy, Notes: got.Notes}, nil
+	res := PRResult{URL: got.URL, Number: got.Number, Commit: got.Commit, State: string(got.State), MergedAt: got.MergedAt,
+		ClosedAt: got.ClosedAt, By: got.MergedBy, Notes: got.Notes}
+	if got.State == skills.StateClosed {
+		res.By = got.ClosedBy
+	}
+	return res, nil
 }
 
 const ghToken = "ghp_test"
@@ -185,23 +190,25 @@ func TestClosedOnGitHubByHand(t *testing.T) {
 		t.Fatalf("regression %s after the approval, want mitigating", reg.Status)
 	}
 	posts, _ := f.chat.snapshot()
-	gh.CloseByHand(1)
+	closedAt := time.Date(2025, 6, 4, 11, 30, 0, 0, time.UTC)
+	gh.CloseByHand(1, "bob", closedAt)
 	if kinds := tick(t, f); strings.Join(kinds, ",") != JobPullRequest {
 		t.Fatalf("jobs after the close: %v, want one check and no recovery check", kinds)
 	}
 	p, _ := f.st.GetProposal(ctx, "P-1")
-	if p.Status != store.ProposalRejected || p.DecidedBy != "GitHub" || !strings.Contains(p.Reason, "closed on GitHub without merging") {
-		t.Fatalf("proposal %+v, want rejected by GitHub", p)
+	if p.Status != store.ProposalRejected || p.DecidedBy != "bob (GitHub)" || !p.DecidedAt.Equal(closedAt) ||
+		!strings.Contains(p.Reason, "closed on GitHub by bob without merging") {
+		t.Fatalf("proposal %+v, want rejected by bob on GitHub at %s", p, closedAt)
 	}
 	if reg, _ := f.st.GetRegression(ctx, r.ID); reg.Status != store.RegressionOpen {
 		t.Fatalf("regression %s, want open again: nothing mitigates it", reg.Status)
 	}
 	got := newPosts(f, len(posts))
-	if want := "PR #1 for P-1 was closed on GitHub without merging, so P-1 is rejected. R-1 is open again."; len(got) != 1 || got[0].msg.Text != want {
+	if want := "PR #1 for P-1 was closed on GitHub by bob without merging, so P-1 is rejected. R-1 is open again."; len(got) != 1 || got[0].msg.Text != want {
 		t.Fatalf("posts after the close %+v, want %q", got, want)
 	}
 	evs, _ := f.st.ListAudit(ctx, "P-1", 0)
-	if last := evs[len(evs)-1]; last.Action != "pr.check" || last.Detail != "closed https://github.example/o/r/pull/1" {
+	if last := evs[len(evs)-1]; last.Action != "pr.check" || last.Detail != "closed https://github.example/o/r/pull/1 by bob" || !last.At.Equal(closedAt) {
 		t.Fatalf("last audit %+v, want the close", last)
 	}
 	f.clock.add(prCheckEvery)

@@ -46,9 +46,11 @@ type PRResult struct {
 	Repo string
 	// State is draft, open, merged, closed or branch.
 	State string
-	// MergedAt is when the change merged and By who merged it (a
-	// code-host login), when the host says.
+	// MergedAt is when the change merged, ClosedAt when it was closed
+	// without merging, and By who merged or closed it (a code-host
+	// login), when the host says.
 	MergedAt time.Time
+	ClosedAt time.Time
 	By       string
 	// Body replaces the proposal's body when not empty.
 	Body string

@@ -102,6 +102,10 @@ type PullRequest struct {
 	// login), when the host says; zero unless State is merged.
 	MergedAt time.Time `json:"merged_at,omitzero"`
 	MergedBy string    `json:"merged_by,omitempty"`
+	// ClosedAt is when it was closed without merging and ClosedBy who
+	// closed it, when the host says; zero unless State is closed.
+	ClosedAt time.Time `json:"closed_at,omitzero"`
+	ClosedBy string    `json:"closed_by,omitempty"`
 	// Build is the result of building the change, when it was built.
 	Build *BuildResult `json:"build,omitempty"`
 	// Notes are things worth telling the people in the thread: retries

@@ -9,7 +9,7 @@ import (
 	"github.com/wattson-dev/wattson/store"
 )
 
-func TestStateReadsAPullRequestMergedByHand(t *testing.T) {
+func TestStateReadsAPullRequestMergedOrClosedByHand(t *testing.T) {
 	gh := githubtest.New(t, prSecret)
 	n := gh.OpenPR("wattson/revert-abc123456789", "Revert", true)
 	var logs bytes.Buffer
@@ -27,5 +27,13 @@ func TestStateReadsAPullRequestMergedByHand(t *testing.T) {
 	}
 	if gh.Calls("PUT /repos/o/r/pulls/1/merge") != 0 || gh.Calls("PATCH /repos/o/r/pulls/1") != 0 {
 		t.Fatal("State acted on the pull request")
+	}
+
+	m := gh.OpenPR("wattson/revert-def123456789", "Revert", false)
+	gh.CloseByHand(m, "carol", at)
+	q := store.Proposal{ID: "P-2", Repo: "o/r", PRURL: "https://github.example/o/r/pull/2", PRNumber: m}
+	res, err = c.State(t.Context(), q)
+	if err != nil || res.State != "closed" || res.By != "carol" || !res.ClosedAt.Equal(at) {
+		t.Fatalf("State after the close = %+v, %v; want closed by carol at %s", res, err, at)
 	}
 }

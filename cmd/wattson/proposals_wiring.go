@@ -194,7 +194,10 @@ func prOf(p store.Proposal) skills.PullRequest {
 // result turns a prepared change into what the bot stores and tells.
 func result(pr skills.PullRequest, repo string) bot.PRResult {
 	res := bot.PRResult{URL: pr.URL, Number: pr.Number, Commit: pr.Commit, State: string(pr.State), Repo: repo, Notes: pr.Notes,
-		MergedAt: pr.MergedAt, By: pr.MergedBy}
+		MergedAt: pr.MergedAt, ClosedAt: pr.ClosedAt, By: pr.MergedBy}
+	if pr.State == skills.StateClosed {
+		res.By = pr.ClosedBy
+	}
 	if b := pr.Build; b != nil {
 		verdict := "passes"
 		if !b.OK {

@@ -115,6 +115,18 @@ func (h *Host) State(ctx context.Context, pr skills.PullRequest) (skills.PullReq
 		return pr, fmt.Errorf("read pull request #%d of %s/%s: %w", pr.Number, h.owner, h.repo, err)
 	}
 	cur := toPR(p)
+	if cur.State == skills.StateClosed {
+		// The pulls API does not say who closed a pull request; its
+		// issue does. Without it the close still stands.
+		if is, _, err := h.c.Issues.Get(ctx, h.owner, h.repo, pr.Number); err == nil {
+			cur.ClosedBy = is.GetClosedBy().GetLogin()
+			if t := is.GetClosedAt(); !t.IsZero() {
+				cur.ClosedAt = t.Time
+			}
+		} else {
+			note(ctx, fmt.Sprintf("Could not read who closed #%d: %s.", pr.Number, errMessage(err)))
+		}
+	}
 	cur.Notes = n.all()
 	return cur, nil
 }

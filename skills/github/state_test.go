@@ -26,7 +26,8 @@ func TestStateReadsWhatPeopleDidOnGitHub(t *testing.T) {
 		{name: "ready for review", want: skills.StateOpen},
 		{name: "merged by hand", draft: true, by: func(gh *githubtest.Server, n int) { gh.MergeByHand(n, "alice", mergedAt) },
 			want: skills.StateMerged, wantBy: "alice", wantMerge: mergedAt},
-		{name: "closed by hand", by: func(gh *githubtest.Server, n int) { gh.CloseByHand(n) }, want: skills.StateClosed},
+		{name: "closed by hand", by: func(gh *githubtest.Server, n int) { gh.CloseByHand(n, "bob", mergedAt) },
+			want: skills.StateClosed, wantBy: "bob", wantMerge: mergedAt},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -43,7 +44,11 @@ func TestStateReadsWhatPeopleDidOnGitHub(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got.State != tt.want || got.MergedBy != tt.wantBy || !got.MergedAt.Equal(tt.wantMerge) || got.Number != n || got.Branch != "wattson/revert-abc" {
+			by, at := got.MergedBy, got.MergedAt
+			if got.State == skills.StateClosed {
+				by, at = got.ClosedBy, got.ClosedAt
+			}
+			if got.State != tt.want || by != tt.wantBy || !at.Equal(tt.wantMerge) || got.Number != n || got.Branch != "wattson/revert-abc" {
 				t.Fatalf("State = %+v, want %s by %q at %s", got, tt.want, tt.wantBy, tt.wantMerge)
 			}
 			if after := gh.PRs()[n-1]; after.State != before.State || after.Draft != before.Draft || after.Merged != before.Merged {
@@ -81,6 +86,22 @@ func TestStateRetriesServerErrors(t *testing.T) {
 	got, err = h.State(ctx, skills.PullRequest{Number: n})
 	if err == nil || !strings.Contains(err.Error(), "read pull request #1 of o/r") || got.State != "" {
 		t.Fatalf("State during an outage = %+v, %v; want an error and no state", got, err)
+	}
+}
+
+func TestStateOfAClosedPullRequestWithoutItsCloser(t *testing.T) {
+	gh, _ := repo(t)
+	n := gh.OpenPR("feature", "Fix", false)
+	gh.CloseByHand(n, "bob", time.Date(2025, 6, 5, 0, 0, 0, 0, time.UTC))
+	var logs bytes.Buffer
+	h := host(t, gh, &logs, &sleeps{})
+	gh.Fail(githubtest.Fault{Match: "GET /repos/o/r/issues/1", Status: http.StatusNotFound, Times: 1})
+	got, err := h.State(context.Background(), skills.PullRequest{Number: n})
+	if err != nil || got.State != skills.StateClosed || got.ClosedBy != "" {
+		t.Fatalf("State = %+v, %v; want closed, by nobody known", got, err)
+	}
+	if len(got.Notes) != 1 || !strings.Contains(got.Notes[0], "Could not read who closed #1") {
+		t.Fatalf("notes %q, want one saying who closed it is unknown", got.Notes)
 	}
 }
 

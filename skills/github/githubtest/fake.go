@@ -42,6 +42,9 @@ type PR struct {
 	// them is served as by "wattson[bot]" at 2025-06-01T00:00:00Z.
 	MergedBy string
 	MergedAt time.Time
+	// ClosedBy and ClosedAt say who closed it without merging, and when.
+	ClosedBy string
+	ClosedAt time.Time
 }
 
 // Fault is an injected failure: the next Times requests whose "METHOD
@@ -172,12 +175,13 @@ func (s *Server) MergeByHand(n int, login string, at time.Time) {
 	p.Merged, p.State, p.Draft, p.MergedBy, p.MergedAt = true, "closed", false, login, at
 }
 
-// CloseByHand closes pull request n without merging, as someone pressing
-// Close on GitHub would.
-func (s *Server) CloseByHand(n int) {
+// CloseByHand closes pull request n without merging as login at at, as
+// someone pressing Close on GitHub would.
+func (s *Server) CloseByHand(n int, login string, at time.Time) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.prs[n-1].State = "closed"
+	p := s.prs[n-1]
+	p.State, p.ClosedBy, p.ClosedAt = "closed", login, at
 }
 
 // File returns path's content at ref (a branch or a commit sha).

@@ -143,7 +143,7 @@ func (s *Server) rest(w http.ResponseWriter, r *http.Request) {
 }
 
 // pullAction serves /pulls/{n}[/merge|/requested_reviewers] and
-// /issues/{n}/comments.
+// /issues/{n}[/comments].
 func (s *Server) pullAction(w http.ResponseWriter, m string, seg []string, body map[string]any) {
 	n, _ := strconv.Atoi(seg[1])
 	if n < 1 || n > len(s.prs) {
@@ -156,11 +156,16 @@ func (s *Server) pullAction(w http.ResponseWriter, m string, seg []string, body 
 		what = seg[2]
 	}
 	switch {
+	case m == "GET" && what == "" && seg[0] == "issues":
+		reply(w, 200, s.issue(p))
 	case m == "GET" && what == "":
 		reply(w, 200, s.pr(p))
 	case m == "PATCH" && what == "":
 		if st, ok := body["state"].(string); ok {
 			p.State = st
+			if st == "closed" {
+				p.ClosedBy, p.ClosedAt = "wattson[bot]", time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)
+			}
 		}
 		reply(w, 200, s.pr(p))
 	case m == "PUT" && what == "merge":
@@ -251,6 +256,22 @@ func (s *Server) pr(p *PR) map[string]any {
 		out["merged_at"] = at.UTC().Format(time.RFC3339)
 		out["merged_by"] = map[string]any{"login": by}
 		out["merge_commit_sha"] = p.MergeCommit
+	}
+	if !p.ClosedAt.IsZero() {
+		out["closed_at"] = p.ClosedAt.UTC().Format(time.RFC3339)
+	}
+	return out
+}
+
+// issue is pull request p as the issues API shows it: with who closed it.
+func (s *Server) issue(p *PR) map[string]any {
+	out := map[string]any{"number": p.Number, "title": p.Title, "state": p.State, "html_url": s.htmlURL(p),
+		"pull_request": map[string]any{"html_url": s.htmlURL(p)}}
+	if p.ClosedBy != "" {
+		out["closed_by"] = map[string]any{"login": p.ClosedBy}
+	}
+	if !p.ClosedAt.IsZero() {
+		out["closed_at"] = p.ClosedAt.UTC().Format(time.RFC3339)
 	}
 	return out
 }
