@@ -102,7 +102,7 @@ func (h *Host) close(ctx context.Context, pr skills.PullRequest, reason string) 
 
 // State reads pull request pr.Number as it is now and changes nothing: a
 // draft, open, merged (with who merged it and when) or closed without
-// merging. Rate limits and server errors are retried as for every call;
+// merging (with who closed it and when, read from its issue). Rate limits and server errors are retried as for every call;
 // what is left of them is the error.
 func (h *Host) State(ctx context.Context, pr skills.PullRequest) (skills.PullRequest, error) {
 	if pr.Number <= 0 {
