@@ -94,22 +94,33 @@ func (b *Bot) CheckFixes(ctx context.Context, service string, sc ScanReport) ([]
 	return fixed, nil
 }
 
+// leasedOpportunity takes opportunity id's lease (held by whoever checks
+// or changes it after a scan) and reads it. o is nil when another replica
+// holds the lease; otherwise release must be called.
+func (b *Bot) leasedOpportunity(ctx context.Context, id string) (o *store.Opportunity, release func(), err error) {
+	release, ok, err := b.lease(ctx, "bot/opportunity/"+id, fixLeaseTTL)
+	if err != nil {
+		return nil, nil, fmt.Errorf("opportunity %s: lease: %w", id, err)
+	}
+	if !ok {
+		return nil, nil, nil
+	}
+	if o, err = b.o.Store.GetOpportunity(ctx, id); err != nil {
+		release()
+		return nil, nil, fmt.Errorf("opportunity %s: %w", id, err)
+	}
+	return o, release, nil
+}
+
 // checkFix judges opportunity id's merged fix by sc, holding the
 // opportunity's lease, and returns the opportunity when it marked it
 // fixed.
 func (b *Bot) checkFix(ctx context.Context, id string, sc ScanReport) (*store.Opportunity, error) {
-	release, ok, err := b.lease(ctx, "bot/opportunity/"+id, fixLeaseTTL)
-	if err != nil {
-		return nil, fmt.Errorf("check fix of %s: lease: %w", id, err)
-	}
-	if !ok {
-		return nil, nil // another replica is checking it
+	o, release, err := b.leasedOpportunity(ctx, id)
+	if err != nil || o == nil {
+		return nil, err
 	}
 	defer release()
-	o, err := b.o.Store.GetOpportunity(ctx, id)
-	if err != nil {
-		return nil, fmt.Errorf("check fix of %s: %w", id, err)
-	}
 	if o.Status != store.OpportunityProposed || o.ProposalID == "" {
 		return nil, nil
 	}
@@ -169,40 +180,18 @@ func (b *Bot) fixTook(ctx context.Context, o *store.Opportunity, p store.Proposa
 // pattern, and once stillFoundScans scans with different newest profiles
 // have, tells o's thread, once, that the fix did not take.
 func (b *Bot) fixStillFound(ctx context.Context, o store.Opportunity, p store.Proposal, sc ScanReport) error {
-	evs, err := b.o.Store.ListAudit(ctx, o.ID, 0)
-	if err != nil {
-		return fmt.Errorf("list audit of %s: %w", o.ID, err)
+	scans, said, err := b.scansFinding(ctx, o, p.ID, fixStillFound, fixNotTaken, time.Time{}, sc)
+	if err != nil || said || scans < stillFoundScans {
+		return err
 	}
-	scans := map[string]bool{}
-	for _, ev := range evs {
-		f := strings.Fields(ev.Detail)
-		if len(f) < 2 || f[0] != p.ID {
-			continue
-		}
-		switch ev.Action {
-		case fixNotTaken:
-			return nil // said already
-		case fixStillFound:
-			scans[f[1]] = true
-		}
-	}
-	share, newest := sc.Found[o.Fingerprint], sc.Newest.UTC().Format(time.RFC3339)
-	if !scans[newest] {
-		if err := b.audit(ctx, Event{}, fixStillFound, o.ID, fmt.Sprintf("%s %s %s", p.ID, newest, pct(share)), true); err != nil {
-			return err
-		}
-		scans[newest] = true
-	}
-	if len(scans) < stillFoundScans {
-		return nil
-	}
+	share := sc.Found[o.Fingerprint]
 	where := b.opportunityThread(ctx, o, p)
 	detail := fmt.Sprintf("%s still %s of CPU in %s", p.ID, pct(share), o.Function)
 	if err := b.audit(ctx, Event{Platform: where.Platform, Channel: where.Channel}, fixNotTaken, o.ID, detail, true); err != nil {
 		return err
 	}
 	text := fmt.Sprintf("✗ The fix did not take: still %s of CPU in `%s` after %s merged (%s before), on %d scans since. %s stays proposed; I'll say so here if a later scan finds the pattern gone.",
-		pct(share), shortFunc(o.Function), p.ID, pct(o.CPUShare), len(scans), o.ID)
+		pct(share), shortFunc(o.Function), p.ID, pct(o.CPUShare), scans, o.ID)
 	b.tellFix(ctx, where, o, Message{Text: text, Footer: profilesSpan(sc)})
 	return nil
 }
@@ -212,45 +201,18 @@ func (b *Bot) fixStillFound(ctx context.Context, o store.Opportunity, p store.Pr
 // with different newest profiles, all captured after it was judged fixed,
 // have, opens it again and tells its thread.
 func (b *Bot) checkReturn(ctx context.Context, id string, sc ScanReport) error {
-	release, ok, err := b.lease(ctx, "bot/opportunity/"+id, fixLeaseTTL)
-	if err != nil {
-		return fmt.Errorf("recheck %s: lease: %w", id, err)
-	}
-	if !ok {
-		return nil
+	o, release, err := b.leasedOpportunity(ctx, id)
+	if err != nil || o == nil {
+		return err
 	}
 	defer release()
-	o, err := b.o.Store.GetOpportunity(ctx, id)
-	if err != nil {
-		return fmt.Errorf("recheck %s: %w", id, err)
-	}
 	share, found := sc.Found[o.Fingerprint]
 	if o.Status != store.OpportunityFixed || !found || sc.Oldest.IsZero() || !sc.Oldest.After(o.FixedAt) {
 		return nil
 	}
-	evs, err := b.o.Store.ListAudit(ctx, o.ID, 0)
-	if err != nil {
-		return fmt.Errorf("list audit of %s: %w", o.ID, err)
-	}
-	scans := map[string]bool{}
-	for _, ev := range evs {
-		f := strings.Fields(ev.Detail)
-		if ev.Action != fixFoundAgain || len(f) < 2 || f[0] != o.ProposalID {
-			continue
-		}
-		if at, err := time.Parse(time.RFC3339, f[1]); err == nil && at.After(o.FixedAt) {
-			scans[f[1]] = true // a scan since this fix was judged
-		}
-	}
-	newest := sc.Newest.UTC().Format(time.RFC3339)
-	if !scans[newest] {
-		if err := b.audit(ctx, Event{}, fixFoundAgain, o.ID, fmt.Sprintf("%s %s %s", o.ProposalID, newest, pct(share)), true); err != nil {
-			return err
-		}
-		scans[newest] = true
-	}
-	if len(scans) < stillFoundScans {
-		return nil
+	scans, _, err := b.scansFinding(ctx, *o, o.ProposalID, fixFoundAgain, "", o.FixedAt, sc)
+	if err != nil || scans < stillFoundScans {
+		return err
 	}
 	fix, left := o.ProposalID, o.FixedShare
 	if o.CPUShare > 0 {
@@ -271,9 +233,43 @@ func (b *Bot) checkReturn(ctx context.Context, id string, sc ScanReport) error {
 		return err
 	}
 	text := fmt.Sprintf("↩ The pattern is back: %s in `%s` is %s of CPU again on %d scans since %s was judged fixed (%s after %s merged). %s is open again: ≈ %s cores ≈ %s W to win back.",
-		o.Pattern, shortFunc(o.Function), pct(share), len(scans), o.ID, pct(left), fix, o.ID, num(o.Cores), num(o.Watts))
+		o.Pattern, shortFunc(o.Function), pct(share), scans, o.ID, pct(left), fix, o.ID, num(o.Cores), num(o.Watts))
 	b.tellFix(ctx, where, *o, Message{Text: text, Footer: profilesSpan(sc)})
 	return nil
+}
+
+// scansFinding records, once per scan (told apart by its newest profile),
+// that sc found o's pattern after proposal — audit action, detail
+// "<proposal> <newest profile> <share>" — and returns how many scans with
+// newest profiles after since have. said reports that stop, the
+// conclusion those scans lead to, was audited already for proposal.
+func (b *Bot) scansFinding(ctx context.Context, o store.Opportunity, proposal, action, stop string, since time.Time, sc ScanReport) (n int, said bool, err error) {
+	evs, err := b.o.Store.ListAudit(ctx, o.ID, 0)
+	if err != nil {
+		return 0, false, fmt.Errorf("list audit of %s: %w", o.ID, err)
+	}
+	scans := map[string]bool{}
+	for _, ev := range evs {
+		f := strings.Fields(ev.Detail)
+		if len(f) < 2 || f[0] != proposal {
+			continue
+		}
+		if stop != "" && ev.Action == stop {
+			return 0, true, nil
+		}
+		if at, err := time.Parse(time.RFC3339, f[1]); ev.Action == action && err == nil && at.After(since) {
+			scans[f[1]] = true
+		}
+	}
+	newest := sc.Newest.UTC().Format(time.RFC3339)
+	if !scans[newest] {
+		detail := fmt.Sprintf("%s %s %s", proposal, newest, pct(sc.Found[o.Fingerprint]))
+		if err := b.audit(ctx, Event{}, action, o.ID, detail, true); err != nil {
+			return 0, false, err
+		}
+		scans[newest] = true
+	}
+	return len(scans), false, nil
 }
 
 // opportunityThread is where o was posted: the stored thread, or for an

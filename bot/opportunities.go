@@ -99,18 +99,11 @@ func (b *Bot) OfferOpportunities(ctx context.Context, service string, offers []O
 // holding the opportunity's lease and re-reading it, so that replicas
 // scanning at once propose it once.
 func (b *Bot) proposeAgain(ctx context.Context, id string, fix store.Proposal) error {
-	release, ok, err := b.lease(ctx, "bot/opportunity/"+id, fixLeaseTTL)
-	if err != nil {
-		return fmt.Errorf("propose fix for %s: lease: %w", id, err)
-	}
-	if !ok {
-		return nil
+	o, release, err := b.leasedOpportunity(ctx, id)
+	if err != nil || o == nil {
+		return err
 	}
 	defer release()
-	o, err := b.o.Store.GetOpportunity(ctx, id)
-	if err != nil {
-		return fmt.Errorf("propose fix for %s: %w", id, err)
-	}
 	if o.Status != store.OpportunityOpen || o.ProposalID != "" {
 		return nil
 	}
