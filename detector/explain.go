@@ -176,7 +176,7 @@ func (d *Detector) explain(x []float64, t []int64, y []float64, drift bool, raw 
 			copy(y, x)
 			next = slices.Clone(raw())
 		}
-		d.replace(y, next)
+		d.relocate(y, next)
 		// The adjustment depends only on ks: when the changes it was
 		// fitted around are the ones found, the two agree.
 		done := slices.Equal(keys(next), ks)

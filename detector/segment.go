@@ -162,13 +162,8 @@ func mean(cs []float64, a, b int) float64 {
 
 // cumsum fills the detector's prefix-sum buffer for z.
 func (d *Detector) cumsum(z []float64) []float64 {
-	cs := slices.Grow(d.cs[:0], len(z)+1)[:len(z)+1]
-	cs[0] = 0
-	for i, v := range z {
-		cs[i+1] = cs[i] + v
-	}
-	d.cs = cs
-	return cs
+	d.cs = prefixSums(d.cs, z)
+	return d.cs
 }
 
 // diffSigma estimates the noise level from successive differences, which a
@@ -252,13 +247,13 @@ func (d *Detector) dropRamps(z, cs []float64, ks []int) []int {
 	}
 }
 
-// replace moves each change to the best split of a window centred on it,
+// relocate moves each change to the best split of a window centred on it,
 // as wide on each side as the shorter of its two segments, with the
 // values ranked again within the window. Ranked over the whole series,
 // a large step near an end squeezes the points after it into the top few
 // ranks, where a few high points of noise before it look much the same;
 // ranked within the window, the step is most of what there is.
-func (d *Detector) replace(y []float64, splits []split) {
+func (d *Detector) relocate(y []float64, splits []split) {
 	n, m := len(y), d.opts.MinSegment
 	ks := keys(splits)
 	for j, k := range ks {
@@ -271,12 +266,8 @@ func (d *Detector) replace(y []float64, splits []split) {
 		loc := slices.Grow(d.loc[:0], hi-lo)[:hi-lo]
 		d.loc = loc
 		d.normalScores(y[lo:hi], loc)
-		pre := slices.Grow(d.locCS[:0], len(loc)+1)[:len(loc)+1]
+		pre := prefixSums(d.locCS, loc)
 		d.locCS = pre
-		pre[0] = 0
-		for i, v := range loc {
-			pre[i+1] = pre[i] + v
-		}
 		if best, _ := bestSplit(pre, 0, len(loc), m); best >= 0 {
 			ks[j] = lo + best
 			splits[j].k = ks[j]
