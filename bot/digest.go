@@ -36,6 +36,9 @@ type Digest struct {
 	// VerifiedCores and VerifiedWatts add up what they measurably saved.
 	Verified                     []store.Opportunity
 	VerifiedCores, VerifiedWatts float64
+	// Returned are the fixed opportunities whose pattern later scans found
+	// back during the period, oldest first: their savings ended.
+	Returned []store.Opportunity
 	// ByWattson and ByPeople count wins (merged fixes and reverts) by who
 	// found the problem: Wattson's detector or scan, or a person asking.
 	ByWattson, ByPeople int
@@ -133,8 +136,12 @@ func (b *Bot) ComputeDigest(ctx context.Context, channel string, to time.Time, p
 			d.VerifiedCores += o.SavedCores
 			d.VerifiedWatts += o.SavedWatts
 		}
+		if !o.ReturnedAt.IsZero() && here(ch) && !o.ReturnedAt.Before(d.From) && !o.ReturnedAt.After(to) {
+			d.Returned = append(d.Returned, o)
+		}
 	}
 	sort.SliceStable(d.Verified, func(i, j int) bool { return d.Verified[i].FixedAt.Before(d.Verified[j].FixedAt) })
+	sort.SliceStable(d.Returned, func(i, j int) bool { return d.Returned[i].ReturnedAt.Before(d.Returned[j].ReturnedAt) })
 	sort.SliceStable(d.Top, func(i, j int) bool { return d.Top[i].Watts > d.Top[j].Watts })
 	if len(d.Top) > 5 {
 		d.Top = d.Top[:5]

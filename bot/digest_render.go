@@ -22,6 +22,9 @@ func DigestMessage(d Digest, chart []byte) Message {
 		{"Wins found by", winsText(d.ByWattson, d.ByPeople)},
 		{"Fixes verified", verifiedText(d)},
 	}
+	if len(d.Returned) > 0 {
+		fields = append(fields, Field{"Fixes that came back", returnedText(d)})
+	}
 	var top []string
 	for _, o := range d.Top {
 		top = append(top, fmt.Sprintf("`%s` %s: %s in `%s` — %s cores ≈ %s W", o.ID, o.Service, o.Pattern, o.Function, num(o.Cores), num(o.Watts)))
@@ -88,6 +91,19 @@ func verifiedText(d Digest) string {
 	return fmt.Sprintf("%d (%s): %s cores ≈ %s W saved, measured in later profiles", len(d.Verified), strings.Join(ids, ", "), num(d.VerifiedCores), num(d.VerifiedWatts))
 }
 
+// returnedText lists the fixed patterns that came back in the period.
+func returnedText(d Digest) string {
+	var parts []string
+	for i, o := range d.Returned {
+		if i == 5 {
+			parts = append(parts, "…")
+			break
+		}
+		parts = append(parts, fmt.Sprintf("%s (%s in `%s`, %s of CPU again)", o.ID, o.Pattern, shortFunc(o.Function), pct(o.CPUShare)))
+	}
+	return strings.Join(parts, ", ")
+}
+
 func mwh(x float64) string { return fmt.Sprintf("%.3f", x) }
 
 // humanDuration renders d as "3d4h", "24h", "2h15m", "5m" or "40s".
@@ -143,7 +159,7 @@ func (b *Bot) digest(ctx context.Context, ev Event) (Message, error) {
 	if err != nil {
 		return Message{}, err
 	}
-	if d.Caught == 0 && len(d.Top) == 0 && len(d.Waiting) == 0 && d.Cores == 0 && len(d.Verified) == 0 {
+	if d.Caught == 0 && len(d.Top) == 0 && len(d.Waiting) == 0 && d.Cores == 0 && len(d.Verified) == 0 && len(d.Returned) == 0 {
 		if d, err = b.ComputeDigest(ctx, "", b.now().UTC(), DigestPeriod); err != nil {
 			return Message{}, err
 		}

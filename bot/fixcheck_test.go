@@ -272,6 +272,9 @@ func TestFixedPatternComesBack(t *testing.T) {
 				t.Errorf("digest: %d verified, %g cores in force, %g MWh; want none verified or in force, the energy saved before the return counted",
 					len(d.Verified), d.Cores, d.MWh)
 			}
+			if v := fieldValue(DigestMessage(d, nil), "Fixes that came back"); v != "O-1 (regexp-compile-per-call in `api.validCoupon`, 27% of CPU again)" {
+				t.Errorf("digest field Fixes that came back = %q", v)
+			}
 
 			// The next scans propose the fix again, once, in the thread.
 			offer := []Offer{{
