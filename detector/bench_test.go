@@ -127,3 +127,35 @@ func BenchmarkDetect864(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkDetectAutocorrelated times Detect on no-change series with
+// AR(1) noise (ρ = 0.5), as a rate over overlapping windows gives: unlike
+// the fleet's white noise, these fail the fast path's autocorrelation
+// test and take the full path (adjustment, and the trend pre-test).
+func BenchmarkDetectAutocorrelated(b *testing.B) {
+	const series, n = 200, fleetPoints
+	r := rand.New(rand.NewPCG(1, 2))
+	xs := make([][]float64, series)
+	ts := make([]int64, n)
+	for i := range ts {
+		ts[i] = 1_760_000_000 + int64(i)*300
+	}
+	for s := range xs {
+		x := make([]float64, n)
+		e := 0.0
+		for i := range x {
+			e = 0.5*e + r.NormFloat64()
+			x[i] = 100 + e
+		}
+		xs[s] = x
+	}
+	d := New(Options{})
+	found := 0
+	for b.Loop() {
+		for _, x := range xs {
+			found += len(d.Detect(x, ts))
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N*series), "µs/series")
+	b.ReportMetric(float64(found)/float64(b.N*series), "changes/series")
+}

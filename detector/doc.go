@@ -81,9 +81,10 @@
 //
 //  10. Trend breaks. When the level explanation that won step 9 still
 //     leaves significantly autocorrelated residuals (the fast path's test),
-//     a piecewise-linear explanation competes with it (whether or not a
-//     polynomial drift is significant: a short series that falls, climbs
-//     and falls again has none, yet three lines explain it): segments with their own level and slope, found by
+//     and either a polynomial drift is significant or the best single
+//     trend break passes its test by itself (a short series that falls,
+//     climbs and falls again has no significant drift, yet three lines
+//     explain it), a piecewise-linear explanation competes with it: segments with their own level and slope, found by
 //     forward selection of the split that most reduces the residual sum of
 //     squares, each accepted while a chi-square test with two degrees of
 //     freedom, Bonferroni-corrected for the n positions searched, passes
@@ -170,6 +171,9 @@
 // keeping a change when the rest is too short to judge: TCPD F1 0.739 →
 // 0.757, cover 0.690 → 0.694 (a 21-point debt series is no longer empty,
 // a 15-point one keeps its fall); perfseries detections identical.
+// Without the single-break pre-test, every series with autocorrelated
+// noise took the full trend fit: twice the time per series for AR(1)
+// noise with ρ = 0.5, for nothing found.
 //
 // Evidence for step 10 (TCPD, 25 series, defaults): mean F1 0.690 → 0.722,
 // cover 0.623 → 0.669; perfseries precision, recall, false alarms and MDE90
@@ -192,5 +196,8 @@
 // sort, medians and trimmed means from quickselect, and the p-value
 // integral from a cached grid per length with a tabulated ν. Raw-series
 // segmentation of an autocorrelated series (a wave) is deferred until an
-// adjustment turns out not to explain it.
+// adjustment turns out not to explain it. White-noise series mostly end
+// at the fast path; autocorrelated ones take the full path, about 300 µs
+// per 864-point series on this project's 2-core test machine
+// (BenchmarkDetectAutocorrelated).
 package detector

@@ -87,17 +87,21 @@ func (d *Detector) detect(x []float64, t []int64) ([]split, []float64) {
 	// Drift is plausible only when a drift term is significant with no
 	// steps at all (steps inflate it, so this errs towards trying). That
 	// fit is the first step of the drift explanation.
-	if first := d.adjustFirst(x, t); first.drift {
+	first := d.adjustFirst(x, t)
+	if first.drift {
 		c := d.explain(x, t, d.buf(1, n, nil), true, segmentRaw, &first, nil)
 		try(c, 1)
 		if k := strongestSplit(); k > 0 && len(c.splits) > 1 {
 			try(d.explain(x, t, d.buf(1, n, nil), true, segmentRaw, nil, []int{k}), 1)
 		}
 	}
-	// A trend model competes whenever the levels leave structure, drift
-	// or not: a short series that rises and falls again has no
+	// A trend model competes when the levels leave structure and either
+	// a drift is plausible or a single trend break is significant by
+	// itself: a short series that rises and falls again has no
 	// significant polynomial drift, yet two or three lines explain it.
-	if d.leavesStructure(best) {
+	// (Autocorrelated noise leaves structure too, and usually has
+	// neither; the full trend fit would be wasted on it.)
+	if d.leavesStructure(best) && (first.drift || d.trendBreakPlausible(x, sigma)) {
 		if c, cost := d.trendExplanation(x, t, d.buf(1, n, nil), sigma); cost < bestCost {
 			best, bestCost = c, cost
 			d.ys[0], d.ys[1] = d.ys[1], d.ys[0]

@@ -205,6 +205,33 @@ func (d *Detector) lineLongRunSigma(u []float64, ks []int) float64 {
 	return math.Sqrt(residualLongRunVar(e, len(u)-2*(len(ks)+1)))
 }
 
+// trendBreakPlausible reports whether the best single trend break of x
+// passes its test — the first step of trendSegment, without the seasonal
+// adjustment and the Huber step of a full trend fit.
+func (d *Detector) trendBreakPlausible(x []float64, sigma float64) bool {
+	n := len(x)
+	u := d.centred(x, sigma)
+	d.lines.fill(u)
+	k, r := d.lines.bestLineSplit(0, n, d.opts.MinSegment)
+	if k < 0 {
+		return false
+	}
+	s := d.lineLongRunSigma(u, []int{k})
+	return s > 0 && d.trendPValue(r/(s*s), n) < d.opts.Alpha
+}
+
+// centred returns y less its trimmed mean, in units of sigma, so that the
+// prefix sums of a trend fit keep their precision.
+func (d *Detector) centred(y []float64, sigma float64) []float64 {
+	med := trimmedMean(y, &d.tmp)
+	u := slices.Grow(d.u[:0], len(y))[:len(y)]
+	d.u = u
+	for i, v := range y {
+		u[i] = (v - med) / sigma
+	}
+	return u
+}
+
 // trendExplanation explains x by a piecewise-linear level with trend
 // breaks, on top of whatever seasonality is significant, and returns it
 // with its penalised cost in the units of Detector.cost: the Huber loss of
@@ -271,13 +298,7 @@ func (d *Detector) trendExplanation(x []float64, t []int64, y []float64, sigma f
 // residuals are those of the unclipped values.
 func (d *Detector) fitTrend(y []float64, sigma float64) ([]split, []float64) {
 	n := len(y)
-	// Centre and scale so that the prefix sums keep their precision.
-	med := trimmedMean(y, &d.tmp)
-	u := slices.Grow(d.u[:0], n)[:n]
-	d.u = u
-	for i, v := range y {
-		u[i] = (v - med) / sigma
-	}
+	u := d.centred(y, sigma)
 	splits := d.trendSegment(u)
 	e := slices.Grow(d.te[:0], n)[:n]
 	d.te = e
