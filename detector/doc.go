@@ -80,27 +80,27 @@
 //     its place exactly when its own test would accept it.
 //
 //  10. Trend breaks. When the level explanation that won step 9 still
-//     leaves significantly autocorrelated residuals (the fast path's test),
-//     and either a polynomial drift is significant or the best single
-//     trend break passes its test by itself (a short series that falls,
-//     climbs and falls again has no significant drift, yet three lines
-//     explain it), a piecewise-linear explanation competes with it: segments with their own level and slope, found by
-//     forward selection of the split that most reduces the residual sum of
-//     squares, each accepted while a chi-square test with two degrees of
-//     freedom, Bonferroni-corrected for the n positions searched, passes
-//     at Alpha against the long-run residual noise of the fit that
-//     includes it (so a smooth curve is not cut into a chain of lines).
-//     One Huber step clips outliers before the final selection; a pair of
-//     breaks around fewer than TransientMax points is dropped when one
-//     line fits both sides; seasonality is refitted on the residuals of
-//     the lines. It wins when its penalised cost (same Huber loss, each
-//     line centred on a trimmed mean; per break the reduction its test
-//     demands, plus one slope's chi-square penalty) is lower. Smooth
-//     economic series with changes of slope are then reported at the
-//     breaks instead of as a ladder of steps, and series whose steps leave
-//     white residuals (most performance metrics) never reach this step.
-//     The levels of a trend break are the trimmed means of the segments
-//     on either side.
+//     leaves significantly autocorrelated residuals (the fast path's
+//     test), and either a polynomial drift is significant or the best
+//     single trend break passes its test by itself (a short series that
+//     falls, climbs and falls again has no significant drift, yet three
+//     lines explain it), a piecewise-linear explanation competes with it:
+//     segments with their own level and slope, found by forward selection
+//     of the split that most reduces the residual sum of squares, each
+//     accepted while a chi-square test with two degrees of freedom,
+//     Bonferroni-corrected for the n positions searched, passes at Alpha
+//     against the long-run residual noise of the fit that includes it (so
+//     a smooth curve is not cut into a chain of lines). One Huber step
+//     clips outliers before the final selection; a pair of breaks around
+//     fewer than TransientMax points is dropped when one line fits both
+//     sides; seasonality is refitted on the residuals of the lines. It
+//     wins when its penalised cost (same Huber loss, each line centred on
+//     a trimmed mean; per break the reduction its test demands, plus one
+//     slope's chi-square penalty) is lower. Smooth economic series with
+//     changes of slope are then reported at the breaks instead of as a
+//     ladder of steps, and series whose steps leave white residuals (most
+//     performance metrics) never reach this step. The levels of a trend
+//     break are the trimmed means of the segments on either side.
 //
 //  11. Warm-up. A first level shorter than TransientMax points (often a
 //     process warming up) is cut off and the rest judged again, when
