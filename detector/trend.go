@@ -220,14 +220,19 @@ func (d *Detector) trendBreakPlausible(x []float64, sigma float64) bool {
 	return s > 0 && d.trendPValue(r/(s*s), n) < d.opts.Alpha
 }
 
-// centred returns y less its trimmed mean, in units of sigma, so that the
-// prefix sums of a trend fit keep their precision.
+// centred returns y less its mean, in units of sigma, so that the prefix
+// sums of a trend fit keep their precision (lines have intercepts: the
+// centre changes nothing else).
 func (d *Detector) centred(y []float64, sigma float64) []float64 {
-	med := trimmedMean(y, &d.tmp)
+	mu := 0.0
+	for _, v := range y {
+		mu += v
+	}
+	mu /= float64(len(y))
 	u := slices.Grow(d.u[:0], len(y))[:len(y)]
 	d.u = u
 	for i, v := range y {
-		u[i] = (v - med) / sigma
+		u[i] = (v - mu) / sigma
 	}
 	return u
 }
