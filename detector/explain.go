@@ -69,9 +69,16 @@ func (d *Detector) detect(x []float64, t []int64) ([]split, []float64) {
 	sigma := diffScale(x, &d.tmp)
 	d.noise = sigma
 	best := d.explain(x, t, d.buf(0, n, nil), false, segmentRaw, nil, nil)
-	bestCost := d.cost(best.y, keys(best.splits), sigma) + best.pen
+	// The cost of best is needed only once something competes with it.
+	bestCost, costed := 0.0, false
+	beats := func(cost float64) bool {
+		if !costed {
+			bestCost, costed = d.cost(best.y, keys(best.splits), sigma)+best.pen, true
+		}
+		return cost < bestCost
+	}
 	try := func(c explanation, slot int) {
-		if cost := d.cost(c.y, keys(c.splits), sigma) + c.pen; cost < bestCost {
+		if cost := d.cost(c.y, keys(c.splits), sigma) + c.pen; beats(cost) {
 			best, bestCost = c, cost
 			d.ys[0], d.ys[slot] = d.ys[slot], d.ys[0] // keep the winner in slot 0
 		}
@@ -102,8 +109,8 @@ func (d *Detector) detect(x []float64, t []int64) ([]split, []float64) {
 	// (Autocorrelated noise leaves structure too, and usually has
 	// neither; the full trend fit would be wasted on it.)
 	if d.leavesStructure(best) && (first.drift || d.trendBreakPlausible(x, sigma)) {
-		if c, cost := d.trendExplanation(x, t, d.buf(1, n, nil), sigma); cost < bestCost {
-			best, bestCost = c, cost
+		if c, cost := d.trendExplanation(x, t, d.buf(1, n, nil), sigma); beats(cost) {
+			best = c
 			d.ys[0], d.ys[1] = d.ys[1], d.ys[0]
 		}
 	}
