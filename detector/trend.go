@@ -70,16 +70,28 @@ func (s *lineSums) bestLineSplit(a, b, m int) (int, float64) {
 	if b-a < 2*m {
 		return -1, 0
 	}
-	_, _, whole := s.line(a, b)
+	whole := s.sums(a, b).rss()
 	best, bestK := -1.0, -1
 	for k := a + m; k <= b-m; k++ {
-		_, _, l := s.line(a, k)
-		_, _, r := s.line(k, b)
-		if red := whole - l - r; red > best {
+		if red := whole - s.sums(a, k).rss() - s.sums(k, b).rss(); red > best {
 			best, bestK = red, k
 		}
 	}
 	return bestK, best
+}
+
+// rss is the residual sum of squares of the least-squares line through
+// the points of m (line's third result, with less arithmetic: the split
+// search calls it twice per position).
+func (m moments) rss() float64 {
+	inv := 1 / m.n
+	vii := m.ii - m.i*m.i*inv
+	viu := m.iu - m.i*m.u*inv
+	vuu := m.uu - m.u*m.u*inv
+	if vii <= 0 {
+		return math.Max(0, vuu)
+	}
+	return math.Max(0, vuu-viu*viu/vii)
 }
 
 // trendPValue is the p-value of a trend break with residual-sum reduction
