@@ -129,9 +129,10 @@ func BenchmarkDetect864(b *testing.B) {
 }
 
 // BenchmarkDetectAutocorrelated times Detect on no-change series with
-// AR(1) noise (ρ = 0.5), as a rate over overlapping windows gives: unlike
-// the fleet's white noise, these fail the fast path's autocorrelation
-// test and take the full path (adjustment, and the trend pre-test).
+// AR(1) noise (ρ = 0.5), common in real metrics (load that wanders, rates
+// over windows longer than the step): unlike the fleet's white noise,
+// these fail the fast path's autocorrelation test and take the full path
+// (adjustment, and the trend pre-test).
 func BenchmarkDetectAutocorrelated(b *testing.B) {
 	const series, n = 200, fleetPoints
 	r := rand.New(rand.NewPCG(1, 2))
