@@ -149,15 +149,25 @@ func TestAlertThreadButtonsAndApprovals(t *testing.T) {
 	})
 }
 
+// assertLastAudit waits until the last audit event of id is action by
+// actor: the bot records a decision right after making it, so a test that
+// has seen the decision may still be ahead of its audit.
 func assertLastAudit(t *testing.T, e *env, id, action, actor string, allowed bool) {
 	t.Helper()
-	evs, err := e.st.ListAudit(t.Context(), id, 1)
-	if err != nil || len(evs) != 1 {
-		t.Fatalf("audit of %s: %v %v", id, evs, err)
+	var last store.AuditEvent
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		evs, err := e.st.ListAudit(t.Context(), id, 1)
+		if err != nil {
+			t.Fatalf("audit of %s: %v", id, err)
+		}
+		if len(evs) == 1 {
+			last = evs[0]
+			if last.Action == action && last.Actor == actor && last.Allowed == allowed && last.Platform == Platform {
+				return
+			}
+		}
 	}
-	if ev := evs[0]; ev.Action != action || ev.Actor != actor || ev.Allowed != allowed || ev.Platform != Platform {
-		t.Fatalf("last audit of %s: %+v, want %s by %s allowed=%v", id, ev, action, actor, allowed)
-	}
+	t.Fatalf("last audit of %s: %+v, want %s by %s allowed=%v", id, last, action, actor, allowed)
 }
 
 // click sends a signed block_actions interaction for a Wattson button.
