@@ -281,18 +281,8 @@ func TestFixedPatternComesBack(t *testing.T) {
 				Opportunity: store.Opportunity{Fingerprint: couponPrint, Function: couponFunc, Pattern: "regexp-compile-per-call", CPUShare: 0.27, Cores: 1.8, Watts: 18},
 				Fix:         &store.Proposal{Title: "perf: compile the regexp in api.validCoupon once", Repo: "acme/shop"},
 			}}
-			var wg sync.WaitGroup
-			for _, b := range []*Bot{f.bot, other} {
-				wg.Go(func() {
-					if fresh, err := b.OfferOpportunities(ctx, "checkout", offer); err != nil || len(fresh) != 0 {
-						t.Errorf("offer: %v, %d new; want none new", err, len(fresh))
-					}
-				})
-			}
-			wg.Wait()
-			if _, err := f.bot.OfferOpportunities(ctx, "checkout", offer); err != nil {
-				t.Fatal(err)
-			}
+			checkOffers(t, offer, f.bot, other)
+			checkOffers(t, offer, f.bot)
 			again, _ := f.st.GetOpportunity(ctx, o.ID)
 			ps, _ := f.st.ListProposals(ctx, store.ListOptions{})
 			if again.Status != store.OpportunityProposed || again.ProposalID != "P-2" || len(ps) != 2 {

@@ -43,17 +43,8 @@ func (b *Bot) OfferOpportunities(ctx context.Context, service string, offers []O
 			return fresh, fmt.Errorf("offer opportunity: %w", err)
 		}
 		if !created {
-			if o.Status == store.OpportunityOpen && (o.Cores != seen.Cores || o.CPUShare != seen.CPUShare) {
-				o.Cores, o.Watts, o.CPUShare, o.Lines = seen.Cores, seen.Watts, seen.CPUShare, seen.Lines
-				if err := b.o.Store.UpdateOpportunity(ctx, &o); err != nil {
-					return fresh, fmt.Errorf("refresh %s: %w", o.ID, err)
-				}
-			}
-			// Open with no fix proposed but a fix to propose: the pattern
-			// came back after a fix (see CheckFixes). The fix is proposed
-			// again in the opportunity's thread.
-			if o.Status == store.OpportunityOpen && o.ProposalID == "" && of.Fix != nil && o.Thread.MessageID != "" {
-				if err := b.proposeAgain(ctx, o.ID, *of.Fix); err != nil {
+			if o.Status == store.OpportunityOpen {
+				if err := b.refreshOpen(ctx, o.ID, seen, of.Fix); err != nil {
 					return fresh, err
 				}
 			}
@@ -95,24 +86,38 @@ func (b *Bot) OfferOpportunities(ctx context.Context, service string, offers []O
 	return fresh, nil
 }
 
-// proposeAgain proposes fix for the open opportunity id in its thread,
-// holding the opportunity's lease and re-reading it, so that replicas
-// scanning at once propose it once.
-func (b *Bot) proposeAgain(ctx context.Context, id string, fix store.Proposal) error {
+// refreshOpen brings the open opportunity id up to date with a scan that
+// found it again (seen): its numbers, and — when it has no fix proposal
+// but fix would be one, because the pattern came back after a fix (see
+// CheckFixes) — the fix, proposed again in its thread. It holds the
+// opportunity's lease and works on a fresh read, so replicas scanning at
+// once neither propose twice nor write back a stale copy over another's
+// change. A lease held elsewhere leaves the refresh to the next scan.
+func (b *Bot) refreshOpen(ctx context.Context, id string, seen store.Opportunity, fix *store.Proposal) error {
 	o, release, err := b.leasedOpportunity(ctx, id)
 	if err != nil || o == nil {
 		return err
 	}
 	defer release()
-	if o.Status != store.OpportunityOpen || o.ProposalID != "" {
+	if o.Status != store.OpportunityOpen {
 		return nil
 	}
-	p, err := b.proposeFix(ctx, o, fix)
-	if err != nil {
-		return err
+	changed := o.Cores != seen.Cores || o.CPUShare != seen.CPUShare
+	o.Cores, o.Watts, o.CPUShare, o.Lines = seen.Cores, seen.Watts, seen.CPUShare, seen.Lines
+	if o.ProposalID == "" && fix != nil && o.Thread.MessageID != "" {
+		p, err := b.proposeFix(ctx, o, *fix) // stores o, numbers and all
+		if err != nil {
+			return err
+		}
+		if err := b.showProposal(ctx, p, o.Thread); err != nil {
+			return fmt.Errorf("propose fix for %s: %w", id, err)
+		}
+		return nil
 	}
-	if err := b.showProposal(ctx, p, o.Thread); err != nil {
-		return fmt.Errorf("propose fix for %s: %w", id, err)
+	if changed {
+		if err := b.o.Store.UpdateOpportunity(ctx, o); err != nil {
+			return fmt.Errorf("refresh %s: %w", id, err)
+		}
 	}
 	return nil
 }
