@@ -144,6 +144,12 @@ func (b *Bot) runInvestigation(ctx context.Context, raw json.RawMessage) error {
 		proposals = append(proposals, p)
 	}
 	if reg != nil {
+		// Re-read: the investigation took a while, and people may have
+		// decided about the regression meanwhile (a dismissal, a merge);
+		// writing back the copy read at the start would undo that.
+		if reg, err = b.o.Store.GetRegression(ctx, reg.ID); err != nil {
+			return fmt.Errorf("investigate %s: %w", inv.ID, err)
+		}
 		changed := false
 		if len(proposals) > 0 && open(reg.Status) {
 			reg.Status, changed = store.RegressionProposed, true
