@@ -139,6 +139,14 @@ func (b *Bot) runVerifyRecovery(ctx context.Context, raw json.RawMessage) error 
 	if !rec.Ready {
 		return nil
 	}
+	// Re-read after the (possibly slow) check, so a decision made
+	// meanwhile is not written over.
+	if r, err = b.o.Store.GetRegression(ctx, p.RegressionID); err != nil {
+		return fmt.Errorf("verify %s: %w", p.ID, err)
+	}
+	if r.Status != store.RegressionMitigating {
+		return nil
+	}
 	var text string
 	if rec.Recovered {
 		r.Status, r.ResolvedAt = store.RegressionResolved, b.now().UTC()
