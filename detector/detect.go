@@ -14,12 +14,8 @@ type Detector struct {
 	zOne   float64 // the one-sided normal quantile at Alpha
 	noise  float64 // robust noise scale of the series being explained
 
-	tables map[int][]float64
-	pairs  []rankPair
-	keys   []uint64
-	keys2  []uint64
-	counts []int
-	cs     []float64
+	rank ranker
+	cs   []float64
 
 	x, z, zx, comp, comp2 []float64
 	ys                    [][]float64
@@ -45,7 +41,7 @@ type Detector struct {
 func New(opts Options) *Detector {
 	o := opts.withDefaults()
 	return &Detector{opts: o, zAlpha: normQuantile(1 - o.Alpha/2), zOne: normQuantile(1 - o.Alpha),
-		tables: make(map[int][]float64), pens: make(map[int]float64), grids: make(map[int]grid)}
+		rank: ranker{tables: make(map[int][]float64)}, pens: make(map[int]float64), grids: make(map[int]grid)}
 }
 
 // Detect finds the changes in one series with opts; see Detector.Detect.

@@ -35,7 +35,7 @@ func (d *Detector) detect(x []float64, t []int64) ([]split, []float64) {
 	// reuses d.z for the adjusted series).
 	z := slices.Grow(d.zx[:0], n)[:n]
 	d.zx = z
-	d.normalScores(x, z)
+	d.rank.normalScores(x, z)
 	// Fast path: no change and white residuals leave nothing for a
 	// seasonal or drift term to explain (a Durbin–Watson-style pre-test at
 	// level Alpha on the lag-one autocorrelation of the scores).
@@ -181,7 +181,7 @@ func (d *Detector) explain(x []float64, t []int64, y []float64, drift bool, raw 
 			for i := range y {
 				y[i] = x[i] - comp[i]
 			}
-			d.normalScores(y, z)
+			d.rank.normalScores(y, z)
 			next = d.segment(z)
 		} else {
 			copy(y, x)

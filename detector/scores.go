@@ -12,9 +12,19 @@ type rankPair struct {
 	i int32
 }
 
+// ranker turns values into normal scores, keeping its score tables and
+// sort buffers across series.
+type ranker struct {
+	tables map[int][]float64
+	pairs  []rankPair
+	keys   []uint64
+	keys2  []uint64
+	counts []int
+}
+
 // normalScores writes into z the normal score Φ⁻¹((rank−½)/n) of each x,
 // ties sharing the mean of their scores. table caches the scores for n.
-func (d *Detector) normalScores(x, z []float64) {
+func (d *ranker) normalScores(x, z []float64) {
 	n := len(x)
 	table := d.scoreTable(n)
 	if n > 1<<12 {
@@ -60,7 +70,7 @@ func tieScore(table []float64, lo, hi int) float64 {
 }
 
 // scoreTable returns the normal scores of ranks 0..n−1 for n points.
-func (d *Detector) scoreTable(n int) []float64 {
+func (d *ranker) scoreTable(n int) []float64 {
 	if t, ok := d.tables[n]; ok {
 		return t
 	}
@@ -77,7 +87,7 @@ func (d *Detector) scoreTable(n int) []float64 {
 
 // sortedPairs returns x's values with their positions in ascending order
 // (for series longer than 4096 points).
-func (d *Detector) sortedPairs(x []float64) []rankPair {
+func (d *ranker) sortedPairs(x []float64) []rankPair {
 	pairs := d.pairs[:0]
 	for i, v := range x {
 		pairs = append(pairs, rankPair{v, int32(i)})
@@ -92,7 +102,7 @@ func (d *Detector) sortedPairs(x []float64) []rankPair {
 // 12 bits replaced by its position. Values that differ only in those low
 // bits (relative 1e-12) fall in position order, which changes no rank
 // materially.
-func (d *Detector) sortedKeys(x []float64) []uint64 {
+func (d *ranker) sortedKeys(x []float64) []uint64 {
 	keys := d.keys[:0]
 	for i, v := range x {
 		u := math.Float64bits(v)

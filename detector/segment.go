@@ -265,7 +265,7 @@ func (d *Detector) relocate(y []float64, splits []split) {
 		}
 		loc := slices.Grow(d.loc[:0], hi-lo)[:hi-lo]
 		d.loc = loc
-		d.normalScores(y[lo:hi], loc)
+		d.rank.normalScores(y[lo:hi], loc)
 		pre := prefixSums(d.locCS, loc)
 		d.locCS = pre
 		if best, _ := bestSplit(pre, 0, len(loc), m); best >= 0 {

@@ -99,8 +99,8 @@ func (m moments) rss() float64 {
 // segment of L points: the chi-square (two degrees of freedom: a new
 // level and a new slope) tail, Bonferroni-corrected for the L−2m+1
 // positions searched.
-func (d *Detector) trendPValue(r float64, L int) float64 {
-	places := L - 2*d.opts.MinSegment + 1
+func (o Options) trendPValue(r float64, L int) float64 {
+	places := L - 2*o.MinSegment + 1
 	if places < 1 || r <= 0 {
 		return 1
 	}
@@ -109,9 +109,9 @@ func (d *Detector) trendPValue(r float64, L int) float64 {
 
 // trendPenalty is the reduction at which trendPValue on n points equals
 // Alpha: what a trend break must earn in the comparison of explanations.
-func (d *Detector) trendPenalty(n int) float64 {
-	places := max(1, n-2*d.opts.MinSegment+1)
-	return 2 * math.Log(float64(places)/d.opts.Alpha)
+func (o Options) trendPenalty(n int) float64 {
+	places := max(1, n-2*o.MinSegment+1)
+	return 2 * math.Log(float64(places)/o.Alpha)
 }
 
 // trendSegment finds trend breaks in u — changes of level and slope of a
@@ -138,7 +138,7 @@ func (d *Detector) trendSegment(u []float64) []split {
 		}
 		next := slices.Insert(slices.Clone(ks), bestJ, bestK)
 		sigma := d.lineLongRunSigma(u, next)
-		if sigma <= 0 || d.trendPValue(bestR/(sigma*sigma), n) >= d.opts.Alpha {
+		if sigma <= 0 || d.opts.trendPValue(bestR/(sigma*sigma), n) >= d.opts.Alpha {
 			break
 		}
 		ks = next
@@ -151,7 +151,7 @@ func (d *Detector) trendSegment(u []float64) []split {
 		_, _, whole := s.line(a, b)
 		_, _, l := s.line(a, k)
 		_, _, r := s.line(k, b)
-		out[j] = split{k: k, p: d.trendPValue((whole-l-r)/(sigma*sigma), b-a)}
+		out[j] = split{k: k, p: d.opts.trendPValue((whole-l-r)/(sigma*sigma), b-a)}
 	}
 	return out
 }
@@ -195,13 +195,13 @@ func segBounds(ks []int, j, n int) (int, int) {
 	return a, b
 }
 
-// lineResiduals writes into e the residuals of u around the least-squares
-// line of each segment of ks.
-func (d *Detector) lineResiduals(u []float64, ks []int, e []float64) {
+// residuals writes into e the residuals of u (the series s sums) around
+// the least-squares line of each segment of ks.
+func (s *lineSums) residuals(u []float64, ks []int, e []float64) {
 	n := len(u)
 	for j := 0; j <= len(ks); j++ {
 		a, b := segBounds(ks, j, n)
-		icpt, slope, _ := d.lines.line(a, b)
+		icpt, slope, _ := s.line(a, b)
 		for i := a; i < b; i++ {
 			e[i] = u[i] - icpt - slope*float64(i)
 		}
@@ -213,7 +213,7 @@ func (d *Detector) lineResiduals(u []float64, ks []int, e []float64) {
 func (d *Detector) lineLongRunSigma(u []float64, ks []int) float64 {
 	e := slices.Grow(d.e[:0], len(u))[:len(u)]
 	d.e = e
-	d.lineResiduals(u, ks, e)
+	d.lines.residuals(u, ks, e)
 	return math.Sqrt(residualLongRunVar(e, len(u)-2*(len(ks)+1)))
 }
 
@@ -229,7 +229,7 @@ func (d *Detector) trendBreakPlausible(x []float64, sigma float64) bool {
 		return false
 	}
 	s := d.lineLongRunSigma(u, []int{k})
-	return s > 0 && d.trendPValue(r/(s*s), n) < d.opts.Alpha
+	return s > 0 && d.opts.trendPValue(r/(s*s), n) < d.opts.Alpha
 }
 
 // centred returns y less its mean, in units of sigma, so that the prefix
@@ -304,7 +304,7 @@ func (d *Detector) trendExplanation(x []float64, t []int64, y []float64, sigma f
 			}
 		}
 	}
-	pen := k.pen + d.termPenalty(1) + float64(len(splits))*d.trendPenalty(n)
+	pen := k.pen + d.termPenalty(1) + float64(len(splits))*d.opts.trendPenalty(n)
 	return explanation{splits: splits, y: y, pen: pen}, loss + pen
 }
 
@@ -319,7 +319,7 @@ func (d *Detector) fitTrend(y []float64, sigma float64) ([]split, []float64) {
 	splits := d.trendSegment(u)
 	e := slices.Grow(d.te[:0], n)[:n]
 	d.te = e
-	d.lineResiduals(u, keys(splits), e)
+	d.lines.residuals(u, keys(splits), e)
 	w := slices.Grow(d.w[:0], n)[:n]
 	d.w = w
 	clipped := false
@@ -333,7 +333,7 @@ func (d *Detector) fitTrend(y []float64, sigma float64) ([]split, []float64) {
 	if clipped {
 		splits = d.trendSegment(w)
 	}
-	d.lineResiduals(w, keys(splits), e)
+	d.lines.residuals(w, keys(splits), e)
 	for i := range e {
 		e[i] += u[i] - w[i]
 	}

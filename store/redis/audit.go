@@ -28,9 +28,9 @@ func (s *Store) AppendAudit(ctx context.Context, ev store.AuditEvent) (int64, er
 	if err != nil {
 		return 0, fmt.Errorf("append audit event: %w", err)
 	}
-	keys := []string{s.key("audit", "seq"), s.key("audit", "events"), s.key("audit", "all")}
+	keys := []string{s.keys.key("audit", "seq"), s.keys.key("audit", "events"), s.keys.key("audit", "all")}
 	if ev.RecordID != "" {
-		keys = append(keys, s.key("audit", "rec", ev.RecordID))
+		keys = append(keys, s.keys.key("audit", "rec", ev.RecordID))
 	}
 	seq, err := s.scripts.appendAudit.Run(ctx, s.rdb, keys, data).Int64()
 	if err != nil {
@@ -41,9 +41,9 @@ func (s *Store) AppendAudit(ctx context.Context, ev store.AuditEvent) (int64, er
 
 // ListAudit implements store.AuditLog.
 func (s *Store) ListAudit(ctx context.Context, recordID string, limit int) ([]store.AuditEvent, error) {
-	index := s.key("audit", "all")
+	index := s.keys.key("audit", "all")
 	if recordID != "" {
-		index = s.key("audit", "rec", recordID)
+		index = s.keys.key("audit", "rec", recordID)
 	}
 	start := int64(0)
 	if limit > 0 {
@@ -56,7 +56,7 @@ func (s *Store) ListAudit(ctx context.Context, recordID string, limit int) ([]st
 	if len(seqs) == 0 {
 		return nil, nil
 	}
-	values, err := s.rdb.HMGet(ctx, s.key("audit", "events"), seqs...).Result()
+	values, err := s.rdb.HMGet(ctx, s.keys.key("audit", "events"), seqs...).Result()
 	if err != nil {
 		return nil, fmt.Errorf("list audit events: %w", err)
 	}

@@ -21,7 +21,7 @@ func millis(d time.Duration) int64 {
 
 // AcquireLease implements store.Leases.
 func (s *Store) AcquireLease(ctx context.Context, key, owner string, ttl time.Duration) (bool, error) {
-	n, err := s.scripts.acquire.Run(ctx, s.rdb, []string{s.key("lease", key)}, owner, millis(ttl)).Int64()
+	n, err := s.scripts.acquire.Run(ctx, s.rdb, []string{s.keys.key("lease", key)}, owner, millis(ttl)).Int64()
 	if err != nil {
 		return false, fmt.Errorf("acquire lease %s: %w", key, err)
 	}
@@ -30,7 +30,7 @@ func (s *Store) AcquireLease(ctx context.Context, key, owner string, ttl time.Du
 
 // ReleaseLease implements store.Leases.
 func (s *Store) ReleaseLease(ctx context.Context, key, owner string) error {
-	if err := s.scripts.release.Run(ctx, s.rdb, []string{s.key("lease", key)}, owner).Err(); err != nil {
+	if err := s.scripts.release.Run(ctx, s.rdb, []string{s.keys.key("lease", key)}, owner).Err(); err != nil {
 		return fmt.Errorf("release lease %s: %w", key, err)
 	}
 	return nil
@@ -38,7 +38,7 @@ func (s *Store) ReleaseLease(ctx context.Context, key, owner string) error {
 
 // Remember implements store.Idempotency.
 func (s *Store) Remember(ctx context.Context, key string, ttl time.Duration) (bool, error) {
-	err := s.rdb.SetArgs(ctx, s.key("seen", key), "1", goredis.SetArgs{Mode: "NX", TTL: time.Duration(millis(ttl)) * time.Millisecond}).Err()
+	err := s.rdb.SetArgs(ctx, s.keys.key("seen", key), "1", goredis.SetArgs{Mode: "NX", TTL: time.Duration(millis(ttl)) * time.Millisecond}).Err()
 	if errors.Is(err, goredis.Nil) {
 		return false, nil
 	}

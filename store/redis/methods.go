@@ -81,7 +81,7 @@ func (s *Store) UpdateProposal(ctx context.Context, p *store.Proposal) error {
 	if err != nil {
 		return fmt.Errorf("update proposal %s: %w", p.ID, err)
 	}
-	res, err := s.scripts.updateVersion.Run(ctx, s.rdb, []string{s.recKey(p.ID)}, data, p.Version).Int64()
+	res, err := s.scripts.updateVersion.Run(ctx, s.rdb, []string{s.keys.rec(p.ID)}, data, p.Version).Int64()
 	switch {
 	case err != nil:
 		return fmt.Errorf("update proposal %s: %w", p.ID, err)

@@ -32,16 +32,17 @@ func digits(s string) bool {
 	return s != ""
 }
 
-func (s *Store) stream() string {
-	return s.key("jobs")
+// stream is the key of the job queue's stream.
+func (k keyspace) stream() string {
+	return k.key("jobs")
 }
 
 // ensureGroup creates the stream and its consumer group unless they exist.
 // Starting at id 0 means jobs added before the group existed are delivered.
 func (s *Store) ensureGroup(ctx context.Context) error {
-	err := s.rdb.XGroupCreateMkStream(ctx, s.stream(), group, "0").Err()
+	err := s.rdb.XGroupCreateMkStream(ctx, s.keys.stream(), group, "0").Err()
 	if err != nil && !strings.HasPrefix(err.Error(), "BUSYGROUP") {
-		return fmt.Errorf("create consumer group on %s: %w", s.stream(), err)
+		return fmt.Errorf("create consumer group on %s: %w", s.keys.stream(), err)
 	}
 	return nil
 }
@@ -55,7 +56,7 @@ func isNoGroup(err error) bool {
 // Enqueue implements store.Queue.
 func (s *Store) Enqueue(ctx context.Context, kind string, payload json.RawMessage) (string, error) {
 	id, err := s.rdb.XAdd(ctx, &goredis.XAddArgs{
-		Stream: s.stream(),
+		Stream: s.keys.stream(),
 		Values: []any{"kind", kind, "payload", string(payload)},
 	}).Result()
 	if err != nil {
@@ -97,7 +98,7 @@ func (s *Store) readOne(ctx context.Context, consumer string, block time.Duratio
 	args := &goredis.XReadGroupArgs{
 		Group:    group,
 		Consumer: consumer,
-		Streams:  []string{s.stream(), ">"},
+		Streams:  []string{s.keys.stream(), ">"},
 		Count:    1,
 		Block:    block,
 	}
@@ -138,7 +139,7 @@ func (s *Store) Ack(ctx context.Context, id string) error {
 	if !streamID(id) {
 		return fmt.Errorf("ack job %s: %w", id, store.ErrNotFound)
 	}
-	n, err := s.scripts.ack.Run(ctx, s.rdb, []string{s.stream()}, group, id).Int64()
+	n, err := s.scripts.ack.Run(ctx, s.rdb, []string{s.keys.stream()}, group, id).Int64()
 	if err != nil {
 		return fmt.Errorf("ack job %s: %w", id, err)
 	}
@@ -155,7 +156,7 @@ func (s *Store) Reclaim(ctx context.Context, consumer string, minIdle time.Durat
 	start := "0-0"
 	for {
 		msgs, next, err := s.rdb.XAutoClaim(ctx, &goredis.XAutoClaimArgs{
-			Stream:   s.stream(),
+			Stream:   s.keys.stream(),
 			Group:    group,
 			Consumer: consumer,
 			MinIdle:  minIdle,
@@ -194,7 +195,7 @@ func (s *Store) countAttempts(ctx context.Context, consumer string, jobs []store
 	_, err := s.rdb.Pipelined(ctx, func(p goredis.Pipeliner) error {
 		for i, j := range jobs {
 			cmds[i] = p.XPendingExt(ctx, &goredis.XPendingExtArgs{
-				Stream: s.stream(), Group: group, Start: j.ID, End: j.ID, Count: 1, Consumer: consumer,
+				Stream: s.keys.stream(), Group: group, Start: j.ID, End: j.ID, Count: 1, Consumer: consumer,
 			})
 		}
 		return nil

@@ -50,9 +50,9 @@ func (k kind) hasFingerprint() bool {
 	return k == kindRegression || k == kindOpportunity
 }
 
-// recKey is the key of record id.
-func (s *Store) recKey(id string) string {
-	return s.key("rec", id)
+// rec is the key of record id.
+func (k keyspace) rec(id string) string {
+	return k.key("rec", id)
 }
 
 // create stores rec under the kind's next id, written to *id. With a
@@ -75,10 +75,10 @@ func create[T codec.Record](ctx context.Context, s *Store, k kind, rec *T, id *s
 	}
 	fpKey := ""
 	if k.hasFingerprint() {
-		fpKey = s.key("fp", string(k), fp)
+		fpKey = s.keys.key("fp", string(k), fp)
 	}
-	keys := []string{s.key("seq", string(k)), s.key("ids", string(k)), fpKey}
-	res, err := s.scripts.create.Run(ctx, s.rdb, keys, s.key("rec", ""), string(k), data).Slice()
+	keys := []string{s.keys.key("seq", string(k)), s.keys.key("ids", string(k)), fpKey}
+	res, err := s.scripts.create.Run(ctx, s.rdb, keys, s.keys.key("rec", ""), string(k), data).Slice()
 	if err != nil {
 		return false, fmt.Errorf("create %s: %w", k.name(), err)
 	}
@@ -130,7 +130,7 @@ func get[T codec.Record](ctx context.Context, s *Store, k kind, id string) (*T, 
 	if err := checkID(k, id); err != nil {
 		return nil, fmt.Errorf("get %s: %w", k.name(), err)
 	}
-	data, err := s.rdb.Get(ctx, s.recKey(id)).Bytes()
+	data, err := s.rdb.Get(ctx, s.keys.rec(id)).Bytes()
 	if errors.Is(err, goredis.Nil) {
 		return nil, fmt.Errorf("get %s %s: %w", k.name(), id, store.ErrNotFound)
 	}
@@ -154,7 +154,7 @@ func put[T codec.Record](ctx context.Context, s *Store, k kind, id string, rec *
 	if err != nil {
 		return fmt.Errorf("update %s %s: %w", k.name(), id, err)
 	}
-	err = s.rdb.SetArgs(ctx, s.recKey(id), data, goredis.SetArgs{Mode: "XX"}).Err()
+	err = s.rdb.SetArgs(ctx, s.keys.rec(id), data, goredis.SetArgs{Mode: "XX"}).Err()
 	if errors.Is(err, goredis.Nil) {
 		return fmt.Errorf("update %s %s: %w", k.name(), id, store.ErrNotFound)
 	}
@@ -170,7 +170,7 @@ func list[T codec.Record](ctx context.Context, s *Store, k kind, opts store.List
 	if opts.Status == "" && opts.Limit > 0 {
 		start = -int64(opts.Limit)
 	}
-	ids, err := s.rdb.ZRange(ctx, s.key("ids", string(k)), start, -1).Result()
+	ids, err := s.rdb.ZRange(ctx, s.keys.key("ids", string(k)), start, -1).Result()
 	if err != nil {
 		return nil, fmt.Errorf("list %s: %w", k.name(), err)
 	}
@@ -179,7 +179,7 @@ func list[T codec.Record](ctx context.Context, s *Store, k kind, opts store.List
 	for i := 0; i < len(ids); i += batch {
 		keys := make([]string, 0, batch)
 		for _, id := range ids[i:min(i+batch, len(ids))] {
-			keys = append(keys, s.recKey(id))
+			keys = append(keys, s.keys.rec(id))
 		}
 		vs, err := s.rdb.MGet(ctx, keys...).Result()
 		if err != nil {

@@ -48,7 +48,7 @@ type Options struct {
 type Store struct {
 	rdb     *goredis.Client
 	addr    string
-	prefix  string // "{prefix}:"
+	keys    keyspace
 	log     *slog.Logger
 	now     func() time.Time
 	scripts scripts
@@ -80,7 +80,7 @@ func Open(ctx context.Context, rawURL string, opts Options) (*Store, error) {
 	s := &Store{
 		rdb:     goredis.NewClient(ropts),
 		addr:    ropts.Addr,
-		prefix:  "{" + opts.Prefix + "}:",
+		keys:    keyspace("{" + opts.Prefix + "}:"),
 		log:     opts.Logger.With("store", "redis", "addr", ropts.Addr, "prefix", opts.Prefix),
 		now:     opts.Now,
 		scripts: newScripts(),
@@ -125,7 +125,10 @@ func (s *Store) Close() error {
 	return nil
 }
 
+// keyspace is the prefix every key of a store starts with: "{prefix}:".
+type keyspace string
+
 // key returns the full name of a key made of parts.
-func (s *Store) key(parts ...string) string {
-	return s.prefix + strings.Join(parts, ":")
+func (k keyspace) key(parts ...string) string {
+	return string(k) + strings.Join(parts, ":")
 }
