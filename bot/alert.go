@@ -2,10 +2,10 @@ package bot
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
+	"github.com/wattson-dev/wattson/detector"
 	"github.com/wattson-dev/wattson/store"
 )
 
@@ -32,6 +32,19 @@ type AlertInput struct {
 	Cores float64
 }
 
+// RegressionOpened posts the regression's one alert, with a chart of the
+// series s it was found in: the bot is the detection scheduler's Notifier.
+func (b *Bot) RegressionOpened(ctx context.Context, r store.Regression, s detector.Series) error {
+	samples := make([]Point, 0, len(s.Values))
+	for i, v := range s.Values {
+		if i < len(s.Times) {
+			samples = append(samples, Point{T: time.Unix(s.Times[i], 0).UTC(), V: v})
+		}
+	}
+	_, _, err := b.Alert(ctx, AlertInput{Regression: r, Samples: samples})
+	return err
+}
+
 // alertLease is how long one replica may hold the right to post an alert.
 const alertLease = 2 * time.Minute
 
@@ -52,16 +65,16 @@ func (b *Bot) Alert(ctx context.Context, in AlertInput) (store.Regression, bool,
 		if r.Cores == 0 {
 			r.Cores = in.Cores
 		}
-		r.Channel = routeChannel(b.o.Routes, r, b.o.DefaultChannel)
-		if _, err := b.o.Store.CreateRegressionIfNew(ctx, &r); err != nil {
+		r.Channel = b.c.Route(r)
+		if _, err := b.c.Store.CreateRegressionIfNew(ctx, &r); err != nil {
 			return r, false, fmt.Errorf("alert: create regression: %w", err)
 		}
 	}
 	if r.Thread.MessageID != "" {
 		return r, false, nil
 	}
-	lease, holder := "bot/alert/"+r.ID, b.o.Owner+"/"+newRef()
-	got, err := b.o.Store.AcquireLease(ctx, lease, holder, alertLease)
+	lease, holder := "bot/alert/"+r.ID, b.c.Owner+"/"+NewRef()
+	got, err := b.c.Store.AcquireLease(ctx, lease, holder, alertLease)
 	if err != nil {
 		return r, false, fmt.Errorf("alert %s: acquire lease: %w", r.ID, err)
 	}
@@ -69,11 +82,11 @@ func (b *Bot) Alert(ctx context.Context, in AlertInput) (store.Regression, bool,
 		return r, false, nil // another replica is posting it
 	}
 	defer func() {
-		if err := b.o.Store.ReleaseLease(context.WithoutCancel(ctx), lease, holder); err != nil {
+		if err := b.c.Store.ReleaseLease(context.WithoutCancel(ctx), lease, holder); err != nil {
 			b.log.WarnContext(ctx, "release alert lease", "regression", r.ID, "err", err)
 		}
 	}()
-	fresh, err := b.o.Store.GetRegression(ctx, r.ID)
+	fresh, err := b.c.Store.GetRegression(ctx, r.ID)
 	if err != nil {
 		return r, false, fmt.Errorf("alert %s: reread: %w", r.ID, err)
 	}
@@ -85,13 +98,13 @@ func (b *Bot) Alert(ctx context.Context, in AlertInput) (store.Regression, bool,
 		r.Cores = in.Cores // stored with the thread below
 	}
 	if r.Channel == "" {
-		r.Channel = routeChannel(b.o.Routes, r, b.o.DefaultChannel)
+		r.Channel = b.c.Route(r)
 	}
-	platform, channel := splitTarget(r.Channel, b.o.DefaultPlatform)
+	platform, channel := b.c.Target(r.Channel)
 	if channel == "" {
 		return r, false, fmt.Errorf("alert %s: no route and no default channel", r.ID)
 	}
-	chat, err := b.chat(platform)
+	chat, err := b.c.Chat(platform)
 	if err != nil {
 		return r, false, fmt.Errorf("alert %s: %w", r.ID, err)
 	}
@@ -101,58 +114,18 @@ func (b *Bot) Alert(ctx context.Context, in AlertInput) (store.Regression, bool,
 			b.log.WarnContext(ctx, "chart not drawn", "regression", r.ID, "err", err)
 		}
 	}
-	if err := b.audit(ctx, Event{Platform: platform, Channel: channel}, "alert", r.ID, "posted to "+r.Channel, true); err != nil {
+	if err := b.c.Audit(ctx, Event{Platform: platform, Channel: channel}, "alert", r.ID, "posted to "+r.Channel, true); err != nil {
 		return r, false, fmt.Errorf("alert: %w", err)
 	}
-	ref, err := chat.Post(ctx, channel, "", AlertMessage(r, r.Cores, r.Cores*b.o.WattsPerCore, png))
+	ref, err := chat.Post(ctx, channel, "", AlertMessage(r, r.Cores, r.Cores*b.c.WattsPerCore, png))
 	if err != nil {
 		return r, false, fmt.Errorf("alert %s: post: %w", r.ID, err)
 	}
 	r.Thread = ref
-	if err := b.o.Store.UpdateRegression(ctx, &r); err != nil {
+	if err := b.c.Store.UpdateRegression(ctx, &r); err != nil {
 		return r, true, fmt.Errorf("alert %s: store thread: %w", r.ID, err)
 	}
 	b.m.alerts.Inc()
 	b.log.InfoContext(ctx, "alert posted", "regression", r.ID, "channel", r.Channel, "message", ref.MessageID)
 	return r, true, nil
-}
-
-// regression loads a regression for a user, with a readable not-found.
-func (b *Bot) regression(ctx context.Context, id string) (*store.Regression, error) {
-	r, err := b.o.Store.GetRegression(ctx, id)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, userErrorf("There is no regression %s. Try /wattson list.", id)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("get regression %s: %w", id, err)
-	}
-	return r, nil
-}
-
-// proposal loads a proposal for a user, with a readable not-found.
-func (b *Bot) proposal(ctx context.Context, id string) (*store.Proposal, error) {
-	p, err := b.o.Store.GetProposal(ctx, id)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, userErrorf("There is no proposal %s. Try /wattson list.", id)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("get proposal %s: %w", id, err)
-	}
-	return p, nil
-}
-
-// refreshAlert redraws a regression's alert to show its new status; the
-// buttons go once it is decided. Failure is logged, not returned: the
-// record is already stored and the thread reply says what happened.
-func (b *Bot) refreshAlert(ctx context.Context, r store.Regression) {
-	if r.Thread.MessageID == "" {
-		return
-	}
-	chat, err := b.chat(r.Thread.Platform)
-	if err == nil {
-		err = chat.Update(ctx, r.Thread, AlertMessage(r, r.Cores, r.Cores*b.o.WattsPerCore, nil))
-	}
-	if err != nil {
-		b.log.WarnContext(ctx, "alert not refreshed", "regression", r.ID, "err", err)
-	}
 }

@@ -5,109 +5,75 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
-
-	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/wattson-dev/wattson/store"
 )
 
-// Options is everything a Bot is built from.
+// Options are the parts a Bot routes commands, mentions and clicks to;
+// every field may be zero, which turns its commands off.
 type Options struct {
-	// Store holds every record; required.
-	Store store.Store
-	// Chats are the platforms the bot posts to, by name ("slack",
-	// "console"); at least one.
-	Chats map[string]Chat
-	// DefaultPlatform receives alerts whose route names no platform; it
-	// must be a key of Chats.
-	DefaultPlatform string
-	// Routes send regressions to channels; the first match wins.
-	Routes []Route
-	// DefaultChannel receives regressions no route matches.
-	DefaultChannel string
-	// Approvers decide who may approve, reject, roll back and dismiss.
-	Approvers []ApproverRule
-	// Investigator runs investigations; nil turns /wattson investigate off.
-	Investigator Investigator
-	// PullRequests acts on the code host when proposals are made,
-	// approved and rejected; nil keeps proposals in chat only.
-	PullRequests PullRequests
-	// Recovery re-checks a regression's series after its fix merged; nil
-	// turns verification off.
-	Recovery RecoveryChecker
-	// Learner records the lessons of verified fixes in the skill library;
-	// nil learns nothing.
-	Learner Learner
+	// Decider decides proposals and regressions: approve, reject,
+	// rollback and dismiss.
+	Decider Decider
+	// Investigations start investigations; nil turns /wattson
+	// investigate off.
+	Investigations Investigations
+	// Digests answer /wattson digest.
+	Digests Digester
 	// Skills lists the skills for /wattson skills; nil lists none.
 	Skills func() []SkillInfo
 	// Services are service names mentions are matched against, in addition
 	// to those in routes, approver rules and stored regressions.
 	Services []string
-	// WattsPerCore turns cores into watts; 0 means 10.
-	WattsPerCore float64
-	// ApprovalTTL is how long a shown proposal may be approved; 0 means
-	// 72 hours.
-	ApprovalTTL time.Duration
-	// ReclaimIdle is how long a job may stay unacknowledged before another
-	// replica takes it over (its holder presumably died); 0 means 15
-	// minutes. Set it above the longest investigation.
-	ReclaimIdle time.Duration
-	// Owner names this replica in leases and as a queue consumer; empty
-	// means "wattson".
-	Owner string
-	// Now is the clock; nil means time.Now.
-	Now func() time.Time
-	// Logger receives the bot's logs; nil discards them.
-	Logger *slog.Logger
-	// Registerer receives the bot's metrics; nil registers nowhere.
-	Registerer prometheus.Registerer
 }
 
-// Bot is the platform-neutral chat bot. Build it with New, hand inbound
-// events to Handle, announce regressions with Alert, and run the job worker
-// with Run.
+// Decider acts on a decision about a record. The bot's proposals part
+// implements it; every decision is authorized and audited there.
+type Decider interface {
+	Decide(ctx context.Context, ev Event, d Decision) (Message, error)
+}
+
+// Decision is what a user decided: approve (or rollback) a proposal as
+// shown at Version (0: as last shown), reject one, roll back a regression
+// or proposal, or dismiss a regression.
+type Decision struct {
+	Action  Action
+	ID      string
+	Version int
+	Reason  string
+}
+
+// Investigations start an investigation of a question and return the
+// reply for the user who asked; the work is queued.
+type Investigations interface {
+	Start(ctx context.Context, ev Event, q Question) (Message, error)
+}
+
+// Digester renders the digest of a channel ("#perf") for /wattson digest.
+type Digester interface {
+	Digest(ctx context.Context, channel string) (Message, error)
+}
+
+// Bot is the platform-neutral chat bot: it routes inbound events to the
+// parts, posts alerts and answers the read-only commands. Build it with
+// New and hand inbound events to Handle.
 type Bot struct {
+	c   *Core
 	o   Options
 	log *slog.Logger
 	m   *metrics
 	now func() time.Time
 }
 
-// New checks o and builds a Bot. It does no I/O and starts nothing.
-func New(o Options) (*Bot, error) {
-	if o.Store == nil {
-		return nil, errors.New("new bot: no store")
-	}
-	if _, ok := o.Chats[o.DefaultPlatform]; !ok {
-		return nil, fmt.Errorf("new bot: default platform %q has no chat", o.DefaultPlatform)
-	}
-	if o.WattsPerCore <= 0 {
-		o.WattsPerCore = 10
-	}
-	if o.ApprovalTTL <= 0 {
-		o.ApprovalTTL = 72 * time.Hour
-	}
-	if o.ReclaimIdle <= 0 {
-		o.ReclaimIdle = reclaimIdle
-	}
-	if o.Owner == "" {
-		o.Owner = "wattson"
-	}
-	if o.Now == nil {
-		o.Now = time.Now
-	}
-	if o.Logger == nil {
-		o.Logger = slog.New(slog.DiscardHandler)
-	}
-	if o.Registerer == nil {
-		o.Registerer = prometheus.NewRegistry()
-	}
-	m, err := newMetrics(o.Registerer)
+// New builds a Bot over c. It does no I/O and starts nothing.
+func New(c *Core, o Options) (*Bot, error) {
+	m, err := newMetrics(c.Registerer)
 	if err != nil {
 		return nil, fmt.Errorf("new bot: %w", err)
 	}
-	return &Bot{o: o, log: o.Logger.With("component", "bot"), m: m, now: o.Now}, nil
+	return &Bot{c: c, o: o, log: c.Log, m: m, now: c.now}, nil
 }
 
 // eventTTL is how long an inbound event id is remembered for de-duplication.
@@ -123,7 +89,7 @@ func (b *Bot) Handle(ctx context.Context, ev Event) Message {
 	defer func() { b.m.handle.WithLabelValues(string(ev.Kind)).Observe(b.now().Sub(start).Seconds()) }()
 	log := b.log.With("platform", ev.Platform, "kind", ev.Kind, "user", ev.User, "channel", ev.Channel)
 	if ev.ID != "" {
-		first, err := b.o.Store.Remember(ctx, "bot/event/"+ev.Platform+"/"+ev.ID, eventTTL)
+		first, err := b.c.Store.Remember(ctx, "bot/event/"+ev.Platform+"/"+ev.ID, eventTTL)
 		if err != nil {
 			return b.fail(ctx, log, ev, fmt.Errorf("remember event: %w", err))
 		}
@@ -174,15 +140,15 @@ func (b *Bot) command(ctx context.Context, ev Event) (Message, error) {
 	}
 	switch c.Verb {
 	case VerbInvestigate:
-		return b.investigateCommand(ctx, ev, c)
+		return b.investigate(ctx, ev, c)
 	case VerbApprove:
-		return b.approve(ctx, ev, c.ID, c.Version, ActionApprove)
+		return b.decide(ctx, ev, Decision{Action: ActionApprove, ID: c.ID, Version: c.Version})
 	case VerbReject:
-		return b.reject(ctx, ev, c.ID, c.Reason)
+		return b.decide(ctx, ev, Decision{Action: ActionReject, ID: c.ID, Reason: c.Reason})
 	case VerbRollback:
-		return b.rollback(ctx, ev, c.ID)
+		return b.decide(ctx, ev, Decision{Action: ActionRollback, ID: c.ID})
 	case VerbDismiss:
-		return b.dismiss(ctx, ev, c.ID, c.Reason)
+		return b.decide(ctx, ev, Decision{Action: ActionDismiss, ID: c.ID, Reason: c.Reason})
 	case VerbStatus:
 		return b.status(ctx, c.ID)
 	case VerbList:
@@ -200,38 +166,51 @@ func (b *Bot) command(ctx context.Context, ev Event) (Message, error) {
 func (b *Bot) button(ctx context.Context, ev Event) (Message, error) {
 	switch ev.Action {
 	case ActionInvestigate:
-		return b.investigateCommand(ctx, ev, Command{Verb: VerbInvestigate, ID: ev.RecordID})
-	case ActionApprove, ActionRollback:
-		return b.approve(ctx, ev, ev.RecordID, ev.Version, ev.Action)
-	case ActionReject:
-		return b.reject(ctx, ev, ev.RecordID, "")
-	case ActionDismiss:
-		return b.dismiss(ctx, ev, ev.RecordID, "")
+		return b.investigate(ctx, ev, Command{Verb: VerbInvestigate, ID: ev.RecordID})
+	case ActionApprove, ActionRollback, ActionReject, ActionDismiss:
+		return b.decide(ctx, ev, Decision{Action: ev.Action, ID: ev.RecordID, Version: ev.Version})
 	}
 	return Message{}, userErrorf("That button no longer does anything; try /wattson help.")
 }
 
-// chat returns the chat of platform.
-func (b *Bot) chat(platform string) (Chat, error) {
-	c, ok := b.o.Chats[platform]
-	if !ok {
-		return nil, fmt.Errorf("find chat: platform %q is not enabled", platform)
+// digest answers /wattson digest with the digest of the channel asked in.
+func (b *Bot) digest(ctx context.Context, ev Event) (Message, error) {
+	if b.o.Digests == nil {
+		return Message{}, userErrorf("Digests are not set up on this Wattson.")
 	}
-	return c, nil
+	channel := ev.ChannelName
+	if channel == "" {
+		channel = ev.Channel
+	}
+	m, err := b.o.Digests.Digest(ctx, "#"+strings.TrimPrefix(channel, "#"))
+	if err != nil {
+		return Message{}, err
+	}
+	m.Private = true
+	return m, nil
 }
 
-// audit appends an audit event stamped with the bot's clock.
-func (b *Bot) audit(ctx context.Context, ev Event, action, recordID, detail string, allowed bool) error {
-	actor := ev.User
-	if actor == "" {
-		actor = "wattson"
+// decide hands a decision to the Decider.
+func (b *Bot) decide(ctx context.Context, ev Event, d Decision) (Message, error) {
+	if b.o.Decider == nil {
+		return Message{}, userErrorf("Decisions are not set up on this Wattson.")
 	}
-	_, err := b.o.Store.AppendAudit(ctx, store.AuditEvent{
-		At: b.now().UTC(), Actor: actor, Platform: ev.Platform, Channel: ev.Channel,
-		Action: action, RecordID: recordID, Detail: detail, Allowed: allowed,
-	})
-	if err != nil {
-		return fmt.Errorf("append audit %s %s: %w", action, recordID, err)
+	return b.o.Decider.Decide(ctx, ev, d)
+}
+
+// investigate starts the investigation a command or click asks for.
+func (b *Bot) investigate(ctx context.Context, ev Event, c Command) (Message, error) {
+	q := Question{RegressionID: c.ID, Service: c.Service, Metric: c.Metric, Trigger: store.TriggerCommand}
+	if c.Since != "" {
+		q.Since, _ = ParseSince(c.Since, b.now())
 	}
-	return nil
+	return b.startInvestigation(ctx, ev, q)
+}
+
+// startInvestigation hands q to the Investigations.
+func (b *Bot) startInvestigation(ctx context.Context, ev Event, q Question) (Message, error) {
+	if b.o.Investigations == nil {
+		return Message{}, userErrorf("Investigations are not set up on this Wattson.")
+	}
+	return b.o.Investigations.Start(ctx, ev, q)
 }

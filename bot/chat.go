@@ -61,7 +61,7 @@ type Event struct {
 	Version  int
 }
 
-// where returns the thread ref the event came from.
-func (e Event) where() store.ThreadRef {
+// Where returns the thread ref the event came from.
+func (e Event) Where() store.ThreadRef {
 	return store.ThreadRef{Platform: e.Platform, Channel: e.Channel, MessageID: e.Thread}
 }

@@ -39,14 +39,14 @@ func PublicText(ctx context.Context, log *slog.Logger, err error) string {
 	if errors.As(err, &u) {
 		return u.msg
 	}
-	ref := newRef()
+	ref := NewRef()
 	log.ErrorContext(ctx, "internal error", "ref", ref, "err", err)
 	return "Sorry, something went wrong on my side: internal error (ref " + ref + ")."
 }
 
-// newRef returns a short random reference that ties a user-visible error
+// NewRef returns a short random reference that ties a user-visible error
 // to its log line.
-func newRef() string {
+func NewRef() string {
 	var b [3]byte
 	_, _ = rand.Read(b[:])
 	return hex.EncodeToString(b[:])

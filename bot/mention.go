@@ -108,14 +108,14 @@ func describe(q Question) string {
 // latestRegression returns the newest open regression matching a question
 // about a service, so the investigation threads under its alert; "" if none.
 func (b *Bot) latestRegression(ctx context.Context, q Question) string {
-	rs, err := b.o.Store.ListRegressions(ctx, store.ListOptions{Limit: 200})
+	rs, err := b.c.Store.ListRegressions(ctx, store.ListOptions{Limit: 200})
 	if err != nil {
 		b.log.WarnContext(ctx, "list regressions for a mention", "err", err)
 		return ""
 	}
 	for i := len(rs) - 1; i >= 0; i-- {
 		r := rs[i]
-		if !strings.EqualFold(r.Service, q.Service) || !open(r.Status) {
+		if !strings.EqualFold(r.Service, q.Service) || !r.Status.AwaitsDecision() {
 			continue
 		}
 		if q.Metric != "" && !strings.Contains(strings.ToLower(r.Metric), q.Metric) {
@@ -142,13 +142,13 @@ func (b *Bot) knownServices(ctx context.Context) ([]string, error) {
 	for _, s := range b.o.Services {
 		add(s)
 	}
-	for _, rt := range b.o.Routes {
+	for _, rt := range b.c.o.Routes {
 		add(rt.Match["service"])
 	}
-	for _, a := range b.o.Approvers {
+	for _, a := range b.c.o.Approvers {
 		add(a.Service)
 	}
-	rs, err := b.o.Store.ListRegressions(ctx, store.ListOptions{Limit: 500})
+	rs, err := b.c.Store.ListRegressions(ctx, store.ListOptions{Limit: 500})
 	if err != nil {
 		return nil, fmt.Errorf("list services: %w", err)
 	}

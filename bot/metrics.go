@@ -8,11 +8,9 @@ import (
 
 // metrics are the bot's own Prometheus metrics.
 type metrics struct {
-	events    *prometheus.CounterVec
-	handle    *prometheus.HistogramVec
-	alerts    prometheus.Counter
-	decisions *prometheus.CounterVec
-	jobs      *prometheus.CounterVec
+	events *prometheus.CounterVec
+	handle *prometheus.HistogramVec
+	alerts prometheus.Counter
 }
 
 func newMetrics(reg prometheus.Registerer) (*metrics, error) {
@@ -30,16 +28,8 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 			Name: "wattson_bot_alerts_posted_total",
 			Help: "Top-level regression alerts posted.",
 		}),
-		decisions: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "wattson_bot_decisions_total",
-			Help: "Approve, reject, rollback and dismiss decisions, by action and whether they were allowed.",
-		}, []string{"action", "allowed"}),
-		jobs: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "wattson_bot_jobs_total",
-			Help: "Queued bot jobs run, by kind and outcome.",
-		}, []string{"kind", "outcome"}),
 	}
-	for _, c := range []prometheus.Collector{m.events, m.handle, m.alerts, m.decisions, m.jobs} {
+	for _, c := range []prometheus.Collector{m.events, m.handle, m.alerts} {
 		if err := reg.Register(c); err != nil {
 			return nil, fmt.Errorf("register bot metrics: %w", err)
 		}

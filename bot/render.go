@@ -8,8 +8,8 @@ import (
 	"github.com/wattson-dev/wattson/store"
 )
 
-// timeLayout is how times are shown in chat.
-const timeLayout = "2006-01-02 15:04 MST"
+// TimeLayout is how times are shown in chat.
+const TimeLayout = "2006-01-02 15:04 MST"
 
 // AlertMessage renders the top-level alert of a regression. Buttons are offered
 // while the regression is still open for a decision.
@@ -20,31 +20,26 @@ func AlertMessage(r store.Regression, cores, watts float64, chart []byte) Messag
 	}
 	m := Message{
 		Title: fmt.Sprintf("%s: %s %s %.1f%% (%s)", r.Service, r.Metric, arrow, abs(r.Pct), r.ID),
-		Text:  fmt.Sprintf("`%s` changed at %s.", r.SeriesKey, r.ChangeTime.UTC().Format(timeLayout)),
+		Text:  fmt.Sprintf("`%s` changed at %s.", r.SeriesKey, r.ChangeTime.UTC().Format(TimeLayout)),
 		Fields: []Field{
-			{"Before → after", fmt.Sprintf("%s → %s", num(r.Before), num(r.After))},
+			{"Before → after", fmt.Sprintf("%s → %s", Num(r.Before), Num(r.After))},
 			{"Change", fmt.Sprintf("%+.1f%% (confidence %.1f%%)", r.Pct, r.Confidence*100)},
 		},
-		Footer: fmt.Sprintf("Status: %s · detected %s", r.Status, r.DetectedAt.UTC().Format(timeLayout)),
+		Footer: fmt.Sprintf("Status: %s · detected %s", r.Status, r.DetectedAt.UTC().Format(TimeLayout)),
 	}
 	if cores != 0 {
-		m.Fields = append(m.Fields, Field{"Estimated cost", fmt.Sprintf("%s cores ≈ %s W", num(cores), num(watts))})
+		m.Fields = append(m.Fields, Field{"Estimated cost", fmt.Sprintf("%s cores ≈ %s W", Num(cores), Num(watts))})
 	}
 	if chart != nil {
-		m.Image = &Image{Name: r.ID + ".png", Alt: fmt.Sprintf("%s over time, change marked at %s", r.Metric, r.ChangeTime.UTC().Format(timeLayout)), PNG: chart}
+		m.Image = &Image{Name: r.ID + ".png", Alt: fmt.Sprintf("%s over time, change marked at %s", r.Metric, r.ChangeTime.UTC().Format(TimeLayout)), PNG: chart}
 	}
-	if open(r.Status) {
+	if r.Status.AwaitsDecision() {
 		m.Buttons = []Button{
 			{Label: "Investigate", Action: ActionInvestigate, RecordID: r.ID, Style: StylePrimary},
 			{Label: "Dismiss", Action: ActionDismiss, RecordID: r.ID},
 		}
 	}
 	return m
-}
-
-// open reports whether a regression still awaits a decision.
-func open(s store.RegressionStatus) bool {
-	return s != store.RegressionResolved && s != store.RegressionDismissed && s != store.RegressionMitigating
 }
 
 // ProposalMessage renders a proposal; while it is proposed it carries
@@ -77,7 +72,7 @@ func ProposalMessage(p store.Proposal) Message {
 			{Label: "Reject", Action: ActionReject, RecordID: p.ID, Version: p.Version, Style: StyleDanger},
 		}
 	default:
-		m.Footer = fmt.Sprintf("Status: %s by %s at %s", p.Status, p.DecidedBy, p.DecidedAt.UTC().Format(timeLayout))
+		m.Footer = fmt.Sprintf("Status: %s by %s at %s", p.Status, p.DecidedBy, p.DecidedAt.UTC().Format(TimeLayout))
 		if p.Reason != "" {
 			m.Footer += " — " + p.Reason
 		}
@@ -108,7 +103,7 @@ func FindingsMessage(inv store.Investigation) Message {
 		if i == 3 {
 			break
 		}
-		v := fmt.Sprintf("`%s` %s", short(s.Commit), s.Title)
+		v := fmt.Sprintf("`%s` %s", Short(s.Commit), s.Title)
 		if s.Author != "" {
 			v += " — " + s.Author
 		}
@@ -127,7 +122,8 @@ func FindingsMessage(inv store.Investigation) Message {
 	return m
 }
 
-func short(sha string) string {
+// Short is a commit id as chat shows it: its first ten characters.
+func Short(sha string) string {
 	if len(sha) > 10 {
 		return sha[:10]
 	}
@@ -141,8 +137,16 @@ func abs(x float64) float64 {
 	return x
 }
 
-// num formats a level compactly: 3 significant digits, no exponent for
-// everyday magnitudes.
-func num(x float64) string {
+// Num formats a level compactly for chat: 3 significant digits, no
+// exponent for everyday magnitudes.
+func Num(x float64) string {
 	return strings.TrimSuffix(fmt.Sprintf("%.3g", x), ".0")
+}
+
+// Pct renders a share (0..1) as a percentage: "29%", "0.4%".
+func Pct(share float64) string { return Num(100*share) + "%" }
+
+// ShortFunc drops a function name's import path: "api.validCoupon".
+func ShortFunc(fn string) string {
+	return fn[strings.LastIndexByte(fn, '/')+1:]
 }

@@ -59,3 +59,11 @@ func splitTarget(target, def string) (platform, channel string) {
 	}
 	return def, target
 }
+
+// SameChannel compares channels written with or without a platform prefix
+// and a leading '#'.
+func SameChannel(a, b string) bool {
+	_, a = splitTarget(a, "")
+	_, b = splitTarget(b, "")
+	return strings.EqualFold(strings.TrimPrefix(a, "#"), strings.TrimPrefix(b, "#"))
+}

@@ -44,15 +44,15 @@ func verdict(s store.ProposalStatus) (decided, approved bool) {
 // fix proposal.
 func (b *Bot) skillStats(ctx context.Context, infos []SkillInfo) (map[string]SkillStats, error) {
 	opts := store.ListOptions{Limit: statsScan}
-	invs, err := b.o.Store.ListInvestigations(ctx, opts)
+	invs, err := b.c.Store.ListInvestigations(ctx, opts)
 	if err != nil {
 		return nil, fmt.Errorf("skill stats: %w", err)
 	}
-	props, err := b.o.Store.ListProposals(ctx, opts)
+	props, err := b.c.Store.ListProposals(ctx, opts)
 	if err != nil {
 		return nil, fmt.Errorf("skill stats: %w", err)
 	}
-	opps, err := b.o.Store.ListOpportunities(ctx, opts)
+	opps, err := b.c.Store.ListOpportunities(ctx, opts)
 	if err != nil {
 		return nil, fmt.Errorf("skill stats: %w", err)
 	}

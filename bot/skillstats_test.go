@@ -1,40 +1,34 @@
-package bot
+package bot_test
 
 import (
 	"strings"
 	"testing"
 
-	"github.com/prometheus/client_golang/prometheus"
-
+	"github.com/wattson-dev/wattson/bot"
+	"github.com/wattson-dev/wattson/bot/bottest"
 	"github.com/wattson-dev/wattson/store"
 )
 
 // TestSkillsShowsHitsAndApprovals seeds investigations, proposals and
 // opportunities and checks each skill's hits and approval rate.
 func TestSkillsShowsHitsAndApprovals(t *testing.T) {
-	f := newFixture(t)
-	ctx := t.Context()
-	o := f.bot.o
-	o.Registerer = prometheus.NewRegistry()
-	o.Skills = func() []SkillInfo {
-		return []SkillInfo{
+	infos := func() []bot.SkillInfo {
+		return []bot.SkillInfo{
 			{Name: "profile_diff", Description: "Diffs profiles."},
 			{Name: "rank_suspects", Description: "Ranks commits."},
 			{Name: "go-regexp-fmt-in-loops", Description: "Regexp and fmt in loops.", Patterns: []string{"regexp-compile-per-call", "fmt-string-building"}},
 			{Name: "go-gc-pressure", Description: "GC pressure.", Patterns: []string{"gc-pressure"}},
 		}
 	}
-	b, err := New(o)
-	if err != nil {
-		t.Fatal(err)
-	}
+	f := bottest.New(t, bottest.Options{Skills: infos})
+	ctx := t.Context()
 	proposal := func(p store.Proposal, status store.ProposalStatus) string {
 		t.Helper()
-		if err := f.st.CreateProposal(ctx, &p); err != nil {
+		if err := f.Store.CreateProposal(ctx, &p); err != nil {
 			t.Fatal(err)
 		}
 		p.Status = status
-		if err := f.st.UpdateProposal(ctx, &p); err != nil {
+		if err := f.Store.UpdateProposal(ctx, &p); err != nil {
 			t.Fatal(err)
 		}
 		return p.ID
@@ -57,7 +51,7 @@ func TestSkillsShowsHitsAndApprovals(t *testing.T) {
 		{RegressionID: "R-2", Steps: steps("profile_diff")},
 		{Steps: steps()}, // asked about a service: no proposal
 	} {
-		if err := f.st.CreateInvestigation(ctx, &inv); err != nil {
+		if err := f.Store.CreateInvestigation(ctx, &inv); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -69,16 +63,16 @@ func TestSkillsShowsHitsAndApprovals(t *testing.T) {
 		{Pattern: "unknown-pattern", Function: "h"},
 	} {
 		opp.Fingerprint, opp.Service = "fp"+string(rune('a'+i)), "checkout"
-		if _, err := f.st.CreateOpportunityIfNew(ctx, &opp); err != nil {
+		if _, err := f.Store.CreateOpportunityIfNew(ctx, &opp); err != nil {
 			t.Fatal(err)
 		}
 	}
 
-	stats, err := b.skillStats(ctx, o.Skills())
+	stats, err := bot.SkillStatsOf(f.Bot, ctx, infos())
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]SkillStats{
+	want := map[string]bot.SkillStats{
 		"profile_diff":           {Hits: 2, Approved: 1, Decided: 1},
 		"rank_suspects":          {Hits: 3, Approved: 1, Decided: 2},
 		"go-regexp-fmt-in-loops": {Hits: 2, Approved: 1, Decided: 1},
@@ -91,10 +85,7 @@ func TestSkillsShowsHitsAndApprovals(t *testing.T) {
 	if s := stats["go-gc-pressure"]; s.Hits != 0 {
 		t.Errorf("go-gc-pressure: %+v, want no hits", s)
 	}
-	m, err := b.skills(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := f.Bot.Handle(ctx, bot.Event{Kind: bot.EventCommand, Platform: "test", Channel: "C1", User: "U1", Text: "skills"})
 	for _, line := range []string{
 		"3 hits, 1 of 2 decided proposals approved (50%)",
 		"2 hits, 1 of 1 decided proposals approved (100%)",

@@ -18,21 +18,21 @@ func (b *Bot) status(ctx context.Context, id string) (Message, error) {
 	var m Message
 	switch k {
 	case store.KindRegression:
-		r, err := b.regression(ctx, id)
+		r, err := b.c.Regression(ctx, id)
 		if err != nil {
 			return Message{}, err
 		}
 		m = AlertMessage(*r, 0, 0, nil)
 		m.Buttons = nil
 	case store.KindProposal:
-		p, err := b.proposal(ctx, id)
+		p, err := b.c.Proposal(ctx, id)
 		if err != nil {
 			return Message{}, err
 		}
 		m = ProposalMessage(*p)
 		m.Buttons = nil
 	case store.KindInvestigation:
-		inv, err := b.o.Store.GetInvestigation(ctx, id)
+		inv, err := b.c.Store.GetInvestigation(ctx, id)
 		if errors.Is(err, store.ErrNotFound) {
 			return Message{}, userErrorf("There is no investigation %s.", id)
 		}
@@ -42,7 +42,7 @@ func (b *Bot) status(ctx context.Context, id string) (Message, error) {
 		m = FindingsMessage(*inv)
 		m.Title = fmt.Sprintf("Investigation %s: %s", inv.ID, inv.Status)
 	default:
-		o, err := b.o.Store.GetOpportunity(ctx, id)
+		o, err := b.c.Store.GetOpportunity(ctx, id)
 		if errors.Is(err, store.ErrNotFound) {
 			return Message{}, userErrorf("There is no opportunity %s.", id)
 		}
@@ -51,15 +51,15 @@ func (b *Bot) status(ctx context.Context, id string) (Message, error) {
 		}
 		m = Message{Title: fmt.Sprintf("Opportunity %s: %s in %s", o.ID, o.Pattern, o.Function),
 			Text:   o.Suggestion,
-			Fields: []Field{{"Saves", fmt.Sprintf("%s cores ≈ %s W", num(o.Cores), num(o.Watts))}, {"Status", string(o.Status)}}}
+			Fields: []Field{{"Saves", fmt.Sprintf("%s cores ≈ %s W", Num(o.Cores), Num(o.Watts))}, {"Status", string(o.Status)}}}
 	}
-	evs, err := b.o.Store.ListAudit(ctx, id, 5)
+	evs, err := b.c.Store.ListAudit(ctx, id, 5)
 	if err != nil {
 		return Message{}, fmt.Errorf("list audit of %s: %w", id, err)
 	}
 	var trail []string
 	for _, e := range evs {
-		line := fmt.Sprintf("%s %s by %s", e.At.UTC().Format(timeLayout), e.Action, e.Actor)
+		line := fmt.Sprintf("%s %s by %s", e.At.UTC().Format(TimeLayout), e.Action, e.Actor)
 		if !e.Allowed {
 			line += " (refused)"
 		}
@@ -77,17 +77,17 @@ func (b *Bot) status(ctx context.Context, id string) (Message, error) {
 
 // list shows open regressions and proposals awaiting a decision.
 func (b *Bot) list(ctx context.Context) (Message, error) {
-	rs, err := b.o.Store.ListRegressions(ctx, store.ListOptions{Limit: 500})
+	rs, err := b.c.Store.ListRegressions(ctx, store.ListOptions{Limit: 500})
 	if err != nil {
 		return Message{}, fmt.Errorf("list regressions: %w", err)
 	}
-	ps, err := b.o.Store.ListProposals(ctx, store.ListOptions{Status: string(store.ProposalProposed), Limit: 50})
+	ps, err := b.c.Store.ListProposals(ctx, store.ListOptions{Status: string(store.ProposalProposed), Limit: 50})
 	if err != nil {
 		return Message{}, fmt.Errorf("list proposals: %w", err)
 	}
 	var lines []string
 	for _, r := range rs {
-		if open(r.Status) {
+		if r.Status.AwaitsDecision() {
 			lines = append(lines, fmt.Sprintf("`%s` %s %s %+.1f%% — %s", r.ID, r.Service, r.Metric, r.Pct, r.Status))
 		}
 	}

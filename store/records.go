@@ -19,6 +19,12 @@ const (
 	RegressionDismissed     RegressionStatus = "dismissed"
 )
 
+// AwaitsDecision reports whether a regression in status s still awaits a
+// decision: it is neither resolved, dismissed, nor being mitigated.
+func (s RegressionStatus) AwaitsDecision() bool {
+	return s != RegressionResolved && s != RegressionDismissed && s != RegressionMitigating
+}
+
 // Direction is which way a metric moved.
 type Direction string
 

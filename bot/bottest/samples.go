@@ -1,6 +1,8 @@
-// Package bottest holds fixtures shared by the chat adapters' tests: the
-// messages the bot sends, built from fixed records, so that every adapter
-// pins its rendering of the same inputs in golden files.
+// Package bottest holds fixtures shared by the bot's tests: a whole bot
+// wired as cmd/wattson wires it, over a recording chat, a settable clock
+// and a real store (fixture.go), and the messages the bot sends, built
+// from fixed records, so that every chat adapter pins its rendering of the
+// same inputs in golden files (samples.go).
 package bottest
 
 import (

@@ -1,14 +1,18 @@
-package bot
+// Package digest computes and posts the bot's efficiency digest of a
+// period: regressions caught and their response times, savings of merged
+// fixes and reverts, proposals waiting for approval, the largest open
+// opportunities, fixes verified and fixes that came back, and how much was
+// found by Wattson versus by people. Compute is a pure function of the
+// stored records; Digests loads them, renders the result and posts it.
+package digest
 
 import (
-	"context"
 	"encoding/json"
-	"fmt"
 	"slices"
 	"sort"
-	"strings"
 	"time"
 
+	"github.com/wattson-dev/wattson/bot"
 	"github.com/wattson-dev/wattson/store"
 )
 
@@ -43,7 +47,7 @@ type Digest struct {
 	// found the problem: Wattson's detector or scan, or a person asking.
 	ByWattson, ByPeople int
 	// Week is the cores recovered at the end of each of the last 7 days.
-	Week []Point
+	Week []bot.Point
 }
 
 // Spread summarises durations.
@@ -78,30 +82,24 @@ func (w win) inForce(t time.Time) bool {
 	return !w.at.After(t) && (w.until.IsZero() || w.until.After(t))
 }
 
-// ComputeDigest gathers the digest of channel (every channel when empty)
-// for the period of length period ending at to.
-func (b *Bot) ComputeDigest(ctx context.Context, channel string, to time.Time, period time.Duration) (Digest, error) {
-	d := Digest{Scope: "all channels", From: to.Add(-period), To: to, WattsPerCore: b.o.WattsPerCore}
+// Records are the stored records a digest is computed from.
+type Records struct {
+	Regressions    []store.Regression
+	Proposals      []store.Proposal
+	Opportunities  []store.Opportunity
+	Investigations []store.Investigation
+}
+
+// Compute is the digest of channel (every channel when empty) for the
+// period of length period ending at to. route names the channel a
+// service's opportunities are posted in.
+func Compute(recs Records, channel string, to time.Time, period time.Duration, route func(service string) string, wattsPerCore float64) Digest {
+	d := Digest{Scope: "all channels", From: to.Add(-period), To: to, WattsPerCore: wattsPerCore}
 	if channel != "" {
 		d.Scope = channel
 	}
-	rs, err := b.o.Store.ListRegressions(ctx, store.ListOptions{})
-	if err != nil {
-		return d, fmt.Errorf("digest: list regressions: %w", err)
-	}
-	ps, err := b.o.Store.ListProposals(ctx, store.ListOptions{})
-	if err != nil {
-		return d, fmt.Errorf("digest: list proposals: %w", err)
-	}
-	os, err := b.o.Store.ListOpportunities(ctx, store.ListOptions{})
-	if err != nil {
-		return d, fmt.Errorf("digest: list opportunities: %w", err)
-	}
-	invs, err := b.o.Store.ListInvestigations(ctx, store.ListOptions{})
-	if err != nil {
-		return d, fmt.Errorf("digest: list investigations: %w", err)
-	}
-	here := func(ch string) bool { return channel == "" || sameChannel(ch, channel) }
+	rs, ps, os, invs := recs.Regressions, recs.Proposals, recs.Opportunities, recs.Investigations
+	here := func(ch string) bool { return channel == "" || bot.SameChannel(ch, channel) }
 	regs := map[string]store.Regression{}
 	var detect, mitigate []time.Duration
 	for _, r := range rs {
@@ -127,7 +125,7 @@ func (b *Bot) ComputeDigest(ctx context.Context, channel string, to time.Time, p
 	opps := map[string]store.Opportunity{}
 	for _, o := range os {
 		opps[o.ID] = o
-		ch := routeChannel(b.o.Routes, store.Regression{Service: o.Service}, b.o.DefaultChannel)
+		ch := route(o.Service)
 		if o.Status == store.OpportunityOpen && here(ch) {
 			d.Top = append(d.Top, o)
 		}
@@ -155,7 +153,7 @@ func (b *Bot) ComputeDigest(ctx context.Context, channel string, to time.Time, p
 			ch, known, w.wattso, w.cores = r.Channel, true, true, impact[r.ID]
 		}
 		if o, ok := opps[p.OpportunityID]; ok {
-			ch, known, w.wattso, w.cores = routeChannel(b.o.Routes, store.Regression{Service: o.Service}, b.o.DefaultChannel), true, true, o.Cores
+			ch, known, w.wattso, w.cores = route(o.Service), true, true, o.Cores
 			if !o.FixedAt.IsZero() {
 				w.cores = o.SavedCores // measured by a later scan, not estimated
 			}
@@ -174,7 +172,7 @@ func (b *Bot) ComputeDigest(ctx context.Context, channel string, to time.Time, p
 		}
 	}
 	d.tally(wins)
-	return d, nil
+	return d
 }
 
 // tally adds up the wins: counts in the period, savings in force at its
@@ -214,7 +212,7 @@ func (d *Digest) tally(wins []win) {
 				c += w.cores
 			}
 		}
-		d.Week = append(d.Week, Point{T: end, V: c})
+		d.Week = append(d.Week, bot.Point{T: end, V: c})
 	}
 }
 
@@ -236,12 +234,4 @@ func revertImpact(invs []store.Investigation) map[string]float64 {
 		}
 	}
 	return out
-}
-
-// sameChannel compares channels written with or without a platform
-// prefix and a leading '#'.
-func sameChannel(a, b string) bool {
-	_, a = splitTarget(a, "")
-	_, b = splitTarget(b, "")
-	return strings.EqualFold(strings.TrimPrefix(a, "#"), strings.TrimPrefix(b, "#"))
 }

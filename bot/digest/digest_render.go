@@ -1,46 +1,51 @@
-package bot
+package digest
 
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"strings"
 	"time"
+
+	"github.com/wattson-dev/wattson/bot"
+	"github.com/wattson-dev/wattson/store"
+	"github.com/wattson-dev/wattson/store/periodic"
 )
 
 // DigestMessage renders a digest, with the chart of the week's savings
 // when chart is not nil.
-func DigestMessage(d Digest, chart []byte) Message {
+func DigestMessage(d Digest, chart []byte) bot.Message {
 	days := d.To.Sub(d.From).Round(time.Hour)
 	period := fmt.Sprintf("last %s", humanDuration(days))
-	fields := []Field{
-		{"Regressions caught", fmt.Sprintf("%d (%d resolved, %d dismissed)", d.Caught, d.Resolved, d.Dismissed)},
-		{"Time to detect", spreadText(d.Detect)},
-		{"Time to mitigate", spreadText(d.Mitigate)},
-		{"Open proposals", waitingText(d)},
-		{"Savings recovered", fmt.Sprintf("%s cores ≈ %s W, %s MWh over the %s (at %s W per core)",
-			num(d.Cores), num(d.Watts), mwh(d.MWh), period, num(d.WattsPerCore))},
-		{"Wins found by", winsText(d.ByWattson, d.ByPeople)},
-		{"Fixes verified", verifiedText(d)},
+	fields := []bot.Field{
+		{Name: "Regressions caught", Value: fmt.Sprintf("%d (%d resolved, %d dismissed)", d.Caught, d.Resolved, d.Dismissed)},
+		{Name: "Time to detect", Value: spreadText(d.Detect)},
+		{Name: "Time to mitigate", Value: spreadText(d.Mitigate)},
+		{Name: "Open proposals", Value: waitingText(d)},
+		{Name: "Savings recovered", Value: fmt.Sprintf("%s cores ≈ %s W, %s MWh over the %s (at %s W per core)",
+			bot.Num(d.Cores), bot.Num(d.Watts), mwh(d.MWh), period, bot.Num(d.WattsPerCore))},
+		{Name: "Wins found by", Value: winsText(d.ByWattson, d.ByPeople)},
+		{Name: "Fixes verified", Value: verifiedText(d)},
 	}
 	if len(d.Returned) > 0 {
-		fields = append(fields, Field{"Fixes that came back", returnedText(d)})
+		fields = append(fields, bot.Field{Name: "Fixes that came back", Value: returnedText(d)})
 	}
 	var top []string
 	for _, o := range d.Top {
-		top = append(top, fmt.Sprintf("`%s` %s: %s in `%s` — %s cores ≈ %s W", o.ID, o.Service, o.Pattern, o.Function, num(o.Cores), num(o.Watts)))
+		top = append(top, fmt.Sprintf("`%s` %s: %s in `%s` — %s cores ≈ %s W", o.ID, o.Service, o.Pattern, o.Function, bot.Num(o.Cores), bot.Num(o.Watts)))
 	}
 	text := "Top opportunities not yet acted on:\n" + strings.Join(top, "\n")
 	if len(top) == 0 {
 		text = "No open opportunities waiting."
 	}
-	m := Message{
+	m := bot.Message{
 		Title:  fmt.Sprintf("Wattson digest — %s, %s", period, d.Scope),
 		Text:   text,
 		Fields: fields,
-		Footer: fmt.Sprintf("%s to %s", d.From.Format(timeLayout), d.To.Format(timeLayout)),
+		Footer: fmt.Sprintf("%s to %s", d.From.Format(bot.TimeLayout), d.To.Format(bot.TimeLayout)),
 	}
 	if chart != nil {
-		m.Image = &Image{Name: "savings-week.png", Alt: fmt.Sprintf("cores recovered at the end of each of the last 7 days, now %s", num(d.Cores)), PNG: chart}
+		m.Image = &bot.Image{Name: "savings-week.png", Alt: fmt.Sprintf("cores recovered at the end of each of the last 7 days, now %s", bot.Num(d.Cores)), PNG: chart}
 	}
 	return m
 }
@@ -88,7 +93,7 @@ func verifiedText(d Digest) string {
 		}
 		ids = append(ids, o.ID)
 	}
-	return fmt.Sprintf("%d (%s): %s cores ≈ %s W saved, measured in later profiles", len(d.Verified), strings.Join(ids, ", "), num(d.VerifiedCores), num(d.VerifiedWatts))
+	return fmt.Sprintf("%d (%s): %s cores ≈ %s W saved, measured in later profiles", len(d.Verified), strings.Join(ids, ", "), bot.Num(d.VerifiedCores), bot.Num(d.VerifiedWatts))
 }
 
 // returnedText lists the fixed patterns that came back in the period.
@@ -99,7 +104,7 @@ func returnedText(d Digest) string {
 			parts = append(parts, "…")
 			break
 		}
-		parts = append(parts, fmt.Sprintf("%s (%s in `%s`, %s of CPU again)", o.ID, o.Pattern, shortFunc(o.Function), pct(o.CPUShare)))
+		parts = append(parts, fmt.Sprintf("%s (%s in `%s`, %s of CPU again)", o.ID, o.Pattern, bot.ShortFunc(o.Function), bot.Pct(o.CPUShare)))
 	}
 	return strings.Join(parts, ", ")
 }
@@ -138,7 +143,7 @@ func weekChart(d Digest) []byte {
 	if len(d.Week) < 2 {
 		return nil
 	}
-	png, err := Chart(d.Week, time.Time{}, 0, 0)
+	png, err := bot.Chart(d.Week, time.Time{}, 0, 0)
 	if err != nil {
 		return nil
 	}
@@ -149,36 +154,62 @@ func weekChart(d Digest) []byte {
 const DigestPeriod = 24 * time.Hour
 
 // digest answers /wattson digest for the channel the user is in (all
-// channels when nothing was routed there).
-func (b *Bot) digest(ctx context.Context, ev Event) (Message, error) {
-	channel := ev.ChannelName
-	if channel == "" {
-		channel = ev.Channel
+// Records loads the records a digest is computed from.
+func (g *Digests) Records(ctx context.Context) (Records, error) {
+	var recs Records
+	var err error
+	if recs.Regressions, err = g.c.Store.ListRegressions(ctx, store.ListOptions{}); err != nil {
+		return recs, fmt.Errorf("digest: list regressions: %w", err)
 	}
-	d, err := b.ComputeDigest(ctx, "#"+strings.TrimPrefix(channel, "#"), b.now().UTC(), DigestPeriod)
+	if recs.Proposals, err = g.c.Store.ListProposals(ctx, store.ListOptions{}); err != nil {
+		return recs, fmt.Errorf("digest: list proposals: %w", err)
+	}
+	if recs.Opportunities, err = g.c.Store.ListOpportunities(ctx, store.ListOptions{}); err != nil {
+		return recs, fmt.Errorf("digest: list opportunities: %w", err)
+	}
+	if recs.Investigations, err = g.c.Store.ListInvestigations(ctx, store.ListOptions{}); err != nil {
+		return recs, fmt.Errorf("digest: list investigations: %w", err)
+	}
+	return recs, nil
+}
+
+// Compute loads the records and computes the digest of channel (every
+// channel when empty) for the period of length period ending at to.
+func (g *Digests) Compute(ctx context.Context, channel string, to time.Time, period time.Duration) (Digest, error) {
+	recs, err := g.Records(ctx)
 	if err != nil {
-		return Message{}, err
+		return Digest{}, err
+	}
+	route := func(service string) string { return g.c.Route(store.Regression{Service: service}) }
+	return Compute(recs, channel, to, period, route, g.c.WattsPerCore), nil
+}
+
+// Digest answers /wattson digest in channel: the digest of the last
+// DigestPeriod there, or of every channel when there was nothing to say
+// about this one.
+func (g *Digests) Digest(ctx context.Context, channel string) (bot.Message, error) {
+	d, err := g.Compute(ctx, channel, g.c.Now().UTC(), DigestPeriod)
+	if err != nil {
+		return bot.Message{}, err
 	}
 	if d.Caught == 0 && len(d.Top) == 0 && len(d.Waiting) == 0 && d.Cores == 0 && len(d.Verified) == 0 && len(d.Returned) == 0 {
-		if d, err = b.ComputeDigest(ctx, "", b.now().UTC(), DigestPeriod); err != nil {
-			return Message{}, err
+		if d, err = g.Compute(ctx, "", g.c.Now().UTC(), DigestPeriod); err != nil {
+			return bot.Message{}, err
 		}
 	}
-	m := DigestMessage(d, weekChart(d))
-	m.Private = true
-	return m, nil
+	return DigestMessage(d, weekChart(d)), nil
 }
 
 // PostDigests posts the digest of the period ending at tick to each
 // channel ("slack:#perf", or a channel of the default platform).
-func (b *Bot) PostDigests(ctx context.Context, channels []string, tick time.Time) error {
+func (g *Digests) PostDigests(ctx context.Context, channels []string, tick time.Time) error {
 	for _, target := range channels {
-		platform, channel := splitTarget(target, b.o.DefaultPlatform)
-		d, err := b.ComputeDigest(ctx, channel, tick.UTC(), DigestPeriod)
+		platform, channel := g.c.Target(target)
+		d, err := g.Compute(ctx, channel, tick.UTC(), DigestPeriod)
 		if err != nil {
 			return err
 		}
-		chat, err := b.chat(platform)
+		chat, err := g.c.Chat(platform)
 		if err != nil {
 			return fmt.Errorf("post digest: %w", err)
 		}
@@ -187,4 +218,23 @@ func (b *Bot) PostDigests(ctx context.Context, channels []string, tick time.Time
 		}
 	}
 	return nil
+}
+
+// Digests loads, renders and posts digests. Build it with New.
+type Digests struct {
+	c   *bot.Core
+	log *slog.Logger
+}
+
+// New builds Digests over the bot's core. It does no I/O.
+func New(c *bot.Core) *Digests {
+	return &Digests{c: c, log: c.Log.With("part", "digest")}
+}
+
+// Job is the periodic job "digest": on spec (in loc; nil means UTC) it
+// posts the digest of the period ending at the tick to each of channels.
+func (g *Digests) Job(spec string, loc *time.Location, channels []string) periodic.Job {
+	return periodic.Job{Name: "digest", Spec: spec, Location: loc, Do: func(ctx context.Context, tick time.Time) error {
+		return g.PostDigests(ctx, channels, tick)
+	}}
 }

@@ -1,4 +1,4 @@
-package bot
+package digest_test
 
 import (
 	"bytes"
@@ -12,7 +12,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wattson-dev/wattson/bot"
+	"github.com/wattson-dev/wattson/bot/bottest"
+	"github.com/wattson-dev/wattson/bot/digest"
 	"github.com/wattson-dev/wattson/store"
+	"github.com/wattson-dev/wattson/store/periodic"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -72,11 +76,11 @@ func seedDigest(t *testing.T, ctx context.Context, st store.Store) {
 }
 
 func TestDigestNumbersOnSeededStore(t *testing.T) {
-	f := newFixture(t)
+	f := bottest.New(t, bottest.Options{})
 	ctx := t.Context()
-	seedDigest(t, ctx, f.st)
-	now := f.clock.now()
-	d, err := f.bot.ComputeDigest(ctx, "#checkout-perf", now, DigestPeriod)
+	seedDigest(t, ctx, f.Store)
+	now := f.Clock.Now()
+	d, err := f.Digests.Compute(ctx, "#checkout-perf", now, digest.DigestPeriod)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,7 +110,7 @@ func TestDigestNumbersOnSeededStore(t *testing.T) {
 	check("week start", d.Week[0].V, 0.0)
 	check("week end", d.Week[6].V, 45.0)
 
-	all, err := f.bot.ComputeDigest(ctx, "", now, DigestPeriod)
+	all, err := f.Digests.Compute(ctx, "", now, digest.DigestPeriod)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,38 +119,35 @@ func TestDigestNumbersOnSeededStore(t *testing.T) {
 	check("all by wattson", all.ByWattson, 1)
 	check("all top", len(all.Top), 3)
 
-	chart := weekChart(d)
+	chart := digest.WeekChart(d)
 	if _, err := png.Decode(bytes.NewReader(chart)); err != nil {
 		t.Fatalf("week chart is not a PNG: %v", err)
 	}
-	golden(t, "digest.golden", renderText(DigestMessage(d, chart)))
+	golden(t, "digest.golden", renderText(digest.DigestMessage(d, chart)))
 }
 
 func TestDigestOnDemandAndScheduled(t *testing.T) {
-	f := newFixture(t)
+	f := bottest.New(t, bottest.Options{})
 	ctx := t.Context()
-	seedDigest(t, ctx, f.st)
-	m := f.bot.Handle(ctx, Event{Kind: EventCommand, Platform: "test", Channel: "C1", ChannelName: "checkout-perf", User: "U1", Text: "digest"})
+	seedDigest(t, ctx, f.Store)
+	m := f.Bot.Handle(ctx, bot.Event{Kind: bot.EventCommand, Platform: "test", Channel: "C1", ChannelName: "checkout-perf", User: "U1", Text: "digest"})
 	if !strings.Contains(m.Title, "#checkout-perf") || m.Image == nil {
 		t.Errorf("/wattson digest in #checkout-perf: %q, image %v", m.Title, m.Image != nil)
 	}
-	job := Periodic{Name: "digest", Do: func(ctx context.Context, tick time.Time) error {
-		return f.bot.PostDigests(ctx, []string{"#checkout-perf", "#perf"}, tick)
-	}}
-	tick := f.clock.now().Truncate(time.Hour)
-	other := *f.bot
-	other.o.Owner = "replica-2"
-	for _, b := range []*Bot{f.bot, &other} { // the second replica firing on the same tick does nothing
-		if _, err := b.RunTick(ctx, job, tick); err != nil {
+	job := f.Digests.Job("0 9 * * *", nil, []string{"#checkout-perf", "#perf"})
+	tick := f.Clock.Now().Truncate(time.Hour)
+	for _, owner := range []string{"replica-1", "replica-2"} { // the second replica firing on the same tick does nothing
+		r := periodic.New(f.Store, periodic.Options{Owner: owner, Prefix: "periodic/", Now: f.Clock.Now})
+		if _, err := r.RunTick(ctx, job, tick); err != nil {
 			t.Fatal(err)
 		}
 	}
-	posts, _ := f.chat.snapshot()
-	if len(posts) != 2 || posts[0].ref.Channel != "#checkout-perf" || posts[1].ref.Channel != "#perf" {
+	posts, _ := f.Chat.Snapshot()
+	if len(posts) != 2 || posts[0].Ref.Channel != "#checkout-perf" || posts[1].Ref.Channel != "#perf" {
 		t.Fatalf("scheduled digest posts: %+v", posts)
 	}
-	if !strings.Contains(posts[1].msg.Title, "#perf") || posts[1].msg.Fields[0].Value != "1 (0 resolved, 0 dismissed)" {
-		t.Errorf("#perf digest: %+v", posts[1].msg)
+	if !strings.Contains(posts[1].Msg.Title, "#perf") || posts[1].Msg.Fields[0].Value != "1 (0 resolved, 0 dismissed)" {
+		t.Errorf("#perf digest: %+v", posts[1].Msg)
 	}
 }
 
@@ -159,7 +160,7 @@ func round(x float64, digits int) float64 {
 }
 
 // renderText renders a message as plain text for golden files.
-func renderText(m Message) string {
+func renderText(m bot.Message) string {
 	var b strings.Builder
 	b.WriteString("# " + m.Title + "\n")
 	for _, f := range m.Fields {

@@ -145,7 +145,7 @@ func TestAlertThreadButtonsAndApprovals(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.bot.RunJob(ctx, *job); err != nil {
+	if _, err := e.fx.Worker.RunJob(ctx, *job); err != nil {
 		t.Fatal(err)
 	}
 	proposalID := lastMessageWith(e, thread, `"custom_id":"wattson:approve:P-1@1"`)

@@ -21,6 +21,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/wattson-dev/wattson/bot"
+	"github.com/wattson-dev/wattson/bot/bottest"
 	"github.com/wattson-dev/wattson/store"
 	"github.com/wattson-dev/wattson/store/bolt"
 )
@@ -190,6 +191,7 @@ type env struct {
 	fake    *fakeDiscord
 	st      store.Store
 	bot     *bot.Bot
+	fx      *bottest.Fixture
 	adapter *Adapter
 	priv    ed25519.PrivateKey
 	url     string // the adapter's HTTP server
@@ -223,15 +225,12 @@ func newEnv(t testing.TB, rateLimitEvery int, wrap func(Handler) Handler) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := bot.New(bot.Options{
+	fx := bottest.Wire(t, bot.CoreOptions{
 		Store: st, Chats: map[string]bot.Chat{Platform: a}, DefaultPlatform: Platform,
-		Routes:       []bot.Route{{Match: map[string]string{"service": "checkout"}, Channel: "discord:" + testChannel}},
-		Approvers:    []bot.ApproverRule{{Service: "checkout", Users: []string{"ALICE"}, Groups: []string{"ROLE-PERF"}}},
-		Investigator: fixedInvestigator{}, Registerer: prometheus.NewRegistry(),
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+		Routes:    []bot.Route{{Match: map[string]string{"service": "checkout"}, Channel: "discord:" + testChannel}},
+		Approvers: []bot.ApproverRule{{Service: "checkout", Users: []string{"ALICE"}, Groups: []string{"ROLE-PERF"}}},
+	}, bottest.Options{Investigator: fixedInvestigator{}})
+	b := fx.Bot
 	var h Handler = b
 	if wrap != nil {
 		h = wrap(b)
@@ -240,7 +239,7 @@ func newEnv(t testing.TB, rateLimitEvery int, wrap func(Handler) Handler) *env {
 	a.Routes(mux, h)
 	srv := httptest.NewServer(mux)
 	t.Cleanup(func() { srv.Close(); a.Wait() })
-	return &env{fake: fake, st: st, bot: b, adapter: a, priv: priv, url: srv.URL}
+	return &env{fake: fake, st: st, bot: b, fx: fx, adapter: a, priv: priv, url: srv.URL}
 }
 
 // signed builds an interaction request signed with priv at ts.

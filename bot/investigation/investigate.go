@@ -1,20 +1,56 @@
-package bot
+// Package investigation runs the bot's investigations: it queues one for
+// a regression or a question, and on a worker creates its Investigation
+// record, threads its progress and findings under the regression's alert
+// (or a new message in the channel asked from), stores the proposals that
+// result and offers them for approval.
+//
+// The queue delivers a job at least once, so the record is found again by
+// the job's key: a delivery after a replica died mid-investigation resumes
+// it, one after it finished does nothing (resume.go).
+package investigation
 
 import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"time"
 
+	"github.com/wattson-dev/wattson/bot"
 	"github.com/wattson-dev/wattson/store"
 )
+
+// Offerer offers a stored proposal for approval in a thread.
+type Offerer interface {
+	Offer(ctx context.Context, p store.Proposal, reg *store.Regression, thread store.ThreadRef) error
+}
+
+// Options are what a Runner investigates with.
+type Options struct {
+	// Investigator runs the skills; nil turns investigations off.
+	Investigator bot.Investigator
+	// Proposals offers the proposals an investigation makes.
+	Proposals Offerer
+}
+
+// Runner queues and runs investigations. Build it with New.
+type Runner struct {
+	c   *bot.Core
+	o   Options
+	log *slog.Logger
+}
+
+// New builds a Runner over the bot's core. It does no I/O.
+func New(c *bot.Core, o Options) *Runner {
+	return &Runner{c: c, o: o, log: c.Log.With("part", "investigation")}
+}
 
 // JobInvestigate is the queue job kind of an investigation the bot runs.
 const JobInvestigate = "bot.investigate"
 
 // investigateJob is the payload of a JobInvestigate job.
 type investigateJob struct {
-	Question Question `json:"question"`
+	Question bot.Question `json:"question"`
 	// Where is the channel the request came from; the investigation is
 	// threaded under the regression's alert, or under a new message here.
 	Where store.ThreadRef `json:"where"`
@@ -24,55 +60,46 @@ type investigateJob struct {
 	Key string `json:"key,omitempty"`
 }
 
-// investigateCommand queues an investigation of a regression or a service.
-func (b *Bot) investigateCommand(ctx context.Context, ev Event, c Command) (Message, error) {
-	q := Question{RegressionID: c.ID, Service: c.Service, Metric: c.Metric, Trigger: store.TriggerCommand}
-	if c.Since != "" {
-		q.Since, _ = ParseSince(c.Since, b.now())
-	}
-	return b.startInvestigation(ctx, ev, q)
-}
-
-// startInvestigation marks the regression investigating and queues the job.
-func (b *Bot) startInvestigation(ctx context.Context, ev Event, q Question) (Message, error) {
-	if b.o.Investigator == nil {
-		return Message{}, userErrorf("Investigations are not set up on this Wattson.")
+// Start marks the regression investigating and queues the job.
+func (w *Runner) Start(ctx context.Context, ev bot.Event, q bot.Question) (bot.Message, error) {
+	if w.o.Investigator == nil {
+		return bot.Message{}, bot.UserErrorf("Investigations are not set up on this Wattson.")
 	}
 	what := q.Service
 	if q.RegressionID != "" {
-		r, err := b.regression(ctx, q.RegressionID)
+		r, err := w.c.Regression(ctx, q.RegressionID)
 		if err != nil {
-			return Message{}, err
+			return bot.Message{}, err
 		}
 		if r.Status == store.RegressionOpen {
 			r.Status = store.RegressionInvestigating
-			if err := b.o.Store.UpdateRegression(ctx, r); err != nil {
-				return Message{}, fmt.Errorf("investigate %s: %w", r.ID, err)
+			if err := w.c.Store.UpdateRegression(ctx, r); err != nil {
+				return bot.Message{}, fmt.Errorf("investigate %s: %w", r.ID, err)
 			}
 		}
 		what = r.ID
 	}
-	payload, err := json.Marshal(investigateJob{Question: q, Where: ev.where(), User: ev.User, Key: newRef()})
+	payload, err := json.Marshal(investigateJob{Question: q, Where: ev.Where(), User: ev.User, Key: bot.NewRef()})
 	if err != nil {
-		return Message{}, fmt.Errorf("encode investigation job: %w", err)
+		return bot.Message{}, fmt.Errorf("encode investigation job: %w", err)
 	}
-	if _, err := b.o.Store.Enqueue(ctx, JobInvestigate, payload); err != nil {
-		return Message{}, fmt.Errorf("queue investigation: %w", err)
+	if _, err := w.c.Store.Enqueue(ctx, JobInvestigate, payload); err != nil {
+		return bot.Message{}, fmt.Errorf("queue investigation: %w", err)
 	}
-	return Message{Text: fmt.Sprintf("Investigating %s — I'll post progress and findings in the thread.", what), Private: true}, nil
+	return bot.Message{Text: fmt.Sprintf("Investigating %s — I'll post progress and findings in the thread.", what), Private: true}, nil
 }
 
-// runInvestigation is the worker side of a JobInvestigate job.
-func (b *Bot) runInvestigation(ctx context.Context, raw json.RawMessage) error {
+// Run is the worker side of a JobInvestigate job.
+func (w *Runner) Run(ctx context.Context, job store.Job) error {
 	var j investigateJob
-	if err := json.Unmarshal(raw, &j); err != nil {
+	if err := json.Unmarshal(job.Payload, &j); err != nil {
 		return fmt.Errorf("decode investigation job: %w", err)
 	}
 	q := j.Question
 	thread := j.Where
 	var reg *store.Regression
 	if q.RegressionID != "" {
-		r, err := b.o.Store.GetRegression(ctx, q.RegressionID)
+		r, err := w.c.Store.GetRegression(ctx, q.RegressionID)
 		if err != nil {
 			return fmt.Errorf("investigate %s: %w", q.RegressionID, err)
 		}
@@ -81,11 +108,11 @@ func (b *Bot) runInvestigation(ctx context.Context, raw json.RawMessage) error {
 			thread = r.Thread
 		}
 	}
-	chat, err := b.chat(thread.Platform)
+	chat, err := w.c.Chat(thread.Platform)
 	if err != nil {
 		return fmt.Errorf("investigate: %w", err)
 	}
-	inv, err := b.investigationRecord(ctx, j)
+	inv, err := w.investigationRecord(ctx, j)
 	if err != nil || inv.Status != store.InvestigationRunning {
 		return err // an earlier delivery of this job finished it
 	}
@@ -94,28 +121,28 @@ func (b *Bot) runInvestigation(ctx context.Context, raw json.RawMessage) error {
 		thread = inv.Thread
 	}
 	if thread.MessageID == "" {
-		head := Message{Title: "Investigation " + inv.ID, Text: questionText(q, j.User)}
+		head := bot.Message{Title: "Investigation " + inv.ID, Text: questionText(q, j.User)}
 		if thread, err = chat.Post(ctx, thread.Channel, "", head); err != nil {
 			return fmt.Errorf("investigate %s: post: %w", inv.ID, err)
 		}
 		inv.Thread = thread
-		if err := b.o.Store.UpdateInvestigation(ctx, inv); err != nil {
+		if err := w.c.Store.UpdateInvestigation(ctx, inv); err != nil {
 			return fmt.Errorf("investigate %s: store thread: %w", inv.ID, err)
 		}
 	}
-	progress, err := b.progressMessage(ctx, chat, inv, thread)
+	progress, err := w.progressMessage(ctx, chat, inv, thread)
 	if err != nil {
 		return err
 	}
 	var steps []string
 	onStep := func(step string) {
 		steps = append(steps, step)
-		if err := chat.Update(ctx, progress, ProgressMessage(inv.ID, steps, false, 0)); err != nil {
-			b.log.WarnContext(ctx, "progress not updated", "investigation", inv.ID, "err", err)
+		if err := chat.Update(ctx, progress, bot.ProgressMessage(inv.ID, steps, false, 0)); err != nil {
+			w.log.WarnContext(ctx, "progress not updated", "investigation", inv.ID, "err", err)
 		}
 	}
-	f, runErr := b.o.Investigator.Investigate(ctx, q, onStep)
-	inv.FinishedAt = b.now().UTC()
+	f, runErr := w.o.Investigator.Investigate(ctx, q, onStep)
+	inv.FinishedAt = w.c.Now().UTC()
 	inv.Mode, inv.Steps, inv.Suspects, inv.Verdict, inv.TokensUsed, inv.Cost = f.Mode, f.Steps, f.Suspects, f.Verdict, f.TokensUsed, f.Cost
 	if inv.Mode == "" {
 		inv.Mode = store.ModePlaybook
@@ -124,13 +151,13 @@ func (b *Bot) runInvestigation(ctx context.Context, raw json.RawMessage) error {
 	if runErr != nil {
 		inv.Status = store.InvestigationFailed
 	}
-	if err := b.o.Store.UpdateInvestigation(ctx, inv); err != nil {
+	if err := w.c.Store.UpdateInvestigation(ctx, inv); err != nil {
 		return fmt.Errorf("investigate %s: store result: %w", inv.ID, err)
 	}
 	took := inv.FinishedAt.Sub(inv.StartedAt)
 	if runErr != nil {
-		text := PublicText(ctx, b.log.With("investigation", inv.ID), fmt.Errorf("investigate %s: %w", inv.ID, runErr))
-		done := ProgressMessage(inv.ID, steps, true, took)
+		text := bot.PublicText(ctx, w.log.With("investigation", inv.ID), fmt.Errorf("investigate %s: %w", inv.ID, runErr))
+		done := bot.ProgressMessage(inv.ID, steps, true, took)
 		done.Title = fmt.Sprintf("Investigation %s failed after %s", inv.ID, took.Round(time.Second))
 		done.Footer = text
 		return chat.Update(ctx, progress, done)
@@ -138,7 +165,7 @@ func (b *Bot) runInvestigation(ctx context.Context, raw json.RawMessage) error {
 	var proposals []store.Proposal
 	for _, p := range f.Proposals {
 		p.RegressionID, p.Status = q.RegressionID, store.ProposalProposed
-		if err := b.o.Store.CreateProposal(ctx, &p); err != nil {
+		if err := w.c.Store.CreateProposal(ctx, &p); err != nil {
 			return fmt.Errorf("investigate %s: store proposal: %w", inv.ID, err)
 		}
 		proposals = append(proposals, p)
@@ -147,31 +174,31 @@ func (b *Bot) runInvestigation(ctx context.Context, raw json.RawMessage) error {
 		// Re-read: the investigation took a while, and people may have
 		// decided about the regression meanwhile (a dismissal, a merge);
 		// writing back the copy read at the start would undo that.
-		if reg, err = b.o.Store.GetRegression(ctx, reg.ID); err != nil {
+		if reg, err = w.c.Store.GetRegression(ctx, reg.ID); err != nil {
 			return fmt.Errorf("investigate %s: %w", inv.ID, err)
 		}
 		changed := false
-		if len(proposals) > 0 && open(reg.Status) {
+		if len(proposals) > 0 && reg.Status.AwaitsDecision() {
 			reg.Status, changed = store.RegressionProposed, true
 		}
 		if reg.Cores == 0 && f.Cores > 0 {
 			reg.Cores, changed = f.Cores, true
 		}
 		if changed {
-			if err := b.o.Store.UpdateRegression(ctx, reg); err != nil {
+			if err := w.c.Store.UpdateRegression(ctx, reg); err != nil {
 				return fmt.Errorf("investigate %s: update %s: %w", inv.ID, reg.ID, err)
 			}
-			b.refreshAlert(ctx, *reg)
+			w.c.RefreshAlert(ctx, *reg)
 		}
 	}
-	if err := chat.Update(ctx, progress, ProgressMessage(inv.ID, steps, true, took)); err != nil {
-		b.log.WarnContext(ctx, "progress not finished", "investigation", inv.ID, "err", err)
+	if err := chat.Update(ctx, progress, bot.ProgressMessage(inv.ID, steps, true, took)); err != nil {
+		w.log.WarnContext(ctx, "progress not finished", "investigation", inv.ID, "err", err)
 	}
-	if _, err := chat.Post(ctx, thread.Channel, thread.MessageID, FindingsMessage(*inv)); err != nil {
+	if _, err := chat.Post(ctx, thread.Channel, thread.MessageID, bot.FindingsMessage(*inv)); err != nil {
 		return fmt.Errorf("investigate %s: post findings: %w", inv.ID, err)
 	}
 	for _, p := range proposals {
-		if err := b.offer(ctx, p, reg, thread); err != nil {
+		if err := w.o.Proposals.Offer(ctx, p, reg, thread); err != nil {
 			return fmt.Errorf("investigate %s: %w", inv.ID, err)
 		}
 	}
@@ -179,7 +206,7 @@ func (b *Bot) runInvestigation(ctx context.Context, raw json.RawMessage) error {
 }
 
 // questionText restates a question for the head of its thread.
-func questionText(q Question, user string) string {
+func questionText(q bot.Question, user string) string {
 	s := "What changed"
 	if q.Service != "" {
 		s += " in " + q.Service
@@ -188,7 +215,7 @@ func questionText(q Question, user string) string {
 		s += " " + q.Metric
 	}
 	if !q.Since.IsZero() {
-		s += " since " + q.Since.UTC().Format(timeLayout)
+		s += " since " + q.Since.UTC().Format(bot.TimeLayout)
 	}
 	s += "?"
 	if q.Text != "" {

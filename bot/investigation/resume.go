@@ -1,9 +1,10 @@
-package bot
+package investigation
 
 import (
 	"context"
 	"fmt"
 
+	"github.com/wattson-dev/wattson/bot"
 	"github.com/wattson-dev/wattson/store"
 )
 
@@ -16,23 +17,23 @@ const resumeScan = 500
 // replica that died mid-investigation has its job reclaimed by another),
 // or a new running one. A record no longer running was finished by an
 // earlier delivery; the caller then has nothing to do.
-func (b *Bot) investigationRecord(ctx context.Context, j investigateJob) (*store.Investigation, error) {
+func (w *Runner) investigationRecord(ctx context.Context, j investigateJob) (*store.Investigation, error) {
 	q := j.Question
 	if j.Key != "" {
-		invs, err := b.o.Store.ListInvestigations(ctx, store.ListOptions{Limit: resumeScan})
+		invs, err := w.c.Store.ListInvestigations(ctx, store.ListOptions{Limit: resumeScan})
 		if err != nil {
 			return nil, fmt.Errorf("investigate: find earlier attempt: %w", err)
 		}
 		for i := len(invs) - 1; i >= 0; i-- {
 			if invs[i].Job == j.Key {
-				b.log.InfoContext(ctx, "investigation resumed", "investigation", invs[i].ID, "status", invs[i].Status)
+				w.log.InfoContext(ctx, "investigation resumed", "investigation", invs[i].ID, "status", invs[i].Status)
 				return &invs[i], nil
 			}
 		}
 	}
 	inv := &store.Investigation{RegressionID: q.RegressionID, Trigger: q.Trigger, Mode: store.ModePlaybook,
-		Status: store.InvestigationRunning, StartedAt: b.now().UTC(), Job: j.Key}
-	if err := b.o.Store.CreateInvestigation(ctx, inv); err != nil {
+		Status: store.InvestigationRunning, StartedAt: w.c.Now().UTC(), Job: j.Key}
+	if err := w.c.Store.CreateInvestigation(ctx, inv); err != nil {
 		return nil, fmt.Errorf("investigate: create record: %w", err)
 	}
 	return inv, nil
@@ -40,16 +41,16 @@ func (b *Bot) investigationRecord(ctx context.Context, j investigateJob) (*store
 
 // progressMessage returns the investigation's progress message, posting it
 // (and remembering it on the record) unless an earlier delivery did.
-func (b *Bot) progressMessage(ctx context.Context, chat Chat, inv *store.Investigation, thread store.ThreadRef) (store.ThreadRef, error) {
+func (w *Runner) progressMessage(ctx context.Context, chat bot.Chat, inv *store.Investigation, thread store.ThreadRef) (store.ThreadRef, error) {
 	if inv.Progress.MessageID != "" {
 		return inv.Progress, nil
 	}
-	ref, err := chat.Post(ctx, thread.Channel, thread.MessageID, ProgressMessage(inv.ID, nil, false, 0))
+	ref, err := chat.Post(ctx, thread.Channel, thread.MessageID, bot.ProgressMessage(inv.ID, nil, false, 0))
 	if err != nil {
 		return ref, fmt.Errorf("investigate %s: post progress: %w", inv.ID, err)
 	}
 	inv.Progress = ref
-	if err := b.o.Store.UpdateInvestigation(ctx, inv); err != nil {
+	if err := w.c.Store.UpdateInvestigation(ctx, inv); err != nil {
 		return ref, fmt.Errorf("investigate %s: store progress message: %w", inv.ID, err)
 	}
 	return ref, nil

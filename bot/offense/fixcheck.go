@@ -1,4 +1,4 @@
-package bot
+package offense
 
 import (
 	"context"
@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/wattson-dev/wattson/bot"
+	"github.com/wattson-dev/wattson/bot/proposals"
 	"github.com/wattson-dev/wattson/store"
 )
 
@@ -63,8 +65,8 @@ const fixLeaseTTL = 5 * time.Minute
 // again, the fix's saving has ended. The opportunity is open again (its
 // next scan proposes the fix anew, when the pattern has one), the
 // digest stops counting the saving from then, and the thread is told.
-func (b *Bot) CheckFixes(ctx context.Context, service string, sc ScanReport) ([]store.Opportunity, error) {
-	os, err := b.o.Store.ListOpportunities(ctx, store.ListOptions{})
+func (f *Offense) CheckFixes(ctx context.Context, service string, sc ScanReport) ([]store.Opportunity, error) {
+	os, err := f.c.Store.ListOpportunities(ctx, store.ListOptions{})
 	if err != nil {
 		return nil, fmt.Errorf("check fixes of %s: %w", service, err)
 	}
@@ -74,17 +76,17 @@ func (b *Bot) CheckFixes(ctx context.Context, service string, sc ScanReport) ([]
 			continue
 		}
 		if o.Status == store.OpportunityFixed {
-			if err := b.checkReturn(ctx, o.ID, sc); err != nil {
-				b.log.WarnContext(ctx, "fixed opportunity not rechecked; the next scan tries again", "opportunity", o.ID, "err", err)
+			if err := f.checkReturn(ctx, o.ID, sc); err != nil {
+				f.log.WarnContext(ctx, "fixed opportunity not rechecked; the next scan tries again", "opportunity", o.ID, "err", err)
 			}
 			continue
 		}
 		if o.Status != store.OpportunityProposed || o.ProposalID == "" {
 			continue
 		}
-		done, err := b.checkFix(ctx, o.ID, sc)
+		done, err := f.checkFix(ctx, o.ID, sc)
 		if err != nil {
-			b.log.WarnContext(ctx, "fix not checked; the next scan tries again", "opportunity", o.ID, "err", err)
+			f.log.WarnContext(ctx, "fix not checked; the next scan tries again", "opportunity", o.ID, "err", err)
 			continue
 		}
 		if done != nil {
@@ -97,15 +99,15 @@ func (b *Bot) CheckFixes(ctx context.Context, service string, sc ScanReport) ([]
 // leasedOpportunity takes opportunity id's lease (held by whoever checks
 // or changes it after a scan) and reads it. o is nil when another replica
 // holds the lease; otherwise release must be called.
-func (b *Bot) leasedOpportunity(ctx context.Context, id string) (o *store.Opportunity, release func(), err error) {
-	release, ok, err := b.lease(ctx, "bot/opportunity/"+id, fixLeaseTTL)
+func (f *Offense) leasedOpportunity(ctx context.Context, id string) (o *store.Opportunity, release func(), err error) {
+	release, ok, err := f.c.Lease(ctx, "bot/opportunity/"+id, fixLeaseTTL)
 	if err != nil {
 		return nil, nil, fmt.Errorf("opportunity %s: lease: %w", id, err)
 	}
 	if !ok {
 		return nil, nil, nil
 	}
-	if o, err = b.o.Store.GetOpportunity(ctx, id); err != nil {
+	if o, err = f.c.Store.GetOpportunity(ctx, id); err != nil {
 		release()
 		return nil, nil, fmt.Errorf("opportunity %s: %w", id, err)
 	}
@@ -115,8 +117,8 @@ func (b *Bot) leasedOpportunity(ctx context.Context, id string) (o *store.Opport
 // checkFix judges opportunity id's merged fix by sc, holding the
 // opportunity's lease, and returns the opportunity when it marked it
 // fixed.
-func (b *Bot) checkFix(ctx context.Context, id string, sc ScanReport) (*store.Opportunity, error) {
-	o, release, err := b.leasedOpportunity(ctx, id)
+func (f *Offense) checkFix(ctx context.Context, id string, sc ScanReport) (*store.Opportunity, error) {
+	o, release, err := f.leasedOpportunity(ctx, id)
 	if err != nil || o == nil {
 		return nil, err
 	}
@@ -124,14 +126,14 @@ func (b *Bot) checkFix(ctx context.Context, id string, sc ScanReport) (*store.Op
 	if o.Status != store.OpportunityProposed || o.ProposalID == "" {
 		return nil, nil
 	}
-	p, err := b.o.Store.GetProposal(ctx, o.ProposalID)
+	p, err := f.c.Store.GetProposal(ctx, o.ProposalID)
 	if err != nil {
 		return nil, fmt.Errorf("check fix of %s: %w", id, err)
 	}
 	if p.Status != store.ProposalMerged {
 		return nil, nil
 	}
-	merged, err := b.mergedAt(ctx, *p)
+	merged, err := proposals.MergedAt(ctx, f.c.Store, *p)
 	if err != nil {
 		return nil, fmt.Errorf("check fix of %s: %w", id, err)
 	}
@@ -139,9 +141,9 @@ func (b *Bot) checkFix(ctx context.Context, id string, sc ScanReport) (*store.Op
 		return nil, nil // some profile may predate the fix
 	}
 	if _, found := sc.Found[o.Fingerprint]; found {
-		return nil, b.fixStillFound(ctx, *o, *p, sc)
+		return nil, f.fixStillFound(ctx, *o, *p, sc)
 	}
-	if err := b.fixTook(ctx, o, *p, sc); err != nil {
+	if err := f.fixTook(ctx, o, *p, sc); err != nil {
 		return nil, err
 	}
 	return o, nil
@@ -149,50 +151,50 @@ func (b *Bot) checkFix(ctx context.Context, id string, sc ScanReport) (*store.Op
 
 // fixTook marks o fixed with what the scan measured, audits it and tells
 // o's thread.
-func (b *Bot) fixTook(ctx context.Context, o *store.Opportunity, p store.Proposal, sc ScanReport) error {
+func (f *Offense) fixTook(ctx context.Context, o *store.Opportunity, p store.Proposal, sc ScanReport) error {
 	after := sc.Measured[o.Fingerprint]
 	gone := 1.0
 	if o.CPUShare > 0 {
 		gone = min(max(1-after/o.CPUShare, 0), 1)
 	}
 	before := o.CPUShare
-	o.Status, o.FixedAt, o.FixedShare = store.OpportunityFixed, b.now().UTC(), after
+	o.Status, o.FixedAt, o.FixedShare = store.OpportunityFixed, f.c.Now().UTC(), after
 	o.SavedCores, o.SavedWatts = o.Cores*gone, o.Watts*gone
-	if err := b.o.Store.UpdateOpportunity(ctx, o); err != nil {
+	if err := f.c.Store.UpdateOpportunity(ctx, o); err != nil {
 		return fmt.Errorf("mark %s fixed: %w", o.ID, err)
 	}
-	where := b.opportunityThread(ctx, *o, p)
-	detail := fmt.Sprintf("%s: %s → %s of CPU, %s cores ≈ %s W saved", p.ID, pct(before), pct(after), num(o.SavedCores), num(o.SavedWatts))
-	if err := b.audit(ctx, Event{Platform: where.Platform, Channel: where.Channel}, fixTook, o.ID, detail, true); err != nil {
+	where := f.opportunityThread(ctx, *o, p)
+	detail := fmt.Sprintf("%s: %s → %s of CPU, %s cores ≈ %s W saved", p.ID, bot.Pct(before), bot.Pct(after), bot.Num(o.SavedCores), bot.Num(o.SavedWatts))
+	if err := f.c.Audit(ctx, bot.Event{Platform: where.Platform, Channel: where.Channel}, fixTook, o.ID, detail, true); err != nil {
 		return err
 	}
 	now := "no longer occurs there"
 	if after > 0 {
-		now = "is " + pct(after) + " now"
+		now = "is " + bot.Pct(after) + " now"
 	}
 	text := fmt.Sprintf("✓ The fix for %s took: %s in `%s` was %s of CPU before %s merged and %s. It saves ≈ %s cores ≈ %s W. %s is fixed.",
-		o.ID, o.Pattern, shortFunc(o.Function), pct(before), p.ID, now, num(o.SavedCores), num(o.SavedWatts), o.ID)
-	b.tellFix(ctx, where, *o, Message{Text: text, Footer: profilesSpan(sc)})
+		o.ID, o.Pattern, bot.ShortFunc(o.Function), bot.Pct(before), p.ID, now, bot.Num(o.SavedCores), bot.Num(o.SavedWatts), o.ID)
+	f.tellFix(ctx, where, *o, bot.Message{Text: text, Footer: profilesSpan(sc)})
 	return nil
 }
 
 // fixStillFound records that a scan after p merged still found o's
 // pattern, and once stillFoundScans scans with different newest profiles
 // have, tells o's thread, once, that the fix did not take.
-func (b *Bot) fixStillFound(ctx context.Context, o store.Opportunity, p store.Proposal, sc ScanReport) error {
-	scans, said, err := b.scansFinding(ctx, o, p.ID, fixStillFound, fixNotTaken, time.Time{}, sc)
+func (f *Offense) fixStillFound(ctx context.Context, o store.Opportunity, p store.Proposal, sc ScanReport) error {
+	scans, said, err := f.scansFinding(ctx, o, p.ID, fixStillFound, fixNotTaken, time.Time{}, sc)
 	if err != nil || said || scans < stillFoundScans {
 		return err
 	}
 	share := sc.Found[o.Fingerprint]
-	where := b.opportunityThread(ctx, o, p)
-	detail := fmt.Sprintf("%s still %s of CPU in %s", p.ID, pct(share), o.Function)
-	if err := b.audit(ctx, Event{Platform: where.Platform, Channel: where.Channel}, fixNotTaken, o.ID, detail, true); err != nil {
+	where := f.opportunityThread(ctx, o, p)
+	detail := fmt.Sprintf("%s still %s of CPU in %s", p.ID, bot.Pct(share), o.Function)
+	if err := f.c.Audit(ctx, bot.Event{Platform: where.Platform, Channel: where.Channel}, fixNotTaken, o.ID, detail, true); err != nil {
 		return err
 	}
 	text := fmt.Sprintf("✗ The fix did not take: still %s of CPU in `%s` after %s merged (%s before), on %d scans since. %s stays proposed; I'll say so here if a later scan finds the pattern gone.",
-		pct(share), shortFunc(o.Function), p.ID, pct(o.CPUShare), scans, o.ID)
-	b.tellFix(ctx, where, o, Message{Text: text, Footer: profilesSpan(sc)})
+		bot.Pct(share), bot.ShortFunc(o.Function), p.ID, bot.Pct(o.CPUShare), scans, o.ID)
+	f.tellFix(ctx, where, o, bot.Message{Text: text, Footer: profilesSpan(sc)})
 	return nil
 }
 
@@ -200,8 +202,8 @@ func (b *Bot) fixStillFound(ctx context.Context, o store.Opportunity, p store.Pr
 // pattern of a fixed opportunity again, and once stillFoundScans scans
 // with different newest profiles, all captured after it was judged fixed,
 // have, opens it again and tells its thread.
-func (b *Bot) checkReturn(ctx context.Context, id string, sc ScanReport) error {
-	o, release, err := b.leasedOpportunity(ctx, id)
+func (f *Offense) checkReturn(ctx context.Context, id string, sc ScanReport) error {
+	o, release, err := f.leasedOpportunity(ctx, id)
 	if err != nil || o == nil {
 		return err
 	}
@@ -210,7 +212,7 @@ func (b *Bot) checkReturn(ctx context.Context, id string, sc ScanReport) error {
 	if o.Status != store.OpportunityFixed || !found || sc.Oldest.IsZero() || !sc.Oldest.After(o.FixedAt) {
 		return nil
 	}
-	scans, _, err := b.scansFinding(ctx, *o, o.ProposalID, fixFoundAgain, "", o.FixedAt, sc)
+	scans, _, err := f.scansFinding(ctx, *o, o.ProposalID, fixFoundAgain, "", o.FixedAt, sc)
 	if err != nil || scans < stillFoundScans {
 		return err
 	}
@@ -218,23 +220,23 @@ func (b *Bot) checkReturn(ctx context.Context, id string, sc ScanReport) error {
 	if o.CPUShare > 0 {
 		o.Cores, o.Watts = o.Cores*share/o.CPUShare, o.Watts*share/o.CPUShare
 	}
-	o.Status, o.ProposalID, o.CPUShare, o.ReturnedAt = store.OpportunityOpen, "", share, b.now().UTC()
-	if err := b.o.Store.UpdateOpportunity(ctx, o); err != nil {
+	o.Status, o.ProposalID, o.CPUShare, o.ReturnedAt = store.OpportunityOpen, "", share, f.c.Now().UTC()
+	if err := f.c.Store.UpdateOpportunity(ctx, o); err != nil {
 		return fmt.Errorf("reopen %s: %w", o.ID, err)
 	}
 	where := o.Thread
 	if where.MessageID == "" {
-		if p, err := b.o.Store.GetProposal(ctx, fix); err == nil {
-			where = b.opportunityThread(ctx, *o, *p)
+		if p, err := f.c.Store.GetProposal(ctx, fix); err == nil {
+			where = f.opportunityThread(ctx, *o, *p)
 		}
 	}
-	detail := fmt.Sprintf("%s: %s of CPU again, %s after the fix", fix, pct(share), pct(left))
-	if err := b.audit(ctx, Event{Platform: where.Platform, Channel: where.Channel}, fixReturned, o.ID, detail, true); err != nil {
+	detail := fmt.Sprintf("%s: %s of CPU again, %s after the fix", fix, bot.Pct(share), bot.Pct(left))
+	if err := f.c.Audit(ctx, bot.Event{Platform: where.Platform, Channel: where.Channel}, fixReturned, o.ID, detail, true); err != nil {
 		return err
 	}
 	text := fmt.Sprintf("↩ The pattern is back: %s in `%s` is %s of CPU again on %d scans since %s was judged fixed (%s after %s merged). %s is open again: ≈ %s cores ≈ %s W to win back.",
-		o.Pattern, shortFunc(o.Function), pct(share), scans, o.ID, pct(left), fix, o.ID, num(o.Cores), num(o.Watts))
-	b.tellFix(ctx, where, *o, Message{Text: text, Footer: profilesSpan(sc)})
+		o.Pattern, bot.ShortFunc(o.Function), bot.Pct(share), scans, o.ID, bot.Pct(left), fix, o.ID, bot.Num(o.Cores), bot.Num(o.Watts))
+	f.tellFix(ctx, where, *o, bot.Message{Text: text, Footer: profilesSpan(sc)})
 	return nil
 }
 
@@ -243,28 +245,28 @@ func (b *Bot) checkReturn(ctx context.Context, id string, sc ScanReport) error {
 // "<proposal> <newest profile> <share>" — and returns how many scans with
 // newest profiles after since have. said reports that stop, the
 // conclusion those scans lead to, was audited already for proposal.
-func (b *Bot) scansFinding(ctx context.Context, o store.Opportunity, proposal, action, stop string, since time.Time, sc ScanReport) (n int, said bool, err error) {
-	evs, err := b.o.Store.ListAudit(ctx, o.ID, 0)
+func (f *Offense) scansFinding(ctx context.Context, o store.Opportunity, proposal, action, stop string, since time.Time, sc ScanReport) (n int, said bool, err error) {
+	evs, err := f.c.Store.ListAudit(ctx, o.ID, 0)
 	if err != nil {
 		return 0, false, fmt.Errorf("list audit of %s: %w", o.ID, err)
 	}
 	scans := map[string]bool{}
 	for _, ev := range evs {
-		f := strings.Fields(ev.Detail)
-		if len(f) < 2 || f[0] != proposal {
+		fs := strings.Fields(ev.Detail)
+		if len(fs) < 2 || fs[0] != proposal {
 			continue
 		}
 		if stop != "" && ev.Action == stop {
 			return 0, true, nil
 		}
-		if at, err := time.Parse(time.RFC3339, f[1]); ev.Action == action && err == nil && at.After(since) {
-			scans[f[1]] = true
+		if at, err := time.Parse(time.RFC3339, fs[1]); ev.Action == action && err == nil && at.After(since) {
+			scans[fs[1]] = true
 		}
 	}
 	newest := sc.Newest.UTC().Format(time.RFC3339)
 	if !scans[newest] {
-		detail := fmt.Sprintf("%s %s %s", proposal, newest, pct(sc.Found[o.Fingerprint]))
-		if err := b.audit(ctx, Event{}, action, o.ID, detail, true); err != nil {
+		detail := fmt.Sprintf("%s %s %s", proposal, newest, bot.Pct(sc.Found[o.Fingerprint]))
+		if err := f.c.Audit(ctx, bot.Event{}, action, o.ID, detail, true); err != nil {
 			return 0, false, err
 		}
 		scans[newest] = true
@@ -275,17 +277,17 @@ func (b *Bot) scansFinding(ctx context.Context, o store.Opportunity, proposal, a
 // opportunityThread is where o was posted: the stored thread, or for an
 // opportunity posted before threads were stored, the first card of its
 // fix proposal p (the message the card was posted as).
-func (b *Bot) opportunityThread(ctx context.Context, o store.Opportunity, p store.Proposal) store.ThreadRef {
+func (f *Offense) opportunityThread(ctx context.Context, o store.Opportunity, p store.Proposal) store.ThreadRef {
 	if o.Thread.MessageID != "" {
 		return o.Thread
 	}
-	evs, err := b.o.Store.ListAudit(ctx, p.ID, 0)
+	evs, err := f.c.Store.ListAudit(ctx, p.ID, 0)
 	if err != nil {
-		b.log.WarnContext(ctx, "proposal cards not read", "proposal", p.ID, "err", err)
+		f.log.WarnContext(ctx, "proposal cards not read", "proposal", p.ID, "err", err)
 		return store.ThreadRef{}
 	}
 	for _, ev := range evs {
-		if ev.Action == cardAction && ev.Detail != "" {
+		if ev.Action == proposals.CardAction && ev.Detail != "" {
 			return store.ThreadRef{Platform: ev.Platform, Channel: ev.Channel, MessageID: ev.Detail}
 		}
 	}
@@ -294,26 +296,18 @@ func (b *Bot) opportunityThread(ctx context.Context, o store.Opportunity, p stor
 
 // tellFix says m in o's thread where; an opportunity with no known thread
 // is only audited.
-func (b *Bot) tellFix(ctx context.Context, where store.ThreadRef, o store.Opportunity, m Message) {
+func (f *Offense) tellFix(ctx context.Context, where store.ThreadRef, o store.Opportunity, m bot.Message) {
 	if where.MessageID == "" {
-		b.log.InfoContext(ctx, "no thread to tell of a checked fix", "opportunity", o.ID, "text", m.Text)
+		f.log.InfoContext(ctx, "no thread to tell of a checked fix", "opportunity", o.ID, "text", m.Text)
 		return
 	}
-	b.post(ctx, where, m)
+	f.c.Post(ctx, where, m)
 }
 
 // profilesSpan says which profiles a fix was judged by.
 func profilesSpan(sc ScanReport) string {
 	if sc.Oldest.Equal(sc.Newest) {
-		return "Judged by the CPU profile of " + sc.Newest.UTC().Format(timeLayout) + "."
+		return "Judged by the CPU profile of " + sc.Newest.UTC().Format(bot.TimeLayout) + "."
 	}
-	return fmt.Sprintf("Judged by CPU profiles of %s to %s.", sc.Oldest.UTC().Format(timeLayout), sc.Newest.UTC().Format(timeLayout))
-}
-
-// pct renders a share (0..1) as a percentage: "29%", "0.4%".
-func pct(share float64) string { return num(100*share) + "%" }
-
-// shortFunc drops a function name's import path: "api.validCoupon".
-func shortFunc(fn string) string {
-	return fn[strings.LastIndexByte(fn, '/')+1:]
+	return fmt.Sprintf("Judged by CPU profiles of %s to %s.", sc.Oldest.UTC().Format(bot.TimeLayout), sc.Newest.UTC().Format(bot.TimeLayout))
 }

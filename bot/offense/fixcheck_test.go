@@ -1,11 +1,16 @@
-package bot
+package offense_test
 
 import (
+	"math"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/wattson-dev/wattson/bot"
+	"github.com/wattson-dev/wattson/bot/bottest"
+	"github.com/wattson-dev/wattson/bot/digest"
+	"github.com/wattson-dev/wattson/bot/offense"
 	"github.com/wattson-dev/wattson/store"
 )
 
@@ -16,10 +21,10 @@ var couponPrint = store.OpportunityFingerprint("checkout", couponFunc, "regexp-c
 // mergedFix offers one checkout opportunity with a fix proposal, marks the
 // fix merged by Wattson at the fixture's now (noon) and returns the
 // opportunity.
-func mergedFix(t *testing.T, f fixture) store.Opportunity {
+func mergedFix(t *testing.T, f *bottest.Fixture) store.Opportunity {
 	t.Helper()
 	ctx := t.Context()
-	fresh, err := f.bot.OfferOpportunities(ctx, "checkout", []Offer{{
+	fresh, err := f.Offense.OfferOpportunities(ctx, "checkout", []offense.Offer{{
 		Opportunity: store.Opportunity{Fingerprint: couponPrint, Function: couponFunc, File: "/src/shop/api/coupon.go", Lines: "12",
 			Pattern: "regexp-compile-per-call", CPUShare: 0.3, Cores: 2, Watts: 20, Suggestion: "Compile the pattern once."},
 		Fix: &store.Proposal{Title: "perf: compile the regexp in api.validCoupon once", Repo: "acme/shop"},
@@ -27,21 +32,21 @@ func mergedFix(t *testing.T, f fixture) store.Opportunity {
 	if err != nil || len(fresh) != 1 {
 		t.Fatalf("offer: %v, %d new", err, len(fresh))
 	}
-	p, err := f.st.GetProposal(ctx, fresh[0].ProposalID)
+	p, err := f.Store.GetProposal(ctx, fresh[0].ProposalID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	p.Status, p.DecidedBy, p.DecidedAt = store.ProposalMerged, "UALICE", f.clock.now()
-	if err := f.st.UpdateProposal(ctx, p); err != nil {
+	p.Status, p.DecidedBy, p.DecidedAt = store.ProposalMerged, "UALICE", f.Clock.Now()
+	if err := f.Store.UpdateProposal(ctx, p); err != nil {
 		t.Fatal(err)
 	}
-	o, err := f.st.GetOpportunity(ctx, fresh[0].ID)
+	o, err := f.Store.GetOpportunity(ctx, fresh[0].ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	posts, _ := f.chat.snapshot()
-	if o.Thread != posts[0].ref || o.Status != store.OpportunityProposed {
-		t.Fatalf("offered %+v, want proposed with the thread %+v", o, posts[0].ref)
+	posts, _ := f.Chat.Snapshot()
+	if o.Thread != posts[0].Ref || o.Status != store.OpportunityProposed {
+		t.Fatalf("offered %+v, want proposed with the thread %+v", o, posts[0].Ref)
 	}
 	return *o
 }
@@ -49,9 +54,9 @@ func mergedFix(t *testing.T, f fixture) store.Opportunity {
 // scanAt is a scan of profiles captured from oldest to newest hours after
 // noon, that found the coupon pattern at found (not at all when 0) and
 // measured it at measured.
-func scanAt(oldest, newest int, found, measured float64) ScanReport {
+func scanAt(oldest, newest int, found, measured float64) offense.ScanReport {
 	noon := time.Date(2025, 6, 4, 12, 0, 0, 0, time.UTC)
-	r := ScanReport{Found: map[string]float64{}, Measured: map[string]float64{},
+	r := offense.ScanReport{Found: map[string]float64{}, Measured: map[string]float64{},
 		Oldest: noon.Add(time.Duration(oldest) * time.Hour), Newest: noon.Add(time.Duration(newest) * time.Hour)}
 	if found > 0 {
 		r.Found[couponPrint] = found
@@ -63,12 +68,12 @@ func scanAt(oldest, newest int, found, measured float64) ScanReport {
 }
 
 // checkFixes runs the fix check of checkout on each bot at once.
-func checkFixes(t *testing.T, sc ScanReport, bots ...*Bot) {
+func checkFixes(t *testing.T, sc offense.ScanReport, bots ...*bottest.Fixture) {
 	t.Helper()
 	var wg sync.WaitGroup
 	for _, b := range bots {
 		wg.Go(func() {
-			if _, err := b.CheckFixes(t.Context(), "checkout", sc); err != nil {
+			if _, err := b.Offense.CheckFixes(t.Context(), "checkout", sc); err != nil {
 				t.Error(err)
 			}
 		})
@@ -77,48 +82,48 @@ func checkFixes(t *testing.T, sc ScanReport, bots ...*Bot) {
 }
 
 func TestFixVerifiedOnceByLaterScan(t *testing.T) {
-	for name, pair := range map[string]replicas{"bolt": sharedStore, "redis": onRedis} {
+	for name, pair := range bottest.Pairs() {
 		t.Run(name, func(t *testing.T) {
-			f, other := pair(t, newFixture(t))
+			f, other := pair(t, bottest.New(t, bottest.Options{}))
 			ctx := t.Context()
 			o := mergedFix(t, f)
-			posts, _ := f.chat.snapshot()
+			posts, _ := f.Chat.Snapshot()
 
 			// Profiles from before the merge say nothing about the fix.
-			checkFixes(t, scanAt(-2, 1, 0, 0), f.bot, other)
-			if got, _ := f.st.GetOpportunity(ctx, o.ID); got.Status != store.OpportunityProposed || len(newPosts(f, len(posts))) != 0 {
-				t.Fatalf("after a scan reaching back before the merge: %s, posts %+v; want nothing", got.Status, newPosts(f, len(posts)))
+			checkFixes(t, scanAt(-2, 1, 0, 0), f, other)
+			if got, _ := f.Store.GetOpportunity(ctx, o.ID); got.Status != store.OpportunityProposed || len(f.NewPosts(len(posts))) != 0 {
+				t.Fatalf("after a scan reaching back before the merge: %s, posts %+v; want nothing", got.Status, f.NewPosts(len(posts)))
 			}
 
-			f.clock.add(3 * time.Hour)
-			checkFixes(t, scanAt(1, 2, 0, 0.006), f.bot, other)
-			checkFixes(t, scanAt(2, 3, 0, 0), f.bot, other) // the next scan: already fixed
-			got := newPosts(f, len(posts))
+			f.Clock.Add(3 * time.Hour)
+			checkFixes(t, scanAt(1, 2, 0, 0.006), f, other)
+			checkFixes(t, scanAt(2, 3, 0, 0), f, other) // the next scan: already fixed
+			got := f.NewPosts(len(posts))
 			if len(got) != 1 {
 				t.Fatalf("posts %+v, want the fix told once", got)
 			}
-			if got[0].thread != o.Thread.MessageID || got[0].ref.Channel != "#checkout-perf" {
-				t.Errorf("told in %s thread %q, want the opportunity's thread %+v", got[0].ref.Channel, got[0].thread, o.Thread)
+			if got[0].Thread != o.Thread.MessageID || got[0].Ref.Channel != "#checkout-perf" {
+				t.Errorf("told in %s thread %q, want the opportunity's thread %+v", got[0].Ref.Channel, got[0].Thread, o.Thread)
 			}
 			for _, want := range []string{"fix for O-1 took", "`api.validCoupon` was 30% of CPU before P-1 merged and is 0.6% now", "saves ≈ 1.96 cores ≈ 19.6 W", "O-1 is fixed"} {
-				if !strings.Contains(got[0].msg.Text, want) {
-					t.Errorf("message %q lacks %q", got[0].msg.Text, want)
+				if !strings.Contains(got[0].Msg.Text, want) {
+					t.Errorf("message %q lacks %q", got[0].Msg.Text, want)
 				}
 			}
-			fixed, err := f.st.GetOpportunity(ctx, o.ID)
+			fixed, err := f.Store.GetOpportunity(ctx, o.ID)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if fixed.Status != store.OpportunityFixed || !fixed.FixedAt.Equal(f.clock.now()) || fixed.FixedShare != 0.006 ||
+			if fixed.Status != store.OpportunityFixed || !fixed.FixedAt.Equal(f.Clock.Now()) || fixed.FixedShare != 0.006 ||
 				round(fixed.SavedCores, 6) != 1.96 || round(fixed.SavedWatts, 6) != 19.6 {
 				t.Errorf("stored %+v, want fixed now with 0.6%% left, 1.96 cores and 19.6 W saved", fixed)
 			}
-			evs, _ := f.st.ListAudit(ctx, o.ID, 0)
-			if countAction(evs, fixTook) != 1 || !strings.Contains(evs[len(evs)-1].Detail, "P-1: 30% → 0.6% of CPU") {
-				t.Errorf("audit %+v, want one %s", evs, fixTook)
+			evs, _ := f.Store.ListAudit(ctx, o.ID, 0)
+			if bottest.CountAction(evs, offense.FixTook) != 1 || !strings.Contains(evs[len(evs)-1].Detail, "P-1: 30% → 0.6% of CPU") {
+				t.Errorf("audit %+v, want one %s", evs, offense.FixTook)
 			}
 
-			d, err := f.bot.ComputeDigest(ctx, "#checkout-perf", f.clock.now(), DigestPeriod)
+			d, err := f.Digests.Compute(ctx, "#checkout-perf", f.Clock.Now(), digest.DigestPeriod)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -126,11 +131,11 @@ func TestFixVerifiedOnceByLaterScan(t *testing.T) {
 				t.Errorf("digest verified %d fixes, %g cores, %g W, recovered %g cores; want O-1's measured 1.96 cores, 19.6 W",
 					len(d.Verified), d.VerifiedCores, d.VerifiedWatts, d.Cores)
 			}
-			m := DigestMessage(d, nil)
+			m := digest.DigestMessage(d, nil)
 			if v := fieldValue(m, "Fixes verified"); v != "1 (O-1): 1.96 cores ≈ 19.6 W saved, measured in later profiles" {
 				t.Errorf("digest field Fixes verified = %q", v)
 			}
-			later, err := f.bot.ComputeDigest(ctx, "#checkout-perf", f.clock.now().Add(2*DigestPeriod), DigestPeriod)
+			later, err := f.Digests.Compute(ctx, "#checkout-perf", f.Clock.Now().Add(2*digest.DigestPeriod), digest.DigestPeriod)
 			if err != nil || len(later.Verified) != 0 || round(later.Cores, 6) != 1.96 {
 				t.Errorf("digest two days on: %d verified, %g cores recovered, %v; want none verified, the saving still counted", len(later.Verified), later.Cores, err)
 			}
@@ -139,81 +144,81 @@ func TestFixVerifiedOnceByLaterScan(t *testing.T) {
 }
 
 func TestFixNotTakenToldOnce(t *testing.T) {
-	f, other := sharedStore(t, newFixture(t))
+	f, other := bottest.SharedStore(t, bottest.New(t, bottest.Options{}))
 	ctx := t.Context()
 	o := mergedFix(t, f)
-	posts, _ := f.chat.snapshot()
-	f.clock.add(6 * time.Hour)
+	posts, _ := f.Chat.Snapshot()
+	f.Clock.Add(6 * time.Hour)
 
-	checkFixes(t, scanAt(1, 2, 0.29, 0.29), f.bot, other)
-	checkFixes(t, scanAt(1, 2, 0.29, 0.29), f.bot) // the same profiles again: still one scan
-	if got := newPosts(f, len(posts)); len(got) != 0 {
+	checkFixes(t, scanAt(1, 2, 0.29, 0.29), f, other)
+	checkFixes(t, scanAt(1, 2, 0.29, 0.29), f) // the same profiles again: still one scan
+	if got := f.NewPosts(len(posts)); len(got) != 0 {
 		t.Fatalf("posts after one scan since the merge %+v, want none yet", got)
 	}
-	checkFixes(t, scanAt(2, 3, 0.29, 0.29), f.bot, other)
-	checkFixes(t, scanAt(3, 4, 0.31, 0.31), f.bot, other)
-	got := newPosts(f, len(posts))
-	if len(got) != 1 || got[0].thread != o.Thread.MessageID ||
-		!strings.Contains(got[0].msg.Text, "still 29% of CPU in `api.validCoupon` after P-1 merged (30% before)") {
+	checkFixes(t, scanAt(2, 3, 0.29, 0.29), f, other)
+	checkFixes(t, scanAt(3, 4, 0.31, 0.31), f, other)
+	got := f.NewPosts(len(posts))
+	if len(got) != 1 || got[0].Thread != o.Thread.MessageID ||
+		!strings.Contains(got[0].Msg.Text, "still 29% of CPU in `api.validCoupon` after P-1 merged (30% before)") {
 		t.Fatalf("posts %+v, want one 'did not take' in the opportunity's thread", got)
 	}
-	stored, _ := f.st.GetOpportunity(ctx, o.ID)
+	stored, _ := f.Store.GetOpportunity(ctx, o.ID)
 	if stored.Status != store.OpportunityProposed || !stored.FixedAt.IsZero() {
 		t.Errorf("opportunity %+v, want it left proposed", stored)
 	}
-	evs, _ := f.st.ListAudit(ctx, o.ID, 0)
-	if countAction(evs, fixStillFound) != 2 || countAction(evs, fixNotTaken) != 1 {
-		t.Errorf("audit %+v, want two scans still finding it (none recorded once told) and one %s", evs, fixNotTaken)
+	evs, _ := f.Store.ListAudit(ctx, o.ID, 0)
+	if bottest.CountAction(evs, offense.FixStillFound) != 2 || bottest.CountAction(evs, offense.FixNotTaken) != 1 {
+		t.Errorf("audit %+v, want two scans still finding it (none recorded once told) and one %s", evs, offense.FixNotTaken)
 	}
 
 	// A later fix (a second change, say) that removes the pattern is still
 	// recognised.
-	checkFixes(t, scanAt(5, 6, 0, 0), f.bot, other)
-	got = newPosts(f, len(posts))
-	if len(got) != 2 || !strings.Contains(got[1].msg.Text, "no longer occurs there. It saves ≈ 2 cores ≈ 20 W") {
+	checkFixes(t, scanAt(5, 6, 0, 0), f, other)
+	got = f.NewPosts(len(posts))
+	if len(got) != 2 || !strings.Contains(got[1].Msg.Text, "no longer occurs there. It saves ≈ 2 cores ≈ 20 W") {
 		t.Fatalf("posts %+v, want the fix told once it took", got)
 	}
 }
 
 func TestFixToldUnderCardWithoutStoredThread(t *testing.T) {
-	f := newFixture(t)
+	f := bottest.New(t, bottest.Options{})
 	ctx := t.Context()
 	o := mergedFix(t, f)
 	o.Thread = store.ThreadRef{} // posted before threads were stored
-	if err := f.st.UpdateOpportunity(ctx, &o); err != nil {
+	if err := f.Store.UpdateOpportunity(ctx, &o); err != nil {
 		t.Fatal(err)
 	}
-	posts, _ := f.chat.snapshot()
+	posts, _ := f.Chat.Snapshot()
 	card := posts[len(posts)-1]
-	f.clock.add(3 * time.Hour)
-	checkFixes(t, scanAt(1, 2, 0, 0), f.bot)
-	got := newPosts(f, len(posts))
-	if len(got) != 1 || got[0].thread != card.ref.MessageID {
-		t.Fatalf("posts %+v, want the fix told under the proposal card %s", got, card.ref.MessageID)
+	f.Clock.Add(3 * time.Hour)
+	checkFixes(t, scanAt(1, 2, 0, 0), f)
+	got := f.NewPosts(len(posts))
+	if len(got) != 1 || got[0].Thread != card.Ref.MessageID {
+		t.Fatalf("posts %+v, want the fix told under the proposal card %s", got, card.Ref.MessageID)
 	}
 }
 
 func TestFixOfOtherServiceOrUnmergedNotChecked(t *testing.T) {
-	f := newFixture(t)
+	f := bottest.New(t, bottest.Options{})
 	ctx := t.Context()
 	o := mergedFix(t, f)
-	p, _ := f.st.GetProposal(ctx, o.ProposalID)
+	p, _ := f.Store.GetProposal(ctx, o.ProposalID)
 	p.Status = store.ProposalApproved
-	if err := f.st.UpdateProposal(ctx, p); err != nil {
+	if err := f.Store.UpdateProposal(ctx, p); err != nil {
 		t.Fatal(err)
 	}
-	f.clock.add(3 * time.Hour)
-	checkFixes(t, scanAt(1, 2, 0, 0), f.bot)
-	if _, err := f.bot.CheckFixes(ctx, "search", scanAt(1, 2, 0, 0)); err != nil {
+	f.Clock.Add(3 * time.Hour)
+	checkFixes(t, scanAt(1, 2, 0, 0), f)
+	if _, err := f.Offense.CheckFixes(ctx, "search", scanAt(1, 2, 0, 0)); err != nil {
 		t.Fatal(err)
 	}
-	if got, _ := f.st.GetOpportunity(ctx, o.ID); got.Status != store.OpportunityProposed {
+	if got, _ := f.Store.GetOpportunity(ctx, o.ID); got.Status != store.OpportunityProposed {
 		t.Errorf("opportunity %s with an unmerged fix, want proposed", got.Status)
 	}
 }
 
 // fieldValue is the value of m's field name, or "".
-func fieldValue(m Message, name string) string {
+func fieldValue(m bot.Message, name string) string {
 	for _, fl := range m.Fields {
 		if fl.Name == name {
 			return fl.Value
@@ -223,48 +228,48 @@ func fieldValue(m Message, name string) string {
 }
 
 func TestFixedPatternComesBack(t *testing.T) {
-	for name, pair := range map[string]replicas{"bolt": sharedStore, "redis": onRedis} {
+	for name, pair := range bottest.Pairs() {
 		t.Run(name, func(t *testing.T) {
-			f, other := pair(t, newFixture(t))
+			f, other := pair(t, bottest.New(t, bottest.Options{}))
 			ctx := t.Context()
 			o := mergedFix(t, f)
-			f.clock.add(3 * time.Hour)
-			checkFixes(t, scanAt(1, 2, 0, 0.006), f.bot, other)
-			fixedAt := f.clock.now()
-			posts, _ := f.chat.snapshot()
+			f.Clock.Add(3 * time.Hour)
+			checkFixes(t, scanAt(1, 2, 0, 0.006), f, other)
+			fixedAt := f.Clock.Now()
+			posts, _ := f.Chat.Snapshot()
 
 			// Profiles reaching back before the fix was judged say nothing.
-			checkFixes(t, scanAt(2, 4, 0.25, 0.25), f.bot, other)
-			f.clock.add(3 * time.Hour)
-			checkFixes(t, scanAt(4, 5, 0.25, 0.25), f.bot, other)
-			checkFixes(t, scanAt(4, 5, 0.25, 0.25), f.bot) // the same profiles: still one scan
-			if got := newPosts(f, len(posts)); len(got) != 0 {
+			checkFixes(t, scanAt(2, 4, 0.25, 0.25), f, other)
+			f.Clock.Add(3 * time.Hour)
+			checkFixes(t, scanAt(4, 5, 0.25, 0.25), f, other)
+			checkFixes(t, scanAt(4, 5, 0.25, 0.25), f) // the same profiles: still one scan
+			if got := f.NewPosts(len(posts)); len(got) != 0 {
 				t.Fatalf("posts after one scan finding it again %+v, want none yet", got)
 			}
-			checkFixes(t, scanAt(5, 6, 0.27, 0.27), f.bot, other)
-			checkFixes(t, scanAt(6, 7, 0.27, 0.27), f.bot, other) // open now: nothing more to say
-			got := newPosts(f, len(posts))
-			if len(got) != 1 || got[0].thread != o.Thread.MessageID {
+			checkFixes(t, scanAt(5, 6, 0.27, 0.27), f, other)
+			checkFixes(t, scanAt(6, 7, 0.27, 0.27), f, other) // open now: nothing more to say
+			got := f.NewPosts(len(posts))
+			if len(got) != 1 || got[0].Thread != o.Thread.MessageID {
 				t.Fatalf("posts %+v, want the return told once in the opportunity's thread", got)
 			}
 			for _, want := range []string{"The pattern is back", "`api.validCoupon` is 27% of CPU again on 2 scans since O-1 was judged fixed (0.6% after P-1 merged)", "O-1 is open again: ≈ 1.8 cores ≈ 18 W"} {
-				if !strings.Contains(got[0].msg.Text, want) {
-					t.Errorf("message %q lacks %q", got[0].msg.Text, want)
+				if !strings.Contains(got[0].Msg.Text, want) {
+					t.Errorf("message %q lacks %q", got[0].Msg.Text, want)
 				}
 			}
-			back, err := f.st.GetOpportunity(ctx, o.ID)
+			back, err := f.Store.GetOpportunity(ctx, o.ID)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if back.Status != store.OpportunityOpen || back.ProposalID != "" || !back.ReturnedAt.Equal(f.clock.now()) ||
+			if back.Status != store.OpportunityOpen || back.ProposalID != "" || !back.ReturnedAt.Equal(f.Clock.Now()) ||
 				!back.FixedAt.Equal(fixedAt) || back.CPUShare != 0.27 || round(back.Cores, 6) != 1.8 {
 				t.Errorf("stored %+v, want open with no proposal, returned now, fixed at %v kept, 27%% and 1.8 cores", back, fixedAt)
 			}
-			evs, _ := f.st.ListAudit(ctx, o.ID, 0)
-			if countAction(evs, fixFoundAgain) != 2 || countAction(evs, fixReturned) != 1 {
-				t.Errorf("audit %+v, want two scans finding it again and one %s", evs, fixReturned)
+			evs, _ := f.Store.ListAudit(ctx, o.ID, 0)
+			if bottest.CountAction(evs, offense.FixFoundAgain) != 2 || bottest.CountAction(evs, offense.FixReturned) != 1 {
+				t.Errorf("audit %+v, want two scans finding it again and one %s", evs, offense.FixReturned)
 			}
-			d, err := f.bot.ComputeDigest(ctx, "#checkout-perf", f.clock.now(), DigestPeriod)
+			d, err := f.Digests.Compute(ctx, "#checkout-perf", f.Clock.Now(), digest.DigestPeriod)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -272,26 +277,30 @@ func TestFixedPatternComesBack(t *testing.T) {
 				t.Errorf("digest: %d verified, %g cores in force, %g MWh; want none verified or in force, the energy saved before the return counted",
 					len(d.Verified), d.Cores, d.MWh)
 			}
-			if v := fieldValue(DigestMessage(d, nil), "Fixes that came back"); v != "O-1 (regexp-compile-per-call in `api.validCoupon`, 27% of CPU again)" {
+			if v := fieldValue(digest.DigestMessage(d, nil), "Fixes that came back"); v != "O-1 (regexp-compile-per-call in `api.validCoupon`, 27% of CPU again)" {
 				t.Errorf("digest field Fixes that came back = %q", v)
 			}
 
 			// The next scans propose the fix again, once, in the thread.
-			offer := []Offer{{
+			offer := []offense.Offer{{
 				Opportunity: store.Opportunity{Fingerprint: couponPrint, Function: couponFunc, Pattern: "regexp-compile-per-call", CPUShare: 0.27, Cores: 1.8, Watts: 18},
 				Fix:         &store.Proposal{Title: "perf: compile the regexp in api.validCoupon once", Repo: "acme/shop"},
 			}}
-			checkOffers(t, offer, f.bot, other)
-			checkOffers(t, offer, f.bot)
-			again, _ := f.st.GetOpportunity(ctx, o.ID)
-			ps, _ := f.st.ListProposals(ctx, store.ListOptions{})
+			checkOffers(t, offer, f, other)
+			checkOffers(t, offer, f)
+			again, _ := f.Store.GetOpportunity(ctx, o.ID)
+			ps, _ := f.Store.ListProposals(ctx, store.ListOptions{})
 			if again.Status != store.OpportunityProposed || again.ProposalID != "P-2" || len(ps) != 2 {
 				t.Fatalf("opportunity %+v with %d proposals, want proposed with one new fix P-2", again, len(ps))
 			}
-			got = newPosts(f, len(posts))
-			if len(got) != 2 || got[1].thread != o.Thread.MessageID {
+			got = f.NewPosts(len(posts))
+			if len(got) != 2 || got[1].Thread != o.Thread.MessageID {
 				t.Errorf("posts %+v, want the new fix's card in the opportunity's thread", got)
 			}
 		})
 	}
+}
+
+func round(x float64, digits int) float64 {
+	return math.Round(x*math.Pow(10, float64(digits))) / math.Pow(10, float64(digits))
 }

@@ -1,10 +1,11 @@
-package bot
+package offense
 
 import (
 	"context"
 	"fmt"
 	"strings"
 
+	"github.com/wattson-dev/wattson/bot"
 	"github.com/wattson-dev/wattson/store"
 )
 
@@ -23,7 +24,7 @@ type Offer struct {
 // get the scan's fresh numbers, and one open again because its pattern came
 // back after a fix gets its fix proposed anew in its thread. It returns the
 // new opportunities.
-func (b *Bot) OfferOpportunities(ctx context.Context, service string, offers []Offer) ([]store.Opportunity, error) {
+func (f *Offense) OfferOpportunities(ctx context.Context, service string, offers []Offer) ([]store.Opportunity, error) {
 	var (
 		fresh []store.Opportunity
 		fixes []store.Proposal
@@ -35,23 +36,23 @@ func (b *Bot) OfferOpportunities(ctx context.Context, service string, offers []O
 			o.Status = store.OpportunityOpen
 		}
 		if o.FoundAt.IsZero() {
-			o.FoundAt = b.now().UTC()
+			o.FoundAt = f.c.Now().UTC()
 		}
 		seen := o
-		created, err := b.o.Store.CreateOpportunityIfNew(ctx, &o)
+		created, err := f.c.Store.CreateOpportunityIfNew(ctx, &o)
 		if err != nil {
 			return fresh, fmt.Errorf("offer opportunity: %w", err)
 		}
 		if !created {
 			if o.Status == store.OpportunityOpen {
-				if err := b.refreshOpen(ctx, o.ID, seen, of.Fix); err != nil {
+				if err := f.refreshOpen(ctx, o.ID, seen, of.Fix); err != nil {
 					return fresh, err
 				}
 			}
 			continue
 		}
 		if of.Fix != nil {
-			p, err := b.proposeFix(ctx, &o, *of.Fix)
+			p, err := f.proposeFix(ctx, &o, *of.Fix)
 			if err != nil {
 				return fresh, err
 			}
@@ -62,24 +63,24 @@ func (b *Bot) OfferOpportunities(ctx context.Context, service string, offers []O
 	if len(fresh) == 0 {
 		return nil, nil
 	}
-	platform, channel := splitTarget(routeChannel(b.o.Routes, store.Regression{Service: service}, b.o.DefaultChannel), b.o.DefaultPlatform)
-	chat, err := b.chat(platform)
+	platform, channel := f.c.Target(f.c.Route(store.Regression{Service: service}))
+	chat, err := f.c.Chat(platform)
 	if err != nil {
 		return fresh, fmt.Errorf("offer opportunities: %w", err)
 	}
-	ref, err := chat.Post(ctx, channel, "", OpportunitiesMessage(service, fresh, b.o.WattsPerCore))
+	ref, err := chat.Post(ctx, channel, "", OpportunitiesMessage(service, fresh, f.c.WattsPerCore))
 	if err != nil {
 		return fresh, fmt.Errorf("offer opportunities: post: %w", err)
 	}
 	for i := range fresh {
 		// Where later scans say whether the fix took (fixcheck.go).
 		fresh[i].Thread = ref
-		if err := b.o.Store.UpdateOpportunity(ctx, &fresh[i]); err != nil {
-			b.log.WarnContext(ctx, "opportunity thread not recorded", "opportunity", fresh[i].ID, "err", err)
+		if err := f.c.Store.UpdateOpportunity(ctx, &fresh[i]); err != nil {
+			f.log.WarnContext(ctx, "opportunity thread not recorded", "opportunity", fresh[i].ID, "err", err)
 		}
 	}
 	for _, p := range fixes {
-		if err := b.showProposal(ctx, p, ref); err != nil {
+		if err := f.o.Proposals.Show(ctx, p, ref); err != nil {
 			return fresh, fmt.Errorf("offer opportunities: %w", err)
 		}
 	}
@@ -93,8 +94,8 @@ func (b *Bot) OfferOpportunities(ctx context.Context, service string, offers []O
 // opportunity's lease and works on a fresh read, so replicas scanning at
 // once neither propose twice nor write back a stale copy over another's
 // change. A lease held elsewhere leaves the refresh to the next scan.
-func (b *Bot) refreshOpen(ctx context.Context, id string, seen store.Opportunity, fix *store.Proposal) error {
-	o, release, err := b.leasedOpportunity(ctx, id)
+func (f *Offense) refreshOpen(ctx context.Context, id string, seen store.Opportunity, fix *store.Proposal) error {
+	o, release, err := f.leasedOpportunity(ctx, id)
 	if err != nil || o == nil {
 		return err
 	}
@@ -105,17 +106,17 @@ func (b *Bot) refreshOpen(ctx context.Context, id string, seen store.Opportunity
 	changed := o.Cores != seen.Cores || o.CPUShare != seen.CPUShare
 	o.Cores, o.Watts, o.CPUShare, o.Lines = seen.Cores, seen.Watts, seen.CPUShare, seen.Lines
 	if o.ProposalID == "" && fix != nil && o.Thread.MessageID != "" {
-		p, err := b.proposeFix(ctx, o, *fix) // stores o, numbers and all
+		p, err := f.proposeFix(ctx, o, *fix) // stores o, numbers and all
 		if err != nil {
 			return err
 		}
-		if err := b.showProposal(ctx, p, o.Thread); err != nil {
+		if err := f.o.Proposals.Show(ctx, p, o.Thread); err != nil {
 			return fmt.Errorf("propose fix for %s: %w", id, err)
 		}
 		return nil
 	}
 	if changed {
-		if err := b.o.Store.UpdateOpportunity(ctx, o); err != nil {
+		if err := f.c.Store.UpdateOpportunity(ctx, o); err != nil {
 			return fmt.Errorf("refresh %s: %w", id, err)
 		}
 	}
@@ -124,23 +125,23 @@ func (b *Bot) refreshOpen(ctx context.Context, id string, seen store.Opportunity
 
 // proposeFix stores fix as the fix proposal of opportunity o and links
 // o to it (o becomes proposed).
-func (b *Bot) proposeFix(ctx context.Context, o *store.Opportunity, fix store.Proposal) (store.Proposal, error) {
+func (f *Offense) proposeFix(ctx context.Context, o *store.Opportunity, fix store.Proposal) (store.Proposal, error) {
 	fix.Kind, fix.OpportunityID, fix.Status = store.ProposalFix, o.ID, store.ProposalProposed
 	if fix.Target == "" {
 		fix.Target = o.Function
 	}
-	if err := b.o.Store.CreateProposal(ctx, &fix); err != nil {
+	if err := f.c.Store.CreateProposal(ctx, &fix); err != nil {
 		return fix, fmt.Errorf("propose fix for %s: %w", o.ID, err)
 	}
 	o.ProposalID, o.Status = fix.ID, store.OpportunityProposed
-	if err := b.o.Store.UpdateOpportunity(ctx, o); err != nil {
+	if err := f.c.Store.UpdateOpportunity(ctx, o); err != nil {
 		return fix, fmt.Errorf("link %s to %s: %w", o.ID, fix.ID, err)
 	}
 	return fix, nil
 }
 
 // OpportunitiesMessage lists new opportunities of a service, best first.
-func OpportunitiesMessage(service string, os []store.Opportunity, wattsPerCore float64) Message {
+func OpportunitiesMessage(service string, os []store.Opportunity, wattsPerCore float64) bot.Message {
 	var lines []string
 	var cores, watts float64
 	for _, o := range os {
@@ -149,16 +150,16 @@ func OpportunitiesMessage(service string, os []store.Opportunity, wattsPerCore f
 		if o.File != "" {
 			where += fmt.Sprintf(" (%s:%s)", shortPath(o.File), o.Lines)
 		}
-		line := fmt.Sprintf("`%s` %s in `%s`: %.1f%% of CPU, saves %s cores ≈ %s W", o.ID, o.Pattern, where, 100*o.CPUShare, num(o.Cores), num(o.Watts))
+		line := fmt.Sprintf("`%s` %s in `%s`: %.1f%% of CPU, saves %s cores ≈ %s W", o.ID, o.Pattern, where, 100*o.CPUShare, bot.Num(o.Cores), bot.Num(o.Watts))
 		if o.ProposalID != "" {
 			line += " — fix proposed as " + o.ProposalID
 		}
 		lines = append(lines, line+"\n    "+o.Suggestion)
 	}
-	return Message{
-		Title:  fmt.Sprintf("%s: %d new efficiency opportunities (%s cores ≈ %s W)", service, len(os), num(cores), num(watts)),
+	return bot.Message{
+		Title:  fmt.Sprintf("%s: %d new efficiency opportunities (%s cores ≈ %s W)", service, len(os), bot.Num(cores), bot.Num(watts)),
 		Text:   strings.Join(lines, "\n"),
-		Footer: fmt.Sprintf("Found in recent CPU profiles; %s W per busy core assumed.", num(wattsPerCore)),
+		Footer: fmt.Sprintf("Found in recent CPU profiles; %s W per busy core assumed.", bot.Num(wattsPerCore)),
 	}
 }
 

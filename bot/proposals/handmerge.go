@@ -1,4 +1,4 @@
-package bot
+package proposals
 
 import (
 	"context"
@@ -8,49 +8,50 @@ import (
 	"strings"
 	"time"
 
+	"github.com/wattson-dev/wattson/bot"
 	"github.com/wattson-dev/wattson/store"
 )
 
-// prCheckEvery is how often the changes of undecided proposals are read
+// CheckEvery is how often the changes of undecided proposals are read
 // from the code host, to notice one merged or closed there by hand rather
-// than through Wattson. One read per open proposal every two minutes stays
-// far below GitHub's 5,000 requests an hour.
-const prCheckEvery = 2 * time.Minute
+// than through Wattson: the schedule of CheckPRs. One read per open
+// proposal every two minutes stays far below GitHub's 5,000 requests an
+// hour.
+const CheckEvery = "@every 2m"
 
-// queuePRChecks queues a check of every proposed or approved proposal that
-// has a pull request (or local branch), once per prCheckEvery across
-// replicas. Failures are logged: the next tick tries again.
-func (b *Bot) queuePRChecks(ctx context.Context) {
-	if b.o.PullRequests == nil {
-		return
-	}
-	if !b.firstInTick(ctx, "pr-check", prCheckEvery) {
-		return
+// CheckPRs queues a check of every proposed or approved proposal that has
+// a pull request (or local branch). It is the periodic job "pr-check"
+// (CheckEvery), run once per tick across replicas. Failures are logged:
+// the next tick tries again.
+func (d *Desk) CheckPRs(ctx context.Context, _ time.Time) error {
+	if d.o.PullRequests == nil {
+		return nil
 	}
 	for _, status := range []store.ProposalStatus{store.ProposalProposed, store.ProposalApproved} {
-		ps, err := b.o.Store.ListProposals(ctx, store.ListOptions{Status: string(status)})
+		ps, err := d.c.Store.ListProposals(ctx, store.ListOptions{Status: string(status)})
 		if err != nil {
-			b.log.WarnContext(ctx, "list proposals to check", "status", status, "err", err)
+			d.log.WarnContext(ctx, "list proposals to check", "status", status, "err", err)
 			continue
 		}
 		for _, p := range ps {
 			if p.PRURL == "" {
 				continue
 			}
-			if err := b.queuePRCheck(ctx, p.ID); err != nil {
-				b.log.WarnContext(ctx, "pull request check not queued", "proposal", p.ID, "err", err)
+			if err := d.queuePRCheck(ctx, p.ID); err != nil {
+				d.log.WarnContext(ctx, "pull request check not queued", "proposal", p.ID, "err", err)
 			}
 		}
 	}
+	return nil
 }
 
 // queuePRCheck queues a check of proposal id's change.
-func (b *Bot) queuePRCheck(ctx context.Context, id string) error {
+func (d *Desk) queuePRCheck(ctx context.Context, id string) error {
 	payload, err := json.Marshal(prJob{Proposal: id, Action: prCheck})
 	if err != nil {
 		return fmt.Errorf("encode pull request check: %w", err)
 	}
-	if _, err := b.o.Store.Enqueue(ctx, JobPullRequest, payload); err != nil {
+	if _, err := d.c.Store.Enqueue(ctx, JobPullRequest, payload); err != nil {
 		return fmt.Errorf("queue check of %s: %w", id, err)
 	}
 	return nil
@@ -62,11 +63,11 @@ func (b *Bot) queuePRCheck(ctx context.Context, id string) error {
 // change, and acts only on a proposal still proposed or approved, so a
 // later check (the next tick, another replica) finds nothing to do. A code
 // host that cannot be read is logged and left to the next tick.
-func (b *Bot) runPRCheck(ctx context.Context, id string) error {
-	if b.o.PullRequests == nil {
+func (d *Desk) runPRCheck(ctx context.Context, id string) error {
+	if d.o.PullRequests == nil {
 		return nil // queued before the code host was unconfigured
 	}
-	release, ok, err := b.lease(ctx, "bot/pr/"+id, prLeaseTTL)
+	release, ok, err := d.c.Lease(ctx, "bot/pr/"+id, prLeaseTTL)
 	if err != nil {
 		return fmt.Errorf("check %s: lease: %w", id, err)
 	}
@@ -74,23 +75,23 @@ func (b *Bot) runPRCheck(ctx context.Context, id string) error {
 		return nil // an action on the change is running; the next tick looks again
 	}
 	defer release()
-	p, err := b.o.Store.GetProposal(ctx, id)
+	p, err := d.c.Store.GetProposal(ctx, id)
 	if err != nil {
 		return fmt.Errorf("check %s: %w", id, err)
 	}
 	if !undecided(*p) {
 		return nil
 	}
-	res, err := b.o.PullRequests.State(ctx, *p)
+	res, err := d.o.PullRequests.State(ctx, *p)
 	if err != nil {
-		b.log.WarnContext(ctx, "pull request state not read; the next tick tries again", "proposal", id, "url", p.PRURL, "err", err)
+		d.log.WarnContext(ctx, "pull request state not read; the next tick tries again", "proposal", id, "url", p.PRURL, "err", err)
 		return nil
 	}
 	switch res.State {
 	case "merged":
-		return b.mergedByHand(ctx, p, res)
+		return d.mergedByHand(ctx, p, res)
 	case "closed":
-		return b.closedByHand(ctx, p, res)
+		return d.closedByHand(ctx, p, res)
 	}
 	return nil
 }
@@ -107,50 +108,50 @@ func undecided(p store.Proposal) bool {
 // says so in the thread and queues the recovery check. Each step is safe
 // to repeat, so a check that failed half-way is finished by the next one;
 // the thread hears of it only from the check that marked p merged.
-func (b *Bot) mergedByHand(ctx context.Context, p *store.Proposal, res PRResult) error {
+func (d *Desk) mergedByHand(ctx context.Context, p *store.Proposal, res PRResult) error {
 	at := res.MergedAt.UTC()
 	if res.MergedAt.IsZero() {
-		at = b.now().UTC()
+		at = d.c.Now().UTC()
 	}
 	name, host := changeOf(*p)
 	detail := "merged " + p.PRURL
 	if res.By != "" {
 		detail += " by " + res.By
 	}
-	if err := b.auditHand(ctx, p.ID, detail, at); err != nil {
+	if err := auditHand(ctx, d.c.Store, p.ID, detail, at); err != nil {
 		return err
 	}
-	r, err := b.proposalRegression(ctx, *p)
+	r, err := d.c.ProposalRegression(ctx, *p)
 	if err != nil {
 		return err
 	}
-	if r.ID != "" && open(r.Status) {
+	if r.ID != "" && r.Status.AwaitsDecision() {
 		r.Status = store.RegressionMitigating
-		if err := b.o.Store.UpdateRegression(ctx, &r); err != nil {
+		if err := d.c.Store.UpdateRegression(ctx, &r); err != nil {
 			return fmt.Errorf("record merge of %s: mark %s mitigating: %w", p.ID, r.ID, err)
 		}
-		b.refreshAlert(ctx, r)
+		d.c.RefreshAlert(ctx, r)
 	}
-	decided, err := b.decideByHand(ctx, p, store.ProposalMerged, decider(*p, res), at, "")
+	decided, err := decideByHand(ctx, d.c.Store, p, store.ProposalMerged, decider(*p, res), at, "")
 	if err != nil || !decided {
 		return err
 	}
-	b.redrawCards(ctx, *p, store.ThreadRef{})
+	d.redrawCards(ctx, *p, store.ThreadRef{})
 	text := fmt.Sprintf("%s for %s was merged %s", name, p.ID, host)
 	if res.By != "" {
 		text += " by " + res.By
 	}
-	verify := b.o.Recovery != nil && r.Status == store.RegressionMitigating
+	verify := d.o.Recovery != nil && r.Status == store.RegressionMitigating
 	if verify {
 		text += fmt.Sprintf(", not through Wattson. I'll check %s after the next deploy.", r.Metric)
 	} else {
 		text += ", not through Wattson."
 	}
-	b.tellHand(ctx, r, *p, res, text)
+	d.tellHand(ctx, r, *p, res, text)
 	if verify {
-		if err := b.QueueVerify(ctx, p.ID); err != nil {
-			// The periodic verification (queueVerifications) picks it up.
-			b.log.WarnContext(ctx, "recovery check not queued", "proposal", p.ID, "err", err)
+		if err := d.QueueVerify(ctx, p.ID); err != nil {
+			// The periodic verification (QueueVerifications) picks it up.
+			d.log.WarnContext(ctx, "recovery check not queued", "proposal", p.ID, "err", err)
 		}
 	}
 	return nil
@@ -160,47 +161,47 @@ func (b *Bot) mergedByHand(ctx context.Context, p *store.Proposal, res PRResult)
 // merging: it audits the close, marks p rejected and says so in the
 // thread. A regression that p's approval had put in mitigation, and that
 // no other approved or merged proposal mitigates, is open again.
-func (b *Bot) closedByHand(ctx context.Context, p *store.Proposal, res PRResult) error {
+func (d *Desk) closedByHand(ctx context.Context, p *store.Proposal, res PRResult) error {
 	at := res.ClosedAt.UTC()
 	if res.ClosedAt.IsZero() {
-		at = b.now().UTC()
+		at = d.c.Now().UTC()
 	}
 	name, host := changeOf(*p)
 	detail, by := "closed "+p.PRURL, ""
 	if res.By != "" {
 		detail, by = detail+" by "+res.By, " by "+res.By
 	}
-	if err := b.auditHand(ctx, p.ID, detail, at); err != nil {
+	if err := auditHand(ctx, d.c.Store, p.ID, detail, at); err != nil {
 		return err
 	}
 	reason := fmt.Sprintf("%s was closed %s%s without merging", name, host, by)
-	decided, err := b.decideByHand(ctx, p, store.ProposalRejected, decider(*p, res), at, reason)
+	decided, err := decideByHand(ctx, d.c.Store, p, store.ProposalRejected, decider(*p, res), at, reason)
 	if err != nil || !decided {
 		return err
 	}
-	b.redrawCards(ctx, *p, store.ThreadRef{})
-	r, err := b.proposalRegression(ctx, *p)
+	d.redrawCards(ctx, *p, store.ThreadRef{})
+	r, err := d.c.ProposalRegression(ctx, *p)
 	if err != nil {
 		return err
 	}
 	text := fmt.Sprintf("%s for %s was closed %s%s without merging, so %s is rejected.", name, p.ID, host, by, p.ID)
-	if reopened, err := b.reopenUnmitigated(ctx, &r, p.ID); err != nil {
-		b.log.WarnContext(ctx, "regression not reopened", "regression", r.ID, "proposal", p.ID, "err", err)
+	if reopened, err := d.reopenUnmitigated(ctx, &r, p.ID); err != nil {
+		d.log.WarnContext(ctx, "regression not reopened", "regression", r.ID, "proposal", p.ID, "err", err)
 	} else if reopened {
 		text += fmt.Sprintf(" %s is open again.", r.ID)
 	}
-	b.tellHand(ctx, r, *p, res, text)
+	d.tellHand(ctx, r, *p, res, text)
 	return nil
 }
 
 // reopenUnmitigated opens r again when it is being mitigated and no
 // approved or merged proposal other than closed still answers it.
-func (b *Bot) reopenUnmitigated(ctx context.Context, r *store.Regression, closed string) (bool, error) {
+func (d *Desk) reopenUnmitigated(ctx context.Context, r *store.Regression, closed string) (bool, error) {
 	if r.ID == "" || r.Status != store.RegressionMitigating {
 		return false, nil
 	}
 	for _, status := range []store.ProposalStatus{store.ProposalApproved, store.ProposalMerged} {
-		ps, err := b.o.Store.ListProposals(ctx, store.ListOptions{Status: string(status)})
+		ps, err := d.c.Store.ListProposals(ctx, store.ListOptions{Status: string(status)})
 		if err != nil {
 			return false, fmt.Errorf("list %s proposals: %w", status, err)
 		}
@@ -211,17 +212,17 @@ func (b *Bot) reopenUnmitigated(ctx context.Context, r *store.Regression, closed
 		}
 	}
 	r.Status = store.RegressionOpen
-	if err := b.o.Store.UpdateRegression(ctx, r); err != nil {
+	if err := d.c.Store.UpdateRegression(ctx, r); err != nil {
 		return false, fmt.Errorf("reopen %s: %w", r.ID, err)
 	}
-	b.refreshAlert(ctx, *r)
+	d.c.RefreshAlert(ctx, *r)
 	return true, nil
 }
 
 // auditHand audits, once, that p's change was found merged or closed on
 // the code host (detail starts with "merged" or "closed"), dated at.
-func (b *Bot) auditHand(ctx context.Context, id, detail string, at time.Time) error {
-	evs, err := b.o.Store.ListAudit(ctx, id, 0)
+func auditHand(ctx context.Context, audit store.AuditLog, id, detail string, at time.Time) error {
+	evs, err := audit.ListAudit(ctx, id, 0)
 	if err != nil {
 		return fmt.Errorf("list audit of %s: %w", id, err)
 	}
@@ -231,7 +232,7 @@ func (b *Bot) auditHand(ctx context.Context, id, detail string, at time.Time) er
 			return nil
 		}
 	}
-	_, err = b.o.Store.AppendAudit(ctx, store.AuditEvent{At: at, Actor: "wattson", Action: "pr." + prCheck, RecordID: id, Detail: detail, Allowed: true})
+	_, err = audit.AppendAudit(ctx, store.AuditEvent{At: at, Actor: "wattson", Action: "pr." + prCheck, RecordID: id, Detail: detail, Allowed: true})
 	if err != nil {
 		return fmt.Errorf("append audit pr.%s %s: %w", prCheck, id, err)
 	}
@@ -241,20 +242,20 @@ func (b *Bot) auditHand(ctx context.Context, id, detail string, at time.Time) er
 // decideByHand moves p, while it is still undecided, to status as decided
 // by who at at, and reports whether this call did. A proposal changed
 // meanwhile is re-read and tried again.
-func (b *Bot) decideByHand(ctx context.Context, p *store.Proposal, status store.ProposalStatus, who string, at time.Time, reason string) (bool, error) {
+func decideByHand(ctx context.Context, ps store.Proposals, p *store.Proposal, status store.ProposalStatus, who string, at time.Time, reason string) (bool, error) {
 	for range 3 {
 		if !undecided(*p) {
 			return false, nil
 		}
 		p.Status, p.DecidedBy, p.DecidedAt, p.Reason = status, who, at, reason
-		err := b.o.Store.UpdateProposal(ctx, p)
+		err := ps.UpdateProposal(ctx, p)
 		if err == nil {
 			return true, nil
 		}
 		if !errors.Is(err, store.ErrConflict) {
 			return false, fmt.Errorf("mark %s %s: %w", p.ID, status, err)
 		}
-		fresh, err := b.o.Store.GetProposal(ctx, p.ID)
+		fresh, err := ps.GetProposal(ctx, p.ID)
 		if err != nil {
 			return false, fmt.Errorf("mark %s %s: %w", p.ID, status, err)
 		}
@@ -287,14 +288,14 @@ func decider(p store.Proposal, res PRResult) string {
 
 // tellHand says in r's thread what happened to p's change. A proposal
 // with no regression thread is only audited.
-func (b *Bot) tellHand(ctx context.Context, r store.Regression, p store.Proposal, res PRResult, text string) {
+func (d *Desk) tellHand(ctx context.Context, r store.Regression, p store.Proposal, res PRResult, text string) {
 	if r.Thread.MessageID == "" {
-		b.log.InfoContext(ctx, "no thread to tell of a change decided by hand", "proposal", p.ID, "text", text)
+		d.log.InfoContext(ctx, "no thread to tell of a change decided by hand", "proposal", p.ID, "text", text)
 		return
 	}
 	footer := p.PRURL
 	if len(res.Notes) > 0 {
 		footer += " · " + strings.Join(res.Notes, " · ")
 	}
-	b.post(ctx, r.Thread, Message{Text: text, Footer: footer})
+	d.c.Post(ctx, r.Thread, bot.Message{Text: text, Footer: footer})
 }

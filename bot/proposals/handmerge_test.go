@@ -1,4 +1,4 @@
-package bot
+package proposals_test
 
 import (
 	"bytes"
@@ -11,16 +11,15 @@ import (
 	"testing"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-
+	"github.com/wattson-dev/wattson/bot"
+	"github.com/wattson-dev/wattson/bot/bottest"
+	"github.com/wattson-dev/wattson/bot/proposals"
 	"github.com/wattson-dev/wattson/skills"
 	"github.com/wattson-dev/wattson/skills/github"
 	"github.com/wattson-dev/wattson/skills/github/githubtest"
 	"github.com/wattson-dev/wattson/skills/gitlocal"
 	"github.com/wattson-dev/wattson/skills/skillstest"
 	"github.com/wattson-dev/wattson/store"
-	"github.com/wattson-dev/wattson/store/redis"
-	"github.com/wattson-dev/wattson/store/redis/redistest"
 )
 
 // stater reads where a change is: *github.Host or *gitlocal.Repo.
@@ -28,33 +27,33 @@ type stater interface {
 	State(ctx context.Context, pr skills.PullRequest) (skills.PullRequest, error)
 }
 
-// hostPRs is a PullRequests whose State asks a real code-host adapter
+// hostPRs is a proposals.PullRequests whose State asks a real code-host adapter
 // (skills/github against githubtest, or skills/gitlocal over a clone), as
 // cmd/wattson wires it. Open answers change; every action is recorded by
 // fakePRs.
 type hostPRs struct {
 	*fakePRs
-	change PRResult
+	change proposals.PRResult
 	host   stater
 }
 
-func (h hostPRs) Open(ctx context.Context, p store.Proposal, r store.Regression) (PRResult, error) {
+func (h hostPRs) Open(ctx context.Context, p store.Proposal, r store.Regression) (proposals.PRResult, error) {
 	if _, err := h.fakePRs.Open(ctx, p, r); err != nil {
-		return PRResult{}, err
+		return proposals.PRResult{}, err
 	}
 	return h.change, nil
 }
 
-func (h hostPRs) State(ctx context.Context, p store.Proposal) (PRResult, error) {
+func (h hostPRs) State(ctx context.Context, p store.Proposal) (proposals.PRResult, error) {
 	pr := skills.PullRequest{URL: p.PRURL, Number: p.PRNumber, Commit: p.PRHead}
 	if pr.Number == 0 {
 		pr.Branch = pr.URL
 	}
 	got, err := h.host.State(ctx, pr)
 	if err != nil {
-		return PRResult{Notes: got.Notes}, err
+		return proposals.PRResult{Notes: got.Notes}, err
 	}
-	res := PRResult{URL: got.URL, Number: got.Number, Commit: got.Commit, State: string(got.State), MergedAt: got.MergedAt,
+	res := proposals.PRResult{URL: got.URL, Number: got.Number, Commit: got.Commit, State: string(got.State), MergedAt: got.MergedAt,
 		ClosedAt: got.ClosedAt, By: got.MergedBy, Notes: got.Notes}
 	if got.State == skills.StateClosed {
 		res.By = got.ClosedBy
@@ -77,96 +76,90 @@ func onGitHub(t *testing.T) (*githubtest.Server, hostPRs) {
 		t.Fatal(err)
 	}
 	return gh, hostPRs{fakePRs: &fakePRs{}, host: h,
-		change: PRResult{URL: "https://github.example/o/r/pull/1", Number: n, State: "draft", Repo: "o/r"}}
+		change: proposals.PRResult{URL: "https://github.example/o/r/pull/1", Number: n, State: "draft", Repo: "o/r"}}
 }
 
 // tick runs the pull request checks of the fixture's current time and
 // every job they lead to, and returns the kinds of jobs run.
-func tick(t *testing.T, f fixture) []string {
+func tick(t *testing.T, f *bottest.Fixture) []string {
 	t.Helper()
-	f.bot.queuePRChecks(t.Context())
-	return runJobs(t, f)
-}
-
-// newPosts returns what was posted after the first n posts.
-func newPosts(f fixture, n int) []post {
-	posts, _ := f.chat.snapshot()
-	return posts[n:]
+	f.Tick(t, "pr-check")
+	return f.Drain(t)
 }
 
 func TestMergedOnGitHubByHand(t *testing.T) {
 	gh, prs := onGitHub(t)
-	f := withPRs(t, newFixture(t), prs, fakeRecovery{Recovery{Ready: true, Recovered: true, Level: 0.0101}})
+	f := withPRs(t, bottest.New(t, bottest.Options{}), prs, fakeRecovery{proposals.Recovery{Ready: true, Recovered: true, Level: 0.0101}})
 	ctx := t.Context()
 	r, shown := investigated(t, f)
 
 	// Still a draft: the check reads it and changes nothing.
-	if kinds := tick(t, f); strings.Join(kinds, ",") != JobPullRequest {
+	if kinds := tick(t, f); strings.Join(kinds, ",") != proposals.JobPullRequest {
 		t.Fatalf("jobs of a tick: %v, want one check", kinds)
 	}
-	posts, updates := f.chat.snapshot()
-	if p, _ := f.st.GetProposal(ctx, "P-1"); p.Status != store.ProposalProposed {
+	posts, updates := f.Chat.Snapshot()
+	if p, _ := f.Store.GetProposal(ctx, "P-1"); p.Status != store.ProposalProposed {
 		t.Fatalf("proposal %s after a check of a draft", p.Status)
 	}
 
 	mergedAt := time.Date(2025, 6, 4, 11, 58, 0, 0, time.UTC)
 	gh.MergeByHand(1, "bob", mergedAt)
-	f.clock.add(prCheckEvery)
-	f.bot.queuePRChecks(ctx) // a second replica's timer in the same tick: no second check
-	if kinds := strings.Join(tick(t, f), ","); kinds != JobPullRequest+","+JobVerifyRecovery {
+	f.Clock.Add(2 * time.Minute)
+	f.Replica(t, "replica-2", nil).Tick(t, "pr-check") // a second replica's timer in the same tick: no second check
+	if kinds := strings.Join(tick(t, f), ","); kinds != proposals.JobPullRequest+","+proposals.JobVerifyRecovery {
 		t.Fatalf("jobs after the merge: %s, want the check then the recovery check", kinds)
 	}
-	p, _ := f.st.GetProposal(ctx, "P-1")
+	p, _ := f.Store.GetProposal(ctx, "P-1")
 	if p.Status != store.ProposalMerged || p.DecidedBy != "bob (GitHub)" || !p.DecidedAt.Equal(mergedAt) {
 		t.Fatalf("proposal %+v, want merged by bob (GitHub) at %s", p, mergedAt)
 	}
-	if at, err := f.bot.mergedAt(ctx, *p); err != nil || !at.Equal(mergedAt) {
+	if at, err := proposals.MergedAt(ctx, f.Store, *p); err != nil || !at.Equal(mergedAt) {
 		t.Fatalf("mergedAt = %s, %v; want GitHub's merge time %s", at, err, mergedAt)
 	}
-	got := newPosts(f, len(posts))
-	if len(got) != 2 || got[0].thread != r.Thread.MessageID || got[1].thread != r.Thread.MessageID {
+	got := f.NewPosts(len(posts))
+	if len(got) != 2 || got[0].Thread != r.Thread.MessageID || got[1].Thread != r.Thread.MessageID {
 		t.Fatalf("posts after the merge %+v, want the merge and the recovery in the alert thread", got)
 	}
-	if want := "PR #1 for P-1 was merged on GitHub by bob, not through Wattson. I'll check cpu_per_request after the next deploy."; got[0].msg.Text != want {
-		t.Fatalf("merge post %q, want %q", got[0].msg.Text, want)
+	if want := "PR #1 for P-1 was merged on GitHub by bob, not through Wattson. I'll check cpu_per_request after the next deploy."; got[0].Msg.Text != want {
+		t.Fatalf("merge bottest.Post %q, want %q", got[0].Msg.Text, want)
 	}
-	if !strings.Contains(got[1].msg.Text, "back at its old level") {
-		t.Fatalf("recovery post %q", got[1].msg.Text)
+	if !strings.Contains(got[1].Msg.Text, "back at its old level") {
+		t.Fatalf("recovery bottest.Post %q", got[1].Msg.Text)
 	}
-	_, updates2 := f.chat.snapshot()
-	if redrawn := updates2[len(updates):]; len(redrawn) == 0 || redrawn[0].ref != r.Thread || len(redrawn[0].msg.Buttons) != 0 {
+	_, updates2 := f.Chat.Snapshot()
+	if redrawn := updates2[len(updates):]; len(redrawn) == 0 || redrawn[0].Ref != r.Thread || len(redrawn[0].Msg.Buttons) != 0 {
 		t.Fatalf("alert redraws %+v, want the alert redrawn as mitigating without buttons", redrawn)
 	}
-	if reg, _ := f.st.GetRegression(ctx, r.ID); reg.Status != store.RegressionResolved {
+	if reg, _ := f.Store.GetRegression(ctx, r.ID); reg.Status != store.RegressionResolved {
 		t.Fatalf("regression %s, want resolved by the recovery check", reg.Status)
 	}
 
 	// Nothing twice: the next tick, a redelivered check and a redelivered
 	// approve are silent and leave GitHub alone.
-	f.clock.add(prCheckEvery)
+	f.Clock.Add(2 * time.Minute)
 	if kinds := tick(t, f); len(kinds) != 0 {
 		t.Fatalf("jobs of the next tick: %v, want none", kinds)
 	}
-	f.bot.work(ctx, store.Job{ID: "again", Kind: JobPullRequest, Payload: []byte(`{"proposal":"P-1","action":"check"}`), Attempts: 1})
-	f.bot.work(ctx, store.Job{ID: "again2", Kind: JobPullRequest, Payload: []byte(`{"proposal":"P-1","action":"approve"}`), Attempts: 1})
-	if got := newPosts(f, len(posts)); len(got) != 2 {
+	f.Worker.Work(ctx, store.Job{ID: "again", Kind: proposals.JobPullRequest, Payload: []byte(`{"proposal":"P-1","action":"check"}`), Attempts: 1})
+	f.Worker.Work(ctx, store.Job{ID: "again2", Kind: proposals.JobPullRequest, Payload: []byte(`{"proposal":"P-1","action":"approve"}`), Attempts: 1})
+	if got := f.NewPosts(len(posts)); len(got) != 2 {
 		t.Fatalf("%d posts after the merge, want 2: %+v", len(got), got)
 	}
 	// The proposal's card was redrawn as merged, without buttons; a
 	// click on a copy of it that is still on screen is told what
 	// happened.
-	_, updates3 := f.chat.snapshot()
+	_, updates3 := f.Chat.Snapshot()
 	card := -1
 	for i, u := range updates3 {
-		if u.ref == shown.ref {
+		if u.Ref == shown.Ref {
 			card = i
 		}
 	}
-	if card < 0 || len(updates3[card].msg.Buttons) != 0 || !strings.Contains(updates3[card].msg.Footer, "merged by bob (GitHub)") {
+	if card < 0 || len(updates3[card].Msg.Buttons) != 0 || !strings.Contains(updates3[card].Msg.Footer, "merged by bob (GitHub)") {
 		t.Fatalf("proposal card redraws %+v, want it redrawn as merged by bob without buttons", updates3)
 	}
-	click := Event{Kind: EventButton, ID: "late", Platform: "test", Channel: "C1", User: "UALICE", Action: ActionApprove, RecordID: "P-1", Version: 2, Thread: shown.ref.MessageID}
-	if reply := f.bot.Handle(ctx, click); !strings.Contains(reply.Text, "P-1 is already merged by bob (GitHub)") {
+	click := bot.Event{Kind: bot.EventButton, ID: "late", Platform: "test", Channel: "C1", User: "UALICE", Action: bot.ActionApprove, RecordID: "P-1", Version: 2, Thread: shown.Ref.MessageID}
+	if reply := f.Bot.Handle(ctx, click); !strings.Contains(reply.Text, "P-1 is already merged by bob (GitHub)") {
 		t.Fatalf("late approve %+v", reply)
 	}
 	if calls := gh.Calls("GET /repos/o/r/pulls/1"); calls != 2 {
@@ -179,157 +172,113 @@ func TestMergedOnGitHubByHand(t *testing.T) {
 
 func TestClosedOnGitHubByHand(t *testing.T) {
 	gh, prs := onGitHub(t)
-	f := withPRs(t, newFixture(t), prs, fakeRecovery{Recovery{Ready: true, Recovered: true}})
+	f := withPRs(t, bottest.New(t, bottest.Options{}), prs, fakeRecovery{proposals.Recovery{Ready: true, Recovered: true}})
 	ctx := t.Context()
 	r, shown := investigated(t, f)
 	// Approved in Wattson (ready for review, the regression in mitigation),
 	// then closed on GitHub.
-	f.bot.Handle(ctx, Event{Kind: EventButton, ID: "c1", Platform: "test", Channel: "C1", User: "UALICE", Action: ActionApprove, RecordID: "P-1", Version: 2, Thread: shown.ref.MessageID})
-	runJobs(t, f)
-	if reg, _ := f.st.GetRegression(ctx, r.ID); reg.Status != store.RegressionMitigating {
+	f.Bot.Handle(ctx, bot.Event{Kind: bot.EventButton, ID: "c1", Platform: "test", Channel: "C1", User: "UALICE", Action: bot.ActionApprove, RecordID: "P-1", Version: 2, Thread: shown.Ref.MessageID})
+	f.Drain(t)
+	if reg, _ := f.Store.GetRegression(ctx, r.ID); reg.Status != store.RegressionMitigating {
 		t.Fatalf("regression %s after the approval, want mitigating", reg.Status)
 	}
-	posts, _ := f.chat.snapshot()
+	posts, _ := f.Chat.Snapshot()
 	closedAt := time.Date(2025, 6, 4, 11, 30, 0, 0, time.UTC)
 	gh.CloseByHand(1, "bob", closedAt)
-	if kinds := tick(t, f); strings.Join(kinds, ",") != JobPullRequest {
+	if kinds := tick(t, f); strings.Join(kinds, ",") != proposals.JobPullRequest {
 		t.Fatalf("jobs after the close: %v, want one check and no recovery check", kinds)
 	}
-	p, _ := f.st.GetProposal(ctx, "P-1")
+	p, _ := f.Store.GetProposal(ctx, "P-1")
 	if p.Status != store.ProposalRejected || p.DecidedBy != "bob (GitHub)" || !p.DecidedAt.Equal(closedAt) ||
 		!strings.Contains(p.Reason, "closed on GitHub by bob without merging") {
 		t.Fatalf("proposal %+v, want rejected by bob on GitHub at %s", p, closedAt)
 	}
-	if reg, _ := f.st.GetRegression(ctx, r.ID); reg.Status != store.RegressionOpen {
+	if reg, _ := f.Store.GetRegression(ctx, r.ID); reg.Status != store.RegressionOpen {
 		t.Fatalf("regression %s, want open again: nothing mitigates it", reg.Status)
 	}
-	got := newPosts(f, len(posts))
-	if want := "PR #1 for P-1 was closed on GitHub by bob without merging, so P-1 is rejected. R-1 is open again."; len(got) != 1 || got[0].msg.Text != want {
+	got := f.NewPosts(len(posts))
+	if want := "PR #1 for P-1 was closed on GitHub by bob without merging, so P-1 is rejected. R-1 is open again."; len(got) != 1 || got[0].Msg.Text != want {
 		t.Fatalf("posts after the close %+v, want %q", got, want)
 	}
-	evs, _ := f.st.ListAudit(ctx, "P-1", 0)
+	evs, _ := f.Store.ListAudit(ctx, "P-1", 0)
 	if last := evs[len(evs)-1]; last.Action != "pr.check" || last.Detail != "closed https://github.example/o/r/pull/1 by bob" || !last.At.Equal(closedAt) {
 		t.Fatalf("last audit %+v, want the close", last)
 	}
-	f.clock.add(prCheckEvery)
+	f.Clock.Add(2 * time.Minute)
 	if kinds := tick(t, f); len(kinds) != 0 {
 		t.Fatalf("jobs of the next tick: %v, want none", kinds)
 	}
-	if got := newPosts(f, len(posts)); len(got) != 1 {
+	if got := f.NewPosts(len(posts)); len(got) != 1 {
 		t.Fatalf("%d posts after the close, want 1", len(got))
 	}
 }
 
 func TestGitHubOutageIsRetriedNextTick(t *testing.T) {
 	gh, prs := onGitHub(t)
-	f := withPRs(t, newFixture(t), prs, fakeRecovery{Recovery{Ready: false}})
+	f := withPRs(t, bottest.New(t, bottest.Options{}), prs, fakeRecovery{proposals.Recovery{Ready: false}})
 	ctx := t.Context()
 	investigated(t, f)
-	posts, _ := f.chat.snapshot()
+	posts, _ := f.Chat.Snapshot()
 	gh.MergeByHand(1, "bob", time.Date(2025, 6, 4, 11, 58, 0, 0, time.UTC))
 	gh.Fail(githubtest.Fault{Match: "GET /repos/o/r/pulls/1", Status: http.StatusBadGateway, Times: 2})
 
-	if kinds := tick(t, f); strings.Join(kinds, ",") != JobPullRequest {
+	if kinds := tick(t, f); strings.Join(kinds, ",") != proposals.JobPullRequest {
 		t.Fatalf("jobs during the outage: %v, want one check, acknowledged", kinds)
 	}
-	if p, _ := f.st.GetProposal(ctx, "P-1"); p.Status != store.ProposalProposed {
+	if p, _ := f.Store.GetProposal(ctx, "P-1"); p.Status != store.ProposalProposed {
 		t.Fatalf("proposal %s after a failed read, want proposed", p.Status)
 	}
-	if evs, _ := f.st.ListAudit(ctx, "P-1", 0); evs[len(evs)-1].Action == "pr.check" {
+	if evs, _ := f.Store.ListAudit(ctx, "P-1", 0); evs[len(evs)-1].Action == "pr.check" {
 		t.Fatalf("a failed read was audited: %+v", evs[len(evs)-1])
 	}
-	if got := newPosts(f, len(posts)); len(got) != 0 {
+	if got := f.NewPosts(len(posts)); len(got) != 0 {
 		t.Fatalf("posts during the outage %+v, want none", got)
 	}
 
-	f.clock.add(prCheckEvery)
-	if kinds := strings.Join(tick(t, f), ","); kinds != JobPullRequest+","+JobVerifyRecovery {
+	f.Clock.Add(2 * time.Minute)
+	if kinds := strings.Join(tick(t, f), ","); kinds != proposals.JobPullRequest+","+proposals.JobVerifyRecovery {
 		t.Fatalf("jobs after the outage: %s", kinds)
 	}
-	if p, _ := f.st.GetProposal(ctx, "P-1"); p.Status != store.ProposalMerged {
+	if p, _ := f.Store.GetProposal(ctx, "P-1"); p.Status != store.ProposalMerged {
 		t.Fatalf("proposal %s after the outage, want merged", p.Status)
 	}
-	if got := newPosts(f, len(posts)); len(got) != 1 || !strings.Contains(got[0].msg.Text, "was merged on GitHub by bob") {
+	if got := f.NewPosts(len(posts)); len(got) != 1 || !strings.Contains(got[0].Msg.Text, "was merged on GitHub by bob") {
 		t.Fatalf("posts after the outage %+v, want the merge once", got)
 	}
 }
 
-// replicas returns two bots over one store, as two replicas: on the
-// fixture's embedded store, or each with its own connection to a real
-// redis-server.
-type replicas func(t *testing.T, f fixture) (fixture, *Bot)
-
 func TestHandMergeToldOnceAcrossReplicas(t *testing.T) {
-	for name, pair := range map[string]replicas{"bolt": sharedStore, "redis": onRedis} {
+	for name, pair := range bottest.Pairs() {
 		t.Run(name, func(t *testing.T) {
 			gh, prs := onGitHub(t)
-			f, other := pair(t, withPRs(t, newFixture(t), prs, nil))
+			f, other := pair(t, withPRs(t, bottest.New(t, bottest.Options{}), prs, nil))
 			ctx := t.Context()
 			investigated(t, f)
-			posts, _ := f.chat.snapshot()
+			posts, _ := f.Chat.Snapshot()
 			gh.MergeByHand(1, "bob", time.Date(2025, 6, 4, 11, 58, 0, 0, time.UTC))
-			f.bot.queuePRChecks(ctx)
-			other.queuePRChecks(ctx) // the same tick on the other replica: not queued again
+			f.Tick(t, "pr-check")
+			other.Tick(t, "pr-check") // the same tick on the other replica: not queued again
 			var wg sync.WaitGroup
-			for _, b := range []*Bot{f.bot, other} {
+			for _, b := range []*bottest.Fixture{f, other} {
 				wg.Go(func() {
-					if err := b.runPRCheck(ctx, "P-1"); err != nil {
+					if err := proposals.RunPRCheck(b.Proposals, ctx, "P-1"); err != nil {
 						t.Error(err)
 					}
 				})
 			}
 			wg.Wait()
-			if kinds := runJobs(t, f); strings.Join(kinds, ",") != JobPullRequest {
+			if kinds := f.Drain(t); strings.Join(kinds, ",") != proposals.JobPullRequest {
 				t.Fatalf("queued jobs %v, want the one check", kinds)
 			}
-			got := newPosts(f, len(posts))
-			if len(got) != 1 || !strings.Contains(got[0].msg.Text, "was merged on GitHub by bob, not through Wattson.") {
+			got := f.NewPosts(len(posts))
+			if len(got) != 1 || !strings.Contains(got[0].Msg.Text, "was merged on GitHub by bob, not through Wattson.") {
 				t.Fatalf("posts %+v, want the merge told once (no recovery check configured)", got)
 			}
-			if evs, _ := f.st.ListAudit(ctx, "P-1", 0); countAction(evs, "pr.check") != 1 {
+			if evs, _ := f.Store.ListAudit(ctx, "P-1", 0); bottest.CountAction(evs, "pr.check") != 1 {
 				t.Fatalf("audit %+v, want one pr.check", evs)
 			}
 		})
 	}
-}
-
-// sharedStore is a second replica on the fixture's own store.
-func sharedStore(t *testing.T, f fixture) (fixture, *Bot) {
-	t.Helper()
-	o := f.bot.o
-	o.Owner, o.Registerer = "replica-2", prometheus.NewRegistry()
-	other, err := New(o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return f, other
-}
-
-// onRedis rebuilds the fixture's bot on a real redis-server and adds a
-// second replica with its own connection to it.
-func onRedis(t *testing.T, f fixture) (fixture, *Bot) {
-	t.Helper()
-	srv := redistest.Start(t)
-	open := func() *redis.Store {
-		st, err := redis.Open(t.Context(), srv.URL(), redis.Options{Now: f.clock.now})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { st.Close() })
-		return st
-	}
-	bots := make([]*Bot, 2)
-	for i, owner := range []string{"replica-1", "replica-2"} {
-		o := f.bot.o
-		o.Store, o.Owner, o.Registerer = open(), owner, prometheus.NewRegistry()
-		b, err := New(o)
-		if err != nil {
-			t.Fatal(err)
-		}
-		bots[i] = b
-	}
-	f.bot, f.st = bots[0], bots[0].o.Store
-	return f, bots[1]
 }
 
 // TestBranchMergedInLocalCloneByHand merges the branch by hand and then
@@ -341,35 +290,35 @@ func TestBranchMergedInLocalCloneByHand(t *testing.T) {
 	gitHand(t, repo.Dir, time.Now(), "checkout", "--quiet", "-b", branch)
 	head := repo.Commit(`Revert "Compile regexp per request"`, map[string]string{"price.go": "package x // fast again\n"})
 	gitHand(t, repo.Dir, time.Now(), "checkout", "--quiet", "main")
-	prs := hostPRs{fakePRs: &fakePRs{}, host: gitlocal.New(repo.Dir), change: PRResult{URL: branch, Commit: head, State: "branch", Repo: repo.Dir}}
-	f := withPRs(t, newFixture(t), prs, fakeRecovery{Recovery{Ready: false}})
+	prs := hostPRs{fakePRs: &fakePRs{}, host: gitlocal.New(repo.Dir), change: proposals.PRResult{URL: branch, Commit: head, State: "branch", Repo: repo.Dir}}
+	f := withPRs(t, bottest.New(t, bottest.Options{}), prs, fakeRecovery{proposals.Recovery{Ready: false}})
 	ctx := t.Context()
 	r, _ := investigated(t, f)
-	posts, _ := f.chat.snapshot()
+	posts, _ := f.Chat.Snapshot()
 
 	tick(t, f)
-	if p, _ := f.st.GetProposal(ctx, "P-1"); p.Status != store.ProposalProposed {
+	if p, _ := f.Store.GetProposal(ctx, "P-1"); p.Status != store.ProposalProposed {
 		t.Fatalf("proposal %s while the branch is unmerged", p.Status)
 	}
 	mergedAt := time.Date(2025, 6, 4, 11, 0, 0, 0, time.UTC)
 	gitHand(t, repo.Dir, mergedAt, "merge", "--quiet", "--no-ff", "--no-edit", branch)
 	gitHand(t, repo.Dir, time.Now(), "branch", "--quiet", "-d", branch) // tidied away after the merge
-	f.clock.add(prCheckEvery)
-	if kinds := strings.Join(tick(t, f), ","); kinds != JobPullRequest+","+JobVerifyRecovery {
+	f.Clock.Add(2 * time.Minute)
+	if kinds := strings.Join(tick(t, f), ","); kinds != proposals.JobPullRequest+","+proposals.JobVerifyRecovery {
 		t.Fatalf("jobs after the merge: %s", kinds)
 	}
-	p, _ := f.st.GetProposal(ctx, "P-1")
+	p, _ := f.Store.GetProposal(ctx, "P-1")
 	if p.Status != store.ProposalMerged || p.DecidedBy != "git" {
 		t.Fatalf("proposal %+v, want merged by git", p)
 	}
-	if at, _ := f.bot.mergedAt(ctx, *p); !at.Equal(mergedAt) {
+	if at, _ := proposals.MergedAt(ctx, f.Store, *p); !at.Equal(mergedAt) {
 		t.Fatalf("mergedAt %s, want the merge commit's time %s", at, mergedAt)
 	}
-	if reg, _ := f.st.GetRegression(ctx, r.ID); reg.Status != store.RegressionMitigating {
+	if reg, _ := f.Store.GetRegression(ctx, r.ID); reg.Status != store.RegressionMitigating {
 		t.Fatalf("regression %s, want mitigating until a deploy shows recovery", reg.Status)
 	}
 	want := "Branch " + branch + " for P-1 was merged in the local clone, not through Wattson. I'll check cpu_per_request after the next deploy."
-	if got := newPosts(f, len(posts)); len(got) != 1 || got[0].msg.Text != want {
+	if got := f.NewPosts(len(posts)); len(got) != 1 || got[0].Msg.Text != want {
 		t.Fatalf("posts %+v, want %q", got, want)
 	}
 }
@@ -386,14 +335,4 @@ func gitHand(t *testing.T, dir string, date time.Time, args ...string) {
 	if err := cmd.Run(); err != nil {
 		t.Fatalf("git %v: %v: %s", args, err, errb.String())
 	}
-}
-
-func countAction(evs []store.AuditEvent, action string) int {
-	n := 0
-	for _, ev := range evs {
-		if ev.Action == action {
-			n++
-		}
-	}
-	return n
 }

@@ -1,9 +1,10 @@
-package bot
+package proposals
 
 import (
 	"context"
 	"fmt"
 
+	"github.com/wattson-dev/wattson/bot"
 	"github.com/wattson-dev/wattson/store"
 )
 
@@ -30,16 +31,16 @@ type Learner interface {
 
 // learn hands the lesson of a verified fix to the learner. A failure is
 // logged: the regression is resolved either way.
-func (b *Bot) learn(ctx context.Context, p store.Proposal, r store.Regression, rec Recovery) {
-	if b.o.Learner == nil {
+func (d *Desk) learn(ctx context.Context, p store.Proposal, r store.Regression, rec Recovery) {
+	if d.o.Learner == nil {
 		return
 	}
 	l := Lesson{Proposal: p, Regression: r,
 		Effect: fmt.Sprintf("%s went from %s back to %s after %s merged (%s before the regression, %+.1f%% at it)",
-			r.Metric, num(r.After), num(rec.Level), p.ID, num(r.Before), r.Pct)}
-	invs, err := b.o.Store.ListInvestigations(ctx, store.ListOptions{Limit: resumeScan})
+			r.Metric, bot.Num(r.After), bot.Num(rec.Level), p.ID, bot.Num(r.Before), r.Pct)}
+	invs, err := d.c.Store.ListInvestigations(ctx, store.ListOptions{Limit: 500})
 	if err != nil {
-		b.log.WarnContext(ctx, "lesson not learned", "proposal", p.ID, "err", err)
+		d.log.WarnContext(ctx, "lesson not learned", "proposal", p.ID, "err", err)
 		return
 	}
 	for i := len(invs) - 1; i >= 0; i-- {
@@ -48,9 +49,9 @@ func (b *Bot) learn(ctx context.Context, p store.Proposal, r store.Regression, r
 			break
 		}
 	}
-	if err := b.o.Learner.Learn(ctx, l); err != nil {
-		b.log.WarnContext(ctx, "lesson not learned", "proposal", p.ID, "err", err)
+	if err := d.o.Learner.Learn(ctx, l); err != nil {
+		d.log.WarnContext(ctx, "lesson not learned", "proposal", p.ID, "err", err)
 		return
 	}
-	b.log.InfoContext(ctx, "lesson learned", "proposal", p.ID, "regression", r.ID)
+	d.log.InfoContext(ctx, "lesson learned", "proposal", p.ID, "regression", r.ID)
 }

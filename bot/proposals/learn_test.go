@@ -1,4 +1,4 @@
-package bot
+package proposals_test
 
 import (
 	"context"
@@ -6,16 +6,18 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/prometheus/client_golang/prometheus"
+	"github.com/wattson-dev/wattson/bot"
+	"github.com/wattson-dev/wattson/bot/bottest"
+	"github.com/wattson-dev/wattson/bot/proposals"
 )
 
 // recordingLearner keeps the lessons it is taught.
 type recordingLearner struct {
 	mu      sync.Mutex
-	lessons []Lesson
+	lessons []proposals.Lesson
 }
 
-func (l *recordingLearner) Learn(_ context.Context, les Lesson) error {
+func (l *recordingLearner) Learn(_ context.Context, les proposals.Lesson) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.lessons = append(l.lessons, les)
@@ -25,25 +27,19 @@ func (l *recordingLearner) Learn(_ context.Context, les Lesson) error {
 // TestVerifiedFixIsLearned: a merged revert whose regression recovered is
 // handed to the learner once, with the investigation and the effect.
 func TestVerifiedFixIsLearned(t *testing.T) {
-	f := withPRs(t, newFixture(t), &fakePRs{merge: true}, fakeRecovery{Recovery{Ready: true, Recovered: true, Level: 0.0101}})
+	f := withPRs(t, bottest.New(t, bottest.Options{}), &fakePRs{merge: true}, fakeRecovery{proposals.Recovery{Ready: true, Recovered: true, Level: 0.0101}})
 	learner := &recordingLearner{}
-	o := f.bot.o
-	o.Learner, o.Registerer = learner, prometheus.NewRegistry()
-	b, err := New(o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f.bot = b
+	f = f.With(t, func(o *bottest.Options) { o.Learner = learner })
 	ctx := t.Context()
 	_, shown := investigated(t, f)
-	click := Event{Kind: EventButton, ID: "c1", Platform: "test", Channel: "C1", User: "UALICE", Action: ActionApprove, RecordID: "P-1", Version: 2, Thread: shown.ref.MessageID}
-	f.bot.Handle(ctx, click)
-	runJobs(t, f)
+	click := bot.Event{Kind: bot.EventButton, ID: "c1", Platform: "test", Channel: "C1", User: "UALICE", Action: bot.ActionApprove, RecordID: "P-1", Version: 2, Thread: shown.Ref.MessageID}
+	f.Bot.Handle(ctx, click)
+	f.Drain(t)
 	for range 2 { // a second check finds the regression resolved
-		if err := f.bot.QueueVerify(ctx, "P-1"); err != nil {
+		if err := f.Proposals.QueueVerify(ctx, "P-1"); err != nil {
 			t.Fatal(err)
 		}
-		runJobs(t, f)
+		f.Drain(t)
 	}
 	if len(learner.lessons) != 1 {
 		t.Fatalf("%d lessons, want 1", len(learner.lessons))

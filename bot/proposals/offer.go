@@ -1,4 +1,4 @@
-package bot
+package proposals
 
 import (
 	"context"
@@ -6,22 +6,23 @@ import (
 	"strings"
 	"time"
 
+	"github.com/wattson-dev/wattson/bot"
 	"github.com/wattson-dev/wattson/store"
 )
 
-// offer shows a stored proposal in the thread: at once when there is no
+// Offer shows a stored proposal in the thread: at once when there is no
 // code host to prepare it on, otherwise once its pull request (or local
 // branch) is open, by a queued job.
-func (b *Bot) offer(ctx context.Context, p store.Proposal, reg *store.Regression, thread store.ThreadRef) error {
-	if b.o.PullRequests == nil || (p.Kind != store.ProposalRevert && p.Kind != store.ProposalFix) {
-		return b.showProposal(ctx, p, thread)
+func (d *Desk) Offer(ctx context.Context, p store.Proposal, reg *store.Regression, thread store.ThreadRef) error {
+	if d.o.PullRequests == nil || (p.Kind != store.ProposalRevert && p.Kind != store.ProposalFix) {
+		return d.Show(ctx, p, thread)
 	}
 	var r store.Regression
 	if reg != nil {
 		r = *reg
 	}
 	r.Thread = thread
-	_, err := b.queuePR(ctx, Event{}, p, r, prOpen, "")
+	_, err := d.queuePR(ctx, bot.Event{}, p, r, prOpen, "")
 	return err
 }
 
@@ -34,23 +35,23 @@ const rollbackLeaseTTL = time.Minute
 // investigation named, prepares it on the code host and shows it in the
 // thread for approval. A revert already approved or merged is reported,
 // not proposed again.
-func (b *Bot) proposeRollback(ctx context.Context, ev Event, r store.Regression) (Message, error) {
+func (d *Desk) proposeRollback(ctx context.Context, ev bot.Event, r store.Regression) (bot.Message, error) {
 	key := "bot/rollback/" + r.ID
-	ok, err := b.o.Store.AcquireLease(ctx, key, b.o.Owner+"/"+ev.ID+ev.User, rollbackLeaseTTL)
+	ok, err := d.c.Store.AcquireLease(ctx, key, d.c.Owner+"/"+ev.ID+ev.User, rollbackLeaseTTL)
 	if err != nil {
-		return Message{}, fmt.Errorf("rollback %s: lease: %w", r.ID, err)
+		return bot.Message{}, fmt.Errorf("rollback %s: lease: %w", r.ID, err)
 	}
 	if !ok {
-		return Message{}, userErrorf("A revert for %s is being prepared right now; it will show up in the thread.", r.ID)
+		return bot.Message{}, bot.UserErrorf("A revert for %s is being prepared right now; it will show up in the thread.", r.ID)
 	}
 	defer func() {
-		if err := b.o.Store.ReleaseLease(context.WithoutCancel(ctx), key, b.o.Owner+"/"+ev.ID+ev.User); err != nil {
-			b.log.WarnContext(ctx, "release rollback lease", "regression", r.ID, "err", err)
+		if err := d.c.Store.ReleaseLease(context.WithoutCancel(ctx), key, d.c.Owner+"/"+ev.ID+ev.User); err != nil {
+			d.log.WarnContext(ctx, "release rollback lease", "regression", r.ID, "err", err)
 		}
 	}()
-	ps, err := b.o.Store.ListProposals(ctx, store.ListOptions{})
+	ps, err := d.c.Store.ListProposals(ctx, store.ListOptions{})
 	if err != nil {
-		return Message{}, fmt.Errorf("rollback %s: list proposals: %w", r.ID, err)
+		return bot.Message{}, fmt.Errorf("rollback %s: list proposals: %w", r.ID, err)
 	}
 	for _, p := range ps {
 		if p.RegressionID != r.ID || p.Kind != store.ProposalRevert {
@@ -58,41 +59,41 @@ func (b *Bot) proposeRollback(ctx context.Context, ev Event, r store.Regression)
 		}
 		switch p.Status {
 		case store.ProposalProposed:
-			return b.approve(ctx, ev, p.ID, 0, ActionRollback)
+			return d.approve(ctx, ev, p.ID, 0, bot.ActionRollback)
 		case store.ProposalApproved, store.ProposalMerged:
-			return Message{}, userErrorf("%s already reverts %s: it is %s (%s).", p.ID, short(p.Target), p.Status, orNone(p.PRURL))
+			return bot.Message{}, bot.UserErrorf("%s already reverts %s: it is %s (%s).", p.ID, bot.Short(p.Target), p.Status, orNone(p.PRURL))
 		}
 	}
-	s, err := b.culprit(ctx, r.ID)
+	s, err := culprit(ctx, d.c.Store, r.ID)
 	if err != nil {
-		return Message{}, err
+		return bot.Message{}, err
 	}
 	if s == nil {
-		return Message{}, userErrorf("No revert is proposed for %s yet. Run /wattson investigate %s to find the culprit first.", r.ID, r.ID)
+		return bot.Message{}, bot.UserErrorf("No revert is proposed for %s yet. Run /wattson investigate %s to find the culprit first.", r.ID, r.ID)
 	}
 	p := store.Proposal{Kind: store.ProposalRevert, RegressionID: r.ID, Target: s.Commit, Status: store.ProposalProposed,
 		Title: fmt.Sprintf("Revert %q", s.Title), Body: rollbackBody(r, *s)}
-	if err := b.o.Store.CreateProposal(ctx, &p); err != nil {
-		return Message{}, fmt.Errorf("rollback %s: store proposal: %w", r.ID, err)
+	if err := d.c.Store.CreateProposal(ctx, &p); err != nil {
+		return bot.Message{}, fmt.Errorf("rollback %s: store proposal: %w", r.ID, err)
 	}
-	if err := b.audit(ctx, ev, "rollback", r.ID, "proposed "+p.ID+" reverting "+s.Commit, true); err != nil {
-		return Message{}, err
+	if err := d.c.Audit(ctx, ev, "rollback", r.ID, "proposed "+p.ID+" reverting "+s.Commit, true); err != nil {
+		return bot.Message{}, err
 	}
 	where := r.Thread
 	if where.MessageID == "" {
-		where = ev.where()
+		where = ev.Where()
 	}
-	if err := b.offer(ctx, p, &r, where); err != nil {
-		return Message{}, err
+	if err := d.Offer(ctx, p, &r, where); err != nil {
+		return bot.Message{}, err
 	}
-	return Message{Text: fmt.Sprintf("<@%s> asked to roll back %s: I've proposed %s, a revert of `%s` (%s). It will show up in the thread; approve it there to act.",
-		ev.User, r.ID, p.ID, short(s.Commit), s.Title)}, nil
+	return bot.Message{Text: fmt.Sprintf("<@%s> asked to roll back %s: I've proposed %s, a revert of `%s` (%s). It will show up in the thread; approve it there to act.",
+		ev.User, r.ID, p.ID, bot.Short(s.Commit), s.Title)}, nil
 }
 
 // culprit returns the top suspect of the newest finished investigation of
 // regression id, or nil when none named one.
-func (b *Bot) culprit(ctx context.Context, id string) (*store.Suspect, error) {
-	invs, err := b.o.Store.ListInvestigations(ctx, store.ListOptions{Limit: 1000})
+func culprit(ctx context.Context, st store.Investigations, id string) (*store.Suspect, error) {
+	invs, err := st.ListInvestigations(ctx, store.ListOptions{Limit: 1000})
 	if err != nil {
 		return nil, fmt.Errorf("find culprit of %s: %w", id, err)
 	}
@@ -108,17 +109,17 @@ func (b *Bot) culprit(ctx context.Context, id string) (*store.Suspect, error) {
 
 // rollbackBody explains a revert proposed by a rollback.
 func rollbackBody(r store.Regression, s store.Suspect) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "Reverts `%s` (%s", short(s.Commit), s.Title)
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "Reverts `%s` (%s", bot.Short(s.Commit), s.Title)
 	if s.Author != "" {
-		fmt.Fprintf(&b, ", by %s", s.Author)
+		fmt.Fprintf(&sb, ", by %s", s.Author)
 	}
-	fmt.Fprintf(&b, "), the most likely cause of %s: %s %+.1f%% (%s → %s) since %s.",
-		r.ID, r.Metric, r.Pct, num(r.Before), num(r.After), r.ChangeTime.UTC().Format(timeLayout))
+	fmt.Fprintf(&sb, "), the most likely cause of %s: %s %+.1f%% (%s → %s) since %s.",
+		r.ID, r.Metric, r.Pct, bot.Num(r.Before), bot.Num(r.After), r.ChangeTime.UTC().Format(bot.TimeLayout))
 	for _, e := range s.Evidence {
-		b.WriteString("\n• " + e)
+		sb.WriteString("\n• " + e)
 	}
-	return b.String()
+	return sb.String()
 }
 
 func orNone(s string) string {

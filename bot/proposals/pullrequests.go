@@ -1,4 +1,4 @@
-package bot
+package proposals
 
 import (
 	"context"
@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/wattson-dev/wattson/bot"
+	"github.com/wattson-dev/wattson/bot/worker"
 	"github.com/wattson-dev/wattson/store"
 )
 
@@ -87,19 +89,19 @@ const prLeaseTTL = 10 * time.Minute
 
 // queuePR queues action on p's change and returns the sentence telling
 // the user it will happen; it returns "" when there is nothing to act on.
-func (b *Bot) queuePR(ctx context.Context, ev Event, p store.Proposal, r store.Regression, action, reason string) (string, error) {
-	if b.o.PullRequests == nil || (action != prOpen && p.PRURL == "") {
+func (d *Desk) queuePR(ctx context.Context, ev bot.Event, p store.Proposal, r store.Regression, action, reason string) (string, error) {
+	if d.o.PullRequests == nil || (action != prOpen && p.PRURL == "") {
 		return "", nil
 	}
 	where := r.Thread
 	if where.MessageID == "" {
-		where = ev.where()
+		where = ev.Where()
 	}
 	payload, err := json.Marshal(prJob{Proposal: p.ID, Action: action, Reason: reason, Where: where})
 	if err != nil {
 		return "", fmt.Errorf("encode pull request job: %w", err)
 	}
-	if _, err := b.o.Store.Enqueue(ctx, JobPullRequest, payload); err != nil {
+	if _, err := d.c.Store.Enqueue(ctx, JobPullRequest, payload); err != nil {
 		return "", fmt.Errorf("queue %s of %s: %w", action, p.ID, err)
 	}
 	switch action {
@@ -111,20 +113,20 @@ func (b *Bot) queuePR(ctx context.Context, ev Event, p store.Proposal, r store.R
 	return "", nil
 }
 
-// runPullRequest is the worker side of a JobPullRequest job. One replica
+// RunPullRequest is the worker side of a JobPullRequest job. One replica
 // at a time acts on a proposal (a lease), an action already done (audited
 // as "pr.<action>") is not done again, and a failure is told in the thread
 // and returned so the job is retried. A check (prCheck) only reads the
 // change and is handled by runPRCheck.
-func (b *Bot) runPullRequest(ctx context.Context, j store.Job) error {
+func (d *Desk) RunPullRequest(ctx context.Context, j store.Job) error {
 	var pj prJob
 	if err := json.Unmarshal(j.Payload, &pj); err != nil {
 		return fmt.Errorf("decode pull request job: %w", err)
 	}
 	if pj.Action == prCheck {
-		return b.runPRCheck(ctx, pj.Proposal)
+		return d.runPRCheck(ctx, pj.Proposal)
 	}
-	release, ok, err := b.lease(ctx, "bot/pr/"+pj.Proposal, prLeaseTTL)
+	release, ok, err := d.c.Lease(ctx, "bot/pr/"+pj.Proposal, prLeaseTTL)
 	if err != nil {
 		return fmt.Errorf("%s %s: lease: %w", pj.Action, pj.Proposal, err)
 	}
@@ -132,56 +134,56 @@ func (b *Bot) runPullRequest(ctx context.Context, j store.Job) error {
 		return fmt.Errorf("%s %s: another replica is acting on it", pj.Action, pj.Proposal)
 	}
 	defer release()
-	p, err := b.o.Store.GetProposal(ctx, pj.Proposal)
+	p, err := d.c.Store.GetProposal(ctx, pj.Proposal)
 	if err != nil {
 		return fmt.Errorf("%s %s: %w", pj.Action, pj.Proposal, err)
 	}
-	if done, err := b.prDone(ctx, p.ID, pj.Action); err != nil || done {
+	if done, err := prDone(ctx, d.c.Store, p.ID, pj.Action); err != nil || done {
 		return err
 	}
-	r, err := b.proposalRegression(ctx, *p)
+	r, err := d.c.ProposalRegression(ctx, *p)
 	if err != nil {
 		return err
 	}
 	var res PRResult
 	switch pj.Action {
 	case prOpen:
-		res, err = b.o.PullRequests.Open(ctx, *p, r)
+		res, err = d.o.PullRequests.Open(ctx, *p, r)
 	case prApprove:
-		res, err = b.o.PullRequests.Approve(ctx, *p)
+		res, err = d.o.PullRequests.Approve(ctx, *p)
 	case prClose:
-		res, err = b.o.PullRequests.Close(ctx, *p, pj.Reason)
+		res, err = d.o.PullRequests.Close(ctx, *p, pj.Reason)
 	default:
 		return fmt.Errorf("run pull request job: unknown action %q", pj.Action)
 	}
 	if err != nil {
-		b.tellPRFailure(ctx, pj, *p, res, j.Attempts, err)
-		if pj.Action == prOpen && j.Attempts >= maxJobRetries {
+		d.tellPRFailure(ctx, pj, *p, res, j.Attempts, err)
+		if pj.Action == prOpen && j.Attempts >= worker.MaxRetries {
 			// Out of retries: offer the proposal as text, as without a code host.
-			if serr := b.showProposal(ctx, *p, pj.Where); serr != nil {
-				b.log.WarnContext(ctx, "proposal not shown", "proposal", p.ID, "err", serr)
+			if serr := d.Show(ctx, *p, pj.Where); serr != nil {
+				d.log.WarnContext(ctx, "proposal not shown", "proposal", p.ID, "err", serr)
 			}
 		}
 		return fmt.Errorf("%s %s on the code host: %w", pj.Action, p.ID, err)
 	}
-	if err := b.recordPR(ctx, p, res, pj.Action); err != nil {
+	if err := d.recordPR(ctx, p, res, pj.Action); err != nil {
 		return err
 	}
 	if pj.Action == prOpen {
 		if len(res.Notes) > 0 {
-			b.post(ctx, pj.Where, Message{Text: p.ID + ": " + strings.Join(res.Notes, " · ")})
+			d.c.Post(ctx, pj.Where, bot.Message{Text: p.ID + ": " + strings.Join(res.Notes, " · ")})
 		}
-		return b.showProposal(ctx, *p, pj.Where)
+		return d.Show(ctx, *p, pj.Where)
 	}
-	b.tellPR(ctx, pj.Where, *p, res)
+	d.tellPR(ctx, pj.Where, *p, res)
 	return nil
 }
 
 // prDone reports whether action on proposal id was already done and
 // audited, or needs doing no more because the change was merged or closed
 // by hand on the code host (audited by a check, handmerge.go).
-func (b *Bot) prDone(ctx context.Context, id, action string) (bool, error) {
-	evs, err := b.o.Store.ListAudit(ctx, id, 0)
+func prDone(ctx context.Context, audit store.AuditLog, id, action string) (bool, error) {
+	evs, err := audit.ListAudit(ctx, id, 0)
 	if err != nil {
 		return false, fmt.Errorf("list audit of %s: %w", id, err)
 	}
@@ -196,7 +198,7 @@ func (b *Bot) prDone(ctx context.Context, id, action string) (bool, error) {
 // recordPR stores what a code-host action did to p (its URL, its body, a
 // merge) and audits it. A proposal changed meanwhile is re-read and the
 // change applied again.
-func (b *Bot) recordPR(ctx context.Context, p *store.Proposal, res PRResult, action string) error {
+func (d *Desk) recordPR(ctx context.Context, p *store.Proposal, res PRResult, action string) error {
 	for range 3 {
 		changed := false
 		if res.URL != "" && (p.PRURL != res.URL || p.PRNumber != res.Number) {
@@ -217,25 +219,25 @@ func (b *Bot) recordPR(ctx context.Context, p *store.Proposal, res PRResult, act
 		if !changed {
 			break
 		}
-		err := b.o.Store.UpdateProposal(ctx, p)
+		err := d.c.Store.UpdateProposal(ctx, p)
 		if err == nil {
 			break
 		}
-		fresh, gerr := b.o.Store.GetProposal(ctx, p.ID)
+		fresh, gerr := d.c.Store.GetProposal(ctx, p.ID)
 		if gerr != nil {
 			return fmt.Errorf("record %s of %s: %w", action, p.ID, err)
 		}
 		*p = *fresh
 	}
 	detail := strings.TrimSpace(res.State + " " + res.URL)
-	if err := b.audit(ctx, Event{}, "pr."+action, p.ID, detail, true); err != nil {
+	if err := d.c.Audit(ctx, bot.Event{}, "pr."+action, p.ID, detail, true); err != nil {
 		return err
 	}
 	return nil
 }
 
 // tellPR posts the state of p's change in the thread.
-func (b *Bot) tellPR(ctx context.Context, where store.ThreadRef, p store.Proposal, res PRResult) {
+func (d *Desk) tellPR(ctx context.Context, where store.ThreadRef, p store.Proposal, res PRResult) {
 	what := map[string]string{"draft": "is a draft", "open": "is ready for review", "merged": "is merged",
 		"closed": "is closed", "branch": "is on a local branch"}[res.State]
 	if what == "" {
@@ -245,29 +247,18 @@ func (b *Bot) tellPR(ctx context.Context, where store.ThreadRef, p store.Proposa
 	if url == "" {
 		url = p.PRURL
 	}
-	m := Message{Text: fmt.Sprintf("%s: %s %s.", p.ID, url, what), Footer: strings.Join(res.Notes, " · ")}
-	b.post(ctx, where, m)
+	m := bot.Message{Text: fmt.Sprintf("%s: %s %s.", p.ID, url, what), Footer: strings.Join(res.Notes, " · ")}
+	d.c.Post(ctx, where, m)
 }
 
 // tellPRFailure says in the thread that a code-host action failed and
 // whether it will be tried again.
-func (b *Bot) tellPRFailure(ctx context.Context, pj prJob, p store.Proposal, res PRResult, attempt int, err error) {
-	text := PublicText(ctx, b.log.With("proposal", p.ID, "action", pj.Action), err)
-	m := Message{Text: fmt.Sprintf("Could not %s %s on the code host (attempt %d of %d). %s", pj.Action, p.ID, attempt, maxJobRetries, text)}
-	if attempt < maxJobRetries {
+func (d *Desk) tellPRFailure(ctx context.Context, pj prJob, p store.Proposal, res PRResult, attempt int, err error) {
+	text := bot.PublicText(ctx, d.log.With("proposal", p.ID, "action", pj.Action), err)
+	m := bot.Message{Text: fmt.Sprintf("Could not %s %s on the code host (attempt %d of %d). %s", pj.Action, p.ID, attempt, worker.MaxRetries, text)}
+	if attempt < worker.MaxRetries {
 		m.Text += " I'll try again in a few minutes."
 	}
 	m.Footer = strings.Join(res.Notes, " · ")
-	b.post(ctx, pj.Where, m)
-}
-
-// post replies in a thread, logging a failure.
-func (b *Bot) post(ctx context.Context, where store.ThreadRef, m Message) {
-	chat, err := b.chat(where.Platform)
-	if err == nil {
-		_, err = chat.Post(ctx, where.Channel, where.MessageID, m)
-	}
-	if err != nil {
-		b.log.WarnContext(ctx, "thread reply not posted", "err", err)
-	}
+	d.c.Post(ctx, pj.Where, m)
 }

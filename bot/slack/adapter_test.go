@@ -100,7 +100,7 @@ func TestAlertThreadButtonsAndApprovals(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.bot.RunJob(ctx, *job); err != nil {
+	if _, err := e.fx.Worker.RunJob(ctx, *job); err != nil {
 		t.Fatal(err)
 	}
 	var proposalTS string

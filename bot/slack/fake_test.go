@@ -20,6 +20,7 @@ import (
 	"github.com/slack-go/slack/slacktest"
 
 	"github.com/wattson-dev/wattson/bot"
+	"github.com/wattson-dev/wattson/bot/bottest"
 	"github.com/wattson-dev/wattson/store"
 	"github.com/wattson-dev/wattson/store/bolt"
 )
@@ -139,6 +140,7 @@ type env struct {
 	responses *responseRecorder
 	st        store.Store
 	bot       *bot.Bot
+	fx        *bottest.Fixture
 	adapter   *Adapter
 	url       string // the adapter's HTTP server
 }
@@ -182,20 +184,17 @@ func newEnv(t testing.TB, rateLimitEvery int) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := bot.New(bot.Options{
+	fx := bottest.Wire(t, bot.CoreOptions{
 		Store: st, Chats: map[string]bot.Chat{Platform: a}, DefaultPlatform: Platform,
-		Routes:       []bot.Route{{Match: map[string]string{"service": "checkout"}, Channel: "#checkout-perf"}},
-		Approvers:    []bot.ApproverRule{{Service: "checkout", Users: []string{"UALICE"}, Groups: []string{"SPERF"}}},
-		Investigator: fixedInvestigator{}, Registerer: prometheus.NewRegistry(),
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+		Routes:    []bot.Route{{Match: map[string]string{"service": "checkout"}, Channel: "#checkout-perf"}},
+		Approvers: []bot.ApproverRule{{Service: "checkout", Users: []string{"UALICE"}, Groups: []string{"SPERF"}}},
+	}, bottest.Options{Investigator: fixedInvestigator{}})
+	b := fx.Bot
 	mux := http.NewServeMux()
 	a.Routes(mux, b)
 	srv := httptest.NewServer(mux)
 	t.Cleanup(func() { srv.Close(); a.Wait() })
-	return &env{rec: rec, responses: rr, st: st, bot: b, adapter: a, url: srv.URL}
+	return &env{rec: rec, responses: rr, st: st, bot: b, fx: fx, adapter: a, url: srv.URL}
 }
 
 // signed builds a request to the adapter signed with secret at ts.

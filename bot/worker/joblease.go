@@ -1,4 +1,4 @@
-package bot
+package worker
 
 import (
 	"context"
@@ -7,26 +7,11 @@ import (
 	"time"
 )
 
-// lease takes the store lease key for this replica for ttl. held is false
-// when another replica holds it; otherwise release gives it back (a
-// failure to is logged: the lease lapses after ttl anyway).
-func (b *Bot) lease(ctx context.Context, key string, ttl time.Duration) (release func(), held bool, err error) {
-	held, err = b.o.Store.AcquireLease(ctx, key, b.o.Owner, ttl)
-	if err != nil || !held {
-		return nil, false, err
-	}
-	return func() {
-		if err := b.o.Store.ReleaseLease(context.WithoutCancel(ctx), key, b.o.Owner); err != nil {
-			b.log.WarnContext(ctx, "lease not released", "key", key, "err", err)
-		}
-	}, true, nil
-}
-
 // jobLeaseTTL is how long a replica's hold on a running job lasts unless
 // renewed: half the reclaim idle, so that a dead holder's lease has lapsed
 // by the time its job is reclaimed.
-func (b *Bot) jobLeaseTTL() time.Duration {
-	return max(b.o.ReclaimIdle/2, time.Second)
+func (w *Worker) jobLeaseTTL() time.Duration {
+	return max(w.o.ReclaimIdle/2, time.Second)
 }
 
 // holdJob takes the lease "job/<id>" for this replica and renews it in the
@@ -35,9 +20,9 @@ func (b *Bot) jobLeaseTTL() time.Duration {
 // had died; the lease tells a slow holder from a dead one, so a long job is
 // not run twice. held is false when another replica holds the job: it then
 // stays pending, to be acknowledged by its holder or reclaimed again.
-func (b *Bot) holdJob(ctx context.Context, id string) (release func(), held bool, err error) {
-	key, ttl := "job/"+id, b.jobLeaseTTL()
-	held, err = b.o.Store.AcquireLease(ctx, key, b.o.Owner, ttl)
+func (w *Worker) holdJob(ctx context.Context, id string) (release func(), held bool, err error) {
+	key, ttl := "job/"+id, w.jobLeaseTTL()
+	held, err = w.st.AcquireLease(ctx, key, w.o.Owner, ttl)
 	if err != nil {
 		return nil, false, fmt.Errorf("hold job %s: %w", id, err)
 	}
@@ -58,11 +43,11 @@ func (b *Bot) holdJob(ctx context.Context, id string) (release func(), held bool
 			case <-ctx.Done():
 				return
 			case <-t.C:
-				ok, err := b.o.Store.AcquireLease(ctx, key, b.o.Owner, ttl)
+				ok, err := w.st.AcquireLease(ctx, key, w.o.Owner, ttl)
 				if err != nil && ctx.Err() == nil {
-					b.log.WarnContext(ctx, "job lease not renewed", "job", id, "err", err)
+					w.log.WarnContext(ctx, "job lease not renewed", "job", id, "err", err)
 				} else if err == nil && !ok {
-					b.log.WarnContext(ctx, "job lease lost to another replica", "job", id)
+					w.log.WarnContext(ctx, "job lease lost to another replica", "job", id)
 				}
 			}
 		}
@@ -70,8 +55,8 @@ func (b *Bot) holdJob(ctx context.Context, id string) (release func(), held bool
 	release = func() {
 		close(stop)
 		wg.Wait()
-		if err := b.o.Store.ReleaseLease(context.WithoutCancel(ctx), key, b.o.Owner); err != nil {
-			b.log.WarnContext(ctx, "job lease not released", "job", id, "err", err)
+		if err := w.st.ReleaseLease(context.WithoutCancel(ctx), key, w.o.Owner); err != nil {
+			w.log.WarnContext(ctx, "job lease not released", "job", id, "err", err)
 		}
 	}
 	return release, true, nil

@@ -1,43 +1,117 @@
-package bot
+// Package worker works the bot's job queue: it hands each job to the
+// handler of its kind, retries a failed job up to MaxRetries times, and
+// reclaims the jobs a crashed replica left behind. A replica holds a lease
+// on each job it runs, renewed while it runs, so that a slow job reclaimed
+// by another replica is not run twice (see holdJob).
+package worker
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/wattson-dev/wattson/store"
 )
 
+// Store is what the worker needs of the store: the queue, and leases on
+// the jobs it runs.
+type Store interface {
+	store.Queue
+	store.Leases
+}
+
+// Handler runs one job of its kind. A returned error has the job tried
+// again, up to MaxRetries deliveries.
+type Handler func(ctx context.Context, j store.Job) error
+
+// Options configure a Worker.
+type Options struct {
+	// Handlers run the jobs, by kind.
+	Handlers map[string]Handler
+	// ReclaimIdle is how long a job may stay unacknowledged before another
+	// replica takes it over (its holder presumably died); 0 means 15
+	// minutes. Set it above the longest investigation.
+	ReclaimIdle time.Duration
+	// Owner names this replica in leases and as a queue consumer; empty
+	// means "wattson".
+	Owner string
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// Logger receives the worker's logs; nil discards them.
+	Logger *slog.Logger
+	// Registerer receives the worker's metrics; nil registers nowhere.
+	Registerer prometheus.Registerer
+}
+
+// Worker runs queued jobs. Build it with New and start it with Run.
+type Worker struct {
+	st   Store
+	o    Options
+	log  *slog.Logger
+	now  func() time.Time
+	jobs *prometheus.CounterVec
+}
+
+// New builds a Worker. It does no I/O and starts nothing.
+func New(st Store, o Options) (*Worker, error) {
+	if o.ReclaimIdle <= 0 {
+		o.ReclaimIdle = reclaimIdle
+	}
+	if o.Owner == "" {
+		o.Owner = "wattson"
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.Registerer == nil {
+		o.Registerer = prometheus.NewRegistry()
+	}
+	jobs := prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "wattson_bot_jobs_total",
+		Help: "Queued bot jobs run, by kind and outcome.",
+	}, []string{"kind", "outcome"})
+	if err := o.Registerer.Register(jobs); err != nil {
+		return nil, fmt.Errorf("new worker: register metrics: %w", err)
+	}
+	return &Worker{st: st, o: o, log: o.Logger.With("component", "worker"), now: o.Now, jobs: jobs}, nil
+}
+
 // Worker timings.
 const (
-	dequeueBlock  = 2 * time.Second
-	reclaimEvery  = time.Minute
-	reclaimIdle   = 15 * time.Minute
-	maxJobRetries = 3
+	dequeueBlock = 2 * time.Second
+	reclaimEvery = time.Minute
+	reclaimIdle  = 15 * time.Minute
 )
 
-// Run works the bot's job queue until ctx ends: it runs queued
-// investigations, and every minute reclaims jobs a crashed replica left
-// behind. It returns nil when ctx ends.
-func (b *Bot) Run(ctx context.Context) error {
-	consumer := "bot/" + b.o.Owner
-	lastReclaim := b.now()
-	every := min(reclaimEvery, b.o.ReclaimIdle/2)
+// MaxRetries is how many deliveries a failing job gets.
+const MaxRetries = 3
+
+// Run works the job queue until ctx ends: it runs queued jobs, and every
+// minute reclaims jobs a crashed replica left behind. It returns nil when
+// ctx ends.
+func (w *Worker) Run(ctx context.Context) error {
+	consumer := "bot/" + w.o.Owner
+	lastReclaim := w.now()
+	every := min(reclaimEvery, w.o.ReclaimIdle/2)
 	for ctx.Err() == nil {
-		if b.now().Sub(lastReclaim) >= every {
-			lastReclaim = b.now()
-			jobs, err := b.o.Store.Reclaim(ctx, consumer, b.o.ReclaimIdle)
+		if w.now().Sub(lastReclaim) >= every {
+			lastReclaim = w.now()
+			jobs, err := w.st.Reclaim(ctx, consumer, w.o.ReclaimIdle)
 			if err != nil && ctx.Err() == nil {
-				b.log.ErrorContext(ctx, "reclaim jobs", "err", err)
+				w.log.ErrorContext(ctx, "reclaim jobs", "err", err)
 			}
 			for _, j := range jobs {
-				b.work(ctx, j)
+				w.Work(ctx, j)
 			}
-			b.queueVerifications(ctx)
-			b.queuePRChecks(ctx) // handmerge.go
 		}
-		j, err := b.o.Store.Dequeue(ctx, consumer, dequeueBlock)
+		j, err := w.st.Dequeue(ctx, consumer, dequeueBlock)
 		switch {
 		case errors.Is(err, store.ErrNoJob):
 			continue
@@ -45,20 +119,20 @@ func (b *Bot) Run(ctx context.Context) error {
 			if ctx.Err() != nil {
 				return nil
 			}
-			b.log.ErrorContext(ctx, "dequeue job", "err", err)
+			w.log.ErrorContext(ctx, "dequeue job", "err", err)
 			sleep(ctx, time.Second)
 			continue
 		}
-		b.work(ctx, *j)
+		w.Work(ctx, *j)
 	}
 	return nil
 }
 
-// work runs one job and acknowledges it, unless it failed and may be tried
+// Work runs one job and acknowledges it, unless it failed and may be tried
 // again (then it stays pending and is reclaimed later).
-func (b *Bot) work(ctx context.Context, j store.Job) {
-	log := b.log.With("job", j.ID, "kind", j.Kind, "attempt", j.Attempts)
-	release, held, err := b.holdJob(ctx, j.ID)
+func (w *Worker) Work(ctx context.Context, j store.Job) {
+	log := w.log.With("job", j.ID, "kind", j.Kind, "attempt", j.Attempts)
+	release, held, err := w.holdJob(ctx, j.ID)
 	switch {
 	case err != nil:
 		log.ErrorContext(ctx, "job not started", "err", err) // stays pending; reclaimed later
@@ -69,27 +143,22 @@ func (b *Bot) work(ctx context.Context, j store.Job) {
 	}
 	defer release()
 	log.InfoContext(ctx, "job started")
-	switch j.Kind {
-	case JobInvestigate:
-		err = b.runInvestigation(ctx, j.Payload)
-	case JobPullRequest:
-		err = b.runPullRequest(ctx, j)
-	case JobVerifyRecovery:
-		err = b.runVerifyRecovery(ctx, j.Payload)
-	default:
+	if h, ok := w.o.Handlers[j.Kind]; ok {
+		err = h(ctx, j)
+	} else {
 		err = fmt.Errorf("run job: unknown kind %q", j.Kind)
 	}
 	outcome := "ok"
 	if err != nil {
 		outcome = "failed"
 		log.ErrorContext(ctx, "job failed", "err", err)
-		if j.Attempts < maxJobRetries && ctx.Err() == nil {
-			b.m.jobs.WithLabelValues(j.Kind, "retry").Inc()
+		if j.Attempts < MaxRetries && ctx.Err() == nil {
+			w.jobs.WithLabelValues(j.Kind, "retry").Inc()
 			return
 		}
 	}
-	b.m.jobs.WithLabelValues(j.Kind, outcome).Inc()
-	if err := b.o.Store.Ack(context.WithoutCancel(ctx), j.ID); err != nil {
+	w.jobs.WithLabelValues(j.Kind, outcome).Inc()
+	if err := w.st.Ack(context.WithoutCancel(ctx), j.ID); err != nil {
 		if errors.Is(err, store.ErrNotFound) && j.Attempts > 1 {
 			// Reclaimed while its first holder finished it.
 			log.InfoContext(ctx, "job already acknowledged")
@@ -101,19 +170,15 @@ func (b *Bot) work(ctx context.Context, j store.Job) {
 	log.InfoContext(ctx, "job done", "outcome", outcome)
 }
 
-// RunJob runs one job the caller dequeued itself, for a process that shares
-// one queue among several kinds of work. It reports whether the kind is the
-// bot's; the caller acknowledges the job.
-func (b *Bot) RunJob(ctx context.Context, j store.Job) (mine bool, err error) {
-	switch j.Kind {
-	case JobInvestigate:
-		return true, b.runInvestigation(ctx, j.Payload)
-	case JobPullRequest:
-		return true, b.runPullRequest(ctx, j)
-	case JobVerifyRecovery:
-		return true, b.runVerifyRecovery(ctx, j.Payload)
+// RunJob runs one job the caller dequeued itself (the demo drains the
+// queue by hand). It reports whether the worker has a handler for the
+// job's kind; the caller acknowledges the job.
+func (w *Worker) RunJob(ctx context.Context, j store.Job) (mine bool, err error) {
+	h, ok := w.o.Handlers[j.Kind]
+	if !ok {
+		return false, nil
 	}
-	return false, nil
+	return true, h(ctx, j)
 }
 
 func sleep(ctx context.Context, d time.Duration) {

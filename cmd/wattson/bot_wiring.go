@@ -9,19 +9,25 @@ import (
 	"net/http"
 	"os"
 	"sync"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/wattson-dev/wattson/bot"
 	"github.com/wattson-dev/wattson/bot/console"
+	"github.com/wattson-dev/wattson/bot/digest"
 	discordbot "github.com/wattson-dev/wattson/bot/discord"
+	"github.com/wattson-dev/wattson/bot/investigation"
+	"github.com/wattson-dev/wattson/bot/offense"
+	"github.com/wattson-dev/wattson/bot/proposals"
 	slackbot "github.com/wattson-dev/wattson/bot/slack"
+	"github.com/wattson-dev/wattson/bot/worker"
 	"github.com/wattson-dev/wattson/store"
 )
 
 // chatBot is the bot with the chat adapters the config enables.
 type chatBot struct {
-	bot     *bot.Bot
+	*botParts
 	slack   *slackbot.Adapter   // nil unless slack is enabled
 	socket  bool                // slack over Socket Mode instead of HTTP
 	console *console.Console    // nil unless console is enabled
@@ -32,11 +38,61 @@ type chatBot struct {
 // be zero.
 type botDeps struct {
 	investigator bot.Investigator
-	pullRequests bot.PullRequests
-	recovery     bot.RecoveryChecker
+	pullRequests proposals.PullRequests
+	recovery     proposals.RecoveryChecker
+	learner      proposals.Learner
 	skills       func() []bot.SkillInfo
+	services     []string
 	stdin        io.Reader
 	stdout       io.Writer
+}
+
+// botParts are the bot and its parts, wired over one core.
+type botParts struct {
+	core      *bot.Core
+	bot       *bot.Bot
+	proposals *proposals.Desk
+	runner    *investigation.Runner
+	offense   *offense.Offense
+	digests   *digest.Digests
+	worker    *worker.Worker
+}
+
+// wireBot builds the bot's parts over co and connects them: the bot routes
+// decisions to the proposals desk, investigations to the runner, digests
+// to the digests; the worker runs the runner's and the desk's jobs. It
+// does no I/O.
+func wireBot(co bot.CoreOptions, deps botDeps, reclaimIdle time.Duration) (*botParts, error) {
+	core, err := bot.NewCore(co)
+	if err != nil {
+		return nil, fmt.Errorf("start bot: %w", err)
+	}
+	p := &botParts{core: core}
+	p.proposals = proposals.New(core, proposals.Options{PullRequests: deps.pullRequests, Recovery: deps.recovery, Learner: deps.learner})
+	p.runner = investigation.New(core, investigation.Options{Investigator: deps.investigator, Proposals: p.proposals})
+	p.offense = offense.New(core, offense.Options{Proposals: p.proposals})
+	p.digests = digest.New(core)
+	p.worker, err = worker.New(co.Store, worker.Options{
+		Handlers: map[string]worker.Handler{
+			investigation.JobInvestigate: p.runner.Run,
+			proposals.JobPullRequest:     p.proposals.RunPullRequest,
+			proposals.JobVerifyRecovery:  p.proposals.RunVerify,
+		},
+		ReclaimIdle: reclaimIdle, Owner: co.Owner, Now: co.Now, Logger: co.Logger, Registerer: co.Registerer,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("start bot: %w", err)
+	}
+	var investigations bot.Investigations
+	if deps.investigator != nil {
+		investigations = p.runner
+	}
+	p.bot, err = bot.New(core, bot.Options{Decider: p.proposals, Investigations: investigations, Digests: p.digests,
+		Skills: deps.skills, Services: deps.services})
+	if err != nil {
+		return nil, fmt.Errorf("start bot: %w", err)
+	}
+	return p, nil
 }
 
 // newChatBot builds the bot and its adapters from cfg and mounts Slack's
@@ -101,21 +157,20 @@ func newChatBot(cfg config, st store.Store, deps botDeps, logger *slog.Logger, r
 	for i, a := range cfg.Approvers {
 		approvers[i] = bot.ApproverRule{Service: a.Service, Channel: a.Channel, Users: a.Users, Groups: a.Groups}
 	}
-	var services []string
 	for _, j := range cfg.Detection.Jobs {
-		services = append(services, j.Service)
+		deps.services = append(deps.services, j.Service)
 	}
-	b, err := bot.New(bot.Options{
+	deps.learner = newLearner(cfg, logger)
+	parts, err := wireBot(bot.CoreOptions{
 		Store: st, Chats: chats, DefaultPlatform: defaultPlatform, DefaultChannel: defaultChannel,
-		Routes: routes, Approvers: approvers, Investigator: deps.investigator, Skills: deps.skills,
-		PullRequests: deps.pullRequests, Recovery: deps.recovery, Learner: newLearner(cfg, logger),
-		Services: services, WattsPerCore: cfg.Impact.WattsPerCore, Owner: replicaName(), ReclaimIdle: cfg.Store.ReclaimIdle,
+		Routes: routes, Approvers: approvers, WattsPerCore: cfg.Impact.WattsPerCore, Owner: replicaName(),
 		Logger: logger, Registerer: reg,
-	})
+	}, deps, cfg.Store.ReclaimIdle)
 	if err != nil {
-		return nil, fmt.Errorf("start bot: %w", err)
+		return nil, err
 	}
-	c.bot = b
+	c.botParts = parts
+	b := parts.bot
 	if c.slack != nil && !c.socket {
 		c.slack.Routes(mux, b)
 	}
@@ -155,7 +210,7 @@ func (c *chatBot) run(ctx context.Context) error {
 			}
 		})
 	}
-	start(c.bot.Run)
+	start(c.worker.Run)
 	if c.slack != nil && c.socket {
 		start(func(ctx context.Context) error { return c.slack.ServeSocketMode(ctx, c.bot) })
 	}

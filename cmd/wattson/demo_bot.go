@@ -32,8 +32,8 @@ const demoChannel = "#checkout-perf"
 // sample service: its data sources, its approver, and a local clone as
 // the code host.
 type demoBot struct {
+	*botParts
 	st      store.Store
-	bot     *bot.Bot
 	console *console.Console
 	sched   *schedule.Scheduler
 	job     schedule.Job
@@ -78,20 +78,21 @@ func newDemoBot(cfg config, s sample.Sample, e *env, logger *slog.Logger) (*demo
 		return nil, err
 	}
 	d.job = jobs[0]
-	d.bot, err = bot.New(bot.Options{
+	d.botParts, err = wireBot(bot.CoreOptions{
 		Store: st, Chats: map[string]bot.Chat{console.Platform: newCompactChat(d.console, e.stdout)},
 		DefaultPlatform: console.Platform, DefaultChannel: demoChannel,
 		Approvers:    []bot.ApproverRule{{Service: cfg.Approvers[0].Service, Users: cfg.Approvers[0].Users}},
-		Investigator: newInvestigator(cfg, st, logger),
-		PullRequests: newLocalPullRequests(s.Repo, true, logger),
-		Skills:       skillList(cfg), Services: []string{s.Service},
 		WattsPerCore: cfg.Impact.WattsPerCore, Owner: "demo", Logger: logger, Registerer: prometheus.NewRegistry(),
-	})
+	}, botDeps{
+		investigator: newInvestigator(cfg, st, logger),
+		pullRequests: newLocalPullRequests(s.Repo, true, logger),
+		skills:       skillList(cfg), services: []string{s.Service},
+	}, 0)
 	if err != nil {
 		st.Close()
-		return nil, fmt.Errorf("start bot: %w", err)
+		return nil, err
 	}
-	d.sched = schedule.New(jobs, prom.FileSource{Path: s.CPU}, st, alertNotifier{d.bot},
+	d.sched = schedule.New(jobs, prom.FileSource{Path: s.CPU}, st, d.bot,
 		schedule.Options{Owner: "demo", Logger: logger.With("component", "scheduler")})
 	return d, nil
 }
@@ -122,7 +123,7 @@ func (d *demoBot) drain(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("dequeue job: %w", err)
 		}
-		_, runErr := d.bot.RunJob(ctx, *j)
+		_, runErr := d.worker.RunJob(ctx, *j)
 		if err := d.st.Ack(context.WithoutCancel(ctx), j.ID); err != nil {
 			return fmt.Errorf("ack job: %w", err)
 		}

@@ -1,16 +1,13 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"time"
 
-	"github.com/wattson-dev/wattson/bot"
 	"github.com/wattson-dev/wattson/detector"
 	"github.com/wattson-dev/wattson/detector/prom"
 	"github.com/wattson-dev/wattson/detector/schedule"
-	"github.com/wattson-dev/wattson/store"
 )
 
 // detectionJobs turns the configured detection jobs into scheduler jobs.
@@ -58,25 +55,4 @@ func prometheusSource(cfg config) (*prom.Source, error) {
 		return nil, fmt.Errorf("detection.prometheus: %w", err)
 	}
 	return src, nil
-}
-
-// alertNotifier hands the scheduler's regressions to the bot.
-type alertNotifier struct{ bot *bot.Bot }
-
-// RegressionOpened posts the regression's one alert, with a chart of the
-// series it was found in.
-func (n alertNotifier) RegressionOpened(ctx context.Context, r store.Regression, s detector.Series) error {
-	samples := make([]bot.Point, 0, len(s.Values))
-	for i, v := range s.Values {
-		if i < len(s.Times) {
-			samples = append(samples, bot.Point{T: time.Unix(s.Times[i], 0).UTC(), V: v})
-		}
-	}
-	_, _, err := n.bot.Alert(ctx, bot.AlertInput{Regression: r, Samples: samples})
-	return err
-}
-
-// RegressionWentAway resolves the regression's alert thread.
-func (n alertNotifier) RegressionWentAway(ctx context.Context, r store.Regression) error {
-	return n.bot.WentAway(ctx, r)
 }

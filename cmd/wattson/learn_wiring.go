@@ -12,7 +12,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/wattson-dev/wattson/bot"
+	"github.com/wattson-dev/wattson/bot/proposals"
 	"github.com/wattson-dev/wattson/skills"
 	"github.com/wattson-dev/wattson/skills/opportunity"
 	"github.com/wattson-dev/wattson/store"
@@ -39,7 +39,7 @@ type skillLearner struct {
 
 // newLearner returns the learner of the serve command, or nil when
 // skills.dir is not set.
-func newLearner(cfg config, logger *slog.Logger) bot.Learner {
+func newLearner(cfg config, logger *slog.Logger) proposals.Learner {
 	if cfg.Skills.Dir == "" {
 		return nil
 	}
@@ -48,7 +48,7 @@ func newLearner(cfg config, logger *slog.Logger) bot.Learner {
 
 // Learn writes <skills.dir>/learned-fixes/references/patterns/<id>.yaml.
 // A lesson without a library function to recognise is skipped.
-func (l skillLearner) Learn(ctx context.Context, les bot.Lesson) error {
+func (l skillLearner) Learn(ctx context.Context, les proposals.Lesson) error {
 	var change *skills.Change
 	if les.Proposal.Kind == store.ProposalRevert {
 		change = l.culprit(ctx, les.Regression.Service, les.Proposal.Target)
@@ -106,7 +106,7 @@ func (l skillLearner) culprit(ctx context.Context, service, sha string) *skills.
 // (runtime aside), its example the code the culprit added (before) and
 // removed (after), its effect the measured one. ok is false when the diff
 // names no library function.
-func learnedPattern(les bot.Lesson, culprit *skills.Change) (opportunity.Pattern, bool) {
+func learnedPattern(les proposals.Lesson, culprit *skills.Change) (opportunity.Pattern, bool) {
 	p := opportunity.Pattern{
 		Name: "learned-" + strings.ToLower(les.Proposal.ID), Title: les.Proposal.Title, Profile: opportunity.KindCPU,
 		MinShare: 0.02, Saving: 0.8, Effect: les.Effect, Learned: les.Proposal.ID,

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/wattson-dev/wattson/bot"
+	"github.com/wattson-dev/wattson/bot/proposals"
 	"github.com/wattson-dev/wattson/skills"
 	"github.com/wattson-dev/wattson/store"
 )
@@ -44,7 +44,7 @@ func TestLearnWritesAPatternTheNextScanLoads(t *testing.T) {
 		{Name: "runtime.mallocgc", DeltaFlat: 0.1},
 		{Name: "shop.validEmail", DeltaFlat: 0.05, Own: true},
 	}})
-	les := bot.Lesson{
+	les := proposals.Lesson{
 		Proposal:      store.Proposal{ID: "P-7", Kind: store.ProposalRevert, Target: "abc1234", Title: "Revert abc1234: compile regexp per request"},
 		Regression:    store.Regression{ID: "R-3", Service: "checkout"},
 		Investigation: &store.Investigation{Steps: []store.Step{{Skill: "profile_diff", Output: diff}}},

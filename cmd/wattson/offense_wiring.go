@@ -1,18 +1,17 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"log/slog"
-	"strings"
 	"time"
 
 	"github.com/wattson-dev/wattson/bot"
+	"github.com/wattson-dev/wattson/bot/offense"
 	"github.com/wattson-dev/wattson/skills/library"
 	"github.com/wattson-dev/wattson/skills/opportunity"
 	"github.com/wattson-dev/wattson/skills/pprofdir"
 	"github.com/wattson-dev/wattson/skills/skillmd"
-	"github.com/wattson-dev/wattson/store"
+	"github.com/wattson-dev/wattson/store/periodic"
 )
 
 // offenseConfig schedules the opportunity scan of every service with
@@ -91,28 +90,42 @@ func loadPatterns(cfg config, logger *slog.Logger) []opportunity.Pattern {
 	return pats
 }
 
-// periodicJobs are the scheduled opportunity scan and digest, as configured.
-func periodicJobs(cfg config, b *bot.Bot, logger *slog.Logger) ([]bot.Periodic, error) {
-	var jobs []bot.Periodic
+// periodicJobs are the proposals' checks, and the scheduled opportunity
+// scan and digest as configured.
+func periodicJobs(cfg config, p *botParts, logger *slog.Logger) ([]periodic.Job, error) {
+	jobs := p.proposals.Periodic()
 	if cfg.Offense.Schedule != "" {
 		loc, err := loadZone(cfg.Offense.TimeZone)
 		if err != nil {
 			return nil, fmt.Errorf("offense: %w", err)
 		}
-		pats := loadPatterns(cfg, logger)
-		log := logger.With("component", "offense")
-		jobs = append(jobs, bot.Periodic{Name: "offense", Spec: cfg.Offense.Schedule, Location: loc,
-			Do: func(ctx context.Context, _ time.Time) error { return scanServices(ctx, cfg, pats, b, log, time.Now) }})
+		opts := offense.ScanOptions{Patterns: loadPatterns(cfg, logger), WattsPerCore: cfg.Impact.WattsPerCore, MinShare: cfg.Offense.MinCPUShare}
+		jobs = append(jobs, p.offense.Job(cfg.Offense.Schedule, loc, scanTargets(cfg), opts))
 	}
 	if cfg.Digest.Schedule != "" {
 		loc, err := loadZone(cfg.Digest.TimeZone)
 		if err != nil {
 			return nil, fmt.Errorf("digest: %w", err)
 		}
-		jobs = append(jobs, bot.Periodic{Name: "digest", Spec: cfg.Digest.Schedule, Location: loc,
-			Do: func(ctx context.Context, tick time.Time) error { return b.PostDigests(ctx, cfg.Digest.Channels, tick) }})
+		jobs = append(jobs, p.digests.Job(cfg.Digest.Schedule, loc, cfg.Digest.Channels))
 	}
 	return jobs, nil
+}
+
+// scanTargets are the services with profiles, for the opportunity scan.
+func scanTargets(cfg config) []offense.Target {
+	var ts []offense.Target
+	for _, svc := range cfg.Services {
+		if svc.Profiles == "" {
+			continue
+		}
+		repo := svc.GitHub
+		if repo == "" {
+			repo = svc.Repo
+		}
+		ts = append(ts, offense.Target{Service: svc.Name, Profiles: pprofdir.New(svc.Profiles), Instances: svc.Instances, Repo: repo})
+	}
+	return ts
 }
 
 func loadZone(tz string) (*time.Location, error) {
@@ -120,71 +133,4 @@ func loadZone(tz string) (*time.Location, error) {
 		return time.UTC, nil
 	}
 	return time.LoadLocation(tz)
-}
-
-// scanServices scans every service with profiles, offers what it finds and
-// checks the service's merged fixes against the scan; now is the clock
-// that picks recent profiles. A service that fails is logged and the
-// others still scanned.
-func scanServices(ctx context.Context, cfg config, pats []opportunity.Pattern, b *bot.Bot, log *slog.Logger, now func() time.Time) error {
-	for _, svc := range cfg.Services {
-		if svc.Profiles == "" {
-			continue
-		}
-		sc := &opportunity.Scanner{Source: pprofdir.New(svc.Profiles), Patterns: pats, Now: now,
-			Scale: func(string) opportunity.Options {
-				return opportunity.Options{Instances: svc.Instances, WattsPerCore: cfg.Impact.WattsPerCore, MinShare: cfg.Offense.MinCPUShare}
-			}}
-		scanned, err := sc.Survey(ctx, svc.Name)
-		if err != nil {
-			log.Error("opportunity scan failed", "service", svc.Name, "err", err)
-			continue
-		}
-		fresh, err := b.OfferOpportunities(ctx, svc.Name, offers(svc, scanned.Findings))
-		if err != nil {
-			return fmt.Errorf("scan %s: %w", svc.Name, err)
-		}
-		fixed, err := b.CheckFixes(ctx, svc.Name, scanReport(svc.Name, scanned))
-		if err != nil {
-			return fmt.Errorf("scan %s: %w", svc.Name, err)
-		}
-		log.Info("opportunity scan", "service", svc.Name, "findings", len(scanned.Findings), "new", len(fresh), "fixed", len(fixed))
-	}
-	return nil
-}
-
-// scanReport keys a scan's findings and measured shares by opportunity
-// fingerprint, for the fix check.
-func scanReport(service string, sc opportunity.Scanned) bot.ScanReport {
-	r := bot.ScanReport{Found: map[string]float64{}, Measured: map[string]float64{}, Oldest: sc.Oldest, Newest: sc.Newest}
-	for _, f := range sc.Findings {
-		r.Found[store.OpportunityFingerprint(service, f.Function, f.Pattern)] = f.Share
-	}
-	for _, f := range sc.Measured {
-		r.Measured[store.OpportunityFingerprint(service, f.Function, f.Pattern)] = f.Share
-	}
-	return r
-}
-
-// offers turns findings into opportunity records, with a fix proposal for
-// each mechanical one.
-func offers(svc serviceConfig, fs []opportunity.Finding) []bot.Offer {
-	out := make([]bot.Offer, 0, len(fs))
-	for _, f := range fs {
-		o := store.Opportunity{Fingerprint: store.OpportunityFingerprint(svc.Name, f.Function, f.Pattern),
-			Service: svc.Name, Function: f.Function, File: f.File, Lines: f.LineSpan(), Pattern: f.Pattern,
-			CPUShare: f.Share, Cores: f.Cores, Watts: f.Watts, Suggestion: f.Suggestion}
-		of := bot.Offer{Opportunity: o}
-		if f.Fix != nil {
-			r := strings.NewReplacer("{function}", f.Function, "{file}", f.File, "{lines}", f.LineSpan())
-			repo := svc.GitHub
-			if repo == "" {
-				repo = svc.Repo
-			}
-			of.Fix = &store.Proposal{Kind: store.ProposalFix, Target: f.Function, Repo: repo,
-				Title: r.Replace(f.Fix.Title), Body: r.Replace(f.Fix.Body) + "\n\n" + f.Suggestion}
-		}
-		out = append(out, of)
-	}
-	return out
 }

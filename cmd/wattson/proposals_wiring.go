@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/wattson-dev/wattson/bot"
+	"github.com/wattson-dev/wattson/bot/proposals"
 	"github.com/wattson-dev/wattson/skills"
 	"github.com/wattson-dev/wattson/skills/github"
 	"github.com/wattson-dev/wattson/skills/gitlocal"
@@ -36,7 +36,7 @@ type codeHosts struct {
 	log            *slog.Logger
 }
 
-var _ bot.PullRequests = (*codeHosts)(nil)
+var _ proposals.PullRequests = (*codeHosts)(nil)
 
 // newLocalPullRequests returns the bot's PullRequests over one local clone
 // at dir for every service (wattson demo, console use): proposals become
@@ -44,7 +44,7 @@ var _ bot.PullRequests = (*codeHosts)(nil)
 // (the flags of `make build`, so the build cache it left is reused);
 // approve merges the branch into the clone's current branch when
 // mergeOnApprove, and reject deletes it. It does no I/O.
-func newLocalPullRequests(dir string, mergeOnApprove bool, logger *slog.Logger) bot.PullRequests {
+func newLocalPullRequests(dir string, mergeOnApprove bool, logger *slog.Logger) proposals.PullRequests {
 	return &codeHosts{hosts: map[string]prHost{dir: gitlocal.New(dir).WithBuild("go", "build", "-trimpath", "./...")}, byService: map[string]string{}, fallback: dir,
 		mergeOnApprove: mergeOnApprove, log: logger.With("component", "pull_requests")}
 }
@@ -53,7 +53,7 @@ func newLocalPullRequests(dir string, mergeOnApprove bool, logger *slog.Logger) 
 // names: services[].repo (local clones), services[].github and
 // github.repos (GitHub, with github.token or the GitHub App credentials).
 // It returns nil when no code host is configured. It does no I/O.
-func newPullRequests(cfg config, logger *slog.Logger) (bot.PullRequests, error) {
+func newPullRequests(cfg config, logger *slog.Logger) (proposals.PullRequests, error) {
 	c := &codeHosts{hosts: map[string]prHost{}, byService: map[string]string{}, mergeOnApprove: cfg.GitHub.MergeOnApprove,
 		log: logger.With("component", "pull_requests")}
 	for _, sv := range cfg.Services {
@@ -107,13 +107,13 @@ func (c *codeHosts) host(p store.Proposal, service string) (prHost, string, erro
 // Open prepares p: a revert of p.Target as a draft pull request or local
 // branch. A fix arrives with its pull request already made (propose_fix),
 // so only its link is kept. A revert that conflicts becomes text.
-func (c *codeHosts) Open(ctx context.Context, p store.Proposal, r store.Regression) (bot.PRResult, error) {
+func (c *codeHosts) Open(ctx context.Context, p store.Proposal, r store.Regression) (proposals.PRResult, error) {
 	if p.PRURL != "" || p.Kind != store.ProposalRevert {
-		return bot.PRResult{URL: p.PRURL, Number: p.PRNumber}, nil
+		return proposals.PRResult{URL: p.PRURL, Number: p.PRNumber}, nil
 	}
 	h, name, err := c.host(p, r.Service)
 	if err != nil {
-		return bot.PRResult{}, err
+		return proposals.PRResult{}, err
 	}
 	ev := propose.Evidence{Service: r.Service, Metric: r.Metric, Before: r.Before, After: r.After, Pct: r.Pct,
 		ChangeTime: r.ChangeTime, RegressionID: r.ID, Thread: threadLink(r.Thread)}
@@ -124,21 +124,21 @@ func (c *codeHosts) Open(ctx context.Context, p store.Proposal, r store.Regressi
 	pr, err := h.Revert(ctx, req)
 	var ce *skills.ConflictError
 	if errors.As(err, &ce) {
-		return bot.PRResult{Repo: name, Body: propose.ConflictText(p.Target, ce.Files, ev),
+		return proposals.PRResult{Repo: name, Body: propose.ConflictText(p.Target, ce.Files, ev),
 			Notes: []string{fmt.Sprintf("the revert conflicts in %s: proposed as text", strings.Join(ce.Files, ", "))}}, nil
 	}
 	if err != nil {
-		return bot.PRResult{Notes: pr.Notes}, fmt.Errorf("open revert of %s: %w", p.Target, err)
+		return proposals.PRResult{Notes: pr.Notes}, fmt.Errorf("open revert of %s: %w", p.Target, err)
 	}
 	c.log.InfoContext(ctx, "change prepared", "proposal", p.ID, "url", pr.URL, "state", pr.State)
 	return result(pr, name), nil
 }
 
 // Approve marks p's change ready for review, or merges it when configured.
-func (c *codeHosts) Approve(ctx context.Context, p store.Proposal) (bot.PRResult, error) {
+func (c *codeHosts) Approve(ctx context.Context, p store.Proposal) (proposals.PRResult, error) {
 	h, name, err := c.host(p, "")
 	if err != nil {
-		return bot.PRResult{}, err
+		return proposals.PRResult{}, err
 	}
 	pr := prOf(p)
 	if c.mergeOnApprove {
@@ -147,36 +147,36 @@ func (c *codeHosts) Approve(ctx context.Context, p store.Proposal) (bot.PRResult
 		pr, err = h.Ready(ctx, pr)
 	}
 	if err != nil {
-		return bot.PRResult{Notes: pr.Notes}, fmt.Errorf("approve %s: %w", p.ID, err)
+		return proposals.PRResult{Notes: pr.Notes}, fmt.Errorf("approve %s: %w", p.ID, err)
 	}
 	return result(pr, name), nil
 }
 
 // Close closes p's change with reason.
-func (c *codeHosts) Close(ctx context.Context, p store.Proposal, reason string) (bot.PRResult, error) {
+func (c *codeHosts) Close(ctx context.Context, p store.Proposal, reason string) (proposals.PRResult, error) {
 	h, name, err := c.host(p, "")
 	if err != nil {
-		return bot.PRResult{}, err
+		return proposals.PRResult{}, err
 	}
 	if reason == "" {
 		reason = "Rejected in Wattson."
 	}
 	pr, err := h.Close(ctx, prOf(p), reason)
 	if err != nil {
-		return bot.PRResult{Notes: pr.Notes}, fmt.Errorf("close %s: %w", p.ID, err)
+		return proposals.PRResult{Notes: pr.Notes}, fmt.Errorf("close %s: %w", p.ID, err)
 	}
 	return result(pr, name), nil
 }
 
 // State reads where p's change is now, for a merge or close done by hand.
-func (c *codeHosts) State(ctx context.Context, p store.Proposal) (bot.PRResult, error) {
+func (c *codeHosts) State(ctx context.Context, p store.Proposal) (proposals.PRResult, error) {
 	h, name, err := c.host(p, "")
 	if err != nil {
-		return bot.PRResult{}, err
+		return proposals.PRResult{}, err
 	}
 	pr, err := h.State(ctx, prOf(p))
 	if err != nil {
-		return bot.PRResult{Notes: pr.Notes}, fmt.Errorf("read state of %s: %w", p.ID, err)
+		return proposals.PRResult{Notes: pr.Notes}, fmt.Errorf("read state of %s: %w", p.ID, err)
 	}
 	return result(pr, name), nil
 }
@@ -192,8 +192,8 @@ func prOf(p store.Proposal) skills.PullRequest {
 }
 
 // result turns a prepared change into what the bot stores and tells.
-func result(pr skills.PullRequest, repo string) bot.PRResult {
-	res := bot.PRResult{URL: pr.URL, Number: pr.Number, Commit: pr.Commit, State: string(pr.State), Repo: repo, Notes: pr.Notes,
+func result(pr skills.PullRequest, repo string) proposals.PRResult {
+	res := proposals.PRResult{URL: pr.URL, Number: pr.Number, Commit: pr.Commit, State: string(pr.State), Repo: repo, Notes: pr.Notes,
 		MergedAt: pr.MergedAt, ClosedAt: pr.ClosedAt, By: pr.MergedBy}
 	if pr.State == skills.StateClosed {
 		res.By = pr.ClosedBy
@@ -272,13 +272,13 @@ type recoveryChecker struct {
 
 // newRecoveryChecker returns the bot's RecoveryChecker for cfg. It does no
 // I/O.
-func newRecoveryChecker(cfg config) bot.RecoveryChecker {
+func newRecoveryChecker(cfg config) proposals.RecoveryChecker {
 	return &recoveryChecker{cfg: cfg, now: time.Now}
 }
 
 // CheckRecovery re-checks r's series after the first deploy that followed
 // mergedAt.
-func (c *recoveryChecker) CheckRecovery(ctx context.Context, r store.Regression, mergedAt time.Time) (bot.Recovery, error) {
+func (c *recoveryChecker) CheckRecovery(ctx context.Context, r store.Regression, mergedAt time.Time) (proposals.Recovery, error) {
 	ds := dataSources{}
 	for _, sv := range c.cfg.Services {
 		if sv.Name == r.Service {
@@ -287,10 +287,10 @@ func (c *recoveryChecker) CheckRecovery(ctx context.Context, r store.Regression,
 	}
 	d, err := ds.deps(c.cfg)
 	if err != nil {
-		return bot.Recovery{}, fmt.Errorf("verify %s: %w", r.ID, err)
+		return proposals.Recovery{}, fmt.Errorf("verify %s: %w", r.ID, err)
 	}
 	if d.series == nil {
-		return bot.Recovery{}, fmt.Errorf("verify %s: no metrics configured for service %q", r.ID, r.Service)
+		return proposals.Recovery{}, fmt.Errorf("verify %s: no metrics configured for service %q", r.ID, r.Service)
 	}
 	var deploys skills.DeploySource
 	if len(d.deploys) > 0 {
@@ -299,8 +299,8 @@ func (c *recoveryChecker) CheckRecovery(ctx context.Context, r store.Regression,
 	check := propose.Check{Service: r.Service, Metric: r.Metric, Before: r.Before, After: r.After, ChangeTime: r.ChangeTime, Merged: mergedAt}
 	rec, err := propose.Verify(ctx, d.series, deploys, check, c.now())
 	if err != nil {
-		return bot.Recovery{}, err
+		return proposals.Recovery{}, err
 	}
 	sum := propose.Summary(rec, check) + " (deploy at " + rec.Deploy.UTC().Format(time.RFC3339) + ")"
-	return bot.Recovery{Ready: rec.Ready, Recovered: rec.Recovered, Level: rec.Level, Summary: sum}, nil
+	return proposals.Recovery{Ready: rec.Ready, Recovered: rec.Recovered, Level: rec.Level, Summary: sum}, nil
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/wattson-dev/wattson/bot"
+	"github.com/wattson-dev/wattson/bot/proposals"
 	"github.com/wattson-dev/wattson/skills/github"
 	"github.com/wattson-dev/wattson/skills/github/githubtest"
 	"github.com/wattson-dev/wattson/skills/skillstest"
@@ -64,14 +65,14 @@ func (ci culpritInvestigator) Investigate(context.Context, bot.Question, func(st
 }
 
 type e2e struct {
-	bot  *bot.Bot
+	*botParts
 	st   store.Store
 	chat *threadChat
 	logs *bytes.Buffer
 	r    store.Regression
 }
 
-func newE2E(t *testing.T, prs bot.PullRequests, culprit string, logs *bytes.Buffer) e2e {
+func newE2E(t *testing.T, prs proposals.PullRequests, culprit string, logs *bytes.Buffer) e2e {
 	t.Helper()
 	st, err := bolt.Open(filepath.Join(t.TempDir(), "w.db"), bolt.Options{})
 	if err != nil {
@@ -79,18 +80,19 @@ func newE2E(t *testing.T, prs bot.PullRequests, culprit string, logs *bytes.Buff
 	}
 	t.Cleanup(func() { st.Close() })
 	chat := &threadChat{}
-	b, err := bot.New(bot.Options{Store: st, Chats: map[string]bot.Chat{"test": chat}, DefaultPlatform: "test", DefaultChannel: "#perf",
-		Approvers: []bot.ApproverRule{{Service: "checkout", Users: []string{"UALICE"}}}, Investigator: culpritInvestigator{culprit},
-		PullRequests: prs, Logger: slog.New(slog.NewTextHandler(logs, nil)), Registerer: prometheus.NewRegistry()})
+	parts, err := wireBot(bot.CoreOptions{Store: st, Chats: map[string]bot.Chat{"test": chat}, DefaultPlatform: "test", DefaultChannel: "#perf",
+		Approvers: []bot.ApproverRule{{Service: "checkout", Users: []string{"UALICE"}}},
+		Logger: slog.New(slog.NewTextHandler(logs, nil)), Registerer: prometheus.NewRegistry()},
+		botDeps{investigator: culpritInvestigator{culprit}, pullRequests: prs}, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, _, err := b.Alert(t.Context(), bot.AlertInput{Regression: store.Regression{Fingerprint: "f", Service: "checkout", Metric: "cpu_per_request",
+	r, _, err := parts.bot.Alert(t.Context(), bot.AlertInput{Regression: store.Regression{Fingerprint: "f", Service: "checkout", Metric: "cpu_per_request",
 		SeriesKey: "cpu_per_request{}", ChangeTime: time.Date(2025, 6, 3, 9, 0, 0, 0, time.UTC), Before: 0.01, After: 0.0125, Pct: 25, Direction: store.DirectionUp}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := e2e{b, st, chat, logs, r}
+	e := e2e{parts, st, chat, logs, r}
 	e.say(t, "investigate "+r.ID)
 	e.work(t)
 	return e
@@ -112,9 +114,9 @@ func (e e2e) work(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := e.bot.RunJob(t.Context(), *j); err == nil {
+		if _, err := e.worker.RunJob(t.Context(), *j); err == nil {
 			_ = e.st.Ack(t.Context(), j.ID)
-		} else if _, err := e.bot.RunJob(t.Context(), store.Job{ID: j.ID, Kind: j.Kind, Payload: j.Payload, Attempts: 2}); err == nil {
+		} else if _, err := e.worker.RunJob(t.Context(), store.Job{ID: j.ID, Kind: j.Kind, Payload: j.Payload, Attempts: 2}); err == nil {
 			_ = e.st.Ack(t.Context(), j.ID)
 		}
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/wattson-dev/wattson/detector/schedule"
 	"github.com/wattson-dev/wattson/store"
+	"github.com/wattson-dev/wattson/store/periodic"
 )
 
 // configFlag registers --config on fs, defaulting to $WATTSON_CONFIG.
@@ -62,26 +63,26 @@ func cmdServe(ctx context.Context, args []string, e *env) error {
 	if err != nil {
 		return err
 	}
-	sched, err := newScheduler(cfg, st, alertNotifier{cb.bot}, logger)
+	sched, err := newScheduler(cfg, st, cb.bot, logger)
 	if err != nil {
 		return err
 	}
 	logger.Info("wattson started", "version", version, "store", cfg.Store.Backend, "mode", modeName(cfg),
 		"chat", cfg.Chat.Platforms, "detection_jobs", len(cfg.Detection.Jobs))
-	// The opportunity scan and the digest (offense_wiring.go).
-	periodic, err := periodicJobs(cfg, cb.bot, logger)
+	// The proposals' checks, the opportunity scan and the digest, each
+	// once per tick across replicas (offense_wiring.go).
+	jobs, err := periodicJobs(cfg, cb.botParts, logger)
 	if err != nil {
 		return err
 	}
+	runner := periodic.New(st, periodic.Options{Owner: replicaName(), Prefix: "periodic/", Logger: logger.With("component", "periodic")})
 	g, ctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return serveHTTP(ctx, cfg.Server.Listen, mux, logger) })
 	g.Go(func() error { return cb.run(ctx) })
 	if sched != nil {
 		g.Go(func() error { return sched.Run(ctx) })
 	}
-	if len(periodic) > 0 {
-		g.Go(func() error { return cb.bot.RunPeriodic(ctx, periodic) })
-	}
+	g.Go(func() error { return runner.Run(ctx, jobs) })
 	return g.Wait()
 }
 

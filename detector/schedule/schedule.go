@@ -3,11 +3,12 @@
 // job's policy, stores every new regression and hands it to a Notifier (the
 // bot), and resolves regressions whose change went away.
 //
-// A tick runs once across replicas: before doing anything a replica takes
-// the store lease "detect/<job>/<nominal tick time>", and only the winner
-// scans. The nominal tick time is the schedule's own firing time, not the
-// replica's clock reading, so replicas whose timers fire a little apart
-// still agree on the key.
+// A tick runs once across replicas, through store/periodic: before doing
+// anything a replica takes the store lease "detect/<job>/<nominal tick
+// time>", and only the winner scans. The nominal tick time is the
+// schedule's own firing time, not the replica's clock reading, so replicas
+// whose timers fire a little apart still agree on the key. A tick still
+// running when its job's next tick fires makes that one skip.
 //
 // A regression is identified by the detector's Fingerprint of its change
 // (series + direction + change-time window); a change whose fingerprint, or
@@ -18,15 +19,12 @@ package schedule
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"log/slog"
 	"time"
 
-	"github.com/robfig/cron/v3"
-
 	"github.com/wattson-dev/wattson/detector"
 	"github.com/wattson-dev/wattson/store"
+	"github.com/wattson-dev/wattson/store/periodic"
 )
 
 // Job is one detection job.
@@ -79,7 +77,7 @@ type Scheduler struct {
 	src      Source
 	st       Store
 	notify   Notifier
-	owner    string
+	runner   *periodic.Runner
 	log      *slog.Logger
 	now      func() time.Time
 	detector detector.Options
@@ -109,75 +107,31 @@ func New(jobs []Job, src Source, st Store, n Notifier, opts Options) *Scheduler 
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	return &Scheduler{jobs: jobs, src: src, st: st, notify: n, owner: opts.Owner,
+	runner := periodic.New(st, periodic.Options{Owner: opts.Owner, Prefix: "detect/", TTL: leaseTTL,
+		Logger: opts.Logger, Now: opts.Now})
+	return &Scheduler{jobs: jobs, src: src, st: st, notify: n, runner: runner,
 		log: opts.Logger, now: opts.Now, detector: opts.Detector}
 }
 
 // Run schedules every job and blocks until ctx ends; then it waits for
-// running ticks to finish.
+// running ticks to finish. A job whose schedule does not parse makes it
+// return an error before any job starts. Failed ticks are logged.
 func (s *Scheduler) Run(ctx context.Context) error {
-	// A tick still running (a slow source, a chat rate limit) makes the
-	// next one of the same job skip rather than overlap: overlapping scans
-	// of one job would race to post the same alerts out of order.
-	c := cron.New(cron.WithLocation(time.UTC), cron.WithChain(cron.SkipIfStillRunning(cronLog{s.log})))
-	for _, j := range s.jobs {
-		sched, err := parseSpec(j)
-		if err != nil {
-			return err
-		}
-		c.Schedule(sched, cron.FuncJob(func() {
-			nominal := NominalTick(sched, s.now())
-			if _, err := s.Tick(ctx, j, nominal); err != nil && !errors.Is(err, context.Canceled) {
-				s.log.Error("detection tick failed", "job", j.Name, "tick", nominal, "err", err)
+	jobs := make([]periodic.Job, len(s.jobs))
+	for i, j := range s.jobs {
+		jobs[i] = s.periodicJob(j, nil)
+	}
+	return s.runner.Run(ctx, jobs)
+}
+
+// periodicJob is job as periodic work: a tick scans, reporting into rep,
+// or into a report of its own when rep is nil.
+func (s *Scheduler) periodicJob(job Job, rep *Report) periodic.Job {
+	return periodic.Job{Name: job.Name, Spec: job.Spec, Location: job.Location,
+		Do: func(ctx context.Context, nominal time.Time) error {
+			if rep == nil {
+				return s.scan(ctx, job, nominal, new(Report))
 			}
-		}))
-	}
-	c.Start()
-	<-ctx.Done()
-	<-c.Stop().Done()
-	return nil
-}
-
-// parseSpec parses a job's cron spec in its time zone.
-func parseSpec(j Job) (cron.Schedule, error) {
-	spec := j.Spec
-	if j.Location != nil {
-		spec = "CRON_TZ=" + j.Location.String() + " " + spec
-	}
-	sched, err := cron.ParseStandard(spec)
-	if err != nil {
-		return nil, fmt.Errorf("job %s: parse schedule %q: %w", j.Name, j.Spec, err)
-	}
-	return sched, nil
-}
-
-// NominalTick returns the scheduled time of the tick firing at now: the
-// latest time the schedule fires at or just before now. For @every
-// schedules, which fire relative to each process's start, it is now
-// truncated to the interval, so replicas still agree.
-func NominalTick(sched cron.Schedule, now time.Time) time.Time {
-	if every, ok := sched.(cron.ConstantDelaySchedule); ok {
-		return now.Truncate(every.Delay)
-	}
-	// Cron fires at whole seconds, at most a little late; look back one
-	// minute for the firing time.
-	t := sched.Next(now.Add(-time.Minute))
-	for {
-		next := sched.Next(t)
-		if next.After(now.Add(time.Second)) {
-			return t
-		}
-		t = next
-	}
-}
-
-// cronLog sends robfig/cron's own log lines (a skipped tick) to slog.
-type cronLog struct{ log *slog.Logger }
-
-// Info logs a cron event at debug level.
-func (l cronLog) Info(msg string, kv ...any) { l.log.Debug("cron: "+msg, kv...) }
-
-// Error logs a cron failure.
-func (l cronLog) Error(err error, msg string, kv ...any) {
-	l.log.Error("cron: "+msg, append(kv, "err", err)...)
+			return s.scan(ctx, job, nominal, rep)
+		}}
 }

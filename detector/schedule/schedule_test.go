@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -164,6 +165,42 @@ func TestTickRunsOnceAcrossReplicas(t *testing.T) {
 	if len(rec.opened) != 1 {
 		t.Errorf("notified %d times, want 1", len(rec.opened))
 	}
+	key := "detect/checkout-cpu/" + tick.Format(time.RFC3339)
+	if free, err := st.AcquireLease(context.Background(), key, "replica-c", time.Minute); err != nil || free {
+		t.Errorf("lease %s: free=%v err=%v, want it held by the replica that ran", key, free, err)
+	}
+}
+
+func TestTickReportsALeaseFailure(t *testing.T) {
+	st := openStore(t)
+	src := &levelSource{level: stepUp}
+	s := New([]Job{testJob}, src, downLeases{st}, &recorder{st: st}, Options{Owner: "a"})
+	rep, err := s.Tick(context.Background(), testJob, t0.Add(72*time.Hour))
+	if !errors.Is(err, errLeasesDown) || !strings.HasPrefix(err.Error(), "job checkout-cpu: take tick lease detect/checkout-cpu/") {
+		t.Errorf("err = %v", err)
+	}
+	if rep.Ran || src.calls != 0 {
+		t.Errorf("ran %v, queried %d times without the lease", rep.Ran, src.calls)
+	}
+}
+
+var errLeasesDown = errors.New("leases are down")
+
+// downLeases is a Store whose leases fail.
+type downLeases struct{ Store }
+
+func (downLeases) AcquireLease(context.Context, string, string, time.Duration) (bool, error) {
+	return false, errLeasesDown
+}
+
+func TestRunRejectsABadSchedule(t *testing.T) {
+	st := openStore(t)
+	job := testJob
+	job.Spec = "every day"
+	s := New([]Job{testJob, job}, &levelSource{level: stepUp}, st, &recorder{st: st}, Options{Owner: "a"})
+	if err := s.Run(context.Background()); err == nil || !strings.Contains(err.Error(), `job checkout-cpu: parse schedule "every day"`) {
+		t.Errorf("Run = %v, want the parse error", err)
+	}
 }
 
 func TestTickResolvesWhenChangeWentAway(t *testing.T) {
@@ -212,43 +249,6 @@ func TestTickIgnoresImprovementsAndNoise(t *testing.T) {
 	}
 	if len(rec.opened) != 0 {
 		t.Errorf("alerted on %+v", rec.opened)
-	}
-}
-
-func TestNominalTick(t *testing.T) {
-	at := func(s string) time.Time {
-		tm, err := time.Parse(time.RFC3339Nano, s)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return tm
-	}
-	berlin, err := time.LoadLocation("Europe/Berlin")
-	if err != nil {
-		t.Fatal(err)
-	}
-	tests := []struct {
-		spec string
-		loc  *time.Location
-		now  string
-		want string
-	}{
-		{"*/15 * * * *", nil, "2026-11-25T12:15:00.300Z", "2026-11-25T12:15:00Z"},
-		{"*/15 * * * *", nil, "2026-11-25T12:15:00.999Z", "2026-11-25T12:15:00Z"},
-		{"0 9 * * *", berlin, "2026-11-25T08:00:00.2Z", "2026-11-25T08:00:00Z"},
-		{"@every 10m", nil, "2026-11-25T12:17:03Z", "2026-11-25T12:10:00Z"},
-	}
-	for _, tt := range tests {
-		sched, err := parseSpec(Job{Name: "j", Spec: tt.spec, Location: tt.loc})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := NominalTick(sched, at(tt.now)); !got.Equal(at(tt.want)) {
-			t.Errorf("NominalTick(%q, %s) = %v, want %s", tt.spec, tt.now, got, tt.want)
-		}
-	}
-	if _, err := parseSpec(Job{Name: "j", Spec: "every day"}); err == nil {
-		t.Error("bad spec accepted")
 	}
 }
 

@@ -20,32 +20,30 @@ type Report struct {
 	Opened, WentAway []store.Regression
 }
 
-// LeaseKey is the lease a replica must hold to run job's tick at nominal.
-func LeaseKey(job string, nominal time.Time) string {
-	return "detect/" + job + "/" + nominal.UTC().Format(time.RFC3339)
-}
-
 // Tick runs job once for the nominal tick time, unless another replica
-// already has. Notifier errors are logged, not returned: the regression is
-// stored, and the bot can post it later.
+// already has (then the report's Ran is false). Notifier errors are logged,
+// not returned: the regression is stored, and the bot can post it later.
 func (s *Scheduler) Tick(ctx context.Context, job Job, nominal time.Time) (Report, error) {
 	var rep Report
-	ok, err := s.st.AcquireLease(ctx, LeaseKey(job.Name, nominal), s.owner, leaseTTL)
+	ran, err := s.runner.RunTick(ctx, s.periodicJob(job, &rep), nominal)
+	rep.Ran = ran
 	if err != nil {
-		return rep, fmt.Errorf("job %s: take tick lease: %w", job.Name, err)
+		return rep, fmt.Errorf("job %s: %w", job.Name, err)
 	}
-	if !ok {
-		return rep, nil
-	}
-	rep.Ran = true
+	return rep, nil
+}
+
+// scan runs one tick of job for nominal, under its lease: query, detect,
+// record. What it did goes into rep.
+func (s *Scheduler) scan(ctx context.Context, job Job, nominal time.Time, rep *Report) error {
 	series, err := s.src.Query(ctx, job.Query, nominal.Add(-job.Lookback), nominal, job.Step)
 	if err != nil {
-		return rep, fmt.Errorf("job %s: query metrics: %w", job.Name, err)
+		return fmt.Errorf("query metrics: %w", err)
 	}
 	rep.Series = len(series)
 	known, err := s.knownRegressions(ctx)
 	if err != nil {
-		return rep, fmt.Errorf("job %s: %w", job.Name, err)
+		return err
 	}
 	d := detector.New(s.detector)
 	for _, ser := range series {
@@ -54,14 +52,14 @@ func (s *Scheduler) Tick(ctx context.Context, job Job, nominal time.Time) (Repor
 			if !job.Policy.IsRegression(c) && !(c.WentAway && isBad(job.Policy, c)) {
 				continue
 			}
-			if err := s.record(ctx, job, ser, c, known, &rep); err != nil {
-				return rep, fmt.Errorf("job %s: %w", job.Name, err)
+			if err := s.record(ctx, job, ser, c, known, rep); err != nil {
+				return err
 			}
 		}
 	}
 	s.log.Info("detection tick", "job", job.Name, "tick", nominal, "series", rep.Series,
 		"opened", len(rep.Opened), "went_away", len(rep.WentAway))
-	return rep, nil
+	return nil
 }
 
 // isBad reports whether c moved in the policy's bad direction.

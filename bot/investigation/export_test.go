@@ -1,0 +1,9 @@
+package investigation
+
+// Internals for the tests of resumed jobs.
+type InvestigateJob = investigateJob
+
+var (
+	InvestigationRecord = (*Runner).investigationRecord
+	ProgressMessage     = (*Runner).progressMessage
+)
