@@ -93,23 +93,6 @@ func withPRs(t *testing.T, f *bottest.Fixture, prs proposals.PullRequests, rec p
 	return f.With(t, func(o *bottest.Options) { o.PullRequests, o.Recovery = prs, rec })
 }
 
-// runJobs works the queue until it is empty and returns the kinds run.
-func runJobs(t *testing.T, f *bottest.Fixture) []string {
-	t.Helper()
-	var kinds []string
-	for {
-		j, err := f.Store.Dequeue(t.Context(), "t", 0)
-		if errors.Is(err, store.ErrNoJob) {
-			return kinds
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		kinds = append(kinds, j.Kind)
-		f.Worker.Work(t.Context(), *j)
-	}
-}
-
 // investigated alerts, investigates and opens the revert P-1; it returns
 // the regression and the shown proposal message.
 func investigated(t *testing.T, f *bottest.Fixture) (store.Regression, bottest.Post) {

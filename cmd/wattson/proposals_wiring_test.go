@@ -82,7 +82,7 @@ func newE2E(t *testing.T, prs proposals.PullRequests, culprit string, logs *byte
 	chat := &threadChat{}
 	parts, err := wireBot(bot.CoreOptions{Store: st, Chats: map[string]bot.Chat{"test": chat}, DefaultPlatform: "test", DefaultChannel: "#perf",
 		Approvers: []bot.ApproverRule{{Service: "checkout", Users: []string{"UALICE"}}},
-		Logger: slog.New(slog.NewTextHandler(logs, nil)), Registerer: prometheus.NewRegistry()},
+		Logger:    slog.New(slog.NewTextHandler(logs, nil)), Registerer: prometheus.NewRegistry()},
 		botDeps{investigator: culpritInvestigator{culprit}, pullRequests: prs}, 0)
 	if err != nil {
 		t.Fatal(err)
