@@ -1,13 +1,20 @@
-// Package bot is Wattson's platform-neutral chat bot: the message model that
-// every chat adapter renders, the /wattson command grammar, routing of
-// regressions to channels, the alert flow (one top-level alert a regression,
-// findings and proposals threaded under it), approvals with per-service and
-// per-channel RBAC, and the audit trail of every decision.
+// Package bot is the core of Wattson's platform-neutral chat bot: the
+// message model that every chat adapter renders, the /wattson command
+// grammar and the routing of commands, mentions and button clicks to the
+// bot's parts, the routing of regressions to channels, the alert (one
+// top-level message a regression, its thread the home of everything about
+// it), approver rules (RBAC) and the audit trail.
 //
-// The bot talks to chat platforms only through the small Chat interface
-// (post a message, update a message) and receives inbound commands, mentions
-// and button clicks as Events through Bot.Handle. Adapters live in
-// subpackages: bot/console (stdin/stdout), bot/slack, and later bot/discord.
+// Core is what every part shares to speak and to record: the store, the
+// chats, the routes and approver rules, the clock and the audit log. The
+// parts live in subpackages, each with one job, and are wired together in
+// cmd/wattson: bot/proposals (decisions, code-host jobs, hand merges,
+// recovery), bot/investigation (investigation jobs and their records),
+// bot/offense (opportunities and fix checks), bot/digest (the digest),
+// bot/worker (the job queue). The Bot routes to them through the small
+// interfaces declared here (Decider, Investigations, Digester). Chat
+// adapters live in bot/console, bot/slack and bot/discord; they talk to
+// the bot only through Chat (post, update) and Bot.Handle.
 //
 // # Rules the bot keeps
 //

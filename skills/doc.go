@@ -6,5 +6,5 @@
 //
 // Skills talk to the outside world through small interfaces declared here
 // (CodeHost, ProfileSource, DeploySource, SeriesSource); the subpackages
-// gitlocal, github, pprofdir, deploys and promfile implement them.
+// gitlocal, github, pprofdir, deploys and metrics implement them.
 package skills
