@@ -160,9 +160,8 @@ func TestInvestigateAndApproveBoundToVersion(t *testing.T) {
 		t.Fatalf("re-shown proposal buttons %+v, want P-1@2", reshown.Buttons)
 	}
 	click.Version = 2
-	reply = f.Bot.Handle(ctx, click)
-	if !strings.Contains(reply.Text, "approved P-1 (v2)") {
-		t.Fatalf("approve got %+v", reply)
+	if reply = f.Bot.Handle(ctx, click); !reply.IsZero() || !f.Said("approved P-1 (v2)") {
+		t.Fatalf("approve got %+v, want the approval told in the thread", reply)
 	}
 	p, _ = f.Store.GetProposal(ctx, "P-1")
 	if p.Status != store.ProposalApproved || p.DecidedBy != "UALICE" {
@@ -197,9 +196,9 @@ func TestApprovalExpires(t *testing.T) {
 	if !strings.Contains(reply.Text, "expired") {
 		t.Fatalf("late approve got %+v", reply)
 	}
-	reply = f.Bot.Handle(ctx, bot.Event{Kind: bot.EventCommand, Platform: "test", Channel: "C1", User: "UALICE", Text: "approve P-1"})
-	if !strings.Contains(reply.Text, "approved P-1 (v1)") {
-		t.Fatalf("approve after re-show got %+v", reply)
+	f.Bot.Handle(ctx, bot.Event{Kind: bot.EventCommand, Platform: "test", Channel: "C1", User: "UALICE", Text: "approve P-1"})
+	if !f.Said("approved P-1 (v1)") {
+		t.Fatal("approve after re-show not told")
 	}
 	// Approved by command, not by a click: both cards shown lose their
 	// buttons all the same.
@@ -312,5 +311,23 @@ func TestRunStopsCleanlyWhenCancelled(t *testing.T) {
 	cancel()
 	if err := <-done; err != nil {
 		t.Fatalf("Run = %v, want nil after cancel", err)
+	}
+}
+
+// TestListShowsEveryRegressionNotClosed: a regression being mitigated (its
+// revert approved, not merged) is still listed.
+func TestListShowsEveryRegressionNotClosed(t *testing.T) {
+	f := bottest.New(t, bottest.Options{})
+	ctx := t.Context()
+	r, _, err := f.Bot.Alert(ctx, bot.AlertInput{Regression: bottest.Regression()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.Core.ChangeRegression(ctx, r.ID, func(r *store.Regression) bool { r.Status = store.RegressionMitigating; return true }); err != nil {
+		t.Fatal(err)
+	}
+	m := f.Bot.Handle(ctx, bot.Event{Kind: bot.EventCommand, Platform: "test", Channel: "C1", User: "U1", Text: "list"})
+	if !strings.Contains(m.Text, r.ID) || !strings.Contains(m.Text, "mitigating") {
+		t.Errorf("list = %q, want %s listed as mitigating", m.Text, r.ID)
 	}
 }

@@ -237,3 +237,28 @@ func (c *Core) Route(r store.Regression) string {
 func (c *Core) Target(routed string) (platform, channel string) {
 	return splitTarget(routed, c.o.DefaultPlatform)
 }
+
+// ChangeRegression applies change to a fresh copy of regression id and
+// stores it, trying again on a fresh copy when another writer got there
+// first; change reports whether it changed anything (false: nothing is
+// written). It returns the regression as stored. Every change of a
+// regression's status goes through here.
+func (c *Core) ChangeRegression(ctx context.Context, id string, change func(r *store.Regression) bool) (*store.Regression, error) {
+	for range 5 {
+		r, err := c.Store.GetRegression(ctx, id)
+		if err != nil {
+			return nil, fmt.Errorf("change %s: %w", id, err)
+		}
+		if !change(r) {
+			return r, nil
+		}
+		err = c.Store.UpdateRegression(ctx, r)
+		if err == nil {
+			return r, nil
+		}
+		if !errors.Is(err, store.ErrConflict) {
+			return nil, fmt.Errorf("change %s: %w", id, err)
+		}
+	}
+	return nil, fmt.Errorf("change %s: %w", id, store.ErrConflict)
+}

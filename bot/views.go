@@ -75,7 +75,8 @@ func (b *Bot) status(ctx context.Context, id string) (Message, error) {
 	return m, nil
 }
 
-// list shows open regressions and proposals awaiting a decision.
+// list shows every regression not resolved or dismissed, and the
+// proposals awaiting a decision.
 func (b *Bot) list(ctx context.Context) (Message, error) {
 	rs, err := b.c.Store.ListRegressions(ctx, store.ListOptions{Limit: 500})
 	if err != nil {
@@ -87,7 +88,7 @@ func (b *Bot) list(ctx context.Context) (Message, error) {
 	}
 	var lines []string
 	for _, r := range rs {
-		if r.Status.AwaitsDecision() {
+		if r.Status != store.RegressionResolved && r.Status != store.RegressionDismissed {
 			lines = append(lines, fmt.Sprintf("`%s` %s %s %+.1f%% — %s", r.ID, r.Service, r.Metric, r.Pct, r.Status))
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -365,4 +366,15 @@ func CountAction(evs []store.AuditEvent, action string) int {
 		}
 	}
 	return n
+}
+
+// Said reports whether the bot posted a message whose text contains text.
+func (f *Fixture) Said(text string) bool {
+	posts, _ := f.Chat.Snapshot()
+	for _, p := range posts {
+		if strings.Contains(p.Msg.Text, text) {
+			return true
+		}
+	}
+	return false
 }

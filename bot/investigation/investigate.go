@@ -20,17 +20,18 @@ import (
 	"github.com/wattson-dev/wattson/store"
 )
 
-// Offerer offers a stored proposal for approval in a thread.
-type Offerer interface {
-	Offer(ctx context.Context, p store.Proposal, reg *store.Regression, thread store.ThreadRef) error
+// Proposer stores and offers the proposals an investigation of reg makes,
+// in thread; the same change proposed again updates its proposal.
+type Proposer interface {
+	Propose(ctx context.Context, p store.Proposal, reg *store.Regression, thread store.ThreadRef) (store.Proposal, error)
 }
 
 // Options are what a Runner investigates with.
 type Options struct {
 	// Investigator runs the skills; nil turns investigations off.
 	Investigator bot.Investigator
-	// Proposals offers the proposals an investigation makes.
-	Proposals Offerer
+	// Proposals stores and offers the proposals an investigation makes.
+	Proposals Proposer
 }
 
 // Runner queues and runs investigations. Build it with New.
@@ -60,33 +61,107 @@ type investigateJob struct {
 	Key string `json:"key,omitempty"`
 }
 
-// Start marks the regression investigating and queues the job.
+// claimTTL bounds how long one investigation of a regression may keep
+// others from starting: far longer than any investigation runs.
+const claimTTL = time.Hour
+
+// claimKey is the lease an investigation of regression id holds while it
+// is queued or running; its owner is the job's key, so whichever replica
+// runs the job can release it.
+func claimKey(id string) string { return "bot/investigation/" + id }
+
+// Start starts an investigation of q: it claims the regression (one
+// investigation in flight per regression: a second request is told where
+// to look), marks it investigating, creates the investigation's record,
+// posts its progress message in the thread — the alert's, or a new one in
+// the channel asked from — and queues the job. Everything the job posts
+// comes after that message.
 func (w *Runner) Start(ctx context.Context, ev bot.Event, q bot.Question) (bot.Message, error) {
 	if w.o.Investigator == nil {
 		return bot.Message{}, bot.UserErrorf("Investigations are not set up on this Wattson.")
 	}
+	j := investigateJob{Question: q, Where: ev.Where(), User: ev.User, Key: bot.NewRef()}
 	what := q.Service
+	var reg *store.Regression
 	if q.RegressionID != "" {
 		r, err := w.c.Regression(ctx, q.RegressionID)
 		if err != nil {
 			return bot.Message{}, err
 		}
-		if r.Status == store.RegressionOpen {
-			r.Status = store.RegressionInvestigating
-			if err := w.c.Store.UpdateRegression(ctx, r); err != nil {
-				return bot.Message{}, fmt.Errorf("investigate %s: %w", r.ID, err)
+		ok, err := w.c.Store.AcquireLease(ctx, claimKey(r.ID), j.Key, claimTTL)
+		if err != nil {
+			return bot.Message{}, fmt.Errorf("investigate %s: claim: %w", r.ID, err)
+		}
+		if !ok {
+			return bot.Message{}, bot.UserErrorf("%s is already being investigated; its progress and findings are in the alert's thread.", r.ID)
+		}
+		if reg, err = w.c.ChangeRegression(ctx, r.ID, func(r *store.Regression) bool {
+			if r.Status != store.RegressionOpen {
+				return false
 			}
+			r.Status = store.RegressionInvestigating
+			return true
+		}); err != nil {
+			w.release(ctx, j)
+			return bot.Message{}, fmt.Errorf("investigate %s: %w", r.ID, err)
 		}
 		what = r.ID
 	}
-	payload, err := json.Marshal(investigateJob{Question: q, Where: ev.Where(), User: ev.User, Key: bot.NewRef()})
-	if err != nil {
-		return bot.Message{}, fmt.Errorf("encode investigation job: %w", err)
+	inv, err := w.investigationRecord(ctx, j)
+	if err == nil {
+		_, _, err = w.thread(ctx, inv, reg, j)
 	}
-	if _, err := w.c.Store.Enqueue(ctx, JobInvestigate, payload); err != nil {
+	if err == nil {
+		var payload []byte
+		if payload, err = json.Marshal(j); err == nil {
+			_, err = w.c.Store.Enqueue(ctx, JobInvestigate, payload)
+		}
+	}
+	if err != nil {
+		w.release(ctx, j)
 		return bot.Message{}, fmt.Errorf("queue investigation: %w", err)
 	}
-	return bot.Message{Text: fmt.Sprintf("Investigating %s — I'll post progress and findings in the thread.", what), Private: true}, nil
+	return bot.Message{Text: fmt.Sprintf("Investigating %s (%s) — progress and findings are in the thread.", what, inv.ID), Private: true}, nil
+}
+
+// release gives up j's claim on its regression.
+func (w *Runner) release(ctx context.Context, j investigateJob) {
+	if j.Question.RegressionID == "" {
+		return
+	}
+	if err := w.c.Store.ReleaseLease(context.WithoutCancel(ctx), claimKey(j.Question.RegressionID), j.Key); err != nil {
+		w.log.WarnContext(ctx, "investigation claim not released", "regression", j.Question.RegressionID, "err", err)
+	}
+}
+
+// thread returns the thread the investigation inv of job j lives in and
+// its progress message, posting (and recording on inv) what an earlier
+// delivery has not: the head of a new thread in the channel asked from
+// when the regression has no alert, and the progress message.
+func (w *Runner) thread(ctx context.Context, inv *store.Investigation, reg *store.Regression, j investigateJob) (thread, progress store.ThreadRef, err error) {
+	thread = j.Where
+	switch {
+	case reg != nil && reg.Thread.MessageID != "":
+		thread = reg.Thread
+	case inv.Thread.MessageID != "":
+		thread = inv.Thread
+	}
+	chat, err := w.c.Chat(thread.Platform)
+	if err != nil {
+		return thread, progress, fmt.Errorf("investigate: %w", err)
+	}
+	if thread.MessageID == "" {
+		head := bot.Message{Title: "Investigation " + inv.ID, Text: questionText(j.Question, j.User)}
+		if thread, err = chat.Post(ctx, thread.Channel, "", head); err != nil {
+			return thread, progress, fmt.Errorf("investigate %s: post: %w", inv.ID, err)
+		}
+		inv.Thread = thread
+		if err := w.c.Store.UpdateInvestigation(ctx, inv); err != nil {
+			return thread, progress, fmt.Errorf("investigate %s: store thread: %w", inv.ID, err)
+		}
+	}
+	progress, err = w.progressMessage(ctx, chat, inv, thread)
+	return thread, progress, err
 }
 
 // Run is the worker side of a JobInvestigate job.
@@ -96,7 +171,6 @@ func (w *Runner) Run(ctx context.Context, job store.Job) error {
 		return fmt.Errorf("decode investigation job: %w", err)
 	}
 	q := j.Question
-	thread := j.Where
 	var reg *store.Regression
 	if q.RegressionID != "" {
 		r, err := w.c.Store.GetRegression(ctx, q.RegressionID)
@@ -104,35 +178,19 @@ func (w *Runner) Run(ctx context.Context, job store.Job) error {
 			return fmt.Errorf("investigate %s: %w", q.RegressionID, err)
 		}
 		reg = r
-		if r.Thread.MessageID != "" {
-			thread = r.Thread
-		}
-	}
-	chat, err := w.c.Chat(thread.Platform)
-	if err != nil {
-		return fmt.Errorf("investigate: %w", err)
 	}
 	inv, err := w.investigationRecord(ctx, j)
 	if err != nil || inv.Status != store.InvestigationRunning {
 		return err // an earlier delivery of this job finished it
 	}
 	q.InvestigationID = inv.ID
-	if thread.MessageID == "" {
-		thread = inv.Thread
-	}
-	if thread.MessageID == "" {
-		head := bot.Message{Title: "Investigation " + inv.ID, Text: questionText(q, j.User)}
-		if thread, err = chat.Post(ctx, thread.Channel, "", head); err != nil {
-			return fmt.Errorf("investigate %s: post: %w", inv.ID, err)
-		}
-		inv.Thread = thread
-		if err := w.c.Store.UpdateInvestigation(ctx, inv); err != nil {
-			return fmt.Errorf("investigate %s: store thread: %w", inv.ID, err)
-		}
-	}
-	progress, err := w.progressMessage(ctx, chat, inv, thread)
+	thread, progress, err := w.thread(ctx, inv, reg, j)
 	if err != nil {
 		return err
+	}
+	chat, err := w.c.Chat(thread.Platform)
+	if err != nil {
+		return fmt.Errorf("investigate: %w", err)
 	}
 	var steps []string
 	onStep := func(step string) {
@@ -142,6 +200,7 @@ func (w *Runner) Run(ctx context.Context, job store.Job) error {
 		}
 	}
 	f, runErr := w.o.Investigator.Investigate(ctx, q, onStep)
+	defer w.release(ctx, j)
 	inv.FinishedAt = w.c.Now().UTC()
 	inv.Mode, inv.Steps, inv.Suspects, inv.Verdict, inv.TokensUsed, inv.Cost = f.Mode, f.Steps, f.Suspects, f.Verdict, f.TokensUsed, f.Cost
 	if inv.Mode == "" {
@@ -156,40 +215,28 @@ func (w *Runner) Run(ctx context.Context, job store.Job) error {
 	}
 	took := inv.FinishedAt.Sub(inv.StartedAt)
 	if runErr != nil {
-		text := bot.PublicText(ctx, w.log.With("investigation", inv.ID), fmt.Errorf("investigate %s: %w", inv.ID, runErr))
-		done := bot.ProgressMessage(inv.ID, steps, true, took)
-		done.Title = fmt.Sprintf("Investigation %s failed after %s", inv.ID, took.Round(time.Second))
-		done.Footer = text
-		return chat.Update(ctx, progress, done)
-	}
-	var proposals []store.Proposal
-	for _, p := range f.Proposals {
-		p.RegressionID, p.Status = q.RegressionID, store.ProposalProposed
-		if err := w.c.Store.CreateProposal(ctx, &p); err != nil {
-			return fmt.Errorf("investigate %s: store proposal: %w", inv.ID, err)
-		}
-		proposals = append(proposals, p)
+		return w.failed(ctx, chat, inv, reg, thread, progress, steps, took, runErr)
 	}
 	if reg != nil {
 		// Re-read: the investigation took a while, and people may have
 		// decided about the regression meanwhile (a dismissal, a merge);
 		// writing back the copy read at the start would undo that.
-		if reg, err = w.c.Store.GetRegression(ctx, reg.ID); err != nil {
+		if reg, err = w.c.ChangeRegression(ctx, reg.ID, func(r *store.Regression) bool {
+			changed := false
+			if len(f.Proposals) > 0 && r.Status.AwaitsDecision() {
+				r.Status, changed = store.RegressionProposed, true
+			}
+			if r.Status == store.RegressionInvestigating { // nothing to propose: open for a decision again
+				r.Status, changed = store.RegressionOpen, true
+			}
+			if r.Cores == 0 && f.Cores > 0 {
+				r.Cores, changed = f.Cores, true
+			}
+			return changed
+		}); err != nil {
 			return fmt.Errorf("investigate %s: %w", inv.ID, err)
 		}
-		changed := false
-		if len(proposals) > 0 && reg.Status.AwaitsDecision() {
-			reg.Status, changed = store.RegressionProposed, true
-		}
-		if reg.Cores == 0 && f.Cores > 0 {
-			reg.Cores, changed = f.Cores, true
-		}
-		if changed {
-			if err := w.c.Store.UpdateRegression(ctx, reg); err != nil {
-				return fmt.Errorf("investigate %s: update %s: %w", inv.ID, reg.ID, err)
-			}
-			w.c.RefreshAlert(ctx, *reg)
-		}
+		w.c.RefreshAlert(ctx, *reg)
 	}
 	if err := chat.Update(ctx, progress, bot.ProgressMessage(inv.ID, steps, true, took)); err != nil {
 		w.log.WarnContext(ctx, "progress not finished", "investigation", inv.ID, "err", err)
@@ -197,10 +244,44 @@ func (w *Runner) Run(ctx context.Context, job store.Job) error {
 	if _, err := chat.Post(ctx, thread.Channel, thread.MessageID, bot.FindingsMessage(*inv)); err != nil {
 		return fmt.Errorf("investigate %s: post findings: %w", inv.ID, err)
 	}
-	for _, p := range proposals {
-		if err := w.o.Proposals.Offer(ctx, p, reg, thread); err != nil {
+	for _, p := range f.Proposals {
+		p.RegressionID = q.RegressionID
+		if _, err := w.o.Proposals.Propose(ctx, p, reg, thread); err != nil {
 			return fmt.Errorf("investigate %s: %w", inv.ID, err)
 		}
+	}
+	return nil
+}
+
+// failed finishes the progress message of a failed investigation with why,
+// puts its regression back to open when nobody decided about it meanwhile
+// and says so in the thread.
+func (w *Runner) failed(ctx context.Context, chat bot.Chat, inv *store.Investigation, reg *store.Regression, thread, progress store.ThreadRef,
+	steps []string, took time.Duration, runErr error) error {
+	text := bot.PublicText(ctx, w.log.With("investigation", inv.ID), fmt.Errorf("investigate %s: %w", inv.ID, runErr))
+	done := bot.ProgressMessage(inv.ID, steps, true, took)
+	done.Title = fmt.Sprintf("Investigation %s failed after %s", inv.ID, took.Round(time.Second))
+	done.Footer = text
+	if err := chat.Update(ctx, progress, done); err != nil {
+		w.log.WarnContext(ctx, "progress not finished", "investigation", inv.ID, "err", err)
+	}
+	if reg == nil {
+		return nil
+	}
+	r, err := w.c.ChangeRegression(ctx, reg.ID, func(r *store.Regression) bool {
+		if r.Status != store.RegressionInvestigating {
+			return false
+		}
+		r.Status = store.RegressionOpen
+		return true
+	})
+	if err != nil {
+		return fmt.Errorf("investigate %s: %w", inv.ID, err)
+	}
+	if r.Status == store.RegressionOpen {
+		w.c.RefreshAlert(ctx, *r)
+		w.c.Post(ctx, thread, bot.Message{Text: fmt.Sprintf("Investigation %s failed, so %s is open again: %s Run /wattson investigate %s to try again.",
+			inv.ID, r.ID, text, r.ID)})
 	}
 	return nil
 }

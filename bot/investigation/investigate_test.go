@@ -2,10 +2,13 @@ package investigation_test
 
 import (
 	"context"
+	"errors"
+	"strings"
 	"testing"
 
 	"github.com/wattson-dev/wattson/bot"
 	"github.com/wattson-dev/wattson/bot/bottest"
+	"github.com/wattson-dev/wattson/bot/investigation"
 	"github.com/wattson-dev/wattson/store"
 )
 
@@ -46,5 +49,106 @@ func TestInvestigationKeepsADecisionMadeMeanwhile(t *testing.T) {
 	}
 	if got.Status != store.RegressionDismissed || got.Cores != 1.5 {
 		t.Errorf("regression %s with %g cores, want the dismissal kept and the investigation's 1.5 cores recorded", got.Status, got.Cores)
+	}
+}
+
+// TestSecondInvestigateWhileOneRunsIsNotStarted clicks Investigate twice
+// (two deliveries with different ids, as two clicks are) before the
+// worker runs: one investigation, one proposal, and the second click is
+// told where to look.
+func TestSecondInvestigateWhileOneRunsIsNotStarted(t *testing.T) {
+	f := bottest.New(t, bottest.Options{})
+	ctx := t.Context()
+	r, _, err := f.Bot.Alert(ctx, bot.AlertInput{Regression: bottest.Regression()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	click := func(id string) bot.Message {
+		return f.Bot.Handle(ctx, bot.Event{Kind: bot.EventButton, ID: id, Platform: "test", Channel: "C1", User: "UALICE",
+			Action: bot.ActionInvestigate, RecordID: r.ID, Thread: r.Thread.MessageID})
+	}
+	click("c1")
+	second := click("c2")
+	if !strings.Contains(second.Text, "already being investigated") {
+		t.Errorf("second click answered %q, want it told an investigation is running", second.Text)
+	}
+	if kinds := f.Drain(t); strings.Join(kinds, ",") != investigation.JobInvestigate {
+		t.Fatalf("jobs run: %v, want one investigation", kinds)
+	}
+	invs, _ := f.Store.ListInvestigations(ctx, store.ListOptions{})
+	ps, _ := f.Store.ListProposals(ctx, store.ListOptions{})
+	if len(invs) != 1 || len(ps) != 1 {
+		t.Fatalf("%d investigations and %d proposals, want one each", len(invs), len(ps))
+	}
+	// Once it finished, investigating again is allowed, and naming the
+	// same culprit updates the proposal instead of making a second one.
+	click("c3")
+	f.Drain(t)
+	ps, _ = f.Store.ListProposals(ctx, store.ListOptions{})
+	if len(ps) != 1 || ps[0].Version < 2 {
+		t.Fatalf("proposals after a second investigation: %+v, want P-1 alone, at a new version", ps)
+	}
+}
+
+// TestInvestigateServiceAnswersInTheChannel asks about a service, not a
+// regression, in channel C1: the thread of the investigation starts
+// there, and the findings follow in that thread.
+func TestInvestigateServiceAnswersInTheChannel(t *testing.T) {
+	f := bottest.New(t, bottest.Options{})
+	ctx := t.Context()
+	f.Bot.Handle(ctx, bot.Event{Kind: bot.EventCommand, ID: "cmd1", Platform: "test", Channel: "C1", User: "UALICE", Text: "investigate checkout"})
+	f.Drain(t)
+	posts, _ := f.Chat.Snapshot()
+	if len(posts) < 3 {
+		t.Fatalf("posts %+v, want a thread head, progress and findings", posts)
+	}
+	head := posts[0]
+	if head.Ref.Channel != "C1" || head.Thread != "" {
+		t.Fatalf("thread head %+v, want top level in C1", head)
+	}
+	for _, p := range posts[1:] {
+		if p.Ref.Channel != "C1" || p.Thread != head.Ref.MessageID {
+			t.Errorf("post %q in %s under %q, want in C1 under the head", p.Msg.Title, p.Ref.Channel, p.Thread)
+		}
+	}
+}
+
+// failingInvestigator fails after a step that failed.
+type failingInvestigator struct{}
+
+func (failingInvestigator) Investigate(_ context.Context, _ bot.Question, progress func(string)) (bot.Findings, error) {
+	progress("profile_diff: no profile of checkout near 2025-06-03")
+	return bot.Findings{Steps: []store.Step{{Skill: "profile_diff", Error: "no profile of checkout near 2025-06-03"}}}, errors.New("every step failed")
+}
+
+// TestFailedInvestigationPutsTheRegressionBack: a failed investigation
+// leaves the regression open again (not "investigating" forever), says so
+// in the thread, and the regression can be investigated again.
+func TestFailedInvestigationPutsTheRegressionBack(t *testing.T) {
+	f := bottest.New(t, bottest.Options{Investigator: failingInvestigator{}})
+	ctx := t.Context()
+	r, _, err := f.Bot.Alert(ctx, bot.AlertInput{Regression: bottest.Regression()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Bot.Handle(ctx, bot.Event{Kind: bot.EventCommand, ID: "cmd1", Platform: "test", Channel: "C1", User: "UALICE", Text: "investigate " + r.ID})
+	f.Drain(t)
+	got, _ := f.Store.GetRegression(ctx, r.ID)
+	if got.Status != store.RegressionOpen {
+		t.Errorf("regression %s after a failed investigation, want open", got.Status)
+	}
+	posts, _ := f.Chat.Snapshot()
+	said := false
+	for _, p := range posts {
+		if p.Thread == r.Thread.MessageID && strings.Contains(p.Msg.Text, r.ID+" is open again") {
+			said = true
+		}
+	}
+	if !said {
+		t.Errorf("posts %+v, want the thread told the regression is open again", posts)
+	}
+	again := f.Bot.Handle(ctx, bot.Event{Kind: bot.EventCommand, ID: "cmd2", Platform: "test", Channel: "C1", User: "UALICE", Text: "investigate " + r.ID})
+	if strings.Contains(again.Text, "already being investigated") {
+		t.Errorf("after a failed investigation: %q, want a new one started", again.Text)
 	}
 }

@@ -70,12 +70,9 @@ func (d *Desk) approve(ctx context.Context, ev bot.Event, id string, version int
 		}
 		d.c.RefreshAlert(ctx, r)
 	}
-	text := fmt.Sprintf("<@%s> approved %s (v%d): %s", ev.User, p.ID, version, p.Title)
-	next, err := d.queuePR(ctx, ev, *p, r, prApprove, "")
-	if err != nil {
-		return bot.Message{}, err
-	}
-	return d.announce(ctx, ev, r, *p, text+next), nil
+	text := fmt.Sprintf("<@%s> approved %s (v%d): %s", ev.User, p.ID, version, p.Title) + d.prNote(*p, prApprove)
+	where := d.announce(ctx, ev, r, *p, text)
+	return bot.Message{}, d.queuePR(ctx, where, *p, prApprove, "")
 }
 
 // reject rejects proposal id.
@@ -102,11 +99,17 @@ func (d *Desk) reject(ctx context.Context, ev bot.Event, id, reason string) (bot
 		return bot.Message{}, err
 	}
 	d.c.CountDecision("reject", true)
-	next, err := d.queuePR(ctx, ev, *p, r, prClose, reason)
+	text := fmt.Sprintf("<@%s> rejected %s%s", ev.User, p.ID, because(reason))
+	other, err := d.sharedWith(ctx, *p)
 	if err != nil {
 		return bot.Message{}, err
 	}
-	return d.announce(ctx, ev, r, *p, fmt.Sprintf("<@%s> rejected %s%s", ev.User, p.ID, because(reason))+next), nil
+	if other != "" {
+		d.announce(ctx, ev, r, *p, text+fmt.Sprintf(" I've left %s open: %s still proposes it.", p.PRURL, other))
+		return bot.Message{}, nil
+	}
+	where := d.announce(ctx, ev, r, *p, text+d.prNote(*p, prClose))
+	return bot.Message{}, d.queuePR(ctx, where, *p, prClose, reason)
 }
 
 // rollback rolls back a regression's culprit (approving its revert
@@ -137,7 +140,8 @@ func (d *Desk) rollback(ctx context.Context, ev bot.Event, id string) (bot.Messa
 		return bot.Message{}, err
 	}
 	d.c.CountDecision("rollback", true)
-	return d.announce(ctx, ev, r, *p, fmt.Sprintf("<@%s> rolled back %s", ev.User, p.ID)), nil
+	d.announce(ctx, ev, r, *p, fmt.Sprintf("<@%s> rolled back %s", ev.User, p.ID))
+	return bot.Message{}, nil
 }
 
 // rollbackRegression approves the open revert proposal of regression id.
@@ -272,16 +276,28 @@ func (d *Desk) reshow(ctx context.Context, ev bot.Event, p store.Proposal, r sto
 	return bot.Message{}, bot.UserErrorf("Not approved: %s. I've posted the current version (v%d) in the thread; approve that one if it still looks right.", why, p.Version)
 }
 
-// announce tells the channel about a decision: it redraws the proposal's
-// cards (the clicked one among them) without buttons and replies in the
-// regression's thread when the decision was made elsewhere.
-func (d *Desk) announce(ctx context.Context, ev bot.Event, r store.Regression, p store.Proposal, text string) bot.Message {
+// announce tells the thread about a decision, before anything a job it
+// queues can say: it posts text in the decision's thread (the
+// regression's, else the opportunity's, else where the decision was made)
+// and redraws the proposal's cards (the clicked one among them) without
+// buttons. It returns the thread, for the jobs to report in.
+func (d *Desk) announce(ctx context.Context, ev bot.Event, r store.Regression, p store.Proposal, text string) store.ThreadRef {
 	var clicked store.ThreadRef
 	if ev.Kind == bot.EventButton && ev.Thread != "" {
 		clicked = store.ThreadRef{Platform: ev.Platform, Channel: ev.Channel, MessageID: ev.Thread}
 	}
+	where := r.Thread
+	if where.MessageID == "" && p.OpportunityID != "" {
+		if o, err := d.c.Store.GetOpportunity(ctx, p.OpportunityID); err == nil {
+			where = o.Thread
+		}
+	}
+	if where.MessageID == "" {
+		where = ev.Where()
+	}
+	d.c.Post(ctx, where, bot.Message{Text: text})
 	d.redrawCards(ctx, p, clicked)
-	return bot.Message{Text: text}
+	return where
 }
 
 func because(reason string) string {

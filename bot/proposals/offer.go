@@ -2,7 +2,9 @@ package proposals
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -22,8 +24,71 @@ func (d *Desk) Offer(ctx context.Context, p store.Proposal, reg *store.Regressio
 		r = *reg
 	}
 	r.Thread = thread
-	_, err := d.queuePR(ctx, bot.Event{}, p, r, prOpen, "")
-	return err
+	return d.queuePR(ctx, thread, p, prOpen, "")
+}
+
+// Propose stores p, a revert or fix an investigation of reg found, and
+// offers it in thread — unless reg already has a proposal of the same
+// change: one still proposed is updated to p's title and evidence (a new
+// version) and shown again, one already decided is left as it is. It
+// returns the proposal offered or kept. One change, one proposal: a
+// second investigation naming the same culprit never makes a second
+// proposal on the same branch.
+func (d *Desk) Propose(ctx context.Context, p store.Proposal, reg *store.Regression, thread store.ThreadRef) (store.Proposal, error) {
+	p.Status = store.ProposalProposed
+	if p.RegressionID != "" {
+		ps, err := d.c.Store.ListProposals(ctx, store.ListOptions{})
+		if err != nil {
+			return p, fmt.Errorf("propose: list proposals: %w", err)
+		}
+		for _, old := range ps {
+			if old.RegressionID != p.RegressionID || old.Kind != p.Kind || old.Target != p.Target {
+				continue
+			}
+			if old.Status != store.ProposalProposed {
+				d.log.InfoContext(ctx, "change already decided; not proposed again", "proposal", old.ID, "status", old.Status)
+				return old, nil
+			}
+			return d.refresh(ctx, old.ID, p, thread)
+		}
+	}
+	if err := d.c.Store.CreateProposal(ctx, &p); err != nil {
+		return p, fmt.Errorf("propose: store proposal: %w", err)
+	}
+	return p, d.Offer(ctx, p, reg, thread)
+}
+
+// refresh updates proposal id, still proposed, to the title and evidence
+// of p and shows its new version in thread.
+func (d *Desk) refresh(ctx context.Context, id string, p store.Proposal, thread store.ThreadRef) (store.Proposal, error) {
+	for range 5 {
+		old, err := d.c.Store.GetProposal(ctx, id)
+		if err != nil {
+			return p, fmt.Errorf("propose: %w", err)
+		}
+		if old.Status != store.ProposalProposed {
+			return *old, nil // decided meanwhile
+		}
+		if p.Title != "" {
+			old.Title = p.Title
+		}
+		if p.Body != "" && old.PRURL == "" {
+			old.Body = p.Body // a prepared change keeps the body its pull request was opened with
+		}
+		old.Reason = p.Reason
+		err = d.c.Store.UpdateProposal(ctx, old)
+		if errors.Is(err, store.ErrConflict) {
+			continue
+		}
+		if err != nil {
+			return p, fmt.Errorf("propose: update %s: %w", id, err)
+		}
+		if err := d.c.Audit(ctx, bot.Event{}, "propose", old.ID, "the same change found again: v"+strconv.Itoa(old.Version), true); err != nil {
+			return *old, err
+		}
+		return *old, d.Show(ctx, *old, thread)
+	}
+	return p, fmt.Errorf("propose: update %s: %w", id, store.ErrConflict)
 }
 
 // rollbackLeaseTTL bounds how long one rollback may take to propose a

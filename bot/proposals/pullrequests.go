@@ -87,28 +87,54 @@ type prJob struct {
 // lease; a job outlives it only if it hangs.
 const prLeaseTTL = 10 * time.Minute
 
-// queuePR queues action on p's change and returns the sentence telling
-// the user it will happen; it returns "" when there is nothing to act on.
-func (d *Desk) queuePR(ctx context.Context, ev bot.Event, p store.Proposal, r store.Regression, action, reason string) (string, error) {
+// queuePR queues action on p's change, told in where; it queues nothing
+// when there is nothing to act on (see prNote).
+func (d *Desk) queuePR(ctx context.Context, where store.ThreadRef, p store.Proposal, action, reason string) error {
 	if d.o.PullRequests == nil || (action != prOpen && p.PRURL == "") {
-		return "", nil
-	}
-	where := r.Thread
-	if where.MessageID == "" {
-		where = ev.Where()
+		return nil
 	}
 	payload, err := json.Marshal(prJob{Proposal: p.ID, Action: action, Reason: reason, Where: where})
 	if err != nil {
-		return "", fmt.Errorf("encode pull request job: %w", err)
+		return fmt.Errorf("encode pull request job: %w", err)
 	}
 	if _, err := d.c.Store.Enqueue(ctx, JobPullRequest, payload); err != nil {
-		return "", fmt.Errorf("queue %s of %s: %w", action, p.ID, err)
+		return fmt.Errorf("queue %s of %s: %w", action, p.ID, err)
+	}
+	return nil
+}
+
+// prNote is the sentence telling the user what queuePR will do about
+// action on p; "" when nothing.
+func (d *Desk) prNote(p store.Proposal, action string) string {
+	if d.o.PullRequests == nil || p.PRURL == "" {
+		return ""
 	}
 	switch action {
 	case prApprove:
-		return " I'll act on " + p.PRURL + " and post the result here.", nil
+		return " I'll act on " + p.PRURL + " and post the result here."
 	case prClose:
-		return " I'll close " + p.PRURL + ".", nil
+		return " I'll close " + p.PRURL + "."
+	}
+	return ""
+}
+
+// sharedWith returns another proposal, still proposed or approved, whose
+// change is p's (two regressions with one culprit share one revert): an
+// action on p must leave that change alone. It returns "" when none.
+func (d *Desk) sharedWith(ctx context.Context, p store.Proposal) (string, error) {
+	if p.PRURL == "" {
+		return "", nil
+	}
+	for _, status := range []store.ProposalStatus{store.ProposalProposed, store.ProposalApproved} {
+		ps, err := d.c.Store.ListProposals(ctx, store.ListOptions{Status: string(status)})
+		if err != nil {
+			return "", fmt.Errorf("list %s proposals: %w", status, err)
+		}
+		for _, o := range ps {
+			if o.ID != p.ID && o.PRURL == p.PRURL && o.Repo == p.Repo {
+				return o.ID, nil
+			}
+		}
 	}
 	return "", nil
 }
@@ -240,7 +266,11 @@ func (d *Desk) recordPR(ctx context.Context, p *store.Proposal, res PRResult, ac
 func (d *Desk) tellPR(ctx context.Context, where store.ThreadRef, p store.Proposal, res PRResult) {
 	what := map[string]string{"draft": "is a draft", "open": "is ready for review", "merged": "is merged",
 		"closed": "is closed", "branch": "is on a local branch"}[res.State]
-	if what == "" {
+	switch {
+	case what != "":
+	case res.State == "":
+		what = "has no state on the code host yet"
+	default:
 		what = "is " + res.State
 	}
 	url := res.URL

@@ -126,8 +126,9 @@ func TestApproveActsOnceOnTheCodeHost(t *testing.T) {
 	f.Worker.Work(ctx, store.Job{ID: "again", Kind: proposals.JobPullRequest, Payload: []byte(`{"proposal":"P-1","action":"open","where":{"platform":"test","channel":"#checkout-perf"}}`), Attempts: 1})
 
 	click := bot.Event{Kind: bot.EventButton, ID: "c1", Platform: "test", Channel: "C1", User: "UALICE", Action: bot.ActionApprove, RecordID: "P-1", Version: 2, Thread: shown.Ref.MessageID}
-	if reply := f.Bot.Handle(ctx, click); !strings.Contains(reply.Text, "approved P-1 (v2)") || !strings.Contains(reply.Text, "pull/12") {
-		t.Fatalf("approve reply %+v", reply)
+	f.Bot.Handle(ctx, click)
+	if i, p := said(f, r.Thread.MessageID, "approved P-1 (v2)"); i < 0 || !strings.Contains(p.Msg.Text, "pull/12") {
+		t.Fatalf("approval told as %+v", p)
 	}
 	click.ID = "c2" // a second click, a second delivery
 	if reply := f.Bot.Handle(ctx, click); !strings.Contains(reply.Text, "already approved") {
@@ -197,16 +198,16 @@ func TestRejectClosesAndRollbackProposes(t *testing.T) {
 	f := withPRs(t, bottest.New(t, bottest.Options{}), prs, nil)
 	ctx := t.Context()
 	r, _ := investigated(t, f)
-	reply := f.Bot.Handle(ctx, bot.Event{Kind: bot.EventCommand, Platform: "test", Channel: "C1", User: "UALICE", Text: "reject P-1 fixing forward"})
-	if !strings.Contains(reply.Text, "rejected P-1: fixing forward") || !strings.Contains(reply.Text, "close") {
-		t.Fatalf("reject reply %+v", reply)
+	f.Bot.Handle(ctx, bot.Event{Kind: bot.EventCommand, Platform: "test", Channel: "C1", User: "UALICE", Text: "reject P-1 fixing forward"})
+	if i, p := said(f, r.Thread.MessageID, "rejected P-1: fixing forward"); i < 0 || !strings.Contains(p.Msg.Text, "close") {
+		t.Fatalf("rejection told as %+v", p)
 	}
 	f.Drain(t)
 	if got := prs.log(); got != "open P-1 R-1; close P-1 fixing forward" {
 		t.Fatalf("code host calls: %s", got)
 	}
 	// No revert proposed any more: rollback proposes a new one for the culprit.
-	reply = f.Bot.Handle(ctx, bot.Event{Kind: bot.EventCommand, Platform: "test", Channel: "C1", User: "UALICE", Text: "rollback " + r.ID})
+	reply := f.Bot.Handle(ctx, bot.Event{Kind: bot.EventCommand, Platform: "test", Channel: "C1", User: "UALICE", Text: "rollback " + r.ID})
 	if !strings.Contains(reply.Text, "I've proposed P-2, a revert of `abc1234567`") {
 		t.Fatalf("rollback reply %+v", reply)
 	}
@@ -216,9 +217,9 @@ func TestRejectClosesAndRollbackProposes(t *testing.T) {
 		t.Fatalf("rollback proposal %+v", p)
 	}
 	// Rolling back again approves the revert just shown.
-	reply = f.Bot.Handle(ctx, bot.Event{Kind: bot.EventCommand, Platform: "test", Channel: "C1", User: "UALICE", Text: "rollback " + r.ID})
-	if !strings.Contains(reply.Text, "approved P-2 (v2)") {
-		t.Fatalf("second rollback reply %+v", reply)
+	f.Bot.Handle(ctx, bot.Event{Kind: bot.EventCommand, Platform: "test", Channel: "C1", User: "UALICE", Text: "rollback " + r.ID})
+	if i, _ := said(f, r.Thread.MessageID, "approved P-2 (v2)"); i < 0 {
+		t.Fatal("second rollback: the approval of P-2 not told")
 	}
 }
 
@@ -229,4 +230,71 @@ func hasField(m bot.Message, name, value string) bool {
 		}
 	}
 	return false
+}
+
+// said returns the index and post of the first post in thread whose text
+// contains text, or -1.
+func said(f *bottest.Fixture, thread, text string) (int, bottest.Post) {
+	posts, _ := f.Chat.Snapshot()
+	for i, p := range posts {
+		if p.Thread == thread && strings.Contains(p.Msg.Text, text) {
+			return i, p
+		}
+	}
+	return -1, bottest.Post{}
+}
+
+// TestDecisionToldBeforeItsJob: the thread hears of an approval before
+// anything the job it queued says (the merge).
+func TestDecisionToldBeforeItsJob(t *testing.T) {
+	prs := &fakePRs{merge: true}
+	f := withPRs(t, bottest.New(t, bottest.Options{}), prs, nil)
+	ctx := t.Context()
+	r, shown := investigated(t, f)
+	f.Bot.Handle(ctx, bot.Event{Kind: bot.EventButton, ID: "c1", Platform: "test", Channel: "C1", User: "UALICE",
+		Action: bot.ActionApprove, RecordID: "P-1", Version: 2, Thread: shown.Ref.MessageID})
+	f.Drain(t)
+	approved, _ := said(f, r.Thread.MessageID, "approved P-1 (v2)")
+	merged, _ := said(f, r.Thread.MessageID, "pull/12 is merged")
+	if approved < 0 || merged < 0 || approved > merged {
+		posts, _ := f.Chat.Snapshot()
+		t.Fatalf("approval told at %d and merge at %d in the thread, want the approval first: %+v", approved, merged, posts)
+	}
+}
+
+// TestRejectLeavesAnotherProposalsChangeAlone: two regressions name the
+// same culprit, so their reverts share one pull request; rejecting one
+// proposal does not close the change the other still proposes, and the
+// other stays as it was.
+func TestRejectLeavesAnotherProposalsChangeAlone(t *testing.T) {
+	prs := &fakePRs{}
+	f := withPRs(t, bottest.New(t, bottest.Options{}), prs, nil)
+	ctx := t.Context()
+	investigated(t, f)
+	r2 := bottest.Regression()
+	r2.Fingerprint, r2.Metric = "other", "latency_p99"
+	second, _, err := f.Bot.Alert(ctx, bot.AlertInput{Regression: r2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Bot.Handle(ctx, bot.Event{Kind: bot.EventCommand, ID: "i2", Platform: "test", Channel: "C1", User: "UALICE", Text: "investigate " + second.ID})
+	f.Drain(t)
+	p2, err := f.Store.GetProposal(ctx, "P-2")
+	if err != nil || p2.PRURL == "" {
+		t.Fatalf("second proposal %+v, %v", p2, err)
+	}
+	f.Bot.Handle(ctx, bot.Event{Kind: bot.EventCommand, ID: "rj", Platform: "test", Channel: "C1", User: "UALICE", Text: "reject P-1 not this one"})
+	f.Drain(t)
+	if got := prs.log(); strings.Contains(got, "close") {
+		t.Errorf("code host calls %q: the change P-2 still proposes was closed", got)
+	}
+	if p2, _ = f.Store.GetProposal(ctx, "P-2"); p2.Status != store.ProposalProposed {
+		t.Errorf("P-2 is %s after P-1 was rejected, want proposed", p2.Status)
+	}
+	f.Clock.Add(2 * time.Minute)
+	f.Tick(t, "pr-check")
+	f.Drain(t)
+	if p2, _ = f.Store.GetProposal(ctx, "P-2"); p2.Status != store.ProposalProposed {
+		t.Errorf("P-2 is %s after the next pull request check, want proposed", p2.Status)
+	}
 }

@@ -48,9 +48,12 @@ func (r *Repo) Merge(ctx context.Context, pr skills.PullRequest) (skills.PullReq
 	return pr, nil
 }
 
-// Ready is a no-op: a local branch has no review state. It returns the
-// change as it is.
+// Ready leaves the branch as it is, for someone to merge by hand (a local
+// clone has no review state), and says so: it returns the change with
+// State branch and a note naming the command that merges it.
 func (r *Repo) Ready(_ context.Context, pr skills.PullRequest) (skills.PullRequest, error) {
+	pr.State = skills.StateBranch
+	pr.Notes = append(pr.Notes, "the branch waits in the local clone to be merged by hand: git merge --no-ff "+pr.Branch)
 	return pr, nil
 }
 
