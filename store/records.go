@@ -6,7 +6,8 @@ import (
 )
 
 // RegressionStatus is where a regression is in its life cycle:
-// open → investigating → proposed → mitigating → resolved | dismissed.
+// open → investigating → proposed → mitigating → resolved | dismissed, with
+// the moves back and the shortcuts that RegressionStatus.Next lists.
 type RegressionStatus string
 
 // The regression statuses.
@@ -75,7 +76,13 @@ type Regression struct {
 	// Cores is the estimated extra CPU cores the regression costs; 0 when
 	// unknown. Every redraw of the alert shows it.
 	Cores float64 `json:"cores,omitempty"`
-	// Status is where the regression is in its life cycle.
+	// Version is set to 1 by the store when the regression is created and
+	// bumped on every update, which is refused when the stored version
+	// moved on since the copy was read (see Regressions.UpdateRegression).
+	// A regression stored before records had versions reads as version 0.
+	Version int `json:"version"`
+	// Status is where the regression is in its life cycle; change it only
+	// through ChangeRegression, which keeps to RegressionStatus.CanBecome.
 	Status RegressionStatus `json:"status"`
 	// Channel is the chat channel of the owning team.
 	Channel string `json:"channel"`
@@ -195,7 +202,8 @@ const (
 )
 
 // ProposalStatus is where a proposal is in its life cycle:
-// proposed → approved → merged | rejected | rolled_back.
+// proposed → approved → merged | rejected | rolled_back, with the
+// shortcuts that ProposalStatus.Next lists.
 type ProposalStatus string
 
 // The proposal statuses.
@@ -217,6 +225,9 @@ type Proposal struct {
 	RegressionID string `json:"regression_id,omitempty"`
 	// OpportunityID is the opportunity it answers (offense), if any.
 	OpportunityID string `json:"opportunity_id,omitempty"`
+	// InvestigationID is the investigation that proposed it last: an
+	// investigation naming the same change again updates the proposal.
+	InvestigationID string `json:"investigation_id,omitempty"`
 	// Target is what it changes: a commit sha to revert, or a function.
 	Target string `json:"target"`
 	// Repo is the code host repository, "owner/name".
@@ -230,7 +241,8 @@ type Proposal struct {
 	// Version is bumped by the store on every update; approvals are bound
 	// to a version (see Proposals.UpdateProposal).
 	Version int `json:"version"`
-	// Status is where the proposal is in its life cycle.
+	// Status is where the proposal is in its life cycle; change it only
+	// through ChangeProposal, which keeps to ProposalStatus.CanBecome.
 	Status ProposalStatus `json:"status"`
 	// DecidedBy, DecidedAt and Reason record the human decision.
 	DecidedBy string    `json:"decided_by,omitempty"`
@@ -241,7 +253,9 @@ type Proposal struct {
 	Body  string `json:"body,omitempty"`
 }
 
-// OpportunityStatus is where an opportunity is in its life cycle.
+// OpportunityStatus is where an opportunity is in its life cycle:
+// open → proposed → fixed, and fixed → open again when the pattern comes
+// back; OpportunityStatus.Next lists every move.
 type OpportunityStatus string
 
 // The opportunity statuses.
@@ -276,7 +290,14 @@ type Opportunity struct {
 	Suggestion string `json:"suggestion,omitempty"`
 	// ProposalID is the fix proposal, once made.
 	ProposalID string `json:"proposal_id,omitempty"`
-	// Status is where the opportunity is in its life cycle.
+	// Version is set to 1 by the store when the opportunity is created and
+	// bumped on every update, which is refused when the stored version
+	// moved on since the copy was read (see
+	// Opportunities.UpdateOpportunity). An opportunity stored before
+	// records had versions reads as version 0.
+	Version int `json:"version"`
+	// Status is where the opportunity is in its life cycle; change it only
+	// through ChangeOpportunity, which keeps to OpportunityStatus.CanBecome.
 	Status OpportunityStatus `json:"status"`
 	// FoundAt is when the scan found it.
 	FoundAt time.Time `json:"found_at"`

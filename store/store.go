@@ -32,6 +32,15 @@
 // monotonic per kind and never reused, also across restarts; a number may
 // be skipped but is never handed out twice. Missing records yield an error
 // matching ErrNotFound under errors.Is.
+//
+// Regressions, proposals and opportunities are versioned: every update
+// names the version it was read at and fails with ErrConflict when someone
+// else wrote the record since, so no write is lost to a stale copy. Their
+// statuses move only as each status type's transition table (Next,
+// CanBecome) allows, and every change goes through ChangeRegression,
+// ChangeProposal or ChangeOpportunity, which read, apply the change, check
+// the move and retry on conflict. Investigations are written only by the
+// job that runs them, and are not versioned.
 package store
 
 import (
@@ -66,19 +75,29 @@ type ListOptions struct {
 	Limit int
 }
 
-// Regressions persists Regression records, de-duplicated by fingerprint.
+// Regressions persists Regression records, de-duplicated by fingerprint,
+// with optimistic versioning. Change one through ChangeRegression, which
+// reads, applies the change, keeps to the status transition table and
+// retries on ErrConflict.
 type Regressions interface {
 	// CreateRegressionIfNew stores r under a new id unless a regression with
 	// the same Fingerprint already exists. It is atomic, also across
 	// replicas: of several concurrent calls with one fingerprint exactly one
-	// reports created. When created is false, *r is overwritten with the
-	// existing record. An empty Fingerprint is an error.
+	// reports created. When created, r.ID is set and r.Version is 1; when
+	// created is false, *r is overwritten with the existing record. An
+	// empty Fingerprint is an error.
 	CreateRegressionIfNew(ctx context.Context, r *Regression) (created bool, err error)
 	// GetRegression returns the regression with the given id, or ErrNotFound.
 	GetRegression(ctx context.Context, id string) (*Regression, error)
-	// UpdateRegression replaces the stored regression r.ID with r and sets
-	// r.UpdatedAt; ErrNotFound if there is none. The fingerprint index is
-	// fixed at creation.
+	// UpdateRegression replaces the stored regression r.ID with r if the
+	// stored Version still equals r.Version, and then increments r.Version
+	// and sets r.UpdatedAt. A stored version that moved on (someone else
+	// changed the regression since r was read) yields ErrConflict and
+	// changes neither the store nor r; a missing regression yields
+	// ErrNotFound. A regression stored before records had versions is at
+	// version 0, which a copy read from it matches. The fingerprint index
+	// is fixed at creation. UpdateRegression does not check the status
+	// transition; ChangeRegression does.
 	UpdateRegression(ctx context.Context, r *Regression) error
 	// ListRegressions returns regressions in id order.
 	ListRegressions(ctx context.Context, opts ListOptions) ([]Regression, error)
@@ -98,7 +117,9 @@ type Investigations interface {
 	ListInvestigations(ctx context.Context, opts ListOptions) ([]Investigation, error)
 }
 
-// Proposals persists Proposal records with optimistic versioning.
+// Proposals persists Proposal records with optimistic versioning. Change
+// one through ChangeProposal, which reads, applies the change, keeps to the
+// status transition table and retries on ErrConflict.
 type Proposals interface {
 	// CreateProposal stores p under a new id, sets p.ID and sets p.Version
 	// to 1.
@@ -111,23 +132,30 @@ type Proposals interface {
 	// p was read) yields ErrConflict and changes nothing; a missing proposal
 	// yields ErrNotFound. Because every change bumps the version, an
 	// approval bound to a version can never apply to content the approver
-	// did not see.
+	// did not see. UpdateProposal does not check the status transition;
+	// ChangeProposal does.
 	UpdateProposal(ctx context.Context, p *Proposal) error
 	// ListProposals returns proposals in id order.
 	ListProposals(ctx context.Context, opts ListOptions) ([]Proposal, error)
 }
 
-// Opportunities persists Opportunity records, de-duplicated by fingerprint.
+// Opportunities persists Opportunity records, de-duplicated by
+// fingerprint, with optimistic versioning. Change one through
+// ChangeOpportunity, which reads, applies the change, keeps to the status
+// transition table and retries on ErrConflict.
 type Opportunities interface {
 	// CreateOpportunityIfNew stores o under a new id unless an opportunity
 	// with the same Fingerprint already exists; it behaves like
-	// Regressions.CreateRegressionIfNew.
+	// Regressions.CreateRegressionIfNew (a new opportunity is at version 1).
 	CreateOpportunityIfNew(ctx context.Context, o *Opportunity) (created bool, err error)
 	// GetOpportunity returns the opportunity with the given id, or
 	// ErrNotFound.
 	GetOpportunity(ctx context.Context, id string) (*Opportunity, error)
-	// UpdateOpportunity replaces the stored opportunity o.ID with o;
-	// ErrNotFound if there is none.
+	// UpdateOpportunity replaces the stored opportunity o.ID with o if the
+	// stored Version still equals o.Version, and then increments o.Version;
+	// it behaves like Regressions.UpdateRegression (ErrConflict on a stale
+	// copy, which changes nothing; version 0 for opportunities stored
+	// before records had versions; no status check).
 	UpdateOpportunity(ctx context.Context, o *Opportunity) error
 	// ListOpportunities returns opportunities in id order.
 	ListOpportunities(ctx context.Context, opts ListOptions) ([]Opportunity, error)

@@ -97,12 +97,22 @@ func (s *Scheduler) record(ctx context.Context, job Job, ser detector.Series, c 
 		if existing.Status == store.RegressionResolved || existing.Status == store.RegressionDismissed {
 			return nil
 		}
-		existing.Status = store.RegressionResolved
-		existing.WentAway = true
-		existing.ResolvedAt = s.now().UTC()
-		if err := s.st.UpdateRegression(ctx, existing); err != nil {
+		resolved := false
+		r, err := store.ChangeRegression(ctx, s.st, existing.ID, func(r *store.Regression) error {
+			if r.Status == store.RegressionResolved || r.Status == store.RegressionDismissed {
+				return store.ErrNoChange // decided meanwhile
+			}
+			r.Status, r.WentAway, r.ResolvedAt = store.RegressionResolved, true, s.now().UTC()
+			resolved = true
+			return nil
+		})
+		if err != nil {
 			return fmt.Errorf("resolve %s: %w", existing.ID, err)
 		}
+		if !resolved {
+			return nil
+		}
+		*existing = *r
 		rep.WentAway = append(rep.WentAway, *existing)
 		if err := s.notify.RegressionWentAway(ctx, *existing); err != nil {
 			s.log.Error("notify went away", "regression", existing.ID, "err", err)

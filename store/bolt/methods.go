@@ -2,7 +2,6 @@ package bolt
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/wattson-dev/wattson/store"
 )
@@ -10,7 +9,7 @@ import (
 // CreateRegressionIfNew implements store.Regressions. It sets UpdatedAt.
 func (s *Store) CreateRegressionIfNew(ctx context.Context, r *store.Regression) (bool, error) {
 	r.UpdatedAt = s.now()
-	return create(ctx, s, kindRegression, r, &r.ID, r.Fingerprint)
+	return createVersioned(ctx, s, kindRegression, r, &r.ID, r.Fingerprint)
 }
 
 // GetRegression implements store.Regressions.
@@ -20,8 +19,8 @@ func (s *Store) GetRegression(ctx context.Context, id string) (*store.Regression
 
 // UpdateRegression implements store.Regressions.
 func (s *Store) UpdateRegression(ctx context.Context, r *store.Regression) error {
-	r.UpdatedAt = s.now()
-	return put(ctx, s, kindRegression, r.ID, r, nil)
+	now := s.now()
+	return putVersion(ctx, s, kindRegression, r.ID, r, func(next *store.Regression) { next.UpdatedAt = now })
 }
 
 // ListRegressions implements store.Regressions.
@@ -52,13 +51,8 @@ func (s *Store) ListInvestigations(ctx context.Context, opts store.ListOptions) 
 
 // CreateProposal implements store.Proposals.
 func (s *Store) CreateProposal(ctx context.Context, p *store.Proposal) error {
-	version := p.Version
-	p.Version = 1
-	if _, err := create(ctx, s, kindProposal, p, &p.ID, ""); err != nil {
-		p.Version = version
-		return err
-	}
-	return nil
+	_, err := createVersioned(ctx, s, kindProposal, p, &p.ID, "")
+	return err
 }
 
 // GetProposal implements store.Proposals.
@@ -68,20 +62,7 @@ func (s *Store) GetProposal(ctx context.Context, id string) (*store.Proposal, er
 
 // UpdateProposal implements store.Proposals.
 func (s *Store) UpdateProposal(ctx context.Context, p *store.Proposal) error {
-	next := *p
-	next.Version++
-	err := put(ctx, s, kindProposal, p.ID, &next, func(stored *store.Proposal) error {
-		if stored.Version != p.Version {
-			return fmt.Errorf("proposal %s is at version %d, not %d: %w",
-				p.ID, stored.Version, p.Version, store.ErrConflict)
-		}
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	*p = next
-	return nil
+	return putVersion(ctx, s, kindProposal, p.ID, p, nil)
 }
 
 // ListProposals implements store.Proposals.
@@ -91,7 +72,7 @@ func (s *Store) ListProposals(ctx context.Context, opts store.ListOptions) ([]st
 
 // CreateOpportunityIfNew implements store.Opportunities.
 func (s *Store) CreateOpportunityIfNew(ctx context.Context, o *store.Opportunity) (bool, error) {
-	return create(ctx, s, kindOpportunity, o, &o.ID, o.Fingerprint)
+	return createVersioned(ctx, s, kindOpportunity, o, &o.ID, o.Fingerprint)
 }
 
 // GetOpportunity implements store.Opportunities.
@@ -101,7 +82,7 @@ func (s *Store) GetOpportunity(ctx context.Context, id string) (*store.Opportuni
 
 // UpdateOpportunity implements store.Opportunities.
 func (s *Store) UpdateOpportunity(ctx context.Context, o *store.Opportunity) error {
-	return put(ctx, s, kindOpportunity, o.ID, o, nil)
+	return putVersion(ctx, s, kindOpportunity, o.ID, o, nil)
 }
 
 // ListOpportunities implements store.Opportunities.

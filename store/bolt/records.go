@@ -93,6 +93,19 @@ func create[T codec.Record](ctx context.Context, s *Store, k kind, rec *T, id *s
 	return created, nil
 }
 
+// createVersioned is create for a versioned record, which starts at
+// version 1; rec keeps its version if nothing was stored.
+func createVersioned[T codec.Versioned](ctx context.Context, s *Store, k kind, rec *T, id *string, fp string) (bool, error) {
+	version := codec.Version(rec)
+	old := *version
+	*version = 1
+	created, err := create(ctx, s, k, rec, id, fp)
+	if err != nil {
+		*version = old
+	}
+	return created, err
+}
+
 // load decodes the record id from b into rec, replacing its contents.
 func load[T codec.Record](b *bbolt.Bucket, k kind, id string, rec *T) error {
 	n, err := number(k, id)
@@ -160,6 +173,30 @@ func put[T codec.Record](ctx context.Context, s *Store, k kind, id string, rec *
 	if err != nil {
 		return fmt.Errorf("update %s: %w", k.name(), err)
 	}
+	return nil
+}
+
+// putVersion replaces the stored record id with rec if the stored version
+// equals rec's, which it then increments; set, if not nil, changes the
+// record to write (and rec on success) further. A stale rec yields
+// ErrConflict and is left as it was.
+func putVersion[T codec.Versioned](ctx context.Context, s *Store, k kind, id string, rec *T, set func(next *T)) error {
+	read := *codec.Version(rec)
+	next := *rec
+	*codec.Version(&next) = read + 1
+	if set != nil {
+		set(&next)
+	}
+	err := put(ctx, s, k, id, &next, func(stored *T) error {
+		if v := *codec.Version(stored); v != read {
+			return fmt.Errorf("%s %s is at version %d, not %d: %w", k.name(), id, v, read, store.ErrConflict)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	*rec = next
 	return nil
 }
 

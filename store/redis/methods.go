@@ -2,17 +2,14 @@ package redis
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
 
 	"github.com/wattson-dev/wattson/store"
-	"github.com/wattson-dev/wattson/store/internal/codec"
 )
 
 // CreateRegressionIfNew implements store.Regressions. It sets UpdatedAt.
 func (s *Store) CreateRegressionIfNew(ctx context.Context, r *store.Regression) (bool, error) {
 	r.UpdatedAt = s.now()
-	return create(ctx, s, kindRegression, r, &r.ID, r.Fingerprint)
+	return createVersioned(ctx, s, kindRegression, r, &r.ID, r.Fingerprint)
 }
 
 // GetRegression implements store.Regressions.
@@ -20,10 +17,11 @@ func (s *Store) GetRegression(ctx context.Context, id string) (*store.Regression
 	return get[store.Regression](ctx, s, kindRegression, id)
 }
 
-// UpdateRegression implements store.Regressions.
+// UpdateRegression implements store.Regressions, comparing versions
+// inside one Lua script.
 func (s *Store) UpdateRegression(ctx context.Context, r *store.Regression) error {
-	r.UpdatedAt = s.now()
-	return put(ctx, s, kindRegression, r.ID, r)
+	now := s.now()
+	return putVersion(ctx, s, kindRegression, r.ID, r, func(next *store.Regression) { next.UpdatedAt = now })
 }
 
 // ListRegressions implements store.Regressions.
@@ -54,13 +52,8 @@ func (s *Store) ListInvestigations(ctx context.Context, opts store.ListOptions) 
 
 // CreateProposal implements store.Proposals.
 func (s *Store) CreateProposal(ctx context.Context, p *store.Proposal) error {
-	version := p.Version
-	p.Version = 1
-	if _, err := create(ctx, s, kindProposal, p, &p.ID, ""); err != nil {
-		p.Version = version
-		return err
-	}
-	return nil
+	_, err := createVersioned(ctx, s, kindProposal, p, &p.ID, "")
+	return err
 }
 
 // GetProposal implements store.Proposals.
@@ -71,28 +64,7 @@ func (s *Store) GetProposal(ctx context.Context, id string) (*store.Proposal, er
 // UpdateProposal implements store.Proposals, comparing versions inside
 // one Lua script.
 func (s *Store) UpdateProposal(ctx context.Context, p *store.Proposal) error {
-	if err := checkID(kindProposal, p.ID); err != nil {
-		return fmt.Errorf("update proposal: %w", err)
-	}
-	next := *p
-	next.Version++
-	codec.UTC(&next)
-	data, err := json.Marshal(&next)
-	if err != nil {
-		return fmt.Errorf("update proposal %s: %w", p.ID, err)
-	}
-	res, err := s.scripts.updateVersion.Run(ctx, s.rdb, []string{s.keys.rec(p.ID)}, data, p.Version).Int64()
-	switch {
-	case err != nil:
-		return fmt.Errorf("update proposal %s: %w", p.ID, err)
-	case res == -1:
-		return fmt.Errorf("update proposal %s: %w", p.ID, store.ErrNotFound)
-	case res <= -2:
-		return fmt.Errorf("update proposal %s: it is at version %d, not %d: %w",
-			p.ID, -2-res, p.Version, store.ErrConflict)
-	}
-	*p = next
-	return nil
+	return putVersion(ctx, s, kindProposal, p.ID, p, nil)
 }
 
 // ListProposals implements store.Proposals.
@@ -102,7 +74,7 @@ func (s *Store) ListProposals(ctx context.Context, opts store.ListOptions) ([]st
 
 // CreateOpportunityIfNew implements store.Opportunities.
 func (s *Store) CreateOpportunityIfNew(ctx context.Context, o *store.Opportunity) (bool, error) {
-	return create(ctx, s, kindOpportunity, o, &o.ID, o.Fingerprint)
+	return createVersioned(ctx, s, kindOpportunity, o, &o.ID, o.Fingerprint)
 }
 
 // GetOpportunity implements store.Opportunities.
@@ -110,9 +82,10 @@ func (s *Store) GetOpportunity(ctx context.Context, id string) (*store.Opportuni
 	return get[store.Opportunity](ctx, s, kindOpportunity, id)
 }
 
-// UpdateOpportunity implements store.Opportunities.
+// UpdateOpportunity implements store.Opportunities, comparing versions
+// inside one Lua script.
 func (s *Store) UpdateOpportunity(ctx context.Context, o *store.Opportunity) error {
-	return put(ctx, s, kindOpportunity, o.ID, o)
+	return putVersion(ctx, s, kindOpportunity, o.ID, o, nil)
 }
 
 // ListOpportunities implements store.Opportunities.

@@ -103,6 +103,19 @@ func create[T codec.Record](ctx context.Context, s *Store, k kind, rec *T, id *s
 	return false, nil
 }
 
+// createVersioned is create for a versioned record, which starts at
+// version 1; rec keeps its version if nothing was stored.
+func createVersioned[T codec.Versioned](ctx context.Context, s *Store, k kind, rec *T, id *string, fp string) (bool, error) {
+	version := codec.Version(rec)
+	old := *version
+	*version = 1
+	created, err := create(ctx, s, k, rec, id, fp)
+	if err != nil {
+		*version = old
+	}
+	return created, err
+}
+
 // decode replaces the contents of rec with the JSON data.
 func decode[T codec.Record](data []byte, rec *T) error {
 	var zero T
@@ -161,6 +174,39 @@ func put[T codec.Record](ctx context.Context, s *Store, k kind, id string, rec *
 	if err != nil {
 		return fmt.Errorf("update %s %s: %w", k.name(), id, err)
 	}
+	return nil
+}
+
+// putVersion replaces the stored record id with rec if the stored version
+// equals rec's, which it then increments, comparing versions inside one Lua
+// script; set, if not nil, changes the record to write (and rec on
+// success) further. A stale rec yields ErrConflict and is left as it was.
+func putVersion[T codec.Versioned](ctx context.Context, s *Store, k kind, id string, rec *T, set func(next *T)) error {
+	if err := checkID(k, id); err != nil {
+		return fmt.Errorf("update %s: %w", k.name(), err)
+	}
+	read := *codec.Version(rec)
+	next := *rec
+	*codec.Version(&next) = read + 1
+	if set != nil {
+		set(&next)
+	}
+	codec.UTC(&next)
+	data, err := json.Marshal(&next)
+	if err != nil {
+		return fmt.Errorf("update %s %s: %w", k.name(), id, err)
+	}
+	res, err := s.scripts.updateVersion.Run(ctx, s.rdb, []string{s.keys.rec(id)}, data, read).Int64()
+	switch {
+	case err != nil:
+		return fmt.Errorf("update %s %s: %w", k.name(), id, err)
+	case res == -1:
+		return fmt.Errorf("update %s %s: %w", k.name(), id, store.ErrNotFound)
+	case res <= -2:
+		return fmt.Errorf("update %s %s: it is at version %d, not %d: %w",
+			k.name(), id, -2-res, read, store.ErrConflict)
+	}
+	*rec = next
 	return nil
 }
 

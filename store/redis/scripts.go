@@ -54,7 +54,8 @@ return {1, id}
 `
 
 // updateVersionLua replaces a record whose "version" member equals the
-// expected one.
+// expected one; a record without one (stored before its kind had
+// versions) is at version 0.
 //
 //	KEYS[1] record key; ARGV[1] new JSON, ARGV[2] expected version
 //

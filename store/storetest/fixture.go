@@ -49,6 +49,10 @@ func Populate(t *testing.T, s store.Store) Fixture {
 	o := opportunity("search", "route.Match")
 	_, err = s.CreateOpportunityIfNew(ctx, o)
 	must(t, "create opportunity", err)
+	r.Cores = 3.5
+	must(t, "update regression", s.UpdateRegression(ctx, r))
+	o.Thread = store.ThreadRef{Platform: "slack", Channel: "C1", MessageID: "1712345678.000300"}
+	must(t, "update opportunity", s.UpdateOpportunity(ctx, o))
 	f.Regression, f.Investigation, f.Proposal, f.Opportunity = *r, *inv, *p, *o
 
 	for _, ev := range []store.AuditEvent{
@@ -83,9 +87,9 @@ func Populate(t *testing.T, s store.Store) Fixture {
 }
 
 // Check verifies that s, reopened over the data Populate wrote, still has
-// all of it: records, ids that continue rather than restart, the audit log,
-// queued and held jobs, the lease and the idempotency key. It consumes the
-// jobs.
+// all of it: records at their versions, ids that continue rather than
+// restart, the audit log, queued and held jobs, the lease and the
+// idempotency key. It consumes the jobs.
 func (f Fixture) Check(t *testing.T, s store.Store) {
 	t.Helper()
 	ctx := t.Context()
@@ -117,6 +121,12 @@ func (f Fixture) Check(t *testing.T, s store.Store) {
 	stale := f.Proposal
 	stale.Version--
 	wantErr(t, "update stale proposal", s.UpdateProposal(ctx, &stale), store.ErrConflict)
+	staleR := f.Regression
+	staleR.Version--
+	wantErr(t, "update stale regression", s.UpdateRegression(ctx, &staleR), store.ErrConflict)
+	staleO := f.Opportunity
+	staleO.Version--
+	wantErr(t, "update stale opportunity", s.UpdateOpportunity(ctx, &staleO), store.ErrConflict)
 
 	audit, err := s.ListAudit(ctx, "", 0)
 	must(t, "list audit", err)

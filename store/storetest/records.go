@@ -49,6 +49,9 @@ func testRoundTrip(t *testing.T, s store.Store) {
 	if r.UpdatedAt.IsZero() {
 		t.Error("create regression: UpdatedAt not set")
 	}
+	if r.Version != 1 {
+		t.Errorf("created regression version %d, want 1", r.Version)
+	}
 	gotR, err := s.GetRegression(ctx, r.ID)
 	must(t, "get regression", err)
 	sameJSON(t, "regression", gotR, r)
@@ -79,6 +82,9 @@ func testRoundTrip(t *testing.T, s store.Store) {
 	o := opportunity("search", "route.Match")
 	_, err = s.CreateOpportunityIfNew(ctx, o)
 	must(t, "create opportunity", err)
+	if o.Version != 1 {
+		t.Errorf("created opportunity version %d, want 1", o.Version)
+	}
 	gotO, err := s.GetOpportunity(ctx, o.ID)
 	must(t, "get opportunity", err)
 	sameJSON(t, "opportunity", gotO, o)

@@ -1,7 +1,11 @@
 // Package storetest is the conformance suite every store.Store
 // implementation passes. An implementation's tests call Run with a function
-// that opens a fresh, empty store, and use Populate and Fixture.Check to
-// show that data survives a restart of whatever backs the store.
+// that opens a fresh, empty store, use Populate and Fixture.Check to show
+// that data survives a restart of whatever backs the store, and
+// Unversioned and CheckUnversioned to show that records stored before
+// regressions and opportunities had versions are still read and updated.
+// The suite covers the Change functions of package store too, since their
+// retries rest on each store's version check.
 //
 // The suite uses short real waits (a few hundred milliseconds in all) where
 // the contract is about expiry or idle time, because a Redis server keeps
@@ -34,6 +38,12 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"CreateIfNewConcurrent", testCreateIfNewConcurrent},
 		{"ProposalVersioning", testProposalVersioning},
 		{"ProposalConcurrentUpdates", testProposalConcurrent},
+		{"RegressionVersioning", testRegressionVersioning},
+		{"OpportunityVersioning", testOpportunityVersioning},
+		{"ChangeKeepsToTransitions", testChangeTransitions},
+		{"ChangeWritesNothing", testChangeWritesNothing},
+		{"ChangeConcurrentWritersLoseNothing", testChangeConcurrent},
+		{"ChangeGivesUpOnConflicts", testChangeGivesUp},
 		{"AuditAppendOnlyOrdered", testAudit},
 		{"LeaseExclusive", testLease},
 		{"LeaseExpires", testLeaseExpiry},

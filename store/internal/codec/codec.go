@@ -1,6 +1,6 @@
 // Package codec holds what both store implementations do to records the
-// same way: putting their times in UTC before they are written, and
-// applying ListOptions to a run of records.
+// same way: putting their times in UTC before they are written, finding
+// their version, and applying ListOptions to a run of records.
 package codec
 
 import (
@@ -40,6 +40,24 @@ func utc(ts ...*time.Time) {
 			*t = t.Round(0).UTC()
 		}
 	}
+}
+
+// Versioned is the set of record types with optimistic versioning.
+type Versioned interface {
+	store.Regression | store.Proposal | store.Opportunity
+}
+
+// Version returns the address of rec's Version field.
+func Version[T Versioned](rec *T) *int {
+	switch r := any(rec).(type) {
+	case *store.Regression:
+		return &r.Version
+	case *store.Proposal:
+		return &r.Version
+	case *store.Opportunity:
+		return &r.Version
+	}
+	panic("codec: not a versioned record")
 }
 
 // Status returns the status of rec as a string.
