@@ -37,14 +37,17 @@ const (
 type Event struct {
 	// Kind is command, mention or button.
 	Kind EventKind
-	// ID is the platform's unique id of the delivery, used to drop
-	// duplicates (a Slack event_id, a Discord interaction id); empty when
-	// the platform gives none.
+	// ID identifies what the user did across the platform's deliveries
+	// of it (retries, redeliveries), used to drop duplicates: a Slack
+	// event_id, a key from a Slack command's or click's trigger_id, a
+	// Discord interaction or message id; empty when the platform gives
+	// none.
 	ID string
 	// Platform is "slack", "discord" or "console".
 	Platform string
 	// Channel is the platform's channel id; ChannelName its readable name
-	// without "#", when known. Approver rules match either.
+	// without "#", when known. Approver rules match Channel only: a name
+	// is the sender's to choose.
 	Channel     string
 	ChannelName string
 	// Thread is the message the event was sent from or in, when any.
@@ -53,6 +56,11 @@ type Event struct {
 	// user groups, Discord roles), for RBAC.
 	User   string
 	Groups []string
+	// GroupsErr, when not empty, says why the user's groups could not be
+	// looked up, in words for the user ("Slack said missing_scope"); Groups
+	// is then empty, and approver rules that name groups refuse rather
+	// than guess.
+	GroupsErr string
 	// Text is the command or mention text.
 	Text string
 	// Action, RecordID and Version describe a button click.

@@ -11,7 +11,10 @@ type ApproverRule struct {
 	// Service, when set, limits the rule to records of this service.
 	Service string
 	// Channel, when set, limits the rule to actions taken in this channel,
-	// given as its id ("C024BE91L") or name ("#checkout-perf").
+	// given as the platform's channel id ("C024BE91L" on Slack, a
+	// snowflake on Discord; "#name" on the console, whose channels have no
+	// other id). It is never matched against a channel's name, which
+	// anyone who may create a channel can choose.
 	Channel string
 	// Users are chat user ids allowed by the rule.
 	Users []string
@@ -26,46 +29,52 @@ func (a ApproverRule) applies(service string, ev Event) bool {
 	if a.Service != "" && !strings.EqualFold(a.Service, service) {
 		return false
 	}
-	if a.Channel != "" {
-		want := strings.TrimPrefix(a.Channel, "#")
-		if want != ev.Channel && !strings.EqualFold(want, ev.ChannelName) {
-			return false
-		}
+	if a.Channel != "" && a.Channel != ev.Channel {
+		return false
 	}
 	return a.Service != "" || a.Channel != ""
 }
 
-// admits reports whether the rule names the user or one of their groups.
-func (a ApproverRule) admits(ev Event) bool {
-	if slices.Contains(a.Users, ev.User) {
-		return true
-	}
-	return slices.ContainsFunc(ev.Groups, func(g string) bool { return slices.Contains(a.Groups, g) })
-}
-
 // mayDecide reports whether the event's user may decide on a record of
-// service, from the channel the event came from. With no rule covering the
-// service and channel, nobody may: approvals must be configured.
+// service, from the channel the event came from, and when not, why, as a
+// clause that completes "Sorry, you can't approve P-6: …". With no rule
+// covering the service and channel, nobody may: approvals must be
+// configured. It fails closed: when the user's groups could not be looked
+// up (ev.GroupsErr), no rule admits them by group.
 func mayDecide(rules []ApproverRule, service string, ev Event) (ok bool, why string) {
-	covered := false
+	covered, groupsUnknown := false, false
 	for _, a := range rules {
 		if !a.applies(service, ev) {
 			continue
 		}
 		covered = true
-		if a.admits(ev) {
+		if slices.Contains(a.Users, ev.User) {
+			return true, ""
+		}
+		if len(a.Groups) == 0 {
+			continue
+		}
+		if ev.GroupsErr != "" {
+			groupsUnknown = true
+			continue
+		}
+		if slices.ContainsFunc(ev.Groups, func(g string) bool { return slices.Contains(a.Groups, g) }) {
 			return true, ""
 		}
 	}
-	if !covered {
-		return false, "no approvers are configured for " + orDash(service) + " in this channel"
+	switch {
+	case !covered:
+		return false, "no approvers are configured for " + record(service) + " in this channel"
+	case groupsUnknown:
+		return false, "I could not check your user groups (" + ev.GroupsErr + "); try again in a minute"
 	}
-	return false, "not an approver for " + orDash(service) + " in this channel"
+	return false, "you are not an approver of " + record(service) + " in this channel"
 }
 
-func orDash(s string) string {
-	if s == "" {
-		return "-"
+// record names the records of service in a refusal.
+func record(service string) string {
+	if service == "" {
+		return "this record"
 	}
-	return s
+	return "service " + service
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -12,6 +13,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -90,14 +92,21 @@ func slackRequest(t *testing.T, s *server, path string, form url.Values, secret 
 	return resp.StatusCode, string(b)
 }
 
+// triggers numbers the slash commands and clicks a test sends: Slack gives
+// each its own trigger_id (and keeps it when it retries a delivery).
+var triggers atomic.Int64
+
+// trigger returns a fresh trigger_id.
+func trigger() string { return fmt.Sprintf("%d.%d", time.Now().Unix(), triggers.Add(1)) }
+
 func slashCommand(user, text string) url.Values {
 	return url.Values{"command": {"/wattson"}, "text": {text}, "user_id": {user}, "channel_id": {"CCHECKOUT-PERF"},
-		"channel_name": {"checkout-perf"}, "response_url": {"http://127.0.0.1:1/unused"}, "trigger_id": {"1.2.3"}}
+		"channel_name": {"checkout-perf"}, "response_url": {"http://127.0.0.1:1/unused"}, "trigger_id": {trigger()}}
 }
 
 func buttonClick(user, action, value, messageTS string) url.Values {
 	payload, _ := json.Marshal(map[string]any{
-		"type": "block_actions", "user": map[string]any{"id": user}, "response_url": "http://127.0.0.1:1/unused",
+		"type": "block_actions", "user": map[string]any{"id": user}, "response_url": "http://127.0.0.1:1/unused", "trigger_id": trigger(),
 		"channel":   map[string]any{"id": "CCHECKOUT-PERF", "name": "checkout-perf"},
 		"container": map[string]any{"type": "message", "message_ts": messageTS, "channel_id": "CCHECKOUT-PERF"},
 		"actions":   []map[string]any{{"action_id": "wattson:" + action + ":" + value, "value": value, "type": "button", "block_id": "wattson_actions"}},

@@ -47,7 +47,7 @@ func Samples() map[string]bot.Message {
 		"decided":  bot.ProposalMessage(decided),
 		"progress": bot.ProgressMessage("I-4", []string{"find_change_point: 09:00 ± 5m", "deploys_in_window: 1 deploy (v1.42)"}, false, 0),
 		"findings": bot.FindingsMessage(inv),
-		"refusal":  {Text: "Sorry, you can't approve P-7: you are an approver for checkout in this channel.", Private: true},
+		"refusal":  {Text: "Sorry, you can't approve P-7: you are not an approver of service checkout in this channel.", Private: true},
 		"long":     {Title: "Investigation log", Text: long.String()},
 	}
 }

@@ -89,6 +89,11 @@ func TestInteractionsSignedForgedStaleReplayed(t *testing.T) {
 	if code, _ := do(t, replay); code != 401 {
 		t.Errorf("replayed interaction: %d, want 401", code)
 	}
+	upper := signed(t, endpoint, status, e.priv, now)
+	upper.Header.Set("X-Signature-Ed25519", strings.ToUpper(upper.Header.Get("X-Signature-Ed25519")))
+	if code, _ := do(t, upper); code != 401 {
+		t.Errorf("replayed interaction with the signature upper-cased: %d, want 401", code)
+	}
 	got, _ := e.st.GetRegression(t.Context(), r.ID)
 	evs, _ := e.st.ListAudit(t.Context(), r.ID, 0)
 	if got.Status != store.RegressionOpen || len(evs) != 1 || evs[0].Action != "alert" {

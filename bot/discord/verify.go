@@ -26,7 +26,9 @@ var errUnauthorized = errors.New("request not signed by Discord")
 // X-Signature-Timestamp must be within five minutes of now, the
 // X-Signature-Ed25519 must sign timestamp+body under key, and the same
 // signature must not have been seen before (a replay). It returns the body
-// only when all hold.
+// only when all hold. A signature is remembered as the bytes it decodes to,
+// not as the header was spelt: hex decodes either case, so an upper-cased
+// copy is the same signature and a replay of it.
 //
 // discordgo.VerifyInteraction checks the signature alone; a captured
 // request would verify forever, so this one also bounds the timestamp
@@ -39,11 +41,12 @@ func verify(ctx context.Context, r *http.Request, key ed25519.PublicKey, now tim
 	if len(body) > maxBody {
 		return nil, fmt.Errorf("%w: body too large", errUnauthorized)
 	}
-	if err := checkSignature(r.Header, body, key, now); err != nil {
+	sig, err := checkSignature(r.Header, body, key, now)
+	if err != nil {
 		return nil, err
 	}
 	if seen != nil {
-		first, err := seen.Remember(ctx, "discord/signature/"+r.Header.Get("X-Signature-Ed25519"), 2*signatureTTL)
+		first, err := seen.Remember(ctx, "discord/signature/"+hex.EncodeToString(sig), 2*signatureTTL)
 		if err != nil {
 			return nil, fmt.Errorf("remember signature: %w", err)
 		}
@@ -54,27 +57,28 @@ func verify(ctx context.Context, r *http.Request, key ed25519.PublicKey, now tim
 	return body, nil
 }
 
-// checkSignature checks the signature headers of a request body.
-func checkSignature(h http.Header, body []byte, key ed25519.PublicKey, now time.Time) error {
+// checkSignature checks the signature headers of a request body and
+// returns the signature, decoded.
+func checkSignature(h http.Header, body []byte, key ed25519.PublicKey, now time.Time) ([]byte, error) {
 	if len(key) != ed25519.PublicKeySize {
-		return fmt.Errorf("%w: no public key configured", errUnauthorized)
+		return nil, fmt.Errorf("%w: no public key configured", errUnauthorized)
 	}
 	ts := h.Get("X-Signature-Timestamp")
 	sec, err := strconv.ParseInt(ts, 10, 64)
 	if err != nil {
-		return fmt.Errorf("%w: bad timestamp", errUnauthorized)
+		return nil, fmt.Errorf("%w: bad timestamp", errUnauthorized)
 	}
 	if d := now.Sub(time.Unix(sec, 0)); d > signatureTTL || d < -signatureTTL {
-		return fmt.Errorf("%w: stale timestamp", errUnauthorized)
+		return nil, fmt.Errorf("%w: stale timestamp", errUnauthorized)
 	}
 	sig, err := hex.DecodeString(h.Get("X-Signature-Ed25519"))
 	if err != nil || len(sig) != ed25519.SignatureSize {
-		return fmt.Errorf("%w: malformed signature", errUnauthorized)
+		return nil, fmt.Errorf("%w: malformed signature", errUnauthorized)
 	}
 	msg := make([]byte, 0, len(ts)+len(body))
 	msg = append(append(msg, ts...), body...)
 	if !ed25519.Verify(key, msg, sig) {
-		return fmt.Errorf("%w: signature mismatch", errUnauthorized)
+		return nil, fmt.Errorf("%w: signature mismatch", errUnauthorized)
 	}
-	return nil
+	return sig, nil
 }

@@ -2,11 +2,14 @@ package discord
 
 import (
 	"bytes"
+	"context"
 	"crypto/ed25519"
 	"encoding/hex"
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -41,7 +44,7 @@ func TestCheckSignature(t *testing.T) {
 		{"no headers", http.Header{}, pub, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			err := checkSignature(tc.h, body, tc.key, now)
+			_, err := checkSignature(tc.h, body, tc.key, now)
 			if (err == nil) != tc.ok {
 				t.Fatalf("checkSignature = %v, want ok=%v", err, tc.ok)
 			}
@@ -64,7 +67,7 @@ func FuzzVerify(f *testing.F) {
 		h := http.Header{}
 		h.Set("X-Signature-Timestamp", ts)
 		h.Set("X-Signature-Ed25519", sig)
-		err := checkSignature(h, []byte(body), pub, now)
+		_, err := checkSignature(h, []byte(body), pub, now)
 		if ts != sec {
 			return
 		}
@@ -74,4 +77,53 @@ func FuzzVerify(f *testing.F) {
 			t.Fatalf("checkSignature = %v, discordgo says %v", err, want)
 		}
 	})
+}
+
+// memSeen is an in-memory Remembers for the unit tests of verify.
+type memSeen struct {
+	mu   sync.Mutex
+	keys map[string]bool
+}
+
+func (m *memSeen) Remember(_ context.Context, key string, _ time.Duration) (bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.keys == nil {
+		m.keys = map[string]bool{}
+	}
+	first := !m.keys[key]
+	m.keys[key] = true
+	return first, nil
+}
+
+// TestVerifyRefusesCaseChangedReplay replays a verified request with the
+// signature's hex spelt in upper or mixed case: the same signature, so a
+// replay.
+func TestVerifyRefusesCaseChangedReplay(t *testing.T) {
+	pub, priv := testKey()
+	now := time.Unix(1_750_000_000, 0)
+	sec := strconv.FormatInt(now.Unix(), 10)
+	body := `{"id":"1","type":1}`
+	sig := hex.EncodeToString(ed25519.Sign(priv, []byte(sec+body)))
+	mixed := []byte(sig)
+	for i := 0; i < len(mixed); i += 2 {
+		mixed[i] = strings.ToUpper(string(mixed[i]))[0]
+	}
+	request := func(sig string) *http.Request {
+		r, _ := http.NewRequest(http.MethodPost, "http://x/discord/interactions", strings.NewReader(body))
+		r.Header.Set("X-Signature-Timestamp", sec)
+		r.Header.Set("X-Signature-Ed25519", sig)
+		return r
+	}
+	for name, replay := range map[string]string{"upper-case hex": strings.ToUpper(sig), "mixed-case hex": string(mixed), "same spelling": sig} {
+		t.Run(name, func(t *testing.T) {
+			seen := &memSeen{}
+			if _, err := verify(t.Context(), request(sig), pub, now, seen); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := verify(t.Context(), request(replay), pub, now, seen); !errors.Is(err, errUnauthorized) {
+				t.Fatalf("replay as %q verified: %v", replay, err)
+			}
+		})
+	}
 }

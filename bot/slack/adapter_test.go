@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -15,9 +16,17 @@ import (
 	"github.com/wattson-dev/wattson/store"
 )
 
+// triggers numbers the trigger_id of each invocation, as Slack gives every
+// command and click its own.
+var triggers atomic.Int64
+
 func commandBody(e *env, user, text string) string {
-	return url.Values{"command": {"/wattson"}, "text": {text}, "user_id": {user}, "channel_id": {"CCHECKOUT-PERF"},
-		"channel_name": {"checkout-perf"}, "response_url": {e.responses.srv.URL}, "trigger_id": {"1.2.3"}}.Encode()
+	return commandBodyWithTrigger(e, user, text, fmt.Sprintf("%d.2.3", triggers.Add(1)))
+}
+
+func commandBodyWithTrigger(e *env, user, text, trigger string) string {
+	return url.Values{"token": {"x"}, "team_id": {"T1"}, "command": {"/wattson"}, "text": {text}, "user_id": {user}, "channel_id": {"CCHECKOUT-PERF"},
+		"channel_name": {"checkout-perf"}, "response_url": {e.responses.srv.URL}, "trigger_id": {trigger}}.Encode()
 }
 
 func testRegression() store.Regression {
@@ -173,16 +182,24 @@ func assertLastAudit(t *testing.T, e *env, id, action, actor string, allowed boo
 // click sends a signed block_actions interaction for a Wattson button.
 func click(t *testing.T, e *env, user, action, value, messageTS, threadTS string) {
 	t.Helper()
-	payload, _ := json.Marshal(map[string]any{
-		"type": "block_actions", "user": map[string]any{"id": user}, "response_url": e.responses.srv.URL,
-		"channel":   map[string]any{"id": "CCHECKOUT-PERF", "name": "checkout-perf"},
-		"container": map[string]any{"type": "message", "message_ts": messageTS, "thread_ts": threadTS, "channel_id": "CCHECKOUT-PERF"},
-		"actions":   []map[string]any{{"action_id": "wattson:" + action + ":" + value, "value": value, "type": "button", "block_id": "wattson_actions"}},
-	})
-	body := url.Values{"payload": {string(payload)}}.Encode()
+	body := clickBody(e, user, action, value, messageTS, threadTS, fmt.Sprintf("%d.4.5", triggers.Add(1)))
 	if code, _ := do(t, signed(t, e.url+"/slack/interactions", body, testSecret, time.Now())); code != http.StatusOK {
 		t.Fatalf("interaction: %d", code)
 	}
+}
+
+// clickBody is the form of a block_actions interaction with its trigger
+// id, as Slack sends it.
+func clickBody(e *env, user, action, value, messageTS, threadTS, trigger string) string {
+	payload, _ := json.Marshal(map[string]any{
+		"type": "block_actions", "user": map[string]any{"id": user}, "team": map[string]any{"id": "T1"},
+		"trigger_id": trigger, "response_url": e.responses.srv.URL,
+		"channel":   map[string]any{"id": "CCHECKOUT-PERF", "name": "checkout-perf"},
+		"container": map[string]any{"type": "message", "message_ts": messageTS, "thread_ts": threadTS, "channel_id": "CCHECKOUT-PERF"},
+		"actions": []map[string]any{{"action_id": "wattson:" + action + ":" + value, "value": value, "type": "button",
+			"block_id": "wattson_actions", "action_ts": "1700000100." + strings.ReplaceAll(trigger, ".", "")}},
+	})
+	return url.Values{"payload": {string(payload)}}.Encode()
 }
 
 func TestEventsChallengeAndMentionRetries(t *testing.T) {

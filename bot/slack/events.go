@@ -2,6 +2,9 @@ package slack
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
 	"net/url"
 	"regexp"
 	"strings"
@@ -16,10 +19,43 @@ import (
 // response URL.
 func commandEvent(form url.Values) (bot.Event, string) {
 	return bot.Event{
-		Kind: bot.EventCommand, Platform: Platform,
+		Kind: bot.EventCommand, ID: commandID(form), Platform: Platform,
 		Channel: form.Get("channel_id"), ChannelName: form.Get("channel_name"),
 		User: form.Get("user_id"), Text: form.Get("text"),
 	}, form.Get("response_url")
+}
+
+// commandID identifies one invocation of a slash command across Slack's
+// deliveries of it. A retry (X-Slack-Retry-Num) is signed afresh, so the
+// signature does not identify it; its form does, and its trigger_id is
+// one per invocation. Without a trigger_id there is no telling a retry
+// from the same command typed again, and the id is empty.
+func commandID(form url.Values) string {
+	if form.Get("trigger_id") == "" {
+		return ""
+	}
+	return "command/" + digest(form.Get("team_id"), form.Get("channel_id"), form.Get("user_id"),
+		form.Get("command"), form.Get("text"), form.Get("trigger_id"))
+}
+
+// buttonID identifies one click across Slack's deliveries of it: the
+// interaction's trigger_id and the action's action_ts are one per click.
+// Without either the id is empty.
+func buttonID(cb slack.InteractionCallback, act *slack.BlockAction) string {
+	if cb.TriggerID == "" && act.ActionTs == "" {
+		return ""
+	}
+	return "button/" + digest(cb.Team.ID, cb.User.ID, cb.TriggerID, act.ActionID, act.ActionTs)
+}
+
+// digest is a short hash of parts that no two different lists of parts
+// share.
+func digest(parts ...string) string {
+	h := sha256.New()
+	for _, p := range parts {
+		fmt.Fprintf(h, "%d:%s", len(p), p)
+	}
+	return hex.EncodeToString(h.Sum(nil)[:16])
 }
 
 // buttonEvents turns the Wattson buttons of a block_actions interaction
@@ -44,7 +80,7 @@ func buttonEvents(cb slack.InteractionCallback) []bot.Event {
 			continue
 		}
 		evs = append(evs, bot.Event{
-			Kind: bot.EventButton, Platform: Platform,
+			Kind: bot.EventButton, ID: buttonID(cb, act), Platform: Platform,
 			Channel: channel, ChannelName: cb.Channel.Name, Thread: cb.Container.MessageTs,
 			User: cb.User.ID, Action: bot.Action(action), RecordID: id, Version: version,
 		})
@@ -80,7 +116,8 @@ func mentionEvent(outer slackevents.EventsAPIEvent) (bot.Event, bool) {
 }
 
 // withGroups adds the user's Slack user groups to ev when it is a decision
-// that approver rules may allow by group.
+// that approver rules may allow by group. When they cannot be looked up,
+// ev gets none and GroupsErr says why, so that rules naming groups refuse.
 func (a *Adapter) withGroups(ctx context.Context, ev *bot.Event) {
 	if !isDecision(*ev) {
 		return
@@ -88,6 +125,8 @@ func (a *Adapter) withGroups(ctx context.Context, ev *bot.Event) {
 	groups, err := a.groups.of(ctx, ev.User)
 	if err != nil {
 		a.log.WarnContext(ctx, "user groups unknown", "user", ev.User, "err", err)
+		ev.Groups, ev.GroupsErr = nil, groupsErrText(err)
+		return
 	}
 	ev.Groups = groups
 }

@@ -44,6 +44,8 @@ type recorder struct {
 	// hold, while open, keeps every chat.postMessage waiting until it is
 	// closed.
 	hold chan struct{}
+	// groupsErr, when set, is the error usergroups.list answers with.
+	groupsErr string
 }
 
 func (rec *recorder) record(method string, r *http.Request) url.Values {
@@ -100,6 +102,13 @@ func (rec *recorder) binder(base func() string) slacktest.Binder {
 		})
 		c.Handle("/usergroups.list", func(w http.ResponseWriter, r *http.Request) {
 			rec.record("usergroups.list", r)
+			rec.mu.Lock()
+			failing := rec.groupsErr
+			rec.mu.Unlock()
+			if failing != "" {
+				writeJSON(w, map[string]any{"ok": false, "error": failing})
+				return
+			}
 			writeJSON(w, map[string]any{"ok": true, "usergroups": []map[string]any{{"id": "SPERF", "users": []string{"UBOB"}}}})
 		})
 	}
@@ -143,6 +152,27 @@ type env struct {
 	fx        *bottest.Fixture
 	adapter   *Adapter
 	url       string // the adapter's HTTP server
+	clock     *skewClock
+}
+
+// skewClock is the adapter's clock: the wall clock (which the tests sign
+// requests with) moved on by a skew the test sets.
+type skewClock struct {
+	mu   sync.Mutex
+	skew time.Duration
+}
+
+func (c *skewClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return time.Now().Add(c.skew)
+}
+
+// Add moves the clock on by d.
+func (c *skewClock) Add(d time.Duration) {
+	c.mu.Lock()
+	c.skew += d
+	c.mu.Unlock()
 }
 
 // responseRecorder records what is posted to response_url.
@@ -179,8 +209,9 @@ func newEnv(t testing.TB, rateLimitEvery int) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
+	clock := &skewClock{}
 	a, err := New(Options{BotToken: "xoxb-test", SigningSecret: testSecret, APIURL: fake.GetAPIURL(), Seen: st,
-		MinInterval: 5 * time.Millisecond, Registerer: prometheus.NewRegistry()})
+		MinInterval: 5 * time.Millisecond, Now: clock.Now, Registerer: prometheus.NewRegistry()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -194,7 +225,7 @@ func newEnv(t testing.TB, rateLimitEvery int) *env {
 	a.Routes(mux, b)
 	srv := httptest.NewServer(mux)
 	t.Cleanup(func() { srv.Close(); a.Wait() })
-	return &env{rec: rec, responses: rr, st: st, bot: b, fx: fx, adapter: a, url: srv.URL}
+	return &env{rec: rec, responses: rr, st: st, bot: b, fx: fx, adapter: a, url: srv.URL, clock: clock}
 }
 
 // signed builds a request to the adapter signed with secret at ts.

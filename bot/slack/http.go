@@ -68,6 +68,9 @@ func (a *Adapter) handleCommands(h Handler) http.HandlerFunc {
 			return
 		}
 		ev, responseURL := commandEvent(form)
+		if n := r.Header.Get("X-Slack-Retry-Num"); n != "" {
+			a.log.InfoContext(r.Context(), "slack command retried", "event", ev.ID, "retry", n, "reason", r.Header.Get("X-Slack-Retry-Reason"))
+		}
 		ctx, cancel := background(r)
 		reply, inline := a.answer(ctx, cancel, h, ev, responseURL)
 		a.m.requests.WithLabelValues("commands", "ok").Inc()

@@ -5,6 +5,14 @@
 // verified against the signing secret before anything else) or over Socket
 // Mode, which needs no public URL.
 //
+// A verified request is remembered by the MAC its signature decodes to, so
+// a replay gets 401 however its hex is spelt. Slack's own retries are
+// signed afresh and pass; each event carries an ID derived from what Slack
+// keeps across retries (the Events API's event_id, a command's or click's
+// trigger_id), by which the bot handles it once. The user groups that
+// approver rules may name are at most a minute old when they decide; when
+// Slack cannot list them the event says so, and rules naming groups refuse.
+//
 // Slack wants an answer within three seconds. The adapter verifies the
 // request, then gives the bot up to AckBudget to answer inline; anything
 // slower is acknowledged at once and answered later through the request's
@@ -61,7 +69,8 @@ type Options struct {
 	// AckBudget is how long a command may take to be answered inline
 	// before it is acknowledged and answered later; 0 means 2 s.
 	AckBudget time.Duration
-	// Now is the clock for signature timestamps; nil means time.Now.
+	// Now is the clock for signature timestamps and for the age of the
+	// user groups approvals are decided on; nil means time.Now.
 	Now func() time.Time
 	// Logger receives the adapter's logs; nil discards them.
 	Logger *slog.Logger
@@ -121,7 +130,7 @@ func New(o Options) (*Adapter, error) {
 	api := slack.New(o.BotToken, opts...)
 	a := &Adapter{o: o, api: api, http: o.HTTPClient, log: o.Logger.With("component", "slack"), m: m}
 	a.out = newOutbox(o.MinInterval, func() { m.retries.Inc() })
-	a.groups = newGroupCache(api, time.Minute)
+	a.groups = newGroupCache(listUserGroups(api), o.Now, groupsTTL, groupsRetry)
 	return a, nil
 }
 

@@ -46,7 +46,8 @@ func (a *Adapter) socketEvent(ctx context.Context, client *socketmode.Client, h 
 		if !ok {
 			return
 		}
-		form := url.Values{"channel_id": {cmd.ChannelID}, "channel_name": {cmd.ChannelName}, "user_id": {cmd.UserID}, "text": {cmd.Text}, "response_url": {cmd.ResponseURL}}
+		form := url.Values{"team_id": {cmd.TeamID}, "channel_id": {cmd.ChannelID}, "channel_name": {cmd.ChannelName}, "user_id": {cmd.UserID},
+			"command": {cmd.Command}, "text": {cmd.Text}, "response_url": {cmd.ResponseURL}, "trigger_id": {cmd.TriggerID}}
 		ev, responseURL := commandEvent(form)
 		wctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 		reply, inline := a.answer(wctx, cancel, h, ev, responseURL)

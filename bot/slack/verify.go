@@ -36,6 +36,10 @@ type Remembers interface {
 // must not have been seen before (a replay). It returns the body only when
 // all hold.
 //
+// A signature is remembered as the MAC it decodes to, not as the header
+// was spelt: hex decodes either case, so "v0=ABCD…" is the same signature
+// as "v0=abcd…" and a replay of it.
+//
 // slack.NewSecretsVerifier does the same check against the wall clock; this
 // one takes the clock as an argument so that Slack's documented example
 // request, signed in 2018, can be tested, and adds replay protection.
@@ -47,11 +51,12 @@ func verify(ctx context.Context, r *http.Request, secret string, now time.Time, 
 	if len(body) > maxBody {
 		return nil, fmt.Errorf("%w: body too large", errUnauthorized)
 	}
-	if err := checkSignature(r.Header, body, secret, now); err != nil {
+	mac, err := checkSignature(r.Header, body, secret, now)
+	if err != nil {
 		return nil, err
 	}
 	if seen != nil {
-		first, err := seen.Remember(ctx, "slack/signature/"+r.Header.Get("X-Slack-Signature"), 2*signatureTTL)
+		first, err := seen.Remember(ctx, "slack/signature/"+hex.EncodeToString(mac), 2*signatureTTL)
 		if err != nil {
 			return nil, fmt.Errorf("remember signature: %w", err)
 		}
@@ -62,27 +67,29 @@ func verify(ctx context.Context, r *http.Request, secret string, now time.Time, 
 	return body, nil
 }
 
-// checkSignature checks the v0 signature headers of a request body.
-func checkSignature(h http.Header, body []byte, secret string, now time.Time) error {
+// checkSignature checks the v0 signature headers of a request body and
+// returns the MAC the signature decodes to.
+func checkSignature(h http.Header, body []byte, secret string, now time.Time) ([]byte, error) {
 	if secret == "" {
-		return fmt.Errorf("%w: no signing secret configured", errUnauthorized)
+		return nil, fmt.Errorf("%w: no signing secret configured", errUnauthorized)
 	}
 	ts, sig := h.Get("X-Slack-Request-Timestamp"), h.Get("X-Slack-Signature")
 	sec, err := strconv.ParseInt(ts, 10, 64)
 	if err != nil {
-		return fmt.Errorf("%w: bad timestamp", errUnauthorized)
+		return nil, fmt.Errorf("%w: bad timestamp", errUnauthorized)
 	}
 	if d := now.Sub(time.Unix(sec, 0)); d > signatureTTL || d < -signatureTTL {
-		return fmt.Errorf("%w: stale timestamp", errUnauthorized)
+		return nil, fmt.Errorf("%w: stale timestamp", errUnauthorized)
 	}
-	got, err := hex.DecodeString(strings.TrimPrefix(sig, "v0="))
-	if err != nil || !strings.HasPrefix(sig, "v0=") {
-		return fmt.Errorf("%w: malformed signature", errUnauthorized)
+	hexMAC, ok := strings.CutPrefix(sig, "v0=")
+	got, err := hex.DecodeString(hexMAC)
+	if err != nil || !ok {
+		return nil, fmt.Errorf("%w: malformed signature", errUnauthorized)
 	}
 	if !hmac.Equal(got, sign(secret, ts, body)) {
-		return fmt.Errorf("%w: signature mismatch", errUnauthorized)
+		return nil, fmt.Errorf("%w: signature mismatch", errUnauthorized)
 	}
-	return nil
+	return got, nil
 }
 
 // sign returns the raw v0 signature of body at timestamp ts.

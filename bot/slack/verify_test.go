@@ -3,14 +3,17 @@ package slack
 import (
 	"bytes"
 	"context"
+	"crypto/hmac"
 	"encoding/hex"
 	"errors"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/slack-go/slack"
 )
@@ -117,24 +120,105 @@ func TestVerifyAgreesWithSlackGo(t *testing.T) {
 	}
 }
 
-// FuzzCheckSignature checks that no header or body makes verification
-// panic or pass without the secret.
-func FuzzCheckSignature(f *testing.F) {
-	f.Add(docBody, docSignature, docTimestamp)
-	f.Add("", "v0=", "0")
-	f.Add("payload=%7B%7D", "v0=00", "-1")
+// FuzzVerify checks verification on any timestamp, body and signature
+// header, delivered once or after the request was already delivered
+// (replay): a request verifies only when its signature decodes to the
+// right MAC and that MAC has not been seen; any re-delivery of the same
+// MAC, however its hex is spelt, is refused. Seeded with the documented
+// example, its case variants, a "V0=" prefix, truncations and replays.
+func FuzzVerify(f *testing.F) {
+	valid := strings.TrimPrefix(docSignature, "v0=")
+	for _, seed := range []struct {
+		ts, body, sig string
+		replay        bool
+	}{
+		{docTimestamp, docBody, docSignature, false},
+		{docTimestamp, docBody, "v0=" + strings.ToUpper(valid), false},
+		{docTimestamp, docBody, "v0=" + mixedCase(valid), false},
+		{docTimestamp, docBody, "V0=" + valid, false},
+		{docTimestamp, docBody, "V0=" + strings.ToUpper(valid), false},
+		{docTimestamp, docBody, docSignature[:len(docSignature)-2], false},
+		{docTimestamp, docBody, docSignature[:len(docSignature)-1], false},
+		{docTimestamp, docBody, docSignature + "00", false},
+		{docTimestamp, docBody, " " + docSignature, false},
+		{docTimestamp, docBody, docSignature, true},
+		{docTimestamp, docBody, "v0=" + strings.ToUpper(valid), true},
+		{docTimestamp, docBody, "v0=" + mixedCase(valid), true},
+		{docTimestamp, docBody + "&x=1", docSignature, false},
+		{"1531420917", docBody, docSignature, false},
+		{"1531421000", docBody, docSignature, true},
+		{"", "", "v0=", false},
+		{"0", "payload=%7B%7D", "v0=00", true},
+	} {
+		f.Add(seed.ts, seed.body, seed.sig, seed.replay)
+	}
 	sec, _ := strconv.ParseInt(docTimestamp, 10, 64)
 	now := time.Unix(sec, 0)
-	f.Fuzz(func(t *testing.T, body, sig, ts string) {
-		h := http.Header{}
-		h.Set("X-Slack-Signature", sig)
-		h.Set("X-Slack-Request-Timestamp", ts)
-		err := checkSignature(h, []byte(body), docSecret, now)
-		if err == nil && !(body == docBody && sig == docSignature) {
-			want := "v0=" + hex.EncodeToString(sign(docSecret, ts, []byte(body)))
-			if sig != want {
-				t.Fatalf("forged request verified: body %q sig %q ts %q", body, sig, ts)
+	f.Fuzz(func(t *testing.T, ts, body, sig string, replay bool) {
+		fresh := false
+		if s, err := strconv.ParseInt(ts, 10, 64); err == nil {
+			d := now.Sub(time.Unix(s, 0))
+			fresh = d <= signatureTTL && d >= -signatureTTL
+		}
+		mac := sign(docSecret, ts, []byte(body))
+		seen := &memSeen{}
+		deliver := func(sig string) error {
+			_, err := verify(t.Context(), docRequest(body, sig, ts), docSecret, now, seen)
+			if err != nil && !errors.Is(err, errUnauthorized) {
+				t.Fatalf("verify(%q) = %v, want unauthorized or nil", sig, err)
+			}
+			return err
+		}
+		if replay { // delivered once already, spelt as Slack spells it
+			if err := deliver("v0=" + hex.EncodeToString(mac)); (err == nil) != fresh {
+				t.Fatalf("first delivery of a valid signature at %q: %v, fresh=%v", ts, err, fresh)
+			}
+		}
+		hexMAC, prefixed := strings.CutPrefix(sig, "v0=")
+		decoded, err := hex.DecodeString(hexMAC)
+		right := prefixed && err == nil && hmac.Equal(decoded, mac)
+		if err := deliver(sig); (err == nil) != (right && fresh && !replay) {
+			t.Fatalf("verify(ts %q, body %q, sig %q, replay %v) = %v; right MAC %v, fresh %v", ts, body, sig, replay, err, right, fresh)
+		}
+		for _, again := range []string{sig, "v0=" + strings.ToUpper(hexMAC), "v0=" + strings.ToLower(hexMAC)} {
+			if err := deliver(again); err == nil {
+				t.Fatalf("re-delivery as %q of %q verified", again, sig)
 			}
 		}
 	})
+}
+
+// TestVerifyRefusesCaseChangedReplay replays a verified request with the
+// signature's hex spelt differently: hex decodes either case to the same
+// MAC, so each spelling is the same signature and a replay.
+func TestVerifyRefusesCaseChangedReplay(t *testing.T) {
+	sec, _ := strconv.ParseInt(docTimestamp, 10, 64)
+	now := time.Unix(sec, 0)
+	hexPart := strings.TrimPrefix(docSignature, "v0=")
+	for name, replay := range map[string]string{
+		"upper-case hex": "v0=" + strings.ToUpper(hexPart),
+		"mixed-case hex": "v0=" + mixedCase(hexPart),
+		"same spelling":  docSignature,
+	} {
+		t.Run(name, func(t *testing.T) {
+			seen := &memSeen{}
+			if _, err := verify(t.Context(), docRequest(docBody, docSignature, docTimestamp), docSecret, now, seen); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := verify(t.Context(), docRequest(docBody, replay, docTimestamp), docSecret, now, seen); !errors.Is(err, errUnauthorized) {
+				t.Fatalf("replay as %q verified: %v", replay, err)
+			}
+		})
+	}
+}
+
+// mixedCase upper-cases every other letter of s.
+func mixedCase(s string) string {
+	b := []byte(s)
+	for i := range b {
+		if i%2 == 0 {
+			b[i] = byte(unicode.ToUpper(rune(b[i])))
+		}
+	}
+	return string(b)
 }
