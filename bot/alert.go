@@ -121,10 +121,19 @@ func (b *Bot) Alert(ctx context.Context, in AlertInput) (store.Regression, bool,
 	if err != nil {
 		return r, false, fmt.Errorf("alert %s: post: %w", r.ID, err)
 	}
-	r.Thread = ref
-	if err := b.c.Store.UpdateRegression(ctx, &r); err != nil {
+	cores := r.Cores
+	stored, err := store.ChangeRegression(ctx, b.c.Store, r.ID, func(r *store.Regression) error {
+		r.Thread = ref
+		if r.Cores == 0 {
+			r.Cores = cores
+		}
+		return nil
+	})
+	if err != nil {
+		r.Thread = ref
 		return r, true, fmt.Errorf("alert %s: store thread: %w", r.ID, err)
 	}
+	r = *stored
 	b.m.alerts.Inc()
 	b.log.InfoContext(ctx, "alert posted", "regression", r.ID, "channel", r.Channel, "message", ref.MessageID)
 	return r, true, nil

@@ -323,7 +323,7 @@ func TestListShowsEveryRegressionNotClosed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.Core.ChangeRegression(ctx, r.ID, func(r *store.Regression) bool { r.Status = store.RegressionMitigating; return true }); err != nil {
+	if _, err := store.ChangeRegression(ctx, f.Store, r.ID, func(r *store.Regression) error { r.Status = store.RegressionMitigating; return nil }); err != nil {
 		t.Fatal(err)
 	}
 	m := f.Bot.Handle(ctx, bot.Event{Kind: bot.EventCommand, Platform: "test", Channel: "C1", User: "U1", Text: "list"})

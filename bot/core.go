@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -217,7 +216,7 @@ func (c *Core) Authorize(ctx context.Context, ev Event, action, recordID, servic
 		return err
 	}
 	c.CountDecision(action, false)
-	return userErrorf("Sorry, you can't %s %s: you are %s. Ask an approver, or see /wattson status %s.", action, recordID, strings.TrimPrefix(why, "not "), recordID)
+	return userErrorf("Sorry, you can't %s %s: %s. Ask an approver, or see /wattson status %s.", action, recordID, why, recordID)
 }
 
 // CountDecision counts a decision (approve, reject, rollback, dismiss)
@@ -236,29 +235,4 @@ func (c *Core) Route(r store.Regression) string {
 // it names none) and channel.
 func (c *Core) Target(routed string) (platform, channel string) {
 	return splitTarget(routed, c.o.DefaultPlatform)
-}
-
-// ChangeRegression applies change to a fresh copy of regression id and
-// stores it, trying again on a fresh copy when another writer got there
-// first; change reports whether it changed anything (false: nothing is
-// written). It returns the regression as stored. Every change of a
-// regression's status goes through here.
-func (c *Core) ChangeRegression(ctx context.Context, id string, change func(r *store.Regression) bool) (*store.Regression, error) {
-	for range 5 {
-		r, err := c.Store.GetRegression(ctx, id)
-		if err != nil {
-			return nil, fmt.Errorf("change %s: %w", id, err)
-		}
-		if !change(r) {
-			return r, nil
-		}
-		err = c.Store.UpdateRegression(ctx, r)
-		if err == nil {
-			return r, nil
-		}
-		if !errors.Is(err, store.ErrConflict) {
-			return nil, fmt.Errorf("change %s: %w", id, err)
-		}
-	}
-	return nil, fmt.Errorf("change %s: %w", id, store.ErrConflict)
 }

@@ -21,10 +21,18 @@ func userErrorf(format string, a ...any) error {
 }
 
 // UserErrorf returns an error whose text the bot shows to the chat user as
-// is, for an Investigator to explain why it cannot answer (a service it
-// has no data for, say).
+// is: a refusal, or an Investigator's explanation of why it cannot answer
+// (a service it has no data for, say).
 func UserErrorf(format string, a ...any) error {
 	return userErrorf(format, a...)
+}
+
+// IsUserError reports whether err is a refusal or explanation meant for
+// the chat user as it is (made by UserErrorf, or a usage error).
+func IsUserError(err error) bool {
+	var ue *UsageError
+	var u *userError
+	return errors.As(err, &ue) || errors.As(err, &u)
 }
 
 // PublicText returns what a chat user may see of err: the text of usage

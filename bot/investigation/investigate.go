@@ -95,12 +95,11 @@ func (w *Runner) Start(ctx context.Context, ev bot.Event, q bot.Question) (bot.M
 		if !ok {
 			return bot.Message{}, bot.UserErrorf("%s is already being investigated; its progress and findings are in the alert's thread.", r.ID)
 		}
-		if reg, err = w.c.ChangeRegression(ctx, r.ID, func(r *store.Regression) bool {
-			if r.Status != store.RegressionOpen {
-				return false
+		if reg, err = store.ChangeRegression(ctx, w.c.Store, r.ID, func(r *store.Regression) error {
+			if r.Status == store.RegressionOpen {
+				r.Status = store.RegressionInvestigating
 			}
-			r.Status = store.RegressionInvestigating
-			return true
+			return nil
 		}); err != nil {
 			w.release(ctx, j)
 			return bot.Message{}, fmt.Errorf("investigate %s: %w", r.ID, err)
@@ -221,18 +220,17 @@ func (w *Runner) Run(ctx context.Context, job store.Job) error {
 		// Re-read: the investigation took a while, and people may have
 		// decided about the regression meanwhile (a dismissal, a merge);
 		// writing back the copy read at the start would undo that.
-		if reg, err = w.c.ChangeRegression(ctx, reg.ID, func(r *store.Regression) bool {
-			changed := false
+		if reg, err = store.ChangeRegression(ctx, w.c.Store, reg.ID, func(r *store.Regression) error {
 			if len(f.Proposals) > 0 && r.Status.AwaitsDecision() {
-				r.Status, changed = store.RegressionProposed, true
+				r.Status = store.RegressionProposed
 			}
 			if r.Status == store.RegressionInvestigating { // nothing to propose: open for a decision again
-				r.Status, changed = store.RegressionOpen, true
+				r.Status = store.RegressionOpen
 			}
 			if r.Cores == 0 && f.Cores > 0 {
-				r.Cores, changed = f.Cores, true
+				r.Cores = f.Cores
 			}
-			return changed
+			return nil
 		}); err != nil {
 			return fmt.Errorf("investigate %s: %w", inv.ID, err)
 		}
@@ -245,7 +243,7 @@ func (w *Runner) Run(ctx context.Context, job store.Job) error {
 		return fmt.Errorf("investigate %s: post findings: %w", inv.ID, err)
 	}
 	for _, p := range f.Proposals {
-		p.RegressionID = q.RegressionID
+		p.RegressionID, p.InvestigationID = q.RegressionID, inv.ID
 		if _, err := w.o.Proposals.Propose(ctx, p, reg, thread); err != nil {
 			return fmt.Errorf("investigate %s: %w", inv.ID, err)
 		}
@@ -268,12 +266,12 @@ func (w *Runner) failed(ctx context.Context, chat bot.Chat, inv *store.Investiga
 	if reg == nil {
 		return nil
 	}
-	r, err := w.c.ChangeRegression(ctx, reg.ID, func(r *store.Regression) bool {
+	r, err := store.ChangeRegression(ctx, w.c.Store, reg.ID, func(r *store.Regression) error {
 		if r.Status != store.RegressionInvestigating {
-			return false
+			return store.ErrNoChange
 		}
 		r.Status = store.RegressionOpen
-		return true
+		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("investigate %s: %w", inv.ID, err)

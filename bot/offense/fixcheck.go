@@ -158,11 +158,15 @@ func (f *Offense) fixTook(ctx context.Context, o *store.Opportunity, p store.Pro
 		gone = min(max(1-after/o.CPUShare, 0), 1)
 	}
 	before := o.CPUShare
-	o.Status, o.FixedAt, o.FixedShare = store.OpportunityFixed, f.c.Now().UTC(), after
-	o.SavedCores, o.SavedWatts = o.Cores*gone, o.Watts*gone
-	if err := f.c.Store.UpdateOpportunity(ctx, o); err != nil {
+	fixed, err := store.ChangeOpportunity(ctx, f.c.Store, o.ID, func(o *store.Opportunity) error {
+		o.Status, o.FixedAt, o.FixedShare = store.OpportunityFixed, f.c.Now().UTC(), after
+		o.SavedCores, o.SavedWatts = o.Cores*gone, o.Watts*gone
+		return nil
+	})
+	if err != nil {
 		return fmt.Errorf("mark %s fixed: %w", o.ID, err)
 	}
+	*o = *fixed
 	where := f.opportunityThread(ctx, *o, p)
 	detail := fmt.Sprintf("%s: %s → %s of CPU, %s cores ≈ %s W saved", p.ID, bot.Pct(before), bot.Pct(after), bot.Num(o.SavedCores), bot.Num(o.SavedWatts))
 	if err := f.c.Audit(ctx, bot.Event{Platform: where.Platform, Channel: where.Channel}, fixTook, o.ID, detail, true); err != nil {
@@ -217,11 +221,13 @@ func (f *Offense) checkReturn(ctx context.Context, id string, sc ScanReport) err
 		return err
 	}
 	fix, left := o.ProposalID, o.FixedShare
-	if o.CPUShare > 0 {
-		o.Cores, o.Watts = o.Cores*share/o.CPUShare, o.Watts*share/o.CPUShare
-	}
-	o.Status, o.ProposalID, o.CPUShare, o.ReturnedAt = store.OpportunityOpen, "", share, f.c.Now().UTC()
-	if err := f.c.Store.UpdateOpportunity(ctx, o); err != nil {
+	if o, err = store.ChangeOpportunity(ctx, f.c.Store, o.ID, func(o *store.Opportunity) error {
+		if o.CPUShare > 0 {
+			o.Cores, o.Watts = o.Cores*share/o.CPUShare, o.Watts*share/o.CPUShare
+		}
+		o.Status, o.ProposalID, o.CPUShare, o.ReturnedAt = store.OpportunityOpen, "", share, f.c.Now().UTC()
+		return nil
+	}); err != nil {
 		return fmt.Errorf("reopen %s: %w", o.ID, err)
 	}
 	where := o.Thread

@@ -74,10 +74,16 @@ func (f *Offense) OfferOpportunities(ctx context.Context, service string, offers
 	}
 	for i := range fresh {
 		// Where later scans say whether the fix took (fixcheck.go).
-		fresh[i].Thread = ref
-		if err := f.c.Store.UpdateOpportunity(ctx, &fresh[i]); err != nil {
+		o, err := store.ChangeOpportunity(ctx, f.c.Store, fresh[i].ID, func(o *store.Opportunity) error {
+			o.Thread = ref
+			return nil
+		})
+		if err != nil {
 			f.log.WarnContext(ctx, "opportunity thread not recorded", "opportunity", fresh[i].ID, "err", err)
+			fresh[i].Thread = ref
+			continue
 		}
+		fresh[i] = *o
 	}
 	for _, p := range fixes {
 		if err := f.o.Proposals.Show(ctx, p, ref); err != nil {
@@ -103,21 +109,19 @@ func (f *Offense) refreshOpen(ctx context.Context, id string, seen store.Opportu
 	if o.Status != store.OpportunityOpen {
 		return nil
 	}
-	changed := o.Cores != seen.Cores || o.CPUShare != seen.CPUShare
-	o.Cores, o.Watts, o.CPUShare, o.Lines = seen.Cores, seen.Watts, seen.CPUShare, seen.Lines
+	if o, err = store.ChangeOpportunity(ctx, f.c.Store, id, func(o *store.Opportunity) error {
+		o.Cores, o.Watts, o.CPUShare, o.Lines = seen.Cores, seen.Watts, seen.CPUShare, seen.Lines
+		return nil
+	}); err != nil {
+		return fmt.Errorf("refresh %s: %w", id, err)
+	}
 	if o.ProposalID == "" && fix != nil && o.Thread.MessageID != "" {
-		p, err := f.proposeFix(ctx, o, *fix) // stores o, numbers and all
+		p, err := f.proposeFix(ctx, o, *fix)
 		if err != nil {
 			return err
 		}
 		if err := f.o.Proposals.Show(ctx, p, o.Thread); err != nil {
 			return fmt.Errorf("propose fix for %s: %w", id, err)
-		}
-		return nil
-	}
-	if changed {
-		if err := f.c.Store.UpdateOpportunity(ctx, o); err != nil {
-			return fmt.Errorf("refresh %s: %w", id, err)
 		}
 	}
 	return nil
@@ -133,10 +137,14 @@ func (f *Offense) proposeFix(ctx context.Context, o *store.Opportunity, fix stor
 	if err := f.c.Store.CreateProposal(ctx, &fix); err != nil {
 		return fix, fmt.Errorf("propose fix for %s: %w", o.ID, err)
 	}
-	o.ProposalID, o.Status = fix.ID, store.OpportunityProposed
-	if err := f.c.Store.UpdateOpportunity(ctx, o); err != nil {
+	linked, err := store.ChangeOpportunity(ctx, f.c.Store, o.ID, func(o *store.Opportunity) error {
+		o.ProposalID, o.Status = fix.ID, store.OpportunityProposed
+		return nil
+	})
+	if err != nil {
 		return fix, fmt.Errorf("link %s to %s: %w", o.ID, fix.ID, err)
 	}
+	*o = *linked
 	return fix, nil
 }
 

@@ -49,26 +49,34 @@ func (d *Desk) approve(ctx context.Context, ev bot.Event, id string, version int
 	case version != shown || d.c.Now().Sub(shownAt) > d.o.ApprovalTTL:
 		return d.reshow(ctx, ev, *p, r, fmt.Sprintf("the approval window for %s (v%d) has expired", p.ID, version))
 	}
-	p.Status, p.DecidedBy, p.DecidedAt, p.Reason = store.ProposalApproved, ev.User, d.c.Now().UTC(), ""
-	if err := d.c.Store.UpdateProposal(ctx, p); errors.Is(err, store.ErrConflict) {
+	p, err = store.ChangeProposal(ctx, d.c.Store, id, func(p *store.Proposal) error {
+		if err := undecidedFor(p); err != nil {
+			return err
+		}
+		if p.Version != version {
+			return errChanged
+		}
+		p.Status, p.DecidedBy, p.DecidedAt, p.Reason = store.ProposalApproved, ev.User, d.c.Now().UTC(), ""
+		return nil
+	})
+	if errors.Is(err, errChanged) {
 		fresh, err := d.c.Proposal(ctx, id)
 		if err != nil {
 			return bot.Message{}, err
 		}
 		return d.reshow(ctx, ev, *fresh, r, fmt.Sprintf("%s changed while you were approving it", id))
-	} else if err != nil {
-		return bot.Message{}, fmt.Errorf("approve %s: %w", id, err)
+	}
+	if err != nil {
+		return bot.Message{}, decisionError("approve", id, err)
 	}
 	if err := d.c.Audit(ctx, ev, string(action), p.ID, "v"+strconv.Itoa(version), true); err != nil {
 		return bot.Message{}, err
 	}
 	d.c.CountDecision(string(action), true)
-	if r.ID != "" && p.Kind == store.ProposalRevert && r.Status.AwaitsDecision() {
-		r.Status = store.RegressionMitigating
-		if err := d.c.Store.UpdateRegression(ctx, &r); err != nil {
-			return bot.Message{}, fmt.Errorf("approve %s: mark %s mitigating: %w", id, r.ID, err)
+	if r.ID != "" && p.Kind == store.ProposalRevert {
+		if err := d.mitigating(ctx, &r); err != nil {
+			return bot.Message{}, fmt.Errorf("approve %s: %w", id, err)
 		}
-		d.c.RefreshAlert(ctx, r)
 	}
 	text := fmt.Sprintf("<@%s> approved %s (v%d): %s", ev.User, p.ID, version, p.Title) + d.prNote(*p, prApprove)
 	where := d.announce(ctx, ev, r, *p, text)
@@ -88,12 +96,15 @@ func (d *Desk) reject(ctx context.Context, ev bot.Event, id, reason string) (bot
 	if err := d.c.Authorize(ctx, ev, "reject", p.ID, r.Service); err != nil {
 		return bot.Message{}, err
 	}
-	if p.Status != store.ProposalProposed {
-		return bot.Message{}, bot.UserErrorf("%s is already %s by %s.", p.ID, p.Status, p.DecidedBy)
-	}
-	p.Status, p.DecidedBy, p.DecidedAt, p.Reason = store.ProposalRejected, ev.User, d.c.Now().UTC(), reason
-	if err := d.c.Store.UpdateProposal(ctx, p); err != nil {
-		return bot.Message{}, fmt.Errorf("reject %s: %w", id, err)
+	p, err = store.ChangeProposal(ctx, d.c.Store, id, func(p *store.Proposal) error {
+		if err := undecidedFor(p); err != nil {
+			return err
+		}
+		p.Status, p.DecidedBy, p.DecidedAt, p.Reason = store.ProposalRejected, ev.User, d.c.Now().UTC(), reason
+		return nil
+	})
+	if err != nil {
+		return bot.Message{}, decisionError("reject", id, err)
 	}
 	if err := d.c.Audit(ctx, ev, "reject", p.ID, reason, true); err != nil {
 		return bot.Message{}, err
@@ -129,12 +140,15 @@ func (d *Desk) rollback(ctx context.Context, ev bot.Event, id string) (bot.Messa
 	if err := d.c.Authorize(ctx, ev, "rollback", p.ID, r.Service); err != nil {
 		return bot.Message{}, err
 	}
-	if p.Status != store.ProposalApproved && p.Status != store.ProposalMerged {
-		return bot.Message{}, bot.UserErrorf("%s is %s; only an approved or merged proposal can be rolled back.", p.ID, p.Status)
-	}
-	p.Status, p.DecidedBy, p.DecidedAt = store.ProposalRolledBack, ev.User, d.c.Now().UTC()
-	if err := d.c.Store.UpdateProposal(ctx, p); err != nil {
-		return bot.Message{}, fmt.Errorf("rollback %s: %w", id, err)
+	p, err = store.ChangeProposal(ctx, d.c.Store, id, func(p *store.Proposal) error {
+		if p.Status != store.ProposalApproved && p.Status != store.ProposalMerged {
+			return bot.UserErrorf("%s is %s; only an approved or merged proposal can be rolled back.", p.ID, p.Status)
+		}
+		p.Status, p.DecidedBy, p.DecidedAt = store.ProposalRolledBack, ev.User, d.c.Now().UTC()
+		return nil
+	})
+	if err != nil {
+		return bot.Message{}, decisionError("rollback", id, err)
 	}
 	if err := d.c.Audit(ctx, ev, "rollback", p.ID, "", true); err != nil {
 		return bot.Message{}, err
@@ -174,12 +188,15 @@ func (d *Desk) dismiss(ctx context.Context, ev bot.Event, id, reason string) (bo
 	if err := d.c.Authorize(ctx, ev, "dismiss", r.ID, r.Service); err != nil {
 		return bot.Message{}, err
 	}
-	if !r.Status.AwaitsDecision() {
-		return bot.Message{}, bot.UserErrorf("%s is already %s.", r.ID, r.Status)
-	}
-	r.Status, r.ResolvedAt = store.RegressionDismissed, d.c.Now().UTC()
-	if err := d.c.Store.UpdateRegression(ctx, r); err != nil {
-		return bot.Message{}, fmt.Errorf("dismiss %s: %w", id, err)
+	r, err = store.ChangeRegression(ctx, d.c.Store, r.ID, func(r *store.Regression) error {
+		if !r.Status.AwaitsDecision() {
+			return bot.UserErrorf("%s is already %s.", r.ID, r.Status)
+		}
+		r.Status, r.ResolvedAt = store.RegressionDismissed, d.c.Now().UTC()
+		return nil
+	})
+	if err != nil {
+		return bot.Message{}, decisionError("dismiss", id, err)
 	}
 	if err := d.c.Audit(ctx, ev, "dismiss", r.ID, reason, true); err != nil {
 		return bot.Message{}, err
@@ -298,6 +315,47 @@ func (d *Desk) announce(ctx context.Context, ev bot.Event, r store.Regression, p
 	d.c.Post(ctx, where, bot.Message{Text: text})
 	d.redrawCards(ctx, p, clicked)
 	return where
+}
+
+// errChanged says a proposal is not at the version a person approved.
+var errChanged = errors.New("proposal changed")
+
+// undecidedFor refuses a decision about p when it is already decided.
+func undecidedFor(p *store.Proposal) error {
+	if p.Status != store.ProposalProposed {
+		return bot.UserErrorf("%s is already %s by %s.", p.ID, p.Status, p.DecidedBy)
+	}
+	return nil
+}
+
+// decisionError wraps a failed decision; a refusal for the user is kept
+// as it is.
+func decisionError(action, id string, err error) error {
+	if bot.IsUserError(err) {
+		return err
+	}
+	return fmt.Errorf("%s %s: %w", action, id, err)
+}
+
+// mitigating marks r, when it still awaits a decision, as being mitigated
+// (its fix approved or merged), redraws its alert and updates *r.
+func (d *Desk) mitigating(ctx context.Context, r *store.Regression) error {
+	fresh, err := store.ChangeRegression(ctx, d.c.Store, r.ID, func(r *store.Regression) error {
+		if !r.Status.AwaitsDecision() {
+			return store.ErrNoChange
+		}
+		r.Status = store.RegressionMitigating
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("mark %s mitigating: %w", r.ID, err)
+	}
+	changed := fresh.Status != r.Status
+	*r = *fresh
+	if changed {
+		d.c.RefreshAlert(ctx, *r)
+	}
+	return nil
 }
 
 func because(reason string) string {

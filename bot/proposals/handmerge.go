@@ -3,7 +3,6 @@ package proposals
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -125,12 +124,10 @@ func (d *Desk) mergedByHand(ctx context.Context, p *store.Proposal, res PRResult
 	if err != nil {
 		return err
 	}
-	if r.ID != "" && r.Status.AwaitsDecision() {
-		r.Status = store.RegressionMitigating
-		if err := d.c.Store.UpdateRegression(ctx, &r); err != nil {
-			return fmt.Errorf("record merge of %s: mark %s mitigating: %w", p.ID, r.ID, err)
+	if r.ID != "" {
+		if err := d.mitigating(ctx, &r); err != nil {
+			return fmt.Errorf("record merge of %s: %w", p.ID, err)
 		}
-		d.c.RefreshAlert(ctx, r)
 	}
 	decided, err := decideByHand(ctx, d.c.Store, p, store.ProposalMerged, decider(*p, res), at, "")
 	if err != nil || !decided {
@@ -211,12 +208,22 @@ func (d *Desk) reopenUnmitigated(ctx context.Context, r *store.Regression, close
 			}
 		}
 	}
-	r.Status = store.RegressionOpen
-	if err := d.c.Store.UpdateRegression(ctx, r); err != nil {
+	fresh, err := store.ChangeRegression(ctx, d.c.Store, r.ID, func(r *store.Regression) error {
+		if r.Status != store.RegressionMitigating {
+			return store.ErrNoChange
+		}
+		r.Status = store.RegressionOpen
+		return nil
+	})
+	if err != nil {
 		return false, fmt.Errorf("reopen %s: %w", r.ID, err)
 	}
-	d.c.RefreshAlert(ctx, *r)
-	return true, nil
+	reopened := fresh.Status == store.RegressionOpen
+	*r = *fresh
+	if reopened {
+		d.c.RefreshAlert(ctx, *r)
+	}
+	return reopened, nil
 }
 
 // auditHand audits, once, that p's change was found merged or closed on
@@ -240,28 +247,23 @@ func auditHand(ctx context.Context, audit store.AuditLog, id, detail string, at 
 }
 
 // decideByHand moves p, while it is still undecided, to status as decided
-// by who at at, and reports whether this call did. A proposal changed
-// meanwhile is re-read and tried again.
+// by who at at, and reports whether this call did; *p is the proposal as
+// stored.
 func decideByHand(ctx context.Context, ps store.Proposals, p *store.Proposal, status store.ProposalStatus, who string, at time.Time, reason string) (bool, error) {
-	for range 3 {
+	decided := false
+	fresh, err := store.ChangeProposal(ctx, ps, p.ID, func(p *store.Proposal) error {
 		if !undecided(*p) {
-			return false, nil
+			return store.ErrNoChange
 		}
 		p.Status, p.DecidedBy, p.DecidedAt, p.Reason = status, who, at, reason
-		err := ps.UpdateProposal(ctx, p)
-		if err == nil {
-			return true, nil
-		}
-		if !errors.Is(err, store.ErrConflict) {
-			return false, fmt.Errorf("mark %s %s: %w", p.ID, status, err)
-		}
-		fresh, err := ps.GetProposal(ctx, p.ID)
-		if err != nil {
-			return false, fmt.Errorf("mark %s %s: %w", p.ID, status, err)
-		}
-		*p = *fresh
+		decided = true
+		return nil
+	})
+	if err != nil {
+		return false, fmt.Errorf("mark %s %s: %w", p.ID, status, err)
 	}
-	return false, fmt.Errorf("mark %s %s: %w", p.ID, status, store.ErrConflict)
+	*p = *fresh
+	return decided, nil
 }
 
 // changeOf names p's change and where it lives, for the thread: a GitHub

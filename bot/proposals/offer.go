@@ -2,7 +2,6 @@ package proposals
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -61,13 +60,10 @@ func (d *Desk) Propose(ctx context.Context, p store.Proposal, reg *store.Regress
 // refresh updates proposal id, still proposed, to the title and evidence
 // of p and shows its new version in thread.
 func (d *Desk) refresh(ctx context.Context, id string, p store.Proposal, thread store.ThreadRef) (store.Proposal, error) {
-	for range 5 {
-		old, err := d.c.Store.GetProposal(ctx, id)
-		if err != nil {
-			return p, fmt.Errorf("propose: %w", err)
-		}
+	refreshed := false
+	old, err := store.ChangeProposal(ctx, d.c.Store, id, func(old *store.Proposal) error {
 		if old.Status != store.ProposalProposed {
-			return *old, nil // decided meanwhile
+			return store.ErrNoChange // decided meanwhile
 		}
 		if p.Title != "" {
 			old.Title = p.Title
@@ -75,20 +71,20 @@ func (d *Desk) refresh(ctx context.Context, id string, p store.Proposal, thread 
 		if p.Body != "" && old.PRURL == "" {
 			old.Body = p.Body // a prepared change keeps the body its pull request was opened with
 		}
-		old.Reason = p.Reason
-		err = d.c.Store.UpdateProposal(ctx, old)
-		if errors.Is(err, store.ErrConflict) {
-			continue
-		}
-		if err != nil {
-			return p, fmt.Errorf("propose: update %s: %w", id, err)
-		}
-		if err := d.c.Audit(ctx, bot.Event{}, "propose", old.ID, "the same change found again: v"+strconv.Itoa(old.Version), true); err != nil {
-			return *old, err
-		}
-		return *old, d.Show(ctx, *old, thread)
+		old.Reason, old.InvestigationID = p.Reason, p.InvestigationID
+		refreshed = true
+		return nil
+	})
+	if err != nil {
+		return p, fmt.Errorf("propose: update %s: %w", id, err)
 	}
-	return p, fmt.Errorf("propose: update %s: %w", id, store.ErrConflict)
+	if !refreshed {
+		return *old, nil
+	}
+	if err := d.c.Audit(ctx, bot.Event{}, "propose", old.ID, "the same change found again: v"+strconv.Itoa(old.Version), true); err != nil {
+		return *old, err
+	}
+	return *old, d.Show(ctx, *old, thread)
 }
 
 // rollbackLeaseTTL bounds how long one rollback may take to propose a

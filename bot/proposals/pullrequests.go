@@ -222,39 +222,30 @@ func prDone(ctx context.Context, audit store.AuditLog, id, action string) (bool,
 }
 
 // recordPR stores what a code-host action did to p (its URL, its body, a
-// merge) and audits it. A proposal changed meanwhile is re-read and the
-// change applied again.
+// merge) and audits it; *p is the proposal as stored.
 func (d *Desk) recordPR(ctx context.Context, p *store.Proposal, res PRResult, action string) error {
-	for range 3 {
-		changed := false
-		if res.URL != "" && (p.PRURL != res.URL || p.PRNumber != res.Number) {
-			p.PRURL, p.PRNumber, changed = res.URL, res.Number, true
+	fresh, err := store.ChangeProposal(ctx, d.c.Store, p.ID, func(p *store.Proposal) error {
+		if res.URL != "" {
+			p.PRURL, p.PRNumber = res.URL, res.Number
 		}
-		if res.Commit != "" && p.PRHead != res.Commit {
-			p.PRHead, changed = res.Commit, true
+		if res.Commit != "" {
+			p.PRHead = res.Commit
 		}
 		if res.Repo != "" && p.Repo == "" {
-			p.Repo, changed = res.Repo, true
+			p.Repo = res.Repo
 		}
-		if res.Body != "" && p.Body != res.Body {
-			p.Body, changed = res.Body, true
+		if res.Body != "" {
+			p.Body = res.Body
 		}
 		if res.State == "merged" && p.Status == store.ProposalApproved {
-			p.Status, changed = store.ProposalMerged, true
+			p.Status = store.ProposalMerged
 		}
-		if !changed {
-			break
-		}
-		err := d.c.Store.UpdateProposal(ctx, p)
-		if err == nil {
-			break
-		}
-		fresh, gerr := d.c.Store.GetProposal(ctx, p.ID)
-		if gerr != nil {
-			return fmt.Errorf("record %s of %s: %w", action, p.ID, err)
-		}
-		*p = *fresh
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("record %s of %s: %w", action, p.ID, err)
 	}
+	*p = *fresh
 	detail := strings.TrimSpace(res.State + " " + res.URL)
 	if err := d.c.Audit(ctx, bot.Event{}, "pr."+action, p.ID, detail, true); err != nil {
 		return err

@@ -125,26 +125,29 @@ func (d *Desk) RunVerify(ctx context.Context, j store.Job) error {
 	if !rec.Ready {
 		return nil
 	}
-	// Re-read after the (possibly slow) check, so a decision made
-	// meanwhile is not written over.
-	if r, err = d.c.Store.GetRegression(ctx, p.RegressionID); err != nil {
+	// Changed on a fresh copy after the (possibly slow) check, so a
+	// decision made meanwhile is not written over.
+	var text string
+	r, err = store.ChangeRegression(ctx, d.c.Store, p.RegressionID, func(r *store.Regression) error {
+		if r.Status != store.RegressionMitigating {
+			return store.ErrNoChange
+		}
+		if rec.Recovered {
+			r.Status, r.ResolvedAt = store.RegressionResolved, d.c.Now().UTC()
+			text = fmt.Sprintf("✓ %s is back at its old level after %s merged: %s → %s (was %s before the regression). %s is resolved.",
+				r.Metric, p.ID, bot.Num(r.After), bot.Num(rec.Level), bot.Num(r.Before), r.ID)
+		} else {
+			r.Status = store.RegressionOpen
+			text = fmt.Sprintf("✗ %s did not return to its old level after %s merged: now %s (was %s before the regression, %s after). I've reopened %s.",
+				r.Metric, p.ID, bot.Num(rec.Level), bot.Num(r.Before), bot.Num(r.After), r.ID)
+		}
+		return nil
+	})
+	if err != nil {
 		return fmt.Errorf("verify %s: %w", p.ID, err)
 	}
-	if r.Status != store.RegressionMitigating {
-		return nil
-	}
-	var text string
-	if rec.Recovered {
-		r.Status, r.ResolvedAt = store.RegressionResolved, d.c.Now().UTC()
-		text = fmt.Sprintf("✓ %s is back at its old level after %s merged: %s → %s (was %s before the regression). %s is resolved.",
-			r.Metric, p.ID, bot.Num(r.After), bot.Num(rec.Level), bot.Num(r.Before), r.ID)
-	} else {
-		r.Status = store.RegressionOpen
-		text = fmt.Sprintf("✗ %s did not return to its old level after %s merged: now %s (was %s before the regression, %s after). I've reopened %s.",
-			r.Metric, p.ID, bot.Num(rec.Level), bot.Num(r.Before), bot.Num(r.After), r.ID)
-	}
-	if err := d.c.Store.UpdateRegression(ctx, r); err != nil {
-		return fmt.Errorf("verify %s: update %s: %w", p.ID, r.ID, err)
+	if text == "" || r.Status == store.RegressionMitigating {
+		return nil // decided meanwhile
 	}
 	outcome := map[bool]string{true: "recovered", false: "not recovered: reopened"}[rec.Recovered]
 	if err := d.c.Audit(ctx, bot.Event{}, "verify", r.ID, outcome+" after "+p.ID, true); err != nil {
