@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"log/slog"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -66,7 +65,7 @@ func TestInvestigatorWithAgentKeepsSkillVerdict(t *testing.T) {
 	cfg.LLM.BaseURL, cfg.LLM.Model = srv.URL, "scripted"
 	cfg.Services = []serviceConfig{{Name: sc.Service, Repo: sc.RepoDir, Profiles: sc.ProfilesDir,
 		Deploys: sc.DeploysFile, Metrics: []string{sc.CPUFile, sc.BuildInfo}}}
-	f, err := newInvestigator(cfg, st, slog.New(slog.DiscardHandler)).Investigate(context.Background(),
+	f, err := wiredInvestigator(t, cfg, st).Investigate(context.Background(),
 		bot.Question{Service: sc.Service, Trigger: store.TriggerAlert}, func(string) {})
 	if err != nil {
 		t.Fatal(err)

@@ -160,7 +160,6 @@ func newChatBot(cfg config, st store.Store, deps botDeps, logger *slog.Logger, r
 	for _, j := range cfg.Detection.Jobs {
 		deps.services = append(deps.services, j.Service)
 	}
-	deps.learner = newLearner(cfg, logger)
 	parts, err := wireBot(bot.CoreOptions{
 		Store: st, Chats: chats, DefaultPlatform: defaultPlatform, DefaultChannel: defaultChannel,
 		Routes: routes, Approvers: approvers, WattsPerCore: cfg.Impact.WattsPerCore, Owner: replicaName(),

@@ -142,6 +142,9 @@ func (c config) validate() error {
 		if len(a.Users) == 0 && len(a.Groups) == 0 {
 			bad(key, "needs at least one of users, groups")
 		}
+		if strings.HasPrefix(a.Channel, "#") && (slices.Contains(c.Chat.Platforms, "slack") || slices.Contains(c.Chat.Platforms, "discord")) {
+			bad(key+".channel", "%q is a channel name; approver rules match channel ids (like C024BE91L), since anyone may name a channel", a.Channel)
+		}
 	}
 	errs = append(errs, c.validateOffenseDigest()...)
 	return errors.Join(errs...)

@@ -13,6 +13,8 @@ import (
 
 	"github.com/wattson-dev/wattson/bot"
 	"github.com/wattson-dev/wattson/bot/console"
+	"github.com/wattson-dev/wattson/bot/investigator"
+	"github.com/wattson-dev/wattson/bot/proposals"
 	"github.com/wattson-dev/wattson/cmd/wattson/internal/sample"
 	"github.com/wattson-dev/wattson/detector/prom"
 	"github.com/wattson-dev/wattson/detector/schedule"
@@ -78,15 +80,21 @@ func newDemoBot(cfg config, s sample.Sample, e *env, logger *slog.Logger) (*demo
 		return nil, err
 	}
 	d.job = jobs[0]
+	hosts := localCodeHosts(s.Repo, true)
+	svcs, err := newServices(cfg, hosts, logger)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
 	d.botParts, err = wireBot(bot.CoreOptions{
-		Store: st, Chats: map[string]bot.Chat{console.Platform: newCompactChat(d.console, e.stdout)},
+		Store: st, Chats: map[string]bot.Chat{console.Platform: console.NewCompact(d.console, e.stdout)},
 		DefaultPlatform: console.Platform, DefaultChannel: demoChannel,
 		Approvers:    []bot.ApproverRule{{Service: cfg.Approvers[0].Service, Users: cfg.Approvers[0].Users}},
 		WattsPerCore: cfg.Impact.WattsPerCore, Owner: "demo", Logger: logger, Registerer: prometheus.NewRegistry(),
 	}, botDeps{
-		investigator: newInvestigator(cfg, st, logger),
-		pullRequests: newLocalPullRequests(s.Repo, true, logger),
-		skills:       skillList(cfg), services: []string{s.Service},
+		investigator: investigator.New(svcs.bundles, st, logger),
+		pullRequests: proposals.CodeHosts(hosts.router(logger)),
+		skills:       bot.SkillList(svcs.registries, svcs.lib, svcs.patterns), services: []string{s.Service},
 	}, 0)
 	if err != nil {
 		st.Close()

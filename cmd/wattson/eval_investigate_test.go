@@ -2,61 +2,21 @@ package main
 
 import (
 	"encoding/json"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/wattson-dev/wattson/skills/agent/agenttest"
+	"github.com/wattson-dev/wattson/skills/eval"
+	"github.com/wattson-dev/wattson/skills/eval/evaltest"
 	"github.com/wattson-dev/wattson/skills/skillstest"
 )
 
-// writeScenarioDir lays a generated scenario out as `eval investigate`
-// reads one (a directory per scenario: scenario.json, truth.json,
-// repo.bundle, deploys.json, metrics/, profiles/) and returns the parent.
-func writeScenarioDir(t *testing.T, sc skillstest.Scenario) string {
-	t.Helper()
-	root := t.TempDir()
-	dir := filepath.Join(root, "g01")
-	if err := os.MkdirAll(filepath.Join(dir, "metrics"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	cp := func(src, dst string) {
-		b, err := os.ReadFile(src)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, dst), b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	cp(sc.CPUFile, "metrics/cpu_seconds_per_request.json")
-	cp(sc.BuildInfo, "metrics/build_info.json")
-	cp(sc.DeploysFile, "deploys.json")
-	if out, err := exec.Command("cp", "-r", sc.ProfilesDir, filepath.Join(dir, "profiles")).CombinedOutput(); err != nil {
-		t.Fatalf("copy profiles: %v\n%s", err, out)
-	}
-	bundle := exec.Command("git", "bundle", "create", filepath.Join(dir, "repo.bundle"), "--all")
-	bundle.Dir = sc.RepoDir
-	if out, err := bundle.CombinedOutput(); err != nil {
-		t.Fatalf("git bundle: %v\n%s", err, out)
-	}
-	for name, v := range map[string]any{"scenario.json": map[string]string{"service": sc.Service}, "truth.json": map[string]string{"culprit": sc.Culprit}} {
-		b, _ := json.Marshal(v)
-		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return root
-}
-
 func TestEvalInvestigate(t *testing.T) {
 	sc := skillstest.Build(t, false)
-	root := writeScenarioDir(t, sc)
-	decode := func(out string) scenarioResult {
+	root := evaltest.WriteScenarios(t, sc)
+	decode := func(out string) eval.Result {
 		t.Helper()
-		var rs []scenarioResult
+		var rs []eval.Result
 		if err := json.Unmarshal([]byte(out), &rs); err != nil || len(rs) != 1 {
 			t.Fatalf("eval output %q: %v", out, err)
 		}

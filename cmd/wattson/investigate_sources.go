@@ -10,10 +10,11 @@ import (
 
 	"github.com/wattson-dev/wattson/detector/prom"
 	"github.com/wattson-dev/wattson/skills"
+	"github.com/wattson-dev/wattson/skills/builtin"
 	"github.com/wattson-dev/wattson/skills/deploys"
-	"github.com/wattson-dev/wattson/skills/github"
 	"github.com/wattson-dev/wattson/skills/gitlocal"
 	"github.com/wattson-dev/wattson/skills/metrics"
+	"github.com/wattson-dev/wattson/skills/opportunity"
 	"github.com/wattson-dev/wattson/skills/pprofdir"
 )
 
@@ -51,6 +52,17 @@ func (sf *sourceFlags) sources() dataSources {
 		repo: *sf.repo, github: *sf.github, profiles: *sf.profiles}
 }
 
+// deps turns the flags and config into the skills' dependencies, with the
+// code host the flags name and the library's patterns.
+func (sf *sourceFlags) deps(cfg config, patterns []opportunity.Pattern, logger *slog.Logger) (builtin.Deps, error) {
+	ds := sf.sources()
+	host, err := ds.host(cfg, logger)
+	if err != nil {
+		return builtin.Deps{}, err
+	}
+	return ds.deps(cfg, host, patterns)
+}
+
 // dataSources say where an investigation's data lives: from flags, or from
 // a services entry of the config.
 type dataSources struct {
@@ -62,15 +74,42 @@ type dataSources struct {
 	profiles   string
 }
 
-// serviceSources are the data sources of a configured service.
+// serviceSources are the data sources of a configured service; its code
+// host is built with the others (newCodeHosts).
 func serviceSources(sv serviceConfig) dataSources {
-	return dataSources{metrics: sv.Metrics, deployLog: sv.Deploys, repo: sv.Repo, github: sv.GitHub, profiles: sv.Profiles}
+	return dataSources{metrics: sv.Metrics, deployLog: sv.Deploys, profiles: sv.Profiles}
 }
 
-// deps turns the sources and config into skill dependencies. It does no
-// I/O beyond building clients.
-func (ds dataSources) deps(cfg config) (skillDeps, error) {
-	d := skillDeps{wattsPerCore: cfg.Impact.WattsPerCore, now: time.Now}
+// host builds the code host the flags name: --repo's clone, or --github's
+// repository (else github.repos' only one); nil when none. It does no I/O.
+func (ds dataSources) host(cfg config, logger *slog.Logger) (codeHost, error) {
+	switch {
+	case ds.repo != "" && ds.github != "":
+		return nil, usageErrorf("give --repo or --github, not both")
+	case ds.repo != "":
+		return gitlocal.New(ds.repo), nil
+	case ds.github != "" || len(cfg.GitHub.Repos) == 1:
+		name := ds.github
+		if name == "" {
+			name = cfg.GitHub.Repos[0]
+		}
+		if !repoName(name) {
+			return nil, usageErrorf("--github wants OWNER/REPO, not %q", name)
+		}
+		h, err := newGitHubHost(cfg, name, logger)
+		if err != nil {
+			return nil, err
+		}
+		return h, nil
+	}
+	return nil, nil
+}
+
+// deps turns the sources and config into the skills' dependencies over
+// host (nil: none); a GitHub host also says when revisions deployed. It
+// does no I/O beyond building clients.
+func (ds dataSources) deps(cfg config, host skills.CodeHost, patterns []opportunity.Pattern) (builtin.Deps, error) {
+	d := builtin.Deps{Host: host, Patterns: patterns, WattsPerCore: cfg.Impact.WattsPerCore, Now: time.Now}
 	promURL := ds.prometheus
 	if promURL == "" && len(ds.metrics) == 0 {
 		promURL = cfg.Detection.Prometheus
@@ -79,48 +118,25 @@ func (ds dataSources) deps(cfg config) (skillDeps, error) {
 	case len(ds.metrics) > 0 && ds.prometheus != "":
 		return d, usageErrorf("give --metrics or --prometheus, not both")
 	case len(ds.metrics) > 0:
-		d.series = metrics.NewFiles(ds.metrics...)
+		d.Series = metrics.NewFiles(ds.metrics...)
 	case promURL != "":
 		src, err := prom.New(promURL, &http.Client{Timeout: 30 * time.Second})
 		if err != nil {
 			return d, fmt.Errorf("connect prometheus: %w", err)
 		}
-		d.series = metrics.NewPrometheus(src, time.Minute)
+		d.Series = metrics.NewPrometheus(src, time.Minute)
 	}
 	if ds.deployLog != "" {
-		d.deploys = append(d.deploys, deploys.NewLog(ds.deployLog))
+		d.Deploys = append(d.Deploys, deploys.NewLog(ds.deployLog))
 	}
-	if d.series != nil {
-		d.deploys = append(d.deploys, deploys.NewBuildInfo(d.series))
+	if d.Series != nil {
+		d.Deploys = append(d.Deploys, deploys.NewBuildInfo(d.Series))
 	}
-	switch {
-	case ds.repo != "" && ds.github != "":
-		return d, usageErrorf("give --repo or --github, not both")
-	case ds.repo != "":
-		d.host = gitlocal.New(ds.repo)
-	case ds.github != "" || len(cfg.GitHub.Repos) == 1:
-		name := ds.github
-		if name == "" {
-			name = cfg.GitHub.Repos[0]
-		}
-		owner, repo, ok := strings.Cut(name, "/")
-		if !ok || owner == "" || repo == "" || strings.Contains(repo, "/") {
-			return d, usageErrorf("--github wants OWNER/REPO, not %q", name)
-		}
-		h, err := github.New(github.Options{Owner: owner, Repo: repo, Token: string(cfg.GitHub.Token), BaseURL: cfg.GitHub.APIURL})
-		if err != nil {
-			return d, err
-		}
-		d.host = h
-		d.deploys = append(d.deploys, h)
+	if dep, ok := host.(skills.DeploySource); ok {
+		d.Deploys = append(d.Deploys, dep)
 	}
 	if ds.profiles != "" {
-		d.profiles = pprofdir.New(ds.profiles)
-		if cfg.Skills.Dir != "" {
-			d.patterns = loadPatterns(cfg, slog.New(slog.DiscardHandler))
-		}
+		d.Profiles = pprofdir.New(ds.profiles)
 	}
 	return d, nil
 }
-
-var _ skills.CodeHost = (*github.Host)(nil)

@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"github.com/wattson-dev/wattson/skills/skillstest"
-	"github.com/wattson-dev/wattson/store"
 )
 
 // runWattson calls run in-process with an empty environment.
@@ -115,21 +114,5 @@ func TestSkillsListsWhatIsMissing(t *testing.T) {
 	}
 	if len(got.Available) != 7 || len(got.Unavailable) != 3 { // find_opportunities with --profiles
 		t.Errorf("available %v, unavailable %v", got.Available, got.Unavailable)
-	}
-}
-
-func TestToStoreInvestigation(t *testing.T) {
-	sc := skillstest.Build(t, false)
-	deps := skillDepsForTest(sc)
-	inv, run, err := investigate(context.Background(), buildRegistry(deps), deps.now, investigateOptions{service: sc.Service, playbook: "cpu-regression"}, discardLogger())
-	if err != nil {
-		t.Fatal(err)
-	}
-	rec := toStoreInvestigation(inv, run, store.TriggerCommand)
-	if rec.Mode != store.ModePlaybook || len(rec.Steps) != len(run.Steps) || len(rec.Suspects) == 0 || rec.Suspects[0].Commit != sc.Culprit {
-		t.Errorf("record = %+v", rec)
-	}
-	if !strings.HasPrefix(rec.Verdict, "culprit: ") {
-		t.Errorf("verdict = %q", rec.Verdict)
 	}
 }

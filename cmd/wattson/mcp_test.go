@@ -2,9 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
-	"io"
-	"log/slog"
 	"os"
 	"os/exec"
 	"slices"
@@ -12,8 +9,6 @@ import (
 	"testing"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
-
-	"github.com/wattson-dev/wattson/skills"
 )
 
 // TestMCPHelperProcess is not a test: it is `wattson mcp` when the test
@@ -57,57 +52,6 @@ func TestMCPOverStdio(t *testing.T) {
 	}
 	if res.IsError || !strings.Contains(text(res), "4.00 extra cores") {
 		t.Fatalf("estimate_impact = %q (error %v)", text(res), res.IsError)
-	}
-}
-
-func TestMCPServesOnlyReadOnlySkills(t *testing.T) {
-	reg := skills.NewRegistry()
-	reg.Add(skills.NewEstimateImpact(10))
-	reg.Add(skills.ReadOnly(skills.New(skills.Info{Name: "echo", Description: "Echoes.", Schema: json.RawMessage(`{"type":"object","required":["s"],"properties":{"s":{"type":"string"}}}`)},
-		func(_ context.Context, in struct {
-			S string `json:"s"`
-		}) (skills.Output, error) {
-			return skills.Output{Summary: in.S, Data: map[string]string{"s": in.S}}, nil
-		})))
-	ran := false
-	reg.Add(skills.New(skills.Info{Name: "propose_revert", Description: "Opens a revert PR.", Schema: json.RawMessage(`{"type":"object"}`)},
-		func(context.Context, struct{}) (skills.Output, error) { ran = true; return skills.Output{}, nil }))
-	srv := newMCPServer(reg, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	st, ct := mcp.NewInMemoryTransports()
-	ctx := context.Background()
-	ss, err := srv.Connect(ctx, st, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = ss.Close() })
-	cs, err := mcp.NewClient(&mcp.Implementation{Name: "test-client", Version: "v0"}, nil).Connect(ctx, ct, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = cs.Close() })
-	list, err := cs.ListTools(ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := strings.Join(toolNames(list.Tools), ","); got != "echo,estimate_impact" {
-		t.Fatalf("tools = %s", got)
-	}
-	for _, tl := range list.Tools {
-		checkReadOnly(t, tl)
-	}
-	res, err := cs.CallTool(ctx, &mcp.CallToolParams{Name: "echo", Arguments: map[string]any{"s": "hi"}})
-	if err != nil || res.IsError || text(res) != "hi" {
-		t.Fatalf("echo = %+v, %v", res, err)
-	}
-	if sc, _ := json.Marshal(res.StructuredContent); !strings.Contains(string(sc), `"data":{"s":"hi"}`) {
-		t.Errorf("structured content %s", sc)
-	}
-	res, err = cs.CallTool(ctx, &mcp.CallToolParams{Name: "echo", Arguments: map[string]any{}})
-	if err != nil || !res.IsError || !strings.Contains(text(res), `missing required argument "s"`) {
-		t.Fatalf("echo without s = %+v, %v", res, err)
-	}
-	if _, err := cs.CallTool(ctx, &mcp.CallToolParams{Name: "propose_revert", Arguments: map[string]any{}}); err == nil || ran {
-		t.Fatalf("propose_revert was callable (ran %v, err %v)", ran, err)
 	}
 }
 

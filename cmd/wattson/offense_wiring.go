@@ -2,15 +2,11 @@ package main
 
 import (
 	"fmt"
-	"log/slog"
 	"time"
 
-	"github.com/wattson-dev/wattson/bot"
 	"github.com/wattson-dev/wattson/bot/offense"
-	"github.com/wattson-dev/wattson/skills/library"
 	"github.com/wattson-dev/wattson/skills/opportunity"
 	"github.com/wattson-dev/wattson/skills/pprofdir"
-	"github.com/wattson-dev/wattson/skills/skillmd"
 	"github.com/wattson-dev/wattson/store/periodic"
 )
 
@@ -47,59 +43,19 @@ func (c config) validateOffenseDigest() []error {
 	return errs
 }
 
-// skillLibrary is the built-in skill library with skills.dir's skills
-// over it, a team's own replacing built-ins by name.
-func skillLibrary(cfg config, logger *slog.Logger) *skillmd.Library {
-	lib, _ := skillmd.Load(library.FS(), ".", "built-in")
-	if cfg.Skills.Dir != "" {
-		own, probs := skillmd.LoadDir(cfg.Skills.Dir)
-		for _, p := range probs {
-			logger.Warn("skill not loaded", "err", p)
-		}
-		lib = lib.Merge(own)
-	}
-	return lib
-}
-
-// patternSkills describes, for /wattson skills, the library skills that
-// define opportunity patterns, with the patterns' names.
-func patternSkills(cfg config) []bot.SkillInfo {
-	lib := skillLibrary(cfg, slog.New(slog.DiscardHandler))
-	pats, _ := opportunity.LoadPatterns(lib)
-	var out []bot.SkillInfo
-	for _, sk := range lib.List() {
-		info := bot.SkillInfo{Name: sk.Name, Description: sk.Description}
-		for _, p := range pats {
-			if p.Skill == sk.Name {
-				info.Patterns = append(info.Patterns, p.Name)
-			}
-		}
-		if len(info.Patterns) > 0 {
-			out = append(out, info)
-		}
-	}
-	return out
-}
-
-// loadPatterns reads the inefficiency patterns of the skill library.
-func loadPatterns(cfg config, logger *slog.Logger) []opportunity.Pattern {
-	pats, errs := opportunity.LoadPatterns(skillLibrary(cfg, logger))
-	for _, err := range errs {
-		logger.Warn("pattern not loaded", "err", err)
-	}
-	return pats
-}
+// loadPatterns reads the inefficiency patterns of the skill library
 
 // periodicJobs are the proposals' checks, and the scheduled opportunity
-// scan and digest as configured.
-func periodicJobs(cfg config, p *botParts, logger *slog.Logger) ([]periodic.Job, error) {
+// scan (for patterns, the library's loaded at start-up) and digest as
+// configured.
+func periodicJobs(cfg config, p *botParts, patterns []opportunity.Pattern) ([]periodic.Job, error) {
 	jobs := p.proposals.Periodic()
 	if cfg.Offense.Schedule != "" {
 		loc, err := loadZone(cfg.Offense.TimeZone)
 		if err != nil {
 			return nil, fmt.Errorf("offense: %w", err)
 		}
-		opts := offense.ScanOptions{Patterns: loadPatterns(cfg, logger), WattsPerCore: cfg.Impact.WattsPerCore, MinShare: cfg.Offense.MinCPUShare}
+		opts := offense.ScanOptions{Patterns: patterns, WattsPerCore: cfg.Impact.WattsPerCore, MinShare: cfg.Offense.MinCPUShare}
 		jobs = append(jobs, p.offense.Job(cfg.Offense.Schedule, loc, scanTargets(cfg), opts))
 	}
 	if cfg.Digest.Schedule != "" {

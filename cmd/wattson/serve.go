@@ -10,6 +10,9 @@ import (
 	"go.yaml.in/yaml/v3"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/wattson-dev/wattson/bot"
+	"github.com/wattson-dev/wattson/bot/investigator"
+	"github.com/wattson-dev/wattson/bot/proposals"
 	"github.com/wattson-dev/wattson/detector/schedule"
 	"github.com/wattson-dev/wattson/store"
 	"github.com/wattson-dev/wattson/store/periodic"
@@ -53,12 +56,19 @@ func cmdServe(ctx context.Context, args []string, e *env) error {
 		_, err := st.ListRegressions(ctx, store.ListOptions{Limit: 1})
 		return err
 	})
-	prs, err := newPullRequests(cfg, logger)
+	// Each service's code host, data sources, skills, playbook and agent,
+	// built once (services.go).
+	hosts, err := newCodeHosts(cfg, logger)
 	if err != nil {
 		return err
 	}
-	deps := botDeps{investigator: newInvestigator(cfg, st, logger), pullRequests: prs, recovery: newRecoveryChecker(cfg),
-		skills: skillList(cfg), stdin: e.stdin, stdout: e.stdout}
+	svcs, err := newServices(cfg, hosts, logger)
+	if err != nil {
+		return err
+	}
+	deps := botDeps{investigator: investigator.New(svcs.bundles, st, logger), pullRequests: proposals.CodeHosts(hosts.router(logger)),
+		recovery: proposals.RecoveryOf(svcs.recovery), learner: proposals.SkillLearner(cfg.Skills.Dir, svcs.codeHost, logger),
+		skills: bot.SkillList(svcs.registries, svcs.lib, svcs.patterns), stdin: e.stdin, stdout: e.stdout}
 	cb, err := newChatBot(cfg, st, deps, logger, reg, mux)
 	if err != nil {
 		return err
@@ -71,7 +81,7 @@ func cmdServe(ctx context.Context, args []string, e *env) error {
 		"chat", cfg.Chat.Platforms, "detection_jobs", len(cfg.Detection.Jobs))
 	// The proposals' checks, the opportunity scan and the digest, each
 	// once per tick across replicas (offense_wiring.go).
-	jobs, err := periodicJobs(cfg, cb.botParts, logger)
+	jobs, err := periodicJobs(cfg, cb.botParts, svcs.patterns)
 	if err != nil {
 		return err
 	}

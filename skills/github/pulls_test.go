@@ -254,3 +254,28 @@ func TestGraphQLURL(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+func TestChangesListTheComparisonWithTheCredentials(t *testing.T) {
+	gh, culprit := repo(t)
+	var logs bytes.Buffer
+	h := host(t, gh, &logs, &sleeps{})
+	first := gh.Commit("main", "later", "bob", map[string]string{"later.go": "package x\n"})
+	cs, err := h.Changes(t.Context(), culprit, first)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cs) != 2 || cs[0].Title != "docs" || cs[1].SHA != first || len(cs[1].Files) != 1 || cs[1].Files[0].Path != "later.go" {
+		t.Fatalf("changes %+v", cs)
+	}
+	if _, err := h.Changes(t.Context(), "nope", first); !errors.Is(err, skills.ErrUnknownRevision) {
+		t.Errorf("unknown base: %v", err)
+	}
+	for _, a := range gh.Authorizations("GET /repos/o/r/compare/") {
+		if a != "Bearer "+secretToken {
+			t.Errorf("compare sent Authorization %q", a)
+		}
+	}
+	if n := len(gh.Authorizations("GET /repos/o/r/")); n != 4 { // two compares, two commits
+		t.Errorf("%d requests recorded", n)
+	}
+}

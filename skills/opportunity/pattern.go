@@ -10,7 +10,7 @@
 // references/patterns/ folder in the skill library (built-in skills in
 // skills/library, a team's own in skills.dir), so a team adds a pattern by
 // adding a file. The learning loop writes the patterns of merged and
-// verified fixes there too.
+// verified fixes there too (LearnedPattern, WriteLearned).
 package opportunity
 
 import (

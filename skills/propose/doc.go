@@ -5,8 +5,15 @@
 // automatically. It also holds verify_recovery, which re-checks a series
 // after the change merged.
 //
+// Past the skills, it carries a proposal through its life on the code
+// host: Hosts routes each change to its repository's code host (by
+// repository, else by service) to open, approve (mark ready, or merge when
+// so configured), close or read it, and Checker verifies recovery over
+// each service's metrics and deploys. Both are built once at start-up.
+//
 // Code hosts (skills/github, skills/gitlocal) implement the small
-// interfaces declared here; nothing in this package merges anything.
+// interfaces declared here. Nothing in this package merges anything on its
+// own: Hosts merges only when asked to act on a human's approval.
 //
 // # Verifying recovery
 //

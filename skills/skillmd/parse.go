@@ -5,6 +5,10 @@
 // A Library keeps only each skill's name and description in memory; the
 // body and references are read when asked for, so a model is offered the
 // catalogue and loads a skill's instructions only when it needs them.
+//
+// WriteReference adds a reference file to a skill of a directory, creating
+// the skill when it is missing: that is how Wattson records the patterns it
+// learns from verified fixes.
 package skillmd
 
 import (

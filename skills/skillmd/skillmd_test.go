@@ -3,6 +3,8 @@ package skillmd
 import (
 	"errors"
 	"io/fs"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -141,6 +143,47 @@ func TestLoadMissingDir(t *testing.T) {
 	lib, probs := Load(fstest.MapFS{}, "nope", "nope")
 	if len(lib.List()) != 0 || len(probs) != 1 {
 		t.Fatalf("lib %v, problems %v", lib.List(), probs)
+	}
+}
+
+func TestWriteReferenceCreatesTheSkillOnce(t *testing.T) {
+	dir := t.TempDir()
+	md := []byte("---\nname: learned-fixes\ndescription: Learned patterns.\n---\nEdit them.\n")
+	if err := WriteReference(dir, "learned-fixes", "patterns/a.yaml", []byte("name: a\n"), md); err != nil {
+		t.Fatal(err)
+	}
+	// A SKILL.md someone edited stays as it is.
+	edited := []byte("---\nname: learned-fixes\ndescription: Ours now.\n---\nKeep.\n")
+	if err := os.WriteFile(filepath.Join(dir, "learned-fixes", "SKILL.md"), edited, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteReference(dir, "learned-fixes", "references/patterns/b.yaml", []byte("name: b\n"), md); err != nil {
+		t.Fatal(err)
+	}
+	lib, probs := LoadDir(dir)
+	sk, ok := lib.Get("learned-fixes")
+	if len(probs) != 0 || !ok || sk.Description != "Ours now." {
+		t.Fatalf("skill %+v (found %v), problems %v", sk, ok, probs)
+	}
+	if got := strings.Join(sk.References, ","); got != "references/patterns/a.yaml,references/patterns/b.yaml" {
+		t.Errorf("references %s", got)
+	}
+	if b, err := lib.Reference("learned-fixes", "patterns/b.yaml"); err != nil || b != "name: b\n" {
+		t.Errorf("reference b = %q, %v", b, err)
+	}
+	for _, bad := range []struct{ name, file string }{{"Bad_Name", "x.yaml"}, {"ok", ""}, {"ok", "references/"}} {
+		if err := WriteReference(dir, bad.name, bad.file, nil, md); err == nil {
+			t.Errorf("WriteReference(%q, %q) wrote", bad.name, bad.file)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(filepath.Dir(dir), "x.yaml")); err == nil {
+		t.Error("a reference was written outside the skill")
+	}
+	if err := WriteReference(dir, "ok", "../../../escape.yaml", []byte("x"), md); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "ok", "references", "escape.yaml")); err != nil {
+		t.Errorf("a path with .. was not kept inside references/: %v", err)
 	}
 }
 

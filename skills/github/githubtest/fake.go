@@ -1,7 +1,8 @@
 // Package githubtest is an in-memory GitHub for tests: one repository with
 // blobs, trees, commits, refs, pull requests, comments and reviewers,
 // served over the REST and GraphQL endpoints Wattson uses, with injectable
-// failures (rate limits, server errors) and GitHub App token minting.
+// failures (rate limits, server errors), GitHub App token minting, and a
+// record of each request's credentials.
 package githubtest
 
 import (
@@ -75,6 +76,7 @@ type Server struct {
 	prs     []*PR
 	faults  []*Fault
 	calls   []string
+	auths   []string // the Authorization header of each call
 	minted  []string
 	t       testing.TB
 }
@@ -230,6 +232,20 @@ func (s *Server) Calls(call string) int {
 	return n
 }
 
+// Authorizations returns the Authorization header of each request whose
+// "METHOD path" starts with call, in order ("" when it had none).
+func (s *Server) Authorizations(call string) []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []string
+	for i, c := range s.calls {
+		if strings.HasPrefix(c, call) {
+			out = append(out, s.auths[i])
+		}
+	}
+	return out
+}
+
 // Minted returns the installation tokens minted so far.
 func (s *Server) Minted() []string {
 	s.mu.Lock()
@@ -247,6 +263,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	call := r.Method + " " + r.URL.Path
 	s.mu.Lock()
 	s.calls = append(s.calls, call)
+	s.auths = append(s.auths, r.Header.Get("Authorization"))
 	var fault *Fault
 	for _, f := range s.faults {
 		if f.Times > 0 && strings.HasPrefix(call, f.Match) {

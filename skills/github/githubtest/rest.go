@@ -107,6 +107,9 @@ func (s *Server) rest(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		reply(w, 200, out)
+	case m == "GET" && len(seg) == 2 && seg[0] == "compare":
+		base, head, _ := strings.Cut(seg[1], "...")
+		s.compare(w, base, head)
 	case m == "GET" && len(seg) == 2 && seg[0] == "commits":
 		c, ok := s.commits[seg[1]]
 		if !ok {
@@ -282,6 +285,29 @@ func (s *Server) gitCommit(c *Commit) map[string]any {
 		parents = append(parents, map[string]any{"sha": p})
 	}
 	return map[string]any{"sha": c.SHA, "message": c.Message, "tree": map[string]any{"sha": c.Tree}, "parents": parents}
+}
+
+// compare answers a comparison: the commits after base up to head along
+// first parents, oldest first. base and head are commit shas or branches.
+func (s *Server) compare(w http.ResponseWriter, base, head string) {
+	for _, ref := range []*string{&base, &head} {
+		if sha, ok := s.refs["heads/"+*ref]; ok {
+			*ref = sha
+		}
+	}
+	if s.commits[base] == nil || s.commits[head] == nil {
+		reply(w, 404, map[string]any{"message": "Not Found"})
+		return
+	}
+	var commits []map[string]any
+	for c := s.commits[head]; c != nil && c.SHA != base; {
+		commits = append([]map[string]any{s.repoCommit(c)}, commits...)
+		if len(c.Parents) == 0 {
+			break
+		}
+		c = s.commits[c.Parents[0]]
+	}
+	reply(w, 200, map[string]any{"status": "ahead", "ahead_by": len(commits), "total_commits": len(commits), "commits": commits})
 }
 
 // repoCommit is the REST commit with its changed files.

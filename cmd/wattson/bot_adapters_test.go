@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"log/slog"
 	"os"
@@ -17,8 +18,12 @@ import (
 
 	"github.com/wattson-dev/wattson/bot"
 	"github.com/wattson-dev/wattson/bot/proposals"
+	"github.com/wattson-dev/wattson/skills"
 	"github.com/wattson-dev/wattson/skills/github"
 	"github.com/wattson-dev/wattson/skills/github/githubtest"
+	"github.com/wattson-dev/wattson/skills/gitlocal"
+	"github.com/wattson-dev/wattson/skills/opportunity"
+	"github.com/wattson-dev/wattson/skills/propose"
 	"github.com/wattson-dev/wattson/skills/skillstest"
 	"github.com/wattson-dev/wattson/store"
 	"github.com/wattson-dev/wattson/store/bolt"
@@ -122,7 +127,7 @@ func (e e2e) work(t *testing.T) {
 	}
 }
 
-func gitHubHosts(t *testing.T, gh *githubtest.Server, merge bool, logs *bytes.Buffer) *codeHosts {
+func gitHubHosts(t *testing.T, gh *githubtest.Server, merge bool, logs *bytes.Buffer) proposals.PullRequests {
 	t.Helper()
 	logger := slog.New(slog.NewTextHandler(logs, nil))
 	h, err := github.New(github.Options{Owner: "o", Repo: "r", Token: prSecret, BaseURL: gh.URL, Logger: logger,
@@ -130,7 +135,8 @@ func gitHubHosts(t *testing.T, gh *githubtest.Server, merge bool, logs *bytes.Bu
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &codeHosts{hosts: map[string]prHost{"o/r": h}, byService: map[string]string{"checkout": "o/r"}, mergeOnApprove: merge, log: logger}
+	return proposals.CodeHosts(&propose.Hosts{Repos: map[string]propose.Host{"o/r": h}, ByService: map[string]string{"checkout": "o/r"},
+		MergeOnApprove: merge, Log: logger})
 }
 
 func shop(gh *githubtest.Server) string {
@@ -156,8 +162,8 @@ func TestApproveFromChatActsOnGitHub(t *testing.T) {
 				t.Fatalf("thread lacks the PR link:\n%s", e.chat.text())
 			}
 			gh.Fail(githubtest.Fault{Match: "GET /repos/o/r/pulls/1", Status: 429, Header: map[string]string{"Retry-After": "3"}, Times: 1})
-			if reply := e.say(t, "approve P-1"); !strings.Contains(reply.Text, "approved P-1") {
-				t.Fatalf("approve: %+v", reply)
+			if reply := e.say(t, "approve P-1"); !reply.IsZero() || !strings.Contains(e.chat.text(), "approved P-1") {
+				t.Fatalf("approve: %+v, thread:\n%s", reply, e.chat.text())
 			}
 			if reply := e.say(t, "approve P-1"); !strings.Contains(reply.Text, "already approved") {
 				t.Fatalf("second approve: %+v", reply)
@@ -239,7 +245,7 @@ func TestLocalCloneRevertFromChat(t *testing.T) {
 	repo.Commit("initial", map[string]string{"go.mod": "module example.com/shop\n\ngo 1.22\n", "main.go": "package main\n\nfunc main() { println(price()) }\n", "price.go": "package main\n\nfunc price() int { return 1 }\n"})
 	culprit := repo.Commit("Slow price", map[string]string{"price.go": "package main\n\nfunc price() int { s := 0; for i := range 1 << 20 { s += i }; return s }\n"})
 	var logs bytes.Buffer
-	e := newE2E(t, newLocalPullRequests(repo.Dir, true, slog.New(slog.NewTextHandler(&logs, nil))), culprit, &logs)
+	e := newE2E(t, proposals.CodeHosts(localCodeHosts(repo.Dir, true).router(slog.New(slog.NewTextHandler(&logs, nil)))), culprit, &logs)
 	thread := e.chat.text()
 	branch := "wattson/revert-" + culprit[:12]
 	if !strings.Contains(thread, "Pull request: "+branch) || !strings.Contains(thread, "`go build -trimpath ./...` on the change passes") {
@@ -252,5 +258,63 @@ func TestLocalCloneRevertFromChat(t *testing.T) {
 	}
 	if !strings.Contains(e.chat.text(), branch+" is merged") {
 		t.Fatalf("thread:\n%s", e.chat.text())
+	}
+}
+
+// TestLearnerWritesAPatternTheNextScanLoads: a verified revert's lesson
+// becomes a pattern file in skills.dir that the next load of the library
+// picks up, with the profile diff's library functions as frames, the
+// culprit (read from the service's code host) as the example and the
+// measured effect.
+func TestLearnerWritesAPatternTheNextScanLoads(t *testing.T) {
+	dir := t.TempDir()
+	repo := skillstest.NewRepo(t)
+	repo.Commit("initial", map[string]string{"price.go": "package x\n\nvar re = regexp.MustCompile(x)\n"})
+	culprit := repo.Commit("compile regexp per request", map[string]string{"price.go": "package x\n\nfunc f() { re := regexp.MustCompile(x) }\n"})
+	hosts := func(service string) skills.CodeHost {
+		if service == "checkout" {
+			return gitlocal.New(repo.Dir)
+		}
+		return nil
+	}
+	diff, _ := json.Marshal(skills.ProfileDiff{Top: []skills.FuncDelta{
+		{Name: "regexp/syntax.(*parser).parse", DeltaFlat: 0.2},
+		{Name: "runtime.mallocgc", DeltaFlat: 0.1},
+		{Name: "shop.validEmail", DeltaFlat: 0.05, Own: true},
+	}})
+	les := proposals.Lesson{
+		Proposal:      store.Proposal{ID: "P-7", Kind: store.ProposalRevert, Target: culprit, Title: "Revert: compile regexp per request"},
+		Regression:    store.Regression{ID: "R-3", Service: "checkout"},
+		Investigation: &store.Investigation{Steps: []store.Step{{Skill: "profile_diff", Output: diff}}},
+		Effect:        "cpu went from 0.013 back to 0.010 after P-7 merged",
+	}
+	logger := slog.New(slog.DiscardHandler)
+	if err := proposals.SkillLearner(dir, hosts, logger).Learn(t.Context(), les); err != nil {
+		t.Fatal(err)
+	}
+	var found bool
+	_, pats := loadLibrary(config{Skills: skillsConfig{Dir: dir}}, logger)
+	for _, pat := range pats {
+		if pat.Name == "learned-p-7" {
+			found = true
+			if pat.Skill != opportunity.LearnedSkill || pat.Learned != "P-7" || pat.Effect != les.Effect || pat.Frames[0] != "regexp*" ||
+				pat.Example == nil || !strings.Contains(pat.Example.Before, "re := regexp.MustCompile") || !strings.Contains(pat.Example.After, "var re =") {
+				t.Errorf("loaded %+v", pat)
+			}
+		}
+	}
+	if !found {
+		t.Error("the next scan does not load the learned pattern")
+	}
+	// Nothing to recognise: no file.
+	les.Proposal.ID, les.Investigation = "P-8", nil
+	if err := proposals.SkillLearner(dir, hosts, logger).Learn(t.Context(), les); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, opportunity.LearnedSkill, "references", "patterns", "learned-p-8.yaml")); !os.IsNotExist(err) {
+		t.Errorf("a lesson without frames was written (err %v)", err)
+	}
+	if proposals.SkillLearner("", hosts, logger) != nil {
+		t.Error("a learner without skills.dir")
 	}
 }
