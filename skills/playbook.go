@@ -145,3 +145,30 @@ func Find(pbs []Playbook, name string) (Playbook, bool) {
 	}
 	return Playbook{}, false
 }
+
+// ErrNoPlaybook is returned by FindPlaybook for a name it has no
+// playbook of.
+var ErrNoPlaybook = errors.New("no such playbook")
+
+// FindPlaybook looks name up among the playbooks in dir (skills.dir) when
+// dir is set, then among the built-in ones.
+func FindPlaybook(name, dir string) (Playbook, error) {
+	if dir != "" {
+		pbs, err := LoadPlaybooks(dir)
+		if err != nil {
+			return Playbook{}, fmt.Errorf("load playbooks: %w", err)
+		}
+		if pb, ok := Find(pbs, name); ok {
+			return pb, nil
+		}
+	}
+	pbs, err := BuiltinPlaybooks()
+	if err != nil {
+		return Playbook{}, fmt.Errorf("load built-in playbooks: %w", err)
+	}
+	pb, ok := Find(pbs, name)
+	if !ok {
+		return Playbook{}, fmt.Errorf("find playbook %q: %w", name, ErrNoPlaybook)
+	}
+	return pb, nil
+}

@@ -28,6 +28,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -55,7 +56,8 @@ type Options struct {
 	SigningSecret string
 	// AppToken is the xapp- token for Socket Mode.
 	AppToken string
-	// APIURL is the Web API base URL, ending in "/"; empty means Slack's.
+	// APIURL is the Web API base URL (a missing final "/", which
+	// slack-go needs, is added); empty means Slack's.
 	APIURL string
 	// HTTPClient calls the Web API and response URLs; nil means a client
 	// with a 30 s timeout.
@@ -122,6 +124,9 @@ func New(o Options) (*Adapter, error) {
 	}
 	opts := []slack.Option{slack.OptionHTTPClient(o.HTTPClient)}
 	if o.APIURL != "" {
+		if !strings.HasSuffix(o.APIURL, "/") {
+			o.APIURL += "/"
+		}
 		opts = append(opts, slack.OptionAPIURL(o.APIURL))
 	}
 	if o.AppToken != "" {

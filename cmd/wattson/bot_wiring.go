@@ -114,7 +114,7 @@ func newChatBot(cfg config, st store.Store, deps botDeps, logger *slog.Logger, r
 		case "slack":
 			a, err := slackbot.New(slackbot.Options{
 				BotToken: string(cfg.Slack.BotToken), SigningSecret: string(cfg.Slack.SigningSecret),
-				AppToken: string(cfg.Slack.AppToken), APIURL: slackAPIURL(cfg.Slack.APIURL), MinInterval: cfg.Slack.MinInterval,
+				AppToken: string(cfg.Slack.AppToken), APIURL: cfg.Slack.APIURL, MinInterval: cfg.Slack.MinInterval,
 				Seen: st, Logger: logger, Registerer: reg,
 			})
 			if err != nil {
@@ -177,15 +177,6 @@ func newChatBot(cfg config, st store.Store, deps botDeps, logger *slog.Logger, r
 		c.discord.Routes(mux, b)
 	}
 	return c, nil
-}
-
-// slackAPIURL makes sure a configured Slack API URL ends in a slash, as
-// slack-go expects.
-func slackAPIURL(u string) string {
-	if u != "" && u[len(u)-1] != '/' {
-		return u + "/"
-	}
-	return u
 }
 
 // run works the bot's job queue, Slack Socket Mode and the console until

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/robfig/cron/v3"
+	"github.com/wattson-dev/wattson/store/periodic"
 )
 
 // validate checks the config as a whole and reports every problem it finds,
@@ -150,17 +150,17 @@ func (c config) validate() error {
 	return errors.Join(errs...)
 }
 
-// checkSchedule parses a cron spec in the given IANA time zone.
+// checkSchedule parses a cron spec in the given IANA time zone, as the
+// periodic runner will.
 func checkSchedule(spec, tz string) error {
 	if spec == "" {
 		return errors.New("required, e.g. \"*/15 * * * *\"")
 	}
-	if tz != "" {
-		if _, err := time.LoadLocation(tz); err != nil {
-			return fmt.Errorf("time_zone %q: %v", tz, err)
-		}
+	loc, err := time.LoadLocation(tz)
+	if err != nil {
+		return fmt.Errorf("time_zone %q: %v", tz, err)
 	}
-	if _, err := cron.ParseStandard(spec); err != nil {
+	if _, err := periodic.Parse(spec, loc); err != nil {
 		return fmt.Errorf("%q: %v", spec, err)
 	}
 	return nil

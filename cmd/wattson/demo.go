@@ -173,7 +173,7 @@ func finish(ctx context.Context, e *env, d *demoBot, s sample.Sample, id string,
 	if _, err := exec.CommandContext(ctx, "git", "-C", s.Repo, "rev-parse", "--verify", "--quiet", "refs/heads/"+branch).Output(); err != nil {
 		return fmt.Errorf("check %s: no branch %s in %s", id, branch, s.Repo)
 	}
-	fmt.Fprintf(e.stdout, "  branch    %s: git revert of %s %q\n", branch, shortSHA(p.Target), s.Title)
+	fmt.Fprintf(e.stdout, "  branch    %s: git revert of %s %q\n", branch, p.Target[:min(7, len(p.Target))], s.Title)
 	head, err := exec.CommandContext(ctx, "git", "-C", s.Repo, "log", "-1", "--format=%h %s", "main").Output()
 	if err != nil {
 		return fmt.Errorf("check %s: read main: %w", id, err)

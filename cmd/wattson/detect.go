@@ -1,21 +1,17 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/wattson-dev/wattson/detector"
-	"github.com/wattson-dev/wattson/detector/csvseries"
 	"github.com/wattson-dev/wattson/detector/prom"
-	"github.com/wattson-dev/wattson/detector/tcpd"
+	"github.com/wattson-dev/wattson/detector/seriesfile"
 )
 
 // cmdDetect finds the changes in series read from a file or a Prometheus
@@ -82,57 +78,13 @@ func detectAll(series []detector.Series) []seriesChanges {
 }
 
 // readSeriesFile reads path in format, or the format its name and content
-// suggest.
+// suggest; an unknown format is a usage mistake.
 func readSeriesFile(path, format string) ([]detector.Series, error) {
-	if format == "" {
-		f, err := sniffFormat(path)
-		if err != nil {
-			return nil, err
-		}
-		format = f
+	ss, err := seriesfile.Read(path, format)
+	if errors.Is(err, seriesfile.ErrFormat) {
+		return nil, usageErrorf("detect: --input-format must be prom, csv or tcpd, got %q", format)
 	}
-	switch format {
-	case "prom":
-		return prom.ReadFile(path)
-	case "csv":
-		s, err := csvseries.ReadFile(path)
-		if err != nil {
-			return nil, err
-		}
-		return []detector.Series{s}, nil
-	case "tcpd":
-		d, err := tcpd.ReadFile(path)
-		if err != nil {
-			return nil, err
-		}
-		return d.Series, nil
-	}
-	return nil, usageErrorf("detect: --input-format must be prom, csv or tcpd, got %q", format)
-}
-
-// sniffFormat guesses a file's format: CSV by extension or a non-JSON
-// start; TCPD when the JSON has "n_obs"; otherwise a query_range response.
-func sniffFormat(path string) (string, error) {
-	if strings.EqualFold(filepath.Ext(path), ".csv") {
-		return "csv", nil
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return "", fmt.Errorf("read input: %w", err)
-	}
-	defer f.Close()
-	head := make([]byte, 4096)
-	n, _ := io.ReadFull(f, head)
-	head = bytes.TrimSpace(head[:n])
-	switch {
-	case len(head) == 0:
-		return "", fmt.Errorf("read input %s: file is empty", path)
-	case head[0] != '{':
-		return "csv", nil
-	case bytes.Contains(head, []byte(`"n_obs"`)):
-		return "tcpd", nil
-	}
-	return "prom", nil
+	return ss, err
 }
 
 // queryPrometheus runs a range query against the server at addr.

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -77,32 +78,12 @@ func cmdInvestigate(ctx context.Context, args []string, e *env) error {
 	return nil
 }
 
-// findPlaybook looks name up in skills.dir first, then among the built-ins.
+// findPlaybook looks name up in skills.dir first, then among the
+// built-ins; an unknown name is a usage mistake.
 func findPlaybook(name, dir string) (skills.Playbook, error) {
-	if dir != "" {
-		pbs, err := skills.LoadPlaybooks(dir)
-		if err != nil {
-			return skills.Playbook{}, fmt.Errorf("load playbooks: %w", err)
-		}
-		if pb, ok := skills.Find(pbs, name); ok {
-			return pb, nil
-		}
+	pb, err := skills.FindPlaybook(name, dir)
+	if errors.Is(err, skills.ErrNoPlaybook) {
+		return pb, usageErrorf("investigate: no playbook %q", name)
 	}
-	pbs, err := skills.BuiltinPlaybooks()
-	if err != nil {
-		return skills.Playbook{}, fmt.Errorf("load built-in playbooks: %w", err)
-	}
-	pb, ok := skills.Find(pbs, name)
-	if !ok {
-		return skills.Playbook{}, usageErrorf("investigate: no playbook %q", name)
-	}
-	return pb, nil
-}
-
-// shortSHA is a commit's abbreviated name.
-func shortSHA(sha string) string {
-	if len(sha) > 7 {
-		return sha[:7]
-	}
-	return sha
+	return pb, err
 }

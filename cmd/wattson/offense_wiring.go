@@ -51,7 +51,7 @@ func (c config) validateOffenseDigest() []error {
 func periodicJobs(cfg config, p *botParts, patterns []opportunity.Pattern) ([]periodic.Job, error) {
 	jobs := p.proposals.Periodic()
 	if cfg.Offense.Schedule != "" {
-		loc, err := loadZone(cfg.Offense.TimeZone)
+		loc, err := time.LoadLocation(cfg.Offense.TimeZone)
 		if err != nil {
 			return nil, fmt.Errorf("offense: %w", err)
 		}
@@ -59,7 +59,7 @@ func periodicJobs(cfg config, p *botParts, patterns []opportunity.Pattern) ([]pe
 		jobs = append(jobs, p.offense.Job(cfg.Offense.Schedule, loc, scanTargets(cfg), opts))
 	}
 	if cfg.Digest.Schedule != "" {
-		loc, err := loadZone(cfg.Digest.TimeZone)
+		loc, err := time.LoadLocation(cfg.Digest.TimeZone)
 		if err != nil {
 			return nil, fmt.Errorf("digest: %w", err)
 		}
@@ -82,11 +82,4 @@ func scanTargets(cfg config) []offense.Target {
 		ts = append(ts, offense.Target{Service: svc.Name, Profiles: pprofdir.New(svc.Profiles), Instances: svc.Instances, Repo: repo})
 	}
 	return ts
-}
-
-func loadZone(tz string) (*time.Location, error) {
-	if tz == "" {
-		return time.UTC, nil
-	}
-	return time.LoadLocation(tz)
 }
