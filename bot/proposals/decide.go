@@ -78,7 +78,7 @@ func (d *Desk) approve(ctx context.Context, ev bot.Event, id string, version int
 			return bot.Message{}, fmt.Errorf("approve %s: %w", id, err)
 		}
 	}
-	text := fmt.Sprintf("<@%s> approved %s (v%d): %s", ev.User, p.ID, version, p.Title) + d.prNote(*p, prApprove)
+	text := fmt.Sprintf("<@%s> approved %s (v%d): %s", ev.User, p.ID, version, p.Title) + prNote(d.o.PullRequests != nil, *p, prApprove)
 	where := d.announce(ctx, ev, r, *p, text)
 	return bot.Message{}, d.queuePR(ctx, where, *p, prApprove, "")
 }
@@ -111,7 +111,7 @@ func (d *Desk) reject(ctx context.Context, ev bot.Event, id, reason string) (bot
 	}
 	d.c.CountDecision("reject", true)
 	text := fmt.Sprintf("<@%s> rejected %s%s", ev.User, p.ID, because(reason))
-	other, err := d.sharedWith(ctx, *p)
+	other, err := sharedWith(ctx, d.c.Store, *p)
 	if err != nil {
 		return bot.Message{}, err
 	}
@@ -119,7 +119,7 @@ func (d *Desk) reject(ctx context.Context, ev bot.Event, id, reason string) (bot
 		d.announce(ctx, ev, r, *p, text+fmt.Sprintf(" I've left %s open: %s still proposes it.", p.PRURL, other))
 		return bot.Message{}, nil
 	}
-	where := d.announce(ctx, ev, r, *p, text+d.prNote(*p, prClose))
+	where := d.announce(ctx, ev, r, *p, text+prNote(d.o.PullRequests != nil, *p, prClose))
 	return bot.Message{}, d.queuePR(ctx, where, *p, prClose, reason)
 }
 

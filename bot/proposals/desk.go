@@ -39,6 +39,15 @@ type Options struct {
 
 // Desk decides proposals and acts on them. Build it with New.
 type Desk struct {
+	*verifier // recovery checks of merged proposals (verify.go)
+	c         *bot.Core
+	o         Options
+	log       *slog.Logger
+}
+
+// verifier checks that the regressions of merged proposals recovered and
+// learns from the fixes that did.
+type verifier struct {
 	c   *bot.Core
 	o   Options
 	log *slog.Logger
@@ -49,7 +58,8 @@ func New(c *bot.Core, o Options) *Desk {
 	if o.ApprovalTTL <= 0 {
 		o.ApprovalTTL = 72 * time.Hour
 	}
-	return &Desk{c: c, o: o, log: c.Log.With("part", "proposals")}
+	log := c.Log.With("part", "proposals")
+	return &Desk{verifier: &verifier{c: c, o: o, log: log}, c: c, o: o, log: log}
 }
 
 // Decide acts on a user's decision: approve or roll back a proposal,

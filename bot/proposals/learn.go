@@ -31,7 +31,7 @@ type Learner interface {
 
 // learn hands the lesson of a verified fix to the learner. A failure is
 // logged: the regression is resolved either way.
-func (d *Desk) learn(ctx context.Context, p store.Proposal, r store.Regression, rec Recovery) {
+func (d *verifier) learn(ctx context.Context, p store.Proposal, r store.Regression, rec Recovery) {
 	if d.o.Learner == nil {
 		return
 	}

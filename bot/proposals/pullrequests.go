@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"strings"
 	"time"
 
@@ -104,9 +105,9 @@ func (d *Desk) queuePR(ctx context.Context, where store.ThreadRef, p store.Propo
 }
 
 // prNote is the sentence telling the user what queuePR will do about
-// action on p; "" when nothing.
-func (d *Desk) prNote(p store.Proposal, action string) string {
-	if d.o.PullRequests == nil || p.PRURL == "" {
+// action on p (hosted: a code host is configured); "" when nothing.
+func prNote(hosted bool, p store.Proposal, action string) string {
+	if !hosted || p.PRURL == "" {
 		return ""
 	}
 	switch action {
@@ -121,12 +122,12 @@ func (d *Desk) prNote(p store.Proposal, action string) string {
 // sharedWith returns another proposal, still proposed or approved, whose
 // change is p's (two regressions with one culprit share one revert): an
 // action on p must leave that change alone. It returns "" when none.
-func (d *Desk) sharedWith(ctx context.Context, p store.Proposal) (string, error) {
+func sharedWith(ctx context.Context, st store.Proposals, p store.Proposal) (string, error) {
 	if p.PRURL == "" {
 		return "", nil
 	}
 	for _, status := range []store.ProposalStatus{store.ProposalProposed, store.ProposalApproved} {
-		ps, err := d.c.Store.ListProposals(ctx, store.ListOptions{Status: string(status)})
+		ps, err := st.ListProposals(ctx, store.ListOptions{Status: string(status)})
 		if err != nil {
 			return "", fmt.Errorf("list %s proposals: %w", status, err)
 		}
@@ -183,7 +184,7 @@ func (d *Desk) RunPullRequest(ctx context.Context, j store.Job) error {
 		return fmt.Errorf("run pull request job: unknown action %q", pj.Action)
 	}
 	if err != nil {
-		d.tellPRFailure(ctx, pj, *p, res, j.Attempts, err)
+		tellPRFailure(ctx, d.c, d.log, pj, *p, res, j.Attempts, err)
 		if pj.Action == prOpen && j.Attempts >= worker.MaxRetries {
 			// Out of retries: offer the proposal as text, as without a code host.
 			if serr := d.Show(ctx, *p, pj.Where); serr != nil {
@@ -201,7 +202,7 @@ func (d *Desk) RunPullRequest(ctx context.Context, j store.Job) error {
 		}
 		return d.Show(ctx, *p, pj.Where)
 	}
-	d.tellPR(ctx, pj.Where, *p, res)
+	tellPR(ctx, d.c, pj.Where, *p, res)
 	return nil
 }
 
@@ -254,7 +255,7 @@ func (d *Desk) recordPR(ctx context.Context, p *store.Proposal, res PRResult, ac
 }
 
 // tellPR posts the state of p's change in the thread.
-func (d *Desk) tellPR(ctx context.Context, where store.ThreadRef, p store.Proposal, res PRResult) {
+func tellPR(ctx context.Context, c *bot.Core, where store.ThreadRef, p store.Proposal, res PRResult) {
 	what := map[string]string{"draft": "is a draft", "open": "is ready for review", "merged": "is merged",
 		"closed": "is closed", "branch": "is on a local branch"}[res.State]
 	switch {
@@ -269,17 +270,17 @@ func (d *Desk) tellPR(ctx context.Context, where store.ThreadRef, p store.Propos
 		url = p.PRURL
 	}
 	m := bot.Message{Text: fmt.Sprintf("%s: %s %s.", p.ID, url, what), Footer: strings.Join(res.Notes, " · ")}
-	d.c.Post(ctx, where, m)
+	c.Post(ctx, where, m)
 }
 
 // tellPRFailure says in the thread that a code-host action failed and
 // whether it will be tried again.
-func (d *Desk) tellPRFailure(ctx context.Context, pj prJob, p store.Proposal, res PRResult, attempt int, err error) {
-	text := bot.PublicText(ctx, d.log.With("proposal", p.ID, "action", pj.Action), err)
+func tellPRFailure(ctx context.Context, c *bot.Core, log *slog.Logger, pj prJob, p store.Proposal, res PRResult, attempt int, err error) {
+	text := bot.PublicText(ctx, log.With("proposal", p.ID, "action", pj.Action), err)
 	m := bot.Message{Text: fmt.Sprintf("Could not %s %s on the code host (attempt %d of %d). %s", pj.Action, p.ID, attempt, worker.MaxRetries, text)}
 	if attempt < worker.MaxRetries {
 		m.Text += " I'll try again in a few minutes."
 	}
 	m.Footer = strings.Join(res.Notes, " · ")
-	d.c.Post(ctx, pj.Where, m)
+	c.Post(ctx, pj.Where, m)
 }

@@ -48,7 +48,7 @@ const VerifyEvery = "@every 5m"
 // whose regression is still being mitigated. It is the periodic job
 // "verify" (VerifyEvery), run once per tick across replicas. A proposal
 // that cannot be queued is logged: the next tick tries again.
-func (d *Desk) QueueVerifications(ctx context.Context, _ time.Time) error {
+func (d *verifier) QueueVerifications(ctx context.Context, _ time.Time) error {
 	if d.o.Recovery == nil {
 		return nil
 	}
@@ -72,7 +72,7 @@ func (d *Desk) QueueVerifications(ctx context.Context, _ time.Time) error {
 }
 
 // QueueVerify queues a recovery check of merged proposal id now.
-func (d *Desk) QueueVerify(ctx context.Context, id string) error {
+func (d *verifier) QueueVerify(ctx context.Context, id string) error {
 	payload, err := json.Marshal(verifyJob{Proposal: id})
 	if err != nil {
 		return fmt.Errorf("encode verify job: %w", err)
@@ -87,7 +87,7 @@ func (d *Desk) QueueVerify(ctx context.Context, id string) error {
 // series is back at its old level the regression is resolved, otherwise it
 // is reopened; either way the thread is told. A regression no longer
 // being mitigated was already decided and is left alone.
-func (d *Desk) RunVerify(ctx context.Context, j store.Job) error {
+func (d *verifier) RunVerify(ctx context.Context, j store.Job) error {
 	var vj verifyJob
 	if err := json.Unmarshal(j.Payload, &vj); err != nil {
 		return fmt.Errorf("decode verify job: %w", err)
