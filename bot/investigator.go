@@ -11,10 +11,20 @@ import (
 // skills — and reports its findings. The bot owns the records: it stores the
 // Investigation before and after, stores the proposals, and shows them.
 type Investigator interface {
-	// Investigate answers q. progress may be called with a one-line
-	// summary of each step as it finishes ("deploys_in_window: 3
-	// deploys"); the bot shows them, ticked, in one edited message.
-	Investigate(ctx context.Context, q Question, progress func(step string)) (Findings, error)
+	// Investigate answers q. progress may be called with each step as
+	// it finishes; the bot shows them, ticked or crossed, in one edited
+	// message.
+	Investigate(ctx context.Context, q Question, progress func(Progress)) (Findings, error)
+}
+
+// Progress is one finished step of an investigation, as its progress
+// message shows it.
+type Progress struct {
+	// Text is a one-line summary ("deploys_in_window: 3 deploys"), or
+	// the step's error when it failed.
+	Text string
+	// Failed says the step failed.
+	Failed bool
 }
 
 // Question is what an investigation is asked: a regression by id, or a

@@ -81,10 +81,14 @@ func ProposalMessage(p store.Proposal) Message {
 }
 
 // ProgressMessage renders the one message an investigation edits as it goes.
-func ProgressMessage(invID string, steps []string, done bool, took time.Duration) Message {
+func ProgressMessage(invID string, steps []Progress, done bool, took time.Duration) Message {
 	var b strings.Builder
 	for _, s := range steps {
-		fmt.Fprintf(&b, "✓ %s\n", s)
+		mark := "✓"
+		if s.Failed {
+			mark = "✗"
+		}
+		fmt.Fprintf(&b, "%s %s\n", mark, s.Text)
 	}
 	title := fmt.Sprintf("Investigating (%s)", invID)
 	if done {

@@ -95,9 +95,9 @@ func (c *Clock) Add(d time.Duration) {
 type FixedInvestigator struct{ F bot.Findings }
 
 // Investigate returns the findings.
-func (fi FixedInvestigator) Investigate(_ context.Context, q bot.Question, progress func(string)) (bot.Findings, error) {
+func (fi FixedInvestigator) Investigate(_ context.Context, q bot.Question, progress func(bot.Progress)) (bot.Findings, error) {
 	for _, s := range fi.F.Steps {
-		progress(s.Skill + ": " + s.Summary)
+		progress(bot.Progress{Text: s.Skill + ": " + s.Summary, Failed: s.Error != ""})
 	}
 	return fi.F, nil
 }

@@ -45,7 +45,7 @@ func Samples() map[string]bot.Message {
 		"alert":    bot.AlertMessage(r, 3.2, 32, []byte("\x89PNG fake")),
 		"proposal": bot.ProposalMessage(p),
 		"decided":  bot.ProposalMessage(decided),
-		"progress": bot.ProgressMessage("I-4", []string{"find_change_point: 09:00 ± 5m", "deploys_in_window: 1 deploy (v1.42)"}, false, 0),
+		"progress": bot.ProgressMessage("I-4", []bot.Progress{{Text: "find_change_point: 09:00 ± 5m"}, {Text: "deploys_in_window: 1 deploy (v1.42)"}, {Text: "profile_diff: no profile of checkout near 09:00", Failed: true}}, false, 0),
 		"findings": bot.FindingsMessage(inv),
 		"refusal":  {Text: "Sorry, you can't approve P-7: you are not an approver of service checkout in this channel.", Private: true},
 		"long":     {Title: "Investigation log", Text: long.String()},

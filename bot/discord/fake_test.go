@@ -177,8 +177,8 @@ func writeJSON(w http.ResponseWriter, v any) {
 // fixedInvestigator finds one culprit and proposes its revert.
 type fixedInvestigator struct{}
 
-func (fixedInvestigator) Investigate(_ context.Context, _ bot.Question, progress func(string)) (bot.Findings, error) {
-	progress("deploys_in_window: 1 deploy")
+func (fixedInvestigator) Investigate(_ context.Context, _ bot.Question, progress func(bot.Progress)) (bot.Findings, error) {
+	progress(bot.Progress{Text: "deploys_in_window: 1 deploy"})
 	return bot.Findings{
 		Suspects:  []store.Suspect{{Commit: "abc1234567", Title: "Compile regexp per request", Score: 0.9}},
 		Verdict:   "abc1234 compiles a regexp per request.",

@@ -191,8 +191,8 @@ func (w *Runner) Run(ctx context.Context, job store.Job) error {
 	if err != nil {
 		return fmt.Errorf("investigate: %w", err)
 	}
-	var steps []string
-	onStep := func(step string) {
+	var steps []bot.Progress
+	onStep := func(step bot.Progress) {
 		steps = append(steps, step)
 		if err := chat.Update(ctx, progress, bot.ProgressMessage(inv.ID, steps, false, 0)); err != nil {
 			w.log.WarnContext(ctx, "progress not updated", "investigation", inv.ID, "err", err)
@@ -255,7 +255,7 @@ func (w *Runner) Run(ctx context.Context, job store.Job) error {
 // puts its regression back to open when nobody decided about it meanwhile
 // and says so in the thread.
 func (w *Runner) failed(ctx context.Context, chat bot.Chat, inv *store.Investigation, reg *store.Regression, thread, progress store.ThreadRef,
-	steps []string, took time.Duration, runErr error) error {
+	steps []bot.Progress, took time.Duration, runErr error) error {
 	text := bot.PublicText(ctx, w.log.With("investigation", inv.ID), fmt.Errorf("investigate %s: %w", inv.ID, runErr))
 	done := bot.ProgressMessage(inv.ID, steps, true, took)
 	done.Title = fmt.Sprintf("Investigation %s failed after %s", inv.ID, took.Round(time.Second))

@@ -19,7 +19,7 @@ type dismissingInvestigator struct {
 	st store.Store
 }
 
-func (di dismissingInvestigator) Investigate(ctx context.Context, q bot.Question, progress func(string)) (bot.Findings, error) {
+func (di dismissingInvestigator) Investigate(ctx context.Context, q bot.Question, progress func(bot.Progress)) (bot.Findings, error) {
 	r, err := di.st.GetRegression(ctx, q.RegressionID)
 	if err != nil {
 		return bot.Findings{}, err
@@ -116,8 +116,8 @@ func TestInvestigateServiceAnswersInTheChannel(t *testing.T) {
 // failingInvestigator fails after a step that failed.
 type failingInvestigator struct{}
 
-func (failingInvestigator) Investigate(_ context.Context, _ bot.Question, progress func(string)) (bot.Findings, error) {
-	progress("profile_diff: no profile of checkout near 2025-06-03")
+func (failingInvestigator) Investigate(_ context.Context, _ bot.Question, progress func(bot.Progress)) (bot.Findings, error) {
+	progress(bot.Progress{Text: "profile_diff: no profile of checkout near 2025-06-03", Failed: true})
 	return bot.Findings{Steps: []store.Step{{Skill: "profile_diff", Error: "no profile of checkout near 2025-06-03"}}}, errors.New("every step failed")
 }
 
@@ -146,6 +146,10 @@ func TestFailedInvestigationPutsTheRegressionBack(t *testing.T) {
 	}
 	if !said {
 		t.Errorf("posts %+v, want the thread told the regression is open again", posts)
+	}
+	_, updates := f.Chat.Snapshot()
+	if last := updates[len(updates)-1].Msg; !strings.Contains(last.Text, "✗ profile_diff: no profile") || !strings.Contains(last.Title, "failed") {
+		t.Errorf("last progress %+v, want the failed step crossed and the investigation failed", last)
 	}
 	again := f.Bot.Handle(ctx, bot.Event{Kind: bot.EventCommand, ID: "cmd2", Platform: "test", Channel: "C1", User: "UALICE", Text: "investigate " + r.ID})
 	if strings.Contains(again.Text, "already being investigated") {

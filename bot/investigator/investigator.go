@@ -111,7 +111,7 @@ func New(services map[string]Service, regs Regressions, log *slog.Logger) *Inves
 // Investigate runs the service's playbook and turns its result into
 // findings; a culprit verdict proposes reverting it. With an agent, the
 // agent then reviews the run, or answers q.Text.
-func (i *Investigator) Investigate(ctx context.Context, q bot.Question, progress func(string)) (bot.Findings, error) {
+func (i *Investigator) Investigate(ctx context.Context, q bot.Question, progress func(bot.Progress)) (bot.Findings, error) {
 	in := Input{Service: q.Service, Metric: q.Metric, At: q.Since}
 	if q.RegressionID != "" {
 		r, err := i.regs.GetRegression(ctx, q.RegressionID)
@@ -125,7 +125,7 @@ func (i *Investigator) Investigate(ctx context.Context, q bot.Question, progress
 		return bot.Findings{}, bot.UserErrorf("I have no code, profiles or deploys for %q. Add it under services: in the Wattson config.", in.Service)
 	}
 	in.RPS = svc.RPS
-	inv, run := Run(ctx, svc, in, i.log, func(s skills.StepRecord) { progress(stepLine(s)) })
+	inv, run := Run(ctx, svc, in, i.log, func(s skills.StepRecord) { progress(bot.Progress{Text: stepLine(s), Failed: s.Error != ""}) })
 	rec := record(inv, run, q.Trigger)
 	f := bot.Findings{Mode: store.ModePlaybook, Steps: rec.Steps, Suspects: rec.Suspects, Verdict: rec.Verdict}
 	if im := inv.Impact; im != nil && im.ExtraCores > 0 {
@@ -144,11 +144,11 @@ func (i *Investigator) Investigate(ctx context.Context, q bot.Question, progress
 // to the user's question, or a review of the run (explanation, fix draft,
 // further digging when inconclusive). The verdict stays the skills'; the
 // agent's text is appended, hypotheses marked as such.
-func reason(ctx context.Context, ag *agent.Agent, q bot.Question, run skills.Run, f *bot.Findings, progress func(string)) {
+func reason(ctx context.Context, ag *agent.Agent, q bot.Question, run skills.Run, f *bot.Findings, progress func(bot.Progress)) {
 	var res agent.Result
 	if q.Text != "" {
 		if est, err := ag.EstimateAsk(q.Text, &run); err == nil {
-			progress(est.String())
+			progress(bot.Progress{Text: est.String()})
 		}
 		res = ag.Ask(ctx, q.Text, &run)
 	} else {

@@ -62,7 +62,7 @@ func TestInvestigatorNamesCulpritAndProposesRevert(t *testing.T) {
 
 	var progress []string
 	f, err := inv.Investigate(context.Background(), bot.Question{Service: sc.Service, Trigger: store.TriggerCommand},
-		func(s string) { progress = append(progress, s) })
+		func(s bot.Progress) { progress = append(progress, s.Text) })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,7 +89,7 @@ func TestInvestigatorReadsTheRegressionAskedAbout(t *testing.T) {
 	sc := skillstest.Build(t, false)
 	regs := regressions{"R-1": {ID: "R-1", Service: sc.Service, Metric: "service:cpu_seconds_per_request:rate5m", ChangeTime: sc.ChangeTime}}
 	inv := New(map[string]Service{sc.Service: service(t, sc)}, regs, discard)
-	f, err := inv.Investigate(context.Background(), bot.Question{RegressionID: "R-1", Trigger: store.TriggerAlert}, func(string) {})
+	f, err := inv.Investigate(context.Background(), bot.Question{RegressionID: "R-1", Trigger: store.TriggerAlert}, func(bot.Progress) {})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,14 +99,14 @@ func TestInvestigatorReadsTheRegressionAskedAbout(t *testing.T) {
 	if len(f.Suspects) == 0 || f.Suspects[0].Commit != sc.Culprit {
 		t.Errorf("suspects %+v; want %s first", f.Suspects, sc.Culprit)
 	}
-	if _, err := inv.Investigate(context.Background(), bot.Question{RegressionID: "R-9"}, func(string) {}); err == nil || !strings.Contains(err.Error(), "R-9") {
+	if _, err := inv.Investigate(context.Background(), bot.Question{RegressionID: "R-9"}, func(bot.Progress) {}); err == nil || !strings.Contains(err.Error(), "R-9") {
 		t.Errorf("unknown regression: %v", err)
 	}
 }
 
 func TestInvestigatorUnknownServiceIsExplained(t *testing.T) {
 	inv := New(nil, regressions{}, discard)
-	_, err := inv.Investigate(context.Background(), bot.Question{Service: "payments"}, func(string) {})
+	_, err := inv.Investigate(context.Background(), bot.Question{Service: "payments"}, func(bot.Progress) {})
 	if got := bot.PublicText(context.Background(), discard, err); !strings.Contains(got, `"payments"`) || !strings.Contains(got, "services:") {
 		t.Errorf("user sees %q", got)
 	}
@@ -121,7 +121,7 @@ func TestInvestigatorWithAgentKeepsSkillVerdict(t *testing.T) {
 	svc.Agent = agent.New(agent.NewClient(srv.URL, "", 1, nil), svc.Registry, guides, discard, time.Now,
 		agent.Config{Model: "scripted", LegacyMaxTokens: true})
 	f, err := New(map[string]Service{sc.Service: svc}, regressions{}, discard).Investigate(context.Background(),
-		bot.Question{Service: sc.Service, Trigger: store.TriggerAlert}, func(string) {})
+		bot.Question{Service: sc.Service, Trigger: store.TriggerAlert}, func(bot.Progress) {})
 	if err != nil {
 		t.Fatal(err)
 	}

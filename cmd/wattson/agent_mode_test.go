@@ -66,7 +66,7 @@ func TestInvestigatorWithAgentKeepsSkillVerdict(t *testing.T) {
 	cfg.Services = []serviceConfig{{Name: sc.Service, Repo: sc.RepoDir, Profiles: sc.ProfilesDir,
 		Deploys: sc.DeploysFile, Metrics: []string{sc.CPUFile, sc.BuildInfo}}}
 	f, err := wiredInvestigator(t, cfg, st).Investigate(context.Background(),
-		bot.Question{Service: sc.Service, Trigger: store.TriggerAlert}, func(string) {})
+		bot.Question{Service: sc.Service, Trigger: store.TriggerAlert}, func(bot.Progress) {})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -63,7 +63,7 @@ func (c *threadChat) text() string {
 
 type culpritInvestigator struct{ sha string }
 
-func (ci culpritInvestigator) Investigate(context.Context, bot.Question, func(string)) (bot.Findings, error) {
+func (ci culpritInvestigator) Investigate(context.Context, bot.Question, func(bot.Progress)) (bot.Findings, error) {
 	return bot.Findings{Suspects: []store.Suspect{{Commit: ci.sha, Title: "Validate prices with a regexp", Score: 0.9}},
 		Verdict: "culprit", Proposals: []store.Proposal{{Kind: store.ProposalRevert, Target: ci.sha, Title: `Revert "Validate prices with a regexp"`,
 			Body: "regexp.Compile went from 0% to 19% of CPU; price.go:9 compiles per request; 3.2 cores ≈ 32 W"}}}, nil

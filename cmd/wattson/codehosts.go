@@ -95,11 +95,13 @@ func (h codeHosts) router(logger *slog.Logger) *propose.Hosts {
 		return nil
 	}
 	repos := make(map[string]propose.Host, len(h.repos))
+	merging := map[string]bool{}
 	for name, host := range h.repos {
 		repos[name] = host
+		_, merging[name] = host.(*gitlocal.Repo) // a local clone has no review step: approve merges
 	}
 	return &propose.Hosts{Repos: repos, ByService: h.byService, Fallback: h.fallback, MergeOnApprove: h.mergeOnApprove,
-		Log: logger.With("component", "pull_requests")}
+		Merging: merging, Log: logger.With("component", "pull_requests")}
 }
 
 // newGitHubHost is the one builder of a GitHub code host: repository name

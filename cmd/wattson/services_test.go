@@ -62,7 +62,7 @@ func TestConfiguredServiceIsInvestigated(t *testing.T) {
 	cfg := defaultConfig()
 	cfg.Services = []serviceConfig{{Name: sc.Service, Repo: sc.RepoDir, Profiles: sc.ProfilesDir,
 		Deploys: sc.DeploysFile, Metrics: []string{sc.CPUFile, sc.BuildInfo}, RPS: 500}}
-	f, err := wiredInvestigator(t, cfg, st).Investigate(context.Background(), bot.Question{RegressionID: r.ID, Trigger: store.TriggerAlert}, func(string) {})
+	f, err := wiredInvestigator(t, cfg, st).Investigate(context.Background(), bot.Question{RegressionID: r.ID, Trigger: store.TriggerAlert}, func(bot.Progress) {})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -125,7 +125,7 @@ func TestAppOnlyInvestigationReadsWithTheInstallationToken(t *testing.T) {
 		t.Fatal(err)
 	}
 	f, err := investigator.New(svcs.bundles, testStore(t), logger).Investigate(context.Background(),
-		bot.Question{Service: sc.Service, Trigger: store.TriggerCommand}, func(string) {})
+		bot.Question{Service: sc.Service, Trigger: store.TriggerCommand}, func(bot.Progress) {})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -96,6 +96,9 @@ type Hosts struct {
 	// MergeOnApprove merges a change on approval instead of marking it
 	// ready for review.
 	MergeOnApprove bool
+	// Merging are repositories whose changes merge on approval whatever
+	// MergeOnApprove says: local clones, which have no review step.
+	Merging map[string]bool
 	// Log receives what was prepared; nil discards it.
 	Log *slog.Logger
 }
@@ -149,14 +152,14 @@ func (h *Hosts) Open(ctx context.Context, c Change) (Outcome, error) {
 }
 
 // Approve marks c's change ready for review, or merges it with
-// MergeOnApprove.
+// MergeOnApprove or when its repository is Merging.
 func (h *Hosts) Approve(ctx context.Context, c Change) (Outcome, error) {
 	host, name, err := h.host(c)
 	if err != nil {
 		return Outcome{}, err
 	}
 	pr := pullRequest(c)
-	if h.MergeOnApprove {
+	if h.MergeOnApprove || h.Merging[name] {
 		pr, err = host.Merge(ctx, pr)
 	} else {
 		pr, err = host.Ready(ctx, pr)
