@@ -148,7 +148,13 @@ func TestFailedInvestigationPutsTheRegressionBack(t *testing.T) {
 		t.Errorf("posts %+v, want the thread told the regression is open again", posts)
 	}
 	_, updates := f.Chat.Snapshot()
-	if last := updates[len(updates)-1].Msg; !strings.Contains(last.Text, "✗ profile_diff: no profile") || !strings.Contains(last.Title, "failed") {
+	var last bot.Message
+	for _, u := range updates {
+		if strings.HasPrefix(u.Msg.Title, "Investigation I-1") {
+			last = u.Msg
+		}
+	}
+	if !strings.Contains(last.Text, "✗ profile_diff: no profile") || !strings.Contains(last.Title, "failed") {
 		t.Errorf("last progress %+v, want the failed step crossed and the investigation failed", last)
 	}
 	again := f.Bot.Handle(ctx, bot.Event{Kind: bot.EventCommand, ID: "cmd2", Platform: "test", Channel: "C1", User: "UALICE", Text: "investigate " + r.ID})
