@@ -60,16 +60,16 @@ func ProposalMessage(p store.Proposal) Message {
 	}
 	switch p.Status {
 	case store.ProposalProposed:
-		// The version is what an approval binds to; once decided, the
-		// store's later bumps would only confuse.
-		m.Title = fmt.Sprintf("%s proposal %s (v%d): %s", verb, p.ID, p.Version, p.Title)
+		// The revision is what an approval binds to; once decided, it no
+		// longer matters.
+		m.Title = fmt.Sprintf("%s proposal %s (v%d): %s", verb, p.ID, p.Rev(), p.Title)
 		label := "Approve"
 		if p.Kind == store.ProposalRevert {
 			label = "Approve revert"
 		}
 		m.Buttons = []Button{
-			{Label: label, Action: ActionApprove, RecordID: p.ID, Version: p.Version, Style: StylePrimary},
-			{Label: "Reject", Action: ActionReject, RecordID: p.ID, Version: p.Version, Style: StyleDanger},
+			{Label: label, Action: ActionApprove, RecordID: p.ID, Version: p.Rev(), Style: StylePrimary},
+			{Label: "Reject", Action: ActionReject, RecordID: p.ID, Version: p.Rev(), Style: StyleDanger},
 		}
 	default:
 		m.Footer = fmt.Sprintf("Status: %s by %s at %s", p.Status, p.DecidedBy, p.DecidedAt.UTC().Format(TimeLayout))

@@ -238,9 +238,28 @@ type Proposal struct {
 	// PRHead is the change's head commit when it was last read: a local
 	// branch merged and then deleted is still known as merged by it.
 	PRHead string `json:"pr_head,omitempty"`
-	// Version is bumped by the store on every update; approvals are bound
-	// to a version (see Proposals.UpdateProposal).
+	// Version is bumped by the store on every update, for optimistic
+	// concurrency (see Proposals.UpdateProposal).
 	Version int `json:"version"`
+	// Revision counts changes of what a person approves (the change
+	// proposed, its title and body): 1 when created, one more each time
+	// it is proposed again with new evidence. An approval is bound to the
+	// revision shown, not to Version, which bookkeeping also bumps.
+	Revision int `json:"revision,omitempty"`
+	// ShownRevision is the revision last shown in chat for approval, and
+	// ShownAt when.
+	ShownRevision int       `json:"shown_revision,omitempty"`
+	ShownAt       time.Time `json:"shown_at,omitzero"`
+	// Cards are the messages the proposal was shown as: all are redrawn
+	// when it is decided, wherever that happens.
+	Cards []ThreadRef `json:"cards,omitempty"`
+	// Done are the code-host actions done on its change (open, approve,
+	// close; check when a merge or close made by hand was recorded), so
+	// that a job delivered twice acts once.
+	Done []string `json:"done,omitempty"`
+	// MergedAt is when its change merged, as the code host says (else
+	// when Wattson saw it merged).
+	MergedAt time.Time `json:"merged_at,omitzero"`
 	// Status is where the proposal is in its life cycle; change it only
 	// through ChangeProposal, which keeps to ProposalStatus.CanBecome.
 	Status ProposalStatus `json:"status"`
@@ -251,6 +270,28 @@ type Proposal struct {
 	// Title and Body are the pull request's title and description.
 	Title string `json:"title"`
 	Body  string `json:"body,omitempty"`
+}
+
+// FixScan is a scan that found an opportunity's pattern after its fix.
+type FixScan struct {
+	// Proposal is the fix the scan came after.
+	Proposal string `json:"proposal"`
+	// Kind is "fix.still_found" (after the merge) or "fix.found_again"
+	// (after the fix was judged to have taken).
+	Kind string `json:"kind"`
+	// Newest is the capture time of the scan's newest profile.
+	Newest time.Time `json:"newest"`
+	// Share is the pattern's share of CPU in the scan.
+	Share float64 `json:"share"`
+}
+
+// Rev is the revision a person approves: Revision, or for a proposal
+// stored before revisions were kept, its Version.
+func (p Proposal) Rev() int {
+	if p.Revision > 0 {
+		return p.Revision
+	}
+	return p.Version
 }
 
 // OpportunityStatus is where an opportunity is in its life cycle:
@@ -314,6 +355,13 @@ type Opportunity struct {
 	// in proportion to the share that went away.
 	SavedCores float64 `json:"saved_cores,omitempty"`
 	SavedWatts float64 `json:"saved_watts,omitempty"`
+	// Scans are the later scans that found the pattern after its fix
+	// merged (still found) or after it was judged fixed (found again),
+	// one per scan, told apart by its newest profile.
+	Scans []FixScan `json:"scans,omitempty"`
+	// NotTakenTold is the fix proposal whose thread was told the fix did
+	// not take; empty when none was.
+	NotTakenTold string `json:"not_taken_told,omitempty"`
 	// ReturnedAt is when later scans found the pattern back after it was
 	// fixed: the fix's saving ended then, and the opportunity is open
 	// again (FixedAt and the saving stay, as history).

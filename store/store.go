@@ -121,8 +121,8 @@ type Investigations interface {
 // one through ChangeProposal, which reads, applies the change, keeps to the
 // status transition table and retries on ErrConflict.
 type Proposals interface {
-	// CreateProposal stores p under a new id, sets p.ID and sets p.Version
-	// to 1.
+	// CreateProposal stores p under a new id, sets p.ID, sets p.Version
+	// to 1, and p.Revision to 1 unless set.
 	CreateProposal(ctx context.Context, p *Proposal) error
 	// GetProposal returns the proposal with the given id, or ErrNotFound.
 	GetProposal(ctx context.Context, id string) (*Proposal, error)

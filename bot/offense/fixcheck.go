@@ -3,7 +3,6 @@ package offense
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/wattson-dev/wattson/bot"
@@ -133,10 +132,7 @@ func (f *Offense) checkFix(ctx context.Context, id string, sc ScanReport) (*stor
 	if p.Status != store.ProposalMerged {
 		return nil, nil
 	}
-	merged, err := proposals.MergedAt(ctx, f.c.Store, *p)
-	if err != nil {
-		return nil, fmt.Errorf("check fix of %s: %w", id, err)
-	}
+	merged := proposals.MergedAt(*p)
 	if merged.IsZero() || sc.Oldest.IsZero() || !sc.Oldest.After(merged) {
 		return nil, nil // some profile may predate the fix
 	}
@@ -186,8 +182,21 @@ func (f *Offense) fixTook(ctx context.Context, o *store.Opportunity, p store.Pro
 // pattern, and once stillFoundScans scans with different newest profiles
 // have, tells o's thread, once, that the fix did not take.
 func (f *Offense) fixStillFound(ctx context.Context, o store.Opportunity, p store.Proposal, sc ScanReport) error {
-	scans, said, err := f.scansFinding(ctx, o, p.ID, fixStillFound, fixNotTaken, time.Time{}, sc)
-	if err != nil || said || scans < stillFoundScans {
+	if o.NotTakenTold == p.ID {
+		return nil // said already
+	}
+	scans, err := f.scansFinding(ctx, o, p.ID, fixStillFound, time.Time{}, sc)
+	if err != nil || scans < stillFoundScans {
+		return err
+	}
+	told := false
+	if _, err := store.ChangeOpportunity(ctx, f.c.Store, o.ID, func(o *store.Opportunity) error {
+		if o.NotTakenTold == p.ID {
+			return store.ErrNoChange
+		}
+		o.NotTakenTold, told = p.ID, true
+		return nil
+	}); err != nil || !told {
 		return err
 	}
 	share := sc.Found[o.Fingerprint]
@@ -216,7 +225,7 @@ func (f *Offense) checkReturn(ctx context.Context, id string, sc ScanReport) err
 	if o.Status != store.OpportunityFixed || !found || sc.Oldest.IsZero() || !sc.Oldest.After(o.FixedAt) {
 		return nil
 	}
-	scans, _, err := f.scansFinding(ctx, *o, o.ProposalID, fixFoundAgain, "", o.FixedAt, sc)
+	scans, err := f.scansFinding(ctx, *o, o.ProposalID, fixFoundAgain, o.FixedAt, sc)
 	if err != nil || scans < stillFoundScans {
 		return err
 	}
@@ -246,58 +255,50 @@ func (f *Offense) checkReturn(ctx context.Context, id string, sc ScanReport) err
 	return nil
 }
 
-// scansFinding records, once per scan (told apart by its newest profile),
-// that sc found o's pattern after proposal — audit action, detail
-// "<proposal> <newest profile> <share>" — and returns how many scans with
-// newest profiles after since have. said reports that stop, the
-// conclusion those scans lead to, was audited already for proposal.
-func (f *Offense) scansFinding(ctx context.Context, o store.Opportunity, proposal, action, stop string, since time.Time, sc ScanReport) (n int, said bool, err error) {
-	evs, err := f.c.Store.ListAudit(ctx, o.ID, 0)
+// scansFinding records on o, once per scan (told apart by its newest
+// profile), that sc found o's pattern after proposal — kind still_found
+// or found_again — and returns how many such scans with newest profiles
+// after since o has. The audit log hears of each scan too, as history.
+func (f *Offense) scansFinding(ctx context.Context, o store.Opportunity, proposal, kind string, since time.Time, sc ScanReport) (int, error) {
+	newest := sc.Newest.UTC()
+	share := sc.Found[o.Fingerprint]
+	added := false
+	fresh, err := store.ChangeOpportunity(ctx, f.c.Store, o.ID, func(o *store.Opportunity) error {
+		for _, s := range o.Scans {
+			if s.Proposal == proposal && s.Kind == kind && s.Newest.Equal(newest) {
+				return store.ErrNoChange
+			}
+		}
+		o.Scans = append(o.Scans, store.FixScan{Proposal: proposal, Kind: kind, Newest: newest, Share: share})
+		added = true
+		return nil
+	})
 	if err != nil {
-		return 0, false, fmt.Errorf("list audit of %s: %w", o.ID, err)
+		return 0, fmt.Errorf("record scan of %s: %w", o.ID, err)
 	}
-	scans := map[string]bool{}
-	for _, ev := range evs {
-		fs := strings.Fields(ev.Detail)
-		if len(fs) < 2 || fs[0] != proposal {
-			continue
-		}
-		if stop != "" && ev.Action == stop {
-			return 0, true, nil
-		}
-		if at, err := time.Parse(time.RFC3339, fs[1]); ev.Action == action && err == nil && at.After(since) {
-			scans[fs[1]] = true
+	if added {
+		detail := fmt.Sprintf("%s %s %s", proposal, newest.Format(time.RFC3339), bot.Pct(share))
+		if err := f.c.Audit(ctx, bot.Event{}, kind, o.ID, detail, true); err != nil {
+			return 0, err
 		}
 	}
-	newest := sc.Newest.UTC().Format(time.RFC3339)
-	if !scans[newest] {
-		detail := fmt.Sprintf("%s %s %s", proposal, newest, bot.Pct(sc.Found[o.Fingerprint]))
-		if err := f.c.Audit(ctx, bot.Event{}, action, o.ID, detail, true); err != nil {
-			return 0, false, err
+	n := 0
+	for _, s := range fresh.Scans {
+		if s.Proposal == proposal && s.Kind == kind && s.Newest.After(since) {
+			n++
 		}
-		scans[newest] = true
 	}
-	return len(scans), false, nil
+	return n, nil
 }
 
 // opportunityThread is where o was posted: the stored thread, or for an
 // opportunity posted before threads were stored, the first card of its
-// fix proposal p (the message the card was posted as).
-func (f *Offense) opportunityThread(ctx context.Context, o store.Opportunity, p store.Proposal) store.ThreadRef {
-	if o.Thread.MessageID != "" {
+// fix proposal p.
+func (f *Offense) opportunityThread(_ context.Context, o store.Opportunity, p store.Proposal) store.ThreadRef {
+	if o.Thread.MessageID != "" || len(p.Cards) == 0 {
 		return o.Thread
 	}
-	evs, err := f.c.Store.ListAudit(ctx, p.ID, 0)
-	if err != nil {
-		f.log.WarnContext(ctx, "proposal cards not read", "proposal", p.ID, "err", err)
-		return store.ThreadRef{}
-	}
-	for _, ev := range evs {
-		if ev.Action == proposals.CardAction && ev.Detail != "" {
-			return store.ThreadRef{Platform: ev.Platform, Channel: ev.Channel, MessageID: ev.Detail}
-		}
-	}
-	return store.ThreadRef{}
+	return p.Cards[0]
 }
 
 // tellFix says m in o's thread where; an opportunity with no known thread

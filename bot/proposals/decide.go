@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
-	"strings"
-	"time"
 
 	"github.com/wattson-dev/wattson/bot"
 	"github.com/wattson-dev/wattson/store"
@@ -34,26 +32,23 @@ func (d *Desk) approve(ctx context.Context, ev bot.Event, id string, version int
 	if p.Status != store.ProposalProposed {
 		return bot.Message{}, bot.UserErrorf("%s is already %s by %s.", p.ID, p.Status, p.DecidedBy)
 	}
-	shown, shownAt, err := lastShown(ctx, d.c.Store, p.ID)
-	if err != nil {
-		return bot.Message{}, err
-	}
+	shown := p.ShownRevision
 	if version == 0 {
 		version = shown
 	}
 	switch {
 	case shown == 0:
 		return d.reshow(ctx, ev, *p, r, fmt.Sprintf("%s has not been shown in chat yet", p.ID))
-	case version != p.Version:
-		return d.reshow(ctx, ev, *p, r, fmt.Sprintf("%s changed since it was shown to you (v%d, now v%d)", p.ID, version, p.Version))
-	case version != shown || d.c.Now().Sub(shownAt) > d.o.ApprovalTTL:
+	case version != p.Rev():
+		return d.reshow(ctx, ev, *p, r, fmt.Sprintf("%s changed since it was shown to you (v%d, now v%d)", p.ID, version, p.Rev()))
+	case version != shown || d.c.Now().Sub(p.ShownAt) > d.o.ApprovalTTL:
 		return d.reshow(ctx, ev, *p, r, fmt.Sprintf("the approval window for %s (v%d) has expired", p.ID, version))
 	}
 	p, err = store.ChangeProposal(ctx, d.c.Store, id, func(p *store.Proposal) error {
 		if err := undecidedFor(p); err != nil {
 			return err
 		}
-		if p.Version != version {
+		if p.Rev() != version || p.ShownRevision != version {
 			return errChanged
 		}
 		p.Status, p.DecidedBy, p.DecidedAt, p.Reason = store.ProposalApproved, ev.User, d.c.Now().UTC(), ""
@@ -206,62 +201,45 @@ func (d *Desk) dismiss(ctx context.Context, ev bot.Event, id, reason string) (bo
 	return bot.Message{Text: fmt.Sprintf("<@%s> dismissed %s%s", ev.User, r.ID, because(reason))}, nil
 }
 
-// lastShown returns the proposal version last shown in chat and when.
-func lastShown(ctx context.Context, audit store.AuditLog, id string) (int, time.Time, error) {
-	evs, err := audit.ListAudit(ctx, id, 0)
-	if err != nil {
-		return 0, time.Time{}, fmt.Errorf("list audit of %s: %w", id, err)
-	}
-	for i := len(evs) - 1; i >= 0; i-- {
-		if evs[i].Action == "show" {
-			v, _ := strconv.Atoi(strings.TrimPrefix(evs[i].Detail, "v"))
-			return v, evs[i].At, nil
-		}
-	}
-	return 0, time.Time{}, nil
-}
-
-// Show records that p is shown at its version, then posts it in
-// the thread.
+// Show records that p is shown at its revision (the record's ShownRevision,
+// what an approval binds to), then posts it in the thread and records the
+// card, so that a decision made anywhere (a command, another card, the
+// code host) can redraw it.
 func (d *Desk) Show(ctx context.Context, p store.Proposal, where store.ThreadRef) error {
 	chat, err := d.c.Chat(where.Platform)
 	if err != nil {
 		return err
 	}
-	if err := d.c.Audit(ctx, bot.Event{Platform: where.Platform, Channel: where.Channel}, "show", p.ID, "v"+strconv.Itoa(p.Version), true); err != nil {
-		return err
-	}
-	ref, err := chat.Post(ctx, where.Channel, where.MessageID, bot.ProposalMessage(p))
+	shown, err := store.ChangeProposal(ctx, d.c.Store, p.ID, func(p *store.Proposal) error {
+		p.ShownRevision, p.ShownAt = p.Rev(), d.c.Now().UTC()
+		return nil
+	})
 	if err != nil {
 		return fmt.Errorf("show %s: %w", p.ID, err)
 	}
-	// Where the card is, so that a decision made anywhere (a command,
-	// another card, the code host) can redraw it.
-	if err := d.c.Audit(ctx, bot.Event{Platform: ref.Platform, Channel: ref.Channel}, CardAction, p.ID, ref.MessageID, true); err != nil {
+	if err := d.c.Audit(ctx, bot.Event{Platform: where.Platform, Channel: where.Channel}, "show", p.ID, "v"+strconv.Itoa(shown.Rev()), true); err != nil {
+		return err
+	}
+	ref, err := chat.Post(ctx, where.Channel, where.MessageID, bot.ProposalMessage(*shown))
+	if err != nil {
+		return fmt.Errorf("show %s: %w", p.ID, err)
+	}
+	if _, err := store.ChangeProposal(ctx, d.c.Store, p.ID, func(p *store.Proposal) error {
+		if !slices.Contains(p.Cards, ref) {
+			p.Cards = append(p.Cards, ref)
+		}
+		return nil
+	}); err != nil {
 		d.log.WarnContext(ctx, "proposal card not recorded", "proposal", p.ID, "err", err)
 	}
 	return nil
 }
 
-// CardAction is the audit action recording a posted proposal card; its
-// Detail is the card's message id.
-const CardAction = "card"
-
 // redrawCards redraws every posted card of p, and the clicked one, with
 // p as it is now: a decided proposal's cards lose their buttons and say
 // who decided. Failures are logged.
 func (d *Desk) redrawCards(ctx context.Context, p store.Proposal, clicked store.ThreadRef) {
-	evs, err := d.c.Store.ListAudit(ctx, p.ID, 0)
-	if err != nil {
-		d.log.WarnContext(ctx, "proposal cards not redrawn", "proposal", p.ID, "err", err)
-		return
-	}
-	var refs []store.ThreadRef
-	for _, ev := range evs {
-		if ev.Action == CardAction && ev.Detail != "" {
-			refs = append(refs, store.ThreadRef{Platform: ev.Platform, Channel: ev.Channel, MessageID: ev.Detail})
-		}
-	}
+	refs := slices.Clone(p.Cards)
 	if clicked.MessageID != "" && !slices.Contains(refs, clicked) {
 		refs = append(refs, clicked)
 	}

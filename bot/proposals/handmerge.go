@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -102,11 +103,12 @@ func undecided(p store.Proposal) bool {
 }
 
 // mergedByHand records that p's change was merged on the code host: it
-// audits the merge at the time it happened (mergedAt reads it), marks p
-// merged and its regression mitigating, redraws the alert and p's cards,
-// says so in the thread and queues the recovery check. Each step is safe
-// to repeat, so a check that failed half-way is finished by the next one;
-// the thread hears of it only from the check that marked p merged.
+// marks its regression mitigating and p merged at the time the merge
+// happened (MergedAt), audits it, redraws the alert and p's cards, says so
+// in the thread and queues the recovery check. Marking the regression
+// comes first and is safe to repeat, so a check that failed half-way is
+// finished by the next one; the thread hears of it only from the check
+// that marked p merged.
 func (d *Desk) mergedByHand(ctx context.Context, p *store.Proposal, res PRResult) error {
 	at := res.MergedAt.UTC()
 	if res.MergedAt.IsZero() {
@@ -116,9 +118,6 @@ func (d *Desk) mergedByHand(ctx context.Context, p *store.Proposal, res PRResult
 	detail := "merged " + p.PRURL
 	if res.By != "" {
 		detail += " by " + res.By
-	}
-	if err := auditHand(ctx, d.c.Store, p.ID, detail, at); err != nil {
-		return err
 	}
 	r, err := d.c.ProposalRegression(ctx, *p)
 	if err != nil {
@@ -133,6 +132,7 @@ func (d *Desk) mergedByHand(ctx context.Context, p *store.Proposal, res PRResult
 	if err != nil || !decided {
 		return err
 	}
+	d.auditHand(ctx, p.ID, detail, at)
 	d.redrawCards(ctx, *p, store.ThreadRef{})
 	text := fmt.Sprintf("%s for %s was merged %s", name, p.ID, host)
 	if res.By != "" {
@@ -168,14 +168,12 @@ func (d *Desk) closedByHand(ctx context.Context, p *store.Proposal, res PRResult
 	if res.By != "" {
 		detail, by = detail+" by "+res.By, " by "+res.By
 	}
-	if err := auditHand(ctx, d.c.Store, p.ID, detail, at); err != nil {
-		return err
-	}
 	reason := fmt.Sprintf("%s was closed %s%s without merging", name, host, by)
 	decided, err := decideByHand(ctx, d.c.Store, p, store.ProposalRejected, decider(*p, res), at, reason)
 	if err != nil || !decided {
 		return err
 	}
+	d.auditHand(ctx, p.ID, detail, at)
 	d.redrawCards(ctx, *p, store.ThreadRef{})
 	r, err := d.c.ProposalRegression(ctx, *p)
 	if err != nil {
@@ -226,24 +224,14 @@ func (d *Desk) reopenUnmitigated(ctx context.Context, r *store.Regression, close
 	return reopened, nil
 }
 
-// auditHand audits, once, that p's change was found merged or closed on
-// the code host (detail starts with "merged" or "closed"), dated at.
-func auditHand(ctx context.Context, audit store.AuditLog, id, detail string, at time.Time) error {
-	evs, err := audit.ListAudit(ctx, id, 0)
+// auditHand audits that p's change was found merged or closed on the
+// code host (detail starts with "merged" or "closed"), dated at; a
+// failure is logged: the proposal already records it.
+func (d *Desk) auditHand(ctx context.Context, id, detail string, at time.Time) {
+	_, err := d.c.Store.AppendAudit(ctx, store.AuditEvent{At: at, Actor: "wattson", Action: "pr." + prCheck, RecordID: id, Detail: detail, Allowed: true})
 	if err != nil {
-		return fmt.Errorf("list audit of %s: %w", id, err)
+		d.log.WarnContext(ctx, "change decided by hand not audited", "proposal", id, "err", err)
 	}
-	what, _, _ := strings.Cut(detail, " ")
-	for _, ev := range evs {
-		if ev.Action == "pr."+prCheck && ev.Allowed && strings.HasPrefix(ev.Detail, what+" ") {
-			return nil
-		}
-	}
-	_, err = audit.AppendAudit(ctx, store.AuditEvent{At: at, Actor: "wattson", Action: "pr." + prCheck, RecordID: id, Detail: detail, Allowed: true})
-	if err != nil {
-		return fmt.Errorf("append audit pr.%s %s: %w", prCheck, id, err)
-	}
-	return nil
 }
 
 // decideByHand moves p, while it is still undecided, to status as decided
@@ -256,6 +244,12 @@ func decideByHand(ctx context.Context, ps store.Proposals, p *store.Proposal, st
 			return store.ErrNoChange
 		}
 		p.Status, p.DecidedBy, p.DecidedAt, p.Reason = status, who, at, reason
+		if status == store.ProposalMerged && p.MergedAt.IsZero() {
+			p.MergedAt = at
+		}
+		if !slices.Contains(p.Done, prCheck) {
+			p.Done = append(p.Done, prCheck)
+		}
 		decided = true
 		return nil
 	})

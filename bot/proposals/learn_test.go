@@ -32,7 +32,7 @@ func TestVerifiedFixIsLearned(t *testing.T) {
 	f = f.With(t, func(o *bottest.Options) { o.Learner = learner })
 	ctx := t.Context()
 	_, shown := investigated(t, f)
-	click := bot.Event{Kind: bot.EventButton, ID: "c1", Platform: "test", Channel: "C1", User: "UALICE", Action: bot.ActionApprove, RecordID: "P-1", Version: 2, Thread: shown.Ref.MessageID}
+	click := bot.Event{Kind: bot.EventButton, ID: "c1", Platform: "test", Channel: "C1", User: "UALICE", Action: bot.ActionApprove, RecordID: "P-1", Version: 1, Thread: shown.Ref.MessageID}
 	f.Bot.Handle(ctx, click)
 	f.Drain(t)
 	for range 2 { // a second check finds the regression resolved

@@ -72,6 +72,7 @@ func (d *Desk) refresh(ctx context.Context, id string, p store.Proposal, thread 
 			old.Body = p.Body // a prepared change keeps the body its pull request was opened with
 		}
 		old.Reason, old.InvestigationID = p.Reason, p.InvestigationID
+		old.Revision = old.Rev() + 1 // what is approved is the evidence shown now
 		refreshed = true
 		return nil
 	})
@@ -81,7 +82,7 @@ func (d *Desk) refresh(ctx context.Context, id string, p store.Proposal, thread 
 	if !refreshed {
 		return *old, nil
 	}
-	if err := d.c.Audit(ctx, bot.Event{}, "propose", old.ID, "the same change found again: v"+strconv.Itoa(old.Version), true); err != nil {
+	if err := d.c.Audit(ctx, bot.Event{}, "propose", old.ID, "the same change found again: v"+strconv.Itoa(old.Rev()), true); err != nil {
 		return *old, err
 	}
 	return *old, d.Show(ctx, *old, thread)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 
@@ -165,8 +166,8 @@ func (d *Desk) RunPullRequest(ctx context.Context, j store.Job) error {
 	if err != nil {
 		return fmt.Errorf("%s %s: %w", pj.Action, pj.Proposal, err)
 	}
-	if done, err := prDone(ctx, d.c.Store, p.ID, pj.Action); err != nil || done {
-		return err
+	if slices.Contains(p.Done, pj.Action) || slices.Contains(p.Done, prCheck) {
+		return nil // done already, or decided by hand on the code host
 	}
 	r, err := d.c.ProposalRegression(ctx, *p)
 	if err != nil {
@@ -206,22 +207,6 @@ func (d *Desk) RunPullRequest(ctx context.Context, j store.Job) error {
 	return nil
 }
 
-// prDone reports whether action on proposal id was already done and
-// audited, or needs doing no more because the change was merged or closed
-// by hand on the code host (audited by a check, handmerge.go).
-func prDone(ctx context.Context, audit store.AuditLog, id, action string) (bool, error) {
-	evs, err := audit.ListAudit(ctx, id, 0)
-	if err != nil {
-		return false, fmt.Errorf("list audit of %s: %w", id, err)
-	}
-	for _, ev := range evs {
-		if (ev.Action == "pr."+action || ev.Action == "pr."+prCheck) && ev.Allowed {
-			return true, nil
-		}
-	}
-	return false, nil
-}
-
 // recordPR stores what a code-host action did to p (its URL, its body, a
 // merge) and audits it; *p is the proposal as stored.
 func (d *Desk) recordPR(ctx context.Context, p *store.Proposal, res PRResult, action string) error {
@@ -240,6 +225,15 @@ func (d *Desk) recordPR(ctx context.Context, p *store.Proposal, res PRResult, ac
 		}
 		if res.State == "merged" && p.Status == store.ProposalApproved {
 			p.Status = store.ProposalMerged
+		}
+		if res.State == "merged" && p.MergedAt.IsZero() {
+			p.MergedAt = res.MergedAt.UTC()
+			if res.MergedAt.IsZero() {
+				p.MergedAt = d.c.Now().UTC()
+			}
+		}
+		if !slices.Contains(p.Done, action) {
+			p.Done = append(p.Done, action)
 		}
 		return nil
 	})

@@ -108,8 +108,8 @@ func investigated(t *testing.T, f *bottest.Fixture) (store.Regression, bottest.P
 	}
 	posts, _ := f.Chat.Snapshot()
 	last := posts[len(posts)-1]
-	if !strings.HasPrefix(last.Msg.Title, "Revert proposal P-1 (v2)") || last.Thread != r.Thread.MessageID {
-		t.Fatalf("last bottest.Post %+v, want P-1 v2 in the alert thread", last)
+	if !strings.HasPrefix(last.Msg.Title, "Revert proposal P-1 (v1)") || last.Thread != r.Thread.MessageID {
+		t.Fatalf("last bottest.Post %+v, want P-1 v1 in the alert thread", last)
 	}
 	return r, last
 }
@@ -125,9 +125,9 @@ func TestApproveActsOnceOnTheCodeHost(t *testing.T) {
 	// A redelivered open job does nothing.
 	f.Worker.Work(ctx, store.Job{ID: "again", Kind: proposals.JobPullRequest, Payload: []byte(`{"proposal":"P-1","action":"open","where":{"platform":"test","channel":"#checkout-perf"}}`), Attempts: 1})
 
-	click := bot.Event{Kind: bot.EventButton, ID: "c1", Platform: "test", Channel: "C1", User: "UALICE", Action: bot.ActionApprove, RecordID: "P-1", Version: 2, Thread: shown.Ref.MessageID}
+	click := bot.Event{Kind: bot.EventButton, ID: "c1", Platform: "test", Channel: "C1", User: "UALICE", Action: bot.ActionApprove, RecordID: "P-1", Version: 1, Thread: shown.Ref.MessageID}
 	f.Bot.Handle(ctx, click)
-	if i, p := said(f, r.Thread.MessageID, "approved P-1 (v2)"); i < 0 || !strings.Contains(p.Msg.Text, "pull/12") {
+	if i, p := said(f, r.Thread.MessageID, "approved P-1 (v1)"); i < 0 || !strings.Contains(p.Msg.Text, "pull/12") {
 		t.Fatalf("approval told as %+v", p)
 	}
 	click.ID = "c2" // a second click, a second delivery
@@ -170,7 +170,7 @@ func TestApproveRetriesAndTellsTheThread(t *testing.T) {
 	ctx := t.Context()
 	_, shown := investigated(t, f)
 	prs.failures = 1
-	click := bot.Event{Kind: bot.EventButton, ID: "c1", Platform: "test", Channel: "C1", User: "UALICE", Action: bot.ActionApprove, RecordID: "P-1", Version: 2, Thread: shown.Ref.MessageID}
+	click := bot.Event{Kind: bot.EventButton, ID: "c1", Platform: "test", Channel: "C1", User: "UALICE", Action: bot.ActionApprove, RecordID: "P-1", Version: 1, Thread: shown.Ref.MessageID}
 	f.Bot.Handle(ctx, click)
 	j, err := f.Store.Dequeue(ctx, "t", 0)
 	if err != nil {
@@ -218,7 +218,7 @@ func TestRejectClosesAndRollbackProposes(t *testing.T) {
 	}
 	// Rolling back again approves the revert just shown.
 	f.Bot.Handle(ctx, bot.Event{Kind: bot.EventCommand, Platform: "test", Channel: "C1", User: "UALICE", Text: "rollback " + r.ID})
-	if i, _ := said(f, r.Thread.MessageID, "approved P-2 (v2)"); i < 0 {
+	if i, _ := said(f, r.Thread.MessageID, "approved P-2 (v1)"); i < 0 {
 		t.Fatal("second rollback: the approval of P-2 not told")
 	}
 }
@@ -252,9 +252,9 @@ func TestDecisionToldBeforeItsJob(t *testing.T) {
 	ctx := t.Context()
 	r, shown := investigated(t, f)
 	f.Bot.Handle(ctx, bot.Event{Kind: bot.EventButton, ID: "c1", Platform: "test", Channel: "C1", User: "UALICE",
-		Action: bot.ActionApprove, RecordID: "P-1", Version: 2, Thread: shown.Ref.MessageID})
+		Action: bot.ActionApprove, RecordID: "P-1", Version: 1, Thread: shown.Ref.MessageID})
 	f.Drain(t)
-	approved, _ := said(f, r.Thread.MessageID, "approved P-1 (v2)")
+	approved, _ := said(f, r.Thread.MessageID, "approved P-1 (v1)")
 	merged, _ := said(f, r.Thread.MessageID, "pull/12 is merged")
 	if approved < 0 || merged < 0 || approved > merged {
 		posts, _ := f.Chat.Snapshot()

@@ -114,10 +114,7 @@ func (d *verifier) RunVerify(ctx context.Context, j store.Job) error {
 	if r.Status != store.RegressionMitigating {
 		return nil
 	}
-	mergedAt, err := MergedAt(ctx, d.c.Store, *p)
-	if err != nil {
-		return err
-	}
+	mergedAt := MergedAt(*p)
 	rec, err := d.o.Recovery.CheckRecovery(ctx, *r, mergedAt)
 	if err != nil {
 		return fmt.Errorf("verify %s: %w", p.ID, err)
@@ -163,16 +160,11 @@ func (d *verifier) RunVerify(ctx context.Context, j store.Job) error {
 	return nil
 }
 
-// MergedAt is when p's change merged: the audited merge, or the decision.
-func MergedAt(ctx context.Context, audit store.AuditLog, p store.Proposal) (time.Time, error) {
-	evs, err := audit.ListAudit(ctx, p.ID, 0)
-	if err != nil {
-		return time.Time{}, fmt.Errorf("list audit of %s: %w", p.ID, err)
+// MergedAt is when p's change merged: as recorded, or for a proposal
+// merged before that was, its decision.
+func MergedAt(p store.Proposal) time.Time {
+	if !p.MergedAt.IsZero() {
+		return p.MergedAt
 	}
-	for _, ev := range evs {
-		if strings.HasPrefix(ev.Action, "pr.") && strings.HasPrefix(ev.Detail, "merged") {
-			return ev.At, nil
-		}
-	}
-	return p.DecidedAt, nil
+	return p.DecidedAt
 }

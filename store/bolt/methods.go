@@ -51,6 +51,9 @@ func (s *Store) ListInvestigations(ctx context.Context, opts store.ListOptions) 
 
 // CreateProposal implements store.Proposals.
 func (s *Store) CreateProposal(ctx context.Context, p *store.Proposal) error {
+	if p.Revision == 0 {
+		p.Revision = 1
+	}
 	_, err := createVersioned(ctx, s, kindProposal, p, &p.ID, "")
 	return err
 }
