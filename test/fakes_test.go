@@ -76,6 +76,7 @@ func fakePrometheusN(t *testing.T, stepAt time.Time, n int) *httptest.Server {
 type slackCall struct {
 	method string
 	form   url.Values
+	ts     string // the ts the fake answered a chat.postMessage with
 }
 
 // fakeSlack is slacktest's Web API with handlers that record what Wattson
@@ -89,6 +90,11 @@ type fakeSlack struct {
 	// with 429 and Retry-After: 1, as Slack does past its rate limit.
 	rateLimitEvery int
 	limited        int
+	// groups answers usergroups.list: group id → member ids.
+	groups map[string][]string
+	// groupsFail, when set, fails the user-group lookups: "http500"
+	// answers HTTP 500, anything else {ok: false, error: groupsFail}.
+	groupsFail string
 }
 
 func newFakeSlack(t *testing.T) *fakeSlack {
@@ -109,9 +115,13 @@ func newFakeSlack(t *testing.T) *fakeSlack {
 				w.WriteHeader(http.StatusTooManyRequests)
 				return
 			}
-			form := f.record("chat.postMessage", r)
-			ch := strings.ToUpper(strings.TrimPrefix(form.Get("channel"), "#"))
-			writeJSON(w, map[string]any{"ok": true, "channel": "C" + ch, "ts": fmt.Sprintf("1700000000.%06d", n)})
+			ts := fmt.Sprintf("1700000000.%06d", n)
+			form := f.recordTS("chat.postMessage", r, ts)
+			ch := form.Get("channel")
+			if name, ok := strings.CutPrefix(ch, "#"); ok {
+				ch = "C" + strings.ToUpper(name)
+			}
+			writeJSON(w, map[string]any{"ok": true, "channel": ch, "ts": ts})
 		})
 		c.Handle("/chat.update", func(w http.ResponseWriter, r *http.Request) {
 			form := f.record("chat.update", r)
@@ -134,7 +144,47 @@ func newFakeSlack(t *testing.T) *fakeSlack {
 		})
 		c.Handle("/usergroups.list", func(w http.ResponseWriter, r *http.Request) {
 			f.record("usergroups.list", r)
-			writeJSON(w, map[string]any{"ok": true, "usergroups": []map[string]any{}})
+			if f.failGroups(w) {
+				return
+			}
+			f.mu.Lock()
+			groups := []map[string]any{}
+			for id, users := range f.groups {
+				groups = append(groups, map[string]any{"id": id, "team_id": "T1", "handle": strings.ToLower(id), "users": users, "user_count": len(users)})
+			}
+			f.mu.Unlock()
+			writeJSON(w, map[string]any{"ok": true, "usergroups": groups})
+		})
+		c.Handle("/usergroups.users.list", func(w http.ResponseWriter, r *http.Request) {
+			form := f.record("usergroups.users.list", r)
+			if f.failGroups(w) {
+				return
+			}
+			f.mu.Lock()
+			users := append([]string{}, f.groups[form.Get("usergroup")]...)
+			f.mu.Unlock()
+			writeJSON(w, map[string]any{"ok": true, "users": users})
+		})
+		// /response stands for the response_url of the requests a test
+		// sends; what Wattson posts there is recorded as a "response" call
+		// whose form holds the JSON body's fields and the query's for.
+		c.Handle("/response", func(w http.ResponseWriter, r *http.Request) {
+			body, _ := io.ReadAll(r.Body)
+			var m map[string]any
+			_ = json.Unmarshal(body, &m)
+			form := url.Values{"for": {r.URL.Query().Get("for")}, "body": {string(body)}}
+			for k, v := range m {
+				if s, ok := v.(string); ok {
+					form.Set(k, s)
+				} else {
+					b, _ := json.Marshal(v)
+					form.Set(k, string(b))
+				}
+			}
+			f.mu.Lock()
+			f.calls = append(f.calls, slackCall{method: "response", form: form})
+			f.mu.Unlock()
+			w.WriteHeader(http.StatusOK)
 		})
 	})
 	f.srv.Start()
@@ -143,12 +193,44 @@ func newFakeSlack(t *testing.T) *fakeSlack {
 }
 
 func (f *fakeSlack) record(method string, r *http.Request) url.Values {
+	return f.recordTS(method, r, "")
+}
+
+func (f *fakeSlack) recordTS(method string, r *http.Request, ts string) url.Values {
 	body, _ := io.ReadAll(r.Body)
 	form, _ := url.ParseQuery(string(body))
+	if len(form) == 0 { // slack-go sends some methods as a GET query
+		form = r.URL.Query()
+	}
 	f.mu.Lock()
-	f.calls = append(f.calls, slackCall{method, form})
+	f.calls = append(f.calls, slackCall{method: method, form: form, ts: ts})
 	f.mu.Unlock()
 	return form
+}
+
+// failGroups answers a user-group lookup with the configured failure, if
+// any, and reports whether it did.
+func (f *fakeSlack) failGroups(w http.ResponseWriter) bool {
+	f.mu.Lock()
+	fail := f.groupsFail
+	f.mu.Unlock()
+	switch fail {
+	case "":
+		return false
+	case "http500":
+		http.Error(w, "internal error", http.StatusInternalServerError)
+	default:
+		writeJSON(w, map[string]any{"ok": false, "error": fail})
+	}
+	return true
+}
+
+// setGroups sets the user groups usergroups.list answers and how the
+// lookups fail ("" for not at all).
+func (f *fakeSlack) setGroups(groups map[string][]string, fail string) {
+	f.mu.Lock()
+	f.groups, f.groupsFail = groups, fail
+	f.mu.Unlock()
 }
 
 // callsOf returns the recorded calls of one Web API method.
