@@ -33,7 +33,10 @@ type AlertInput struct {
 }
 
 // RegressionOpened posts the regression's one alert, with a chart of the
-// series s it was found in: the bot is the detection scheduler's Notifier.
+// series s it was found in, and — unless AutoInvestigate says not to —
+// starts its investigation at once, in the alert's thread: the bot is the
+// detection scheduler's Notifier. Only the call that posted the alert
+// starts the investigation, so across replicas a regression gets one.
 func (b *Bot) RegressionOpened(ctx context.Context, r store.Regression, s detector.Series) error {
 	samples := make([]Point, 0, len(s.Values))
 	for i, v := range s.Values {
@@ -41,8 +44,15 @@ func (b *Bot) RegressionOpened(ctx context.Context, r store.Regression, s detect
 			samples = append(samples, Point{T: time.Unix(s.Times[i], 0).UTC(), V: v})
 		}
 	}
-	_, _, err := b.Alert(ctx, AlertInput{Regression: r, Samples: samples})
-	return err
+	r, posted, err := b.Alert(ctx, AlertInput{Regression: r, Samples: samples})
+	if err != nil || !posted || b.o.Investigations == nil || (b.o.AutoInvestigate != nil && !b.o.AutoInvestigate(r)) {
+		return err
+	}
+	ev := Event{Platform: r.Thread.Platform, Channel: r.Thread.Channel, Thread: r.Thread.MessageID}
+	if _, err := b.o.Investigations.Start(ctx, ev, Question{RegressionID: r.ID, Trigger: store.TriggerAlert}); err != nil && !IsUserError(err) {
+		return fmt.Errorf("investigate %s: %w", r.ID, err)
+	}
+	return nil
 }
 
 // alertLease is how long one replica may hold the right to post an alert.
@@ -135,6 +145,7 @@ func (b *Bot) Alert(ctx context.Context, in AlertInput) (store.Regression, bool,
 	}
 	r = *stored
 	b.m.alerts.Inc()
+	b.c.ObserveResponse(StageDetect, r, r.DetectedAt)
 	b.log.InfoContext(ctx, "alert posted", "regression", r.ID, "channel", r.Channel, "message", ref.MessageID)
 	return r, true, nil
 }

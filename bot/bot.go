@@ -27,6 +27,10 @@ type Options struct {
 	// Services are service names mentions are matched against, in addition
 	// to those in routes, approver rules and stored regressions.
 	Services []string
+	// AutoInvestigate says whether a newly detected regression is
+	// investigated at once, with no click (trigger alert); nil means
+	// always.
+	AutoInvestigate func(r store.Regression) bool
 }
 
 // Decider acts on a decision about a record. The bot's proposals part

@@ -9,6 +9,8 @@ import (
 
 	"github.com/wattson-dev/wattson/bot"
 	"github.com/wattson-dev/wattson/bot/bottest"
+	"github.com/wattson-dev/wattson/bot/investigation"
+	"github.com/wattson-dev/wattson/detector"
 	"github.com/wattson-dev/wattson/store"
 )
 
@@ -329,5 +331,57 @@ func TestListShowsEveryRegressionNotClosed(t *testing.T) {
 	m := f.Bot.Handle(ctx, bot.Event{Kind: bot.EventCommand, Platform: "test", Channel: "C1", User: "U1", Text: "list"})
 	if !strings.Contains(m.Text, r.ID) || !strings.Contains(m.Text, "mitigating") {
 		t.Errorf("list = %q, want %s listed as mitigating", m.Text, r.ID)
+	}
+}
+
+// TestNewRegressionIsInvestigatedAtOnce: the scheduler's notice of a new
+// regression posts its alert and queues its investigation (trigger alert)
+// with no click; a second notice, on this replica or another, queues none.
+func TestNewRegressionIsInvestigatedAtOnce(t *testing.T) {
+	f := bottest.New(t, bottest.Options{})
+	other := f.Replica(t, "replica-2", nil)
+	ctx := t.Context()
+	series := detector.Series{Values: []float64{1, 1, 2, 2}, Times: []int64{0, 60, 120, 180}}
+	if err := f.Bot.RegressionOpened(ctx, bottest.Regression(), series); err != nil {
+		t.Fatal(err)
+	}
+	r, err := f.Store.GetRegression(ctx, "R-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range []*bottest.Fixture{f, other} {
+		if err := b.Bot.RegressionOpened(ctx, *r, series); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if kinds := f.Drain(t); len(kinds) != 1 || kinds[0] != investigation.JobInvestigate {
+		t.Fatalf("jobs run %v, want the one investigation", kinds)
+	}
+	invs, _ := f.Store.ListInvestigations(ctx, store.ListOptions{})
+	if len(invs) != 1 || invs[0].Trigger != store.TriggerAlert || invs[0].Thread.MessageID != "" && invs[0].Thread != r.Thread {
+		t.Fatalf("investigations %+v, want one, triggered by the alert", invs)
+	}
+	if ps, _ := f.Store.ListProposals(ctx, store.ListOptions{}); len(ps) != 1 {
+		t.Errorf("%d proposals, want 1", len(ps))
+	}
+	// The response times are exported as they happen.
+	mfs, _ := f.Registry.Gather()
+	stages := map[string]uint64{}
+	for _, mf := range mfs {
+		if mf.GetName() == "wattson_response_seconds" {
+			for _, m := range mf.GetMetric() {
+				stages[m.GetLabel()[0].GetValue()] = m.GetHistogram().GetSampleCount()
+			}
+		}
+	}
+	if stages[bot.StageDetect] != 1 || stages[bot.StageCulprit] != 1 || stages[bot.StageProposal] != 1 {
+		t.Errorf("response samples by stage %v, want one each of detect, culprit and proposal", stages)
+	}
+	manual := bottest.New(t, bottest.Options{AutoInvestigate: func(store.Regression) bool { return false }})
+	if err := manual.Bot.RegressionOpened(ctx, bottest.Regression(), series); err != nil {
+		t.Fatal(err)
+	}
+	if kinds := manual.Drain(t); len(kinds) != 0 {
+		t.Errorf("with investigate: manual, jobs %v ran, want none", kinds)
 	}
 }

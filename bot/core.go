@@ -61,6 +61,7 @@ type Core struct {
 	o         CoreOptions
 	now       func() time.Time
 	decisions *prometheus.CounterVec
+	response  *prometheus.HistogramVec
 }
 
 // NewCore checks o and builds a Core. It does no I/O and starts nothing.
@@ -90,11 +91,19 @@ func NewCore(o CoreOptions) (*Core, error) {
 		Name: "wattson_bot_decisions_total",
 		Help: "Approve, reject, rollback and dismiss decisions, by action and whether they were allowed.",
 	}, []string{"action", "allowed"})
-	if err := o.Registerer.Register(decisions); err != nil {
-		return nil, fmt.Errorf("new bot: register metrics: %w", err)
+	response := prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name: "wattson_response_seconds",
+		Help: "Response times of regressions, by stage: detect (change to alert), culprit, proposal, mitigate (alert to merge of the fix) and recover (alert to verified recovery), each from the alert.",
+		// A minute to a month.
+		Buckets: prometheus.ExponentialBuckets(60, 2, 16),
+	}, []string{"stage"})
+	for _, c := range []prometheus.Collector{decisions, response} {
+		if err := o.Registerer.Register(c); err != nil {
+			return nil, fmt.Errorf("new bot: register metrics: %w", err)
+		}
 	}
 	return &Core{Store: o.Store, Log: o.Logger.With("component", "bot"), Owner: o.Owner, WattsPerCore: o.WattsPerCore,
-		Registerer: o.Registerer, o: o, now: o.Now, decisions: decisions}, nil
+		Registerer: o.Registerer, o: o, now: o.Now, decisions: decisions, response: response}, nil
 }
 
 // Now reads the bot's clock.
@@ -217,6 +226,30 @@ func (c *Core) Authorize(ctx context.Context, ev Event, action, recordID, servic
 	}
 	c.CountDecision(action, false)
 	return userErrorf("Sorry, you can't %s %s: %s. Ask an approver, or see /wattson status %s.", action, recordID, why, recordID)
+}
+
+// The stages of a regression's response that ObserveResponse measures.
+const (
+	StageDetect   = "detect"
+	StageCulprit  = "culprit"
+	StageProposal = "proposal"
+	StageMitigate = "mitigate"
+	StageRecover  = "recover"
+)
+
+// ObserveResponse records, in the wattson_response_seconds histogram, that
+// stage of regression r was reached at: for detect, the time from the
+// change to r's alert; for the others, from r's alert. Each is observed
+// once, where it happens, so replicas add up.
+func (c *Core) ObserveResponse(stage string, r store.Regression, at time.Time) {
+	from := r.DetectedAt
+	if stage == StageDetect {
+		from, at = r.ChangeTime, r.DetectedAt
+	}
+	if from.IsZero() || at.Before(from) {
+		return
+	}
+	c.response.WithLabelValues(stage).Observe(at.Sub(from).Seconds())
 }
 
 // CountDecision counts a decision (approve, reject, rollback, dismiss)

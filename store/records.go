@@ -52,6 +52,9 @@ type Regression struct {
 	// Fingerprint identifies the regression for de-duplication: the series
 	// key and the change window (the scheduler uses detector.Fingerprint).
 	Fingerprint string `json:"fingerprint"`
+	// Job is the detection job that found it; empty when it came from
+	// elsewhere.
+	Job string `json:"job,omitempty"`
 	// Service owns the series.
 	Service string `json:"service"`
 	// Metric is the metric name.
@@ -257,6 +260,8 @@ type Proposal struct {
 	// close; check when a merge or close made by hand was recorded), so
 	// that a job delivered twice acts once.
 	Done []string `json:"done,omitempty"`
+	// ProposedAt is when it was made; set by the store on creation.
+	ProposedAt time.Time `json:"proposed_at,omitzero"`
 	// MergedAt is when its change merged, as the code host says (else
 	// when Wattson saw it merged).
 	MergedAt time.Time `json:"merged_at,omitzero"`

@@ -122,7 +122,7 @@ type Investigations interface {
 // status transition table and retries on ErrConflict.
 type Proposals interface {
 	// CreateProposal stores p under a new id, sets p.ID, sets p.Version
-	// to 1, and p.Revision to 1 unless set.
+	// to 1, and p.Revision to 1 and p.ProposedAt to now unless set.
 	CreateProposal(ctx context.Context, p *Proposal) error
 	// GetProposal returns the proposal with the given id, or ErrNotFound.
 	GetProposal(ctx context.Context, id string) (*Proposal, error)

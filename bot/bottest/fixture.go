@@ -138,6 +138,8 @@ type Options struct {
 	Approvers []bot.ApproverRule
 	// Skills lists the skills for /wattson skills.
 	Skills func() []bot.SkillInfo
+	// AutoInvestigate is the bot's option of that name.
+	AutoInvestigate func(store.Regression) bool
 }
 
 // Fixture is a whole bot, wired the way cmd/wattson wires it, over a
@@ -157,6 +159,8 @@ type Fixture struct {
 	Store          store.Store
 	Chat           *Chat
 	Clock          *Clock
+	// Registry holds the bot's metrics.
+	Registry *prometheus.Registry
 }
 
 // New builds a Fixture.
@@ -199,14 +203,15 @@ func New(t testing.TB, o Options) *Fixture {
 // chat adapter's tests build their bot with.
 func Wire(t testing.TB, co bot.CoreOptions, o Options) *Fixture {
 	t.Helper()
+	reg := prometheus.NewRegistry()
 	if co.Registerer == nil {
-		co.Registerer = prometheus.NewRegistry()
+		co.Registerer = reg
 	}
 	core, err := bot.NewCore(co)
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &Fixture{Core: core, Store: co.Store}
+	f := &Fixture{Core: core, Store: co.Store, Registry: reg}
 	f.Proposals = proposals.New(core, proposals.Options{PullRequests: o.PullRequests, Recovery: o.Recovery, Learner: o.Learner})
 	f.Investigations = investigation.New(core, investigation.Options{Investigator: o.Investigator, Proposals: f.Proposals})
 	f.Offense = offense.New(core, offense.Options{Proposals: f.Proposals})
@@ -215,7 +220,8 @@ func Wire(t testing.TB, co bot.CoreOptions, o Options) *Fixture {
 		Owner: co.Owner, Now: co.Now, Registerer: co.Registerer}); err != nil {
 		t.Fatal(err)
 	}
-	if f.Bot, err = bot.New(core, bot.Options{Decider: f.Proposals, Investigations: f.Investigations, Digests: f.Digests, Skills: o.Skills}); err != nil {
+	if f.Bot, err = bot.New(core, bot.Options{Decider: f.Proposals, Investigations: f.Investigations, Digests: f.Digests, Skills: o.Skills,
+		AutoInvestigate: o.AutoInvestigate}); err != nil {
 		t.Fatal(err)
 	}
 	return f

@@ -8,7 +8,6 @@ package digest
 
 import (
 	"encoding/json"
-	"slices"
 	"sort"
 	"time"
 
@@ -25,9 +24,8 @@ type Digest struct {
 	// Caught counts regressions detected in the period; Resolved and
 	// Dismissed those of them now resolved or dismissed.
 	Caught, Resolved, Dismissed int
-	// Detect is time from change to detection; Mitigate from detection to
-	// resolution, over the period's regressions.
-	Detect, Mitigate Spread
+	// Response are the period's regressions' response times (kpi.go).
+	Response Response
 	// Waiting are proposals awaiting approval, oldest first.
 	Waiting []store.Proposal
 	// Cores, Watts and MWh are the savings recovered by merged fixes and
@@ -44,29 +42,19 @@ type Digest struct {
 	// back during the period, oldest first: their savings ended.
 	Returned []store.Opportunity
 	// ByWattson and ByPeople count wins (merged fixes and reverts) by who
-	// found the problem: Wattson's detector or scan, or a person asking.
+	// started what found them: Wattson (an alert's investigation, the
+	// scan) or a person (a command, a conversation), from the triggers of
+	// the investigations that proposed them.
 	ByWattson, ByPeople int
 	// Week is the cores recovered at the end of each of the last 7 days.
 	Week []bot.Point
 }
 
-// Spread summarises durations.
+// Spread summarises durations: how many, their median, 90th percentile
+// and worst.
 type Spread struct {
-	N             int
-	Median, Worst time.Duration
-}
-
-// spread computes the median and worst of ds.
-func spread(ds []time.Duration) Spread {
-	if len(ds) == 0 {
-		return Spread{}
-	}
-	slices.Sort(ds)
-	med := ds[len(ds)/2]
-	if len(ds)%2 == 0 {
-		med = (ds[len(ds)/2-1] + ds[len(ds)/2]) / 2
-	}
-	return Spread{N: len(ds), Median: med, Worst: ds[len(ds)-1]}
+	N                  int
+	Median, P90, Worst time.Duration
 }
 
 // win is a merged proposal and what it saves.
@@ -101,27 +89,26 @@ func Compute(recs Records, channel string, to time.Time, period time.Duration, r
 	rs, ps, os, invs := recs.Regressions, recs.Proposals, recs.Opportunities, recs.Investigations
 	here := func(ch string) bool { return channel == "" || bot.SameChannel(ch, channel) }
 	regs := map[string]store.Regression{}
-	var detect, mitigate []time.Duration
+	var inPeriod []store.Regression
 	for _, r := range rs {
 		regs[r.ID] = r
 		if !here(r.Channel) || r.DetectedAt.Before(d.From) || r.DetectedAt.After(to) {
 			continue
 		}
 		d.Caught++
-		if !r.ChangeTime.IsZero() && r.DetectedAt.After(r.ChangeTime) {
-			detect = append(detect, r.DetectedAt.Sub(r.ChangeTime))
-		}
+		inPeriod = append(inPeriod, r)
 		switch r.Status {
 		case store.RegressionResolved:
 			d.Resolved++
-			if !r.WentAway && r.ResolvedAt.After(r.DetectedAt) {
-				mitigate = append(mitigate, r.ResolvedAt.Sub(r.DetectedAt))
-			}
 		case store.RegressionDismissed:
 			d.Dismissed++
 		}
 	}
-	d.Detect, d.Mitigate = spread(detect), spread(mitigate)
+	d.Response = responseTimes(inPeriod, invs, ps)
+	byID := map[string]store.Investigation{}
+	for _, inv := range invs {
+		byID[inv.ID] = inv
+	}
 	opps := map[string]store.Opportunity{}
 	for _, o := range os {
 		opps[o.ID] = o
@@ -150,7 +137,7 @@ func Compute(recs Records, channel string, to time.Time, period time.Duration, r
 		ch, known := "", false
 		w := win{at: p.DecidedAt}
 		if r, ok := regs[p.RegressionID]; ok {
-			ch, known, w.wattso, w.cores = r.Channel, true, true, impact[r.ID]
+			ch, known, w.wattso, w.cores = r.Channel, true, byWattson(p, byID), impact[r.ID]
 		}
 		if o, ok := opps[p.OpportunityID]; ok {
 			ch, known, w.wattso, w.cores = route(o.Service), true, true, o.Cores

@@ -19,8 +19,11 @@ func DigestMessage(d Digest, chart []byte) bot.Message {
 	period := fmt.Sprintf("last %s", humanDuration(days))
 	fields := []bot.Field{
 		{Name: "Regressions caught", Value: fmt.Sprintf("%d (%d resolved, %d dismissed)", d.Caught, d.Resolved, d.Dismissed)},
-		{Name: "Time to detect", Value: spreadText(d.Detect)},
-		{Name: "Time to mitigate", Value: spreadText(d.Mitigate)},
+		{Name: "Time to detect", Value: spreadText(d.Response.Detect)},
+		{Name: "Time to culprit", Value: spreadText(d.Response.Culprit)},
+		{Name: "Time to proposal", Value: spreadText(d.Response.Proposal)},
+		{Name: "Time to mitigate", Value: spreadText(d.Response.Mitigate)},
+		{Name: "Time to recovery", Value: spreadText(d.Response.Recover)},
 		{Name: "Open proposals", Value: waitingText(d)},
 		{Name: "Savings recovered", Value: fmt.Sprintf("%s cores ≈ %s W, %s MWh over the %s (at %s W per core)",
 			bot.Num(d.Cores), bot.Num(d.Watts), mwh(d.MWh), period, bot.Num(d.WattsPerCore))},
@@ -54,7 +57,7 @@ func spreadText(s Spread) string {
 	if s.N == 0 {
 		return "—"
 	}
-	return fmt.Sprintf("median %s, worst %s (%d)", humanDuration(s.Median), humanDuration(s.Worst), s.N)
+	return fmt.Sprintf("median %s, p90 %s, worst %s (%d)", humanDuration(s.Median), humanDuration(s.P90), humanDuration(s.Worst), s.N)
 }
 
 func waitingText(d Digest) string {

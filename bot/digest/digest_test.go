@@ -43,7 +43,8 @@ func seedDigest(t *testing.T, ctx context.Context, st store.Store) {
 	reg(5, "checkout", "#checkout-perf", day.Add(-50*h), day.Add(-48*h), store.RegressionOpen, time.Time{})
 	out, _ := json.Marshal(map[string]float64{"extra_cores": 30})
 	inv := store.Investigation{RegressionID: r1, Trigger: store.TriggerAlert, Status: store.InvestigationDone,
-		Steps: []store.Step{{Skill: "estimate_impact", Output: out}}}
+		Steps: []store.Step{{Skill: "estimate_impact", Output: out}}, FinishedAt: day.Add(h),
+		Suspects: []store.Suspect{{Commit: "abc", Title: "the culprit"}}}
 	if err := st.CreateInvestigation(ctx, &inv); err != nil {
 		t.Fatal(err)
 	}
@@ -69,9 +70,10 @@ func seedDigest(t *testing.T, ctx context.Context, st store.Store) {
 			t.Fatal(err)
 		}
 	}
-	prop(store.Proposal{Kind: store.ProposalRevert, RegressionID: r1, Title: "Revert abc", Status: store.ProposalMerged, DecidedAt: day.Add(2 * h)})
+	prop(store.Proposal{Kind: store.ProposalRevert, RegressionID: r1, Title: "Revert abc", Status: store.ProposalMerged, DecidedAt: day.Add(2 * h),
+		ProposedAt: day.Add(h), MergedAt: day.Add(2 * h), InvestigationID: inv.ID})
 	prop(store.Proposal{Kind: store.ProposalFix, OpportunityID: o2, Title: "Cache render", Status: store.ProposalMerged, DecidedAt: day.Add(-36 * h)})
-	prop(store.Proposal{Kind: store.ProposalRevert, RegressionID: r3, Title: "Revert def", Status: store.ProposalProposed})
+	prop(store.Proposal{Kind: store.ProposalRevert, RegressionID: r3, Title: "Revert def", Status: store.ProposalProposed, ProposedAt: day.Add(10 * h)})
 	prop(store.Proposal{Kind: store.ProposalFix, Title: "Pool buffers (asked by a person)", Status: store.ProposalMerged, DecidedAt: day.Add(6 * h)})
 }
 
@@ -93,10 +95,15 @@ func TestDigestNumbersOnSeededStore(t *testing.T) {
 	check("caught", d.Caught, 3)
 	check("resolved", d.Resolved, 2)
 	check("dismissed", d.Dismissed, 1)
-	check("detect median", d.Detect.Median, 30*time.Minute)
-	check("detect worst", d.Detect.Worst, time.Hour)
-	check("mitigate median", d.Mitigate.Median, 2*time.Hour)
-	check("mitigate worst", d.Mitigate.Worst, 2*time.Hour)
+	rt := d.Response
+	check("detect median", rt.Detect.Median, 30*time.Minute)
+	check("detect p90", rt.Detect.P90, time.Hour)
+	check("detect worst", rt.Detect.Worst, time.Hour)
+	check("culprit", rt.Culprit, digest.Spread{N: 1, Median: 30 * time.Minute, P90: 30 * time.Minute, Worst: 30 * time.Minute})
+	check("proposal median", rt.Proposal.Median, 45*time.Minute)
+	check("proposal p90", rt.Proposal.P90, time.Hour)
+	check("mitigate", rt.Mitigate, digest.Spread{N: 1, Median: 90 * time.Minute, P90: 90 * time.Minute, Worst: 90 * time.Minute})
+	check("recover", rt.Recover, digest.Spread{N: 2, Median: 2 * time.Hour, P90: 2 * time.Hour, Worst: 2 * time.Hour})
 	check("waiting", len(d.Waiting), 1)
 	check("cores", d.Cores, 45.0)
 	check("watts", d.Watts, 450.0)

@@ -235,6 +235,9 @@ func (w *Runner) Run(ctx context.Context, job store.Job) error {
 			return fmt.Errorf("investigate %s: %w", inv.ID, err)
 		}
 		w.c.RefreshAlert(ctx, *reg)
+		if len(f.Suspects) > 0 {
+			w.c.ObserveResponse(bot.StageCulprit, *reg, inv.FinishedAt)
+		}
 	}
 	if err := chat.Update(ctx, progress, bot.ProgressMessage(inv.ID, steps, true, took)); err != nil {
 		w.log.WarnContext(ctx, "progress not finished", "investigation", inv.ID, "err", err)

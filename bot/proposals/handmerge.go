@@ -133,6 +133,7 @@ func (d *Desk) mergedByHand(ctx context.Context, p *store.Proposal, res PRResult
 		return err
 	}
 	d.auditHand(ctx, p.ID, detail, at)
+	d.observeMerge(ctx, *p)
 	d.redrawCards(ctx, *p, store.ThreadRef{})
 	text := fmt.Sprintf("%s for %s was merged %s", name, p.ID, host)
 	if res.By != "" {

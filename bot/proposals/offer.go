@@ -54,6 +54,9 @@ func (d *Desk) Propose(ctx context.Context, p store.Proposal, reg *store.Regress
 	if err := d.c.Store.CreateProposal(ctx, &p); err != nil {
 		return p, fmt.Errorf("propose: store proposal: %w", err)
 	}
+	if reg != nil {
+		d.c.ObserveResponse(bot.StageProposal, *reg, p.ProposedAt)
+	}
 	return p, d.Offer(ctx, p, reg, thread)
 }
 

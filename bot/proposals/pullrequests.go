@@ -210,7 +210,9 @@ func (d *Desk) RunPullRequest(ctx context.Context, j store.Job) error {
 // recordPR stores what a code-host action did to p (its URL, its body, a
 // merge) and audits it; *p is the proposal as stored.
 func (d *Desk) recordPR(ctx context.Context, p *store.Proposal, res PRResult, action string) error {
+	merged := false
 	fresh, err := store.ChangeProposal(ctx, d.c.Store, p.ID, func(p *store.Proposal) error {
+		merged = false
 		if res.URL != "" {
 			p.PRURL, p.PRNumber = res.URL, res.Number
 		}
@@ -227,7 +229,7 @@ func (d *Desk) recordPR(ctx context.Context, p *store.Proposal, res PRResult, ac
 			p.Status = store.ProposalMerged
 		}
 		if res.State == "merged" && p.MergedAt.IsZero() {
-			p.MergedAt = res.MergedAt.UTC()
+			p.MergedAt, merged = res.MergedAt.UTC(), true
 			if res.MergedAt.IsZero() {
 				p.MergedAt = d.c.Now().UTC()
 			}
@@ -241,6 +243,9 @@ func (d *Desk) recordPR(ctx context.Context, p *store.Proposal, res PRResult, ac
 		return fmt.Errorf("record %s of %s: %w", action, p.ID, err)
 	}
 	*p = *fresh
+	if merged {
+		d.observeMerge(ctx, *p)
+	}
 	detail := strings.TrimSpace(res.State + " " + res.URL)
 	if err := d.c.Audit(ctx, bot.Event{}, "pr."+action, p.ID, detail, true); err != nil {
 		return err
@@ -277,4 +282,12 @@ func tellPRFailure(ctx context.Context, c *bot.Core, log *slog.Logger, pj prJob,
 	}
 	m.Footer = strings.Join(res.Notes, " · ")
 	c.Post(ctx, pj.Where, m)
+}
+
+// observeMerge records the time to mitigate of p's regression, now that
+// p's change merged.
+func (d *Desk) observeMerge(ctx context.Context, p store.Proposal) {
+	if r, err := d.c.ProposalRegression(ctx, p); err == nil && r.ID != "" {
+		d.c.ObserveResponse(bot.StageMitigate, r, p.MergedAt)
+	}
 }

@@ -155,6 +155,7 @@ func (d *verifier) RunVerify(ctx context.Context, j store.Job) error {
 		d.c.Post(ctx, r.Thread, bot.Message{Text: text, Footer: strings.TrimSpace(rec.Summary)})
 	}
 	if rec.Recovered {
+		d.c.ObserveResponse(bot.StageRecover, *r, r.ResolvedAt)
 		d.learn(ctx, *p, *r, rec) // learn.go
 	}
 	return nil

@@ -160,6 +160,7 @@ func (s *Scheduler) regression(job Job, ser detector.Series, c detector.Change, 
 	}
 	return store.Regression{
 		Fingerprint: fp,
+		Job:         job.Name,
 		Service:     service,
 		Metric:      metric,
 		Labels:      labels,

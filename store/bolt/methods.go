@@ -54,6 +54,9 @@ func (s *Store) CreateProposal(ctx context.Context, p *store.Proposal) error {
 	if p.Revision == 0 {
 		p.Revision = 1
 	}
+	if p.ProposedAt.IsZero() {
+		p.ProposedAt = s.now().UTC()
+	}
 	_, err := createVersioned(ctx, s, kindProposal, p, &p.ID, "")
 	return err
 }
