@@ -40,7 +40,7 @@ func (b *Bot) status(ctx context.Context, id string) (Message, error) {
 			return Message{}, fmt.Errorf("get investigation %s: %w", id, err)
 		}
 		m = FindingsMessage(*inv)
-		m.Title = fmt.Sprintf("Investigation %s: %s", inv.ID, inv.Status)
+		m.Title = fmt.Sprintf("Investigation %s: %s, started by %s", inv.ID, inv.Status, inv.Trigger)
 	default:
 		o, err := b.c.Store.GetOpportunity(ctx, id)
 		if errors.Is(err, store.ErrNotFound) {

@@ -228,6 +228,7 @@ detection:
     lookback: 72h
     service: checkout
     policy: {min_pct: 5}
+    investigate: manual
 offense:
   schedule: "@every 1s"
 services:

@@ -43,6 +43,7 @@ type botDeps struct {
 	learner      proposals.Learner
 	skills       func() []bot.SkillInfo
 	services     []string
+	auto         func(store.Regression) bool
 	stdin        io.Reader
 	stdout       io.Writer
 }
@@ -88,7 +89,7 @@ func wireBot(co bot.CoreOptions, deps botDeps, reclaimIdle time.Duration) (*botP
 		investigations = p.runner
 	}
 	p.bot, err = bot.New(core, bot.Options{Decider: p.proposals, Investigations: investigations, Digests: p.digests,
-		Skills: deps.skills, Services: deps.services})
+		Skills: deps.skills, Services: deps.services, AutoInvestigate: deps.auto})
 	if err != nil {
 		return nil, fmt.Errorf("start bot: %w", err)
 	}
@@ -160,6 +161,7 @@ func newChatBot(cfg config, st store.Store, deps botDeps, logger *slog.Logger, r
 	for _, j := range cfg.Detection.Jobs {
 		deps.services = append(deps.services, j.Service)
 	}
+	deps.auto = autoInvestigate(cfg)
 	parts, err := wireBot(bot.CoreOptions{
 		Store: st, Chats: chats, DefaultPlatform: defaultPlatform, DefaultChannel: defaultChannel,
 		Routes: routes, Approvers: approvers, WattsPerCore: cfg.Impact.WattsPerCore, Owner: replicaName(),

@@ -127,6 +127,9 @@ type detectionJob struct {
 	Service  string        `yaml:"service"`
 	Channel  string        `yaml:"channel"`
 	Policy   policyConfig  `yaml:"policy"`
+	// Investigate is auto (the default: a new regression is investigated
+	// at once) or manual (on a click or command).
+	Investigate string `yaml:"investigate"`
 }
 
 type policyConfig struct {
@@ -147,7 +150,8 @@ type serviceConfig struct {
 	RPS      float64  `yaml:"rps"`      // requests per second, for cores and watts
 	// Instances is how many processes like the profiled one run, to scale
 	// opportunity savings to the fleet.
-	Instances float64 `yaml:"instances"`
+	Instances   float64 `yaml:"instances"`
+	Investigate string  `yaml:"investigate"` // auto | manual, as for detection jobs
 }
 
 type routeConfig struct {

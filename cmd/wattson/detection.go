@@ -8,6 +8,7 @@ import (
 	"github.com/wattson-dev/wattson/detector"
 	"github.com/wattson-dev/wattson/detector/prom"
 	"github.com/wattson-dev/wattson/detector/schedule"
+	"github.com/wattson-dev/wattson/store"
 )
 
 // detectionJobs turns the configured detection jobs into scheduler jobs.
@@ -55,4 +56,17 @@ func prometheusSource(cfg config) (*prom.Source, error) {
 		return nil, fmt.Errorf("detection.prometheus: %w", err)
 	}
 	return src, nil
+}
+
+// autoInvestigate says which new regressions are investigated at once:
+// all but those of a detection job or a service set to investigate: manual.
+func autoInvestigate(cfg config) func(store.Regression) bool {
+	manual := map[string]bool{}
+	for _, j := range cfg.Detection.Jobs {
+		manual["job/"+j.Name] = j.Investigate == "manual"
+	}
+	for _, s := range cfg.Services {
+		manual["service/"+s.Name] = s.Investigate == "manual"
+	}
+	return func(r store.Regression) bool { return !manual["job/"+r.Job] && !manual["service/"+r.Service] }
 }
