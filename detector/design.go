@@ -47,7 +47,7 @@ func (ds *design) build(d *Detector, x []float64, times []int64, trend bool) {
 // buildColumns builds the regressors for n points at times and the sums
 // that depend on them alone.
 func (ds *design) buildColumns(d *Detector, times []int64, n int, trend bool) {
-	ds.cols, ds.terms = d.regressors(times, n, trend, &ds.colBuf)
+	ds.cols, ds.terms = d.opts.regressors(times, n, trend, &ds.colBuf)
 	ds.times = append(ds.times[:0], times...)
 	if times == nil {
 		ds.times = nil

@@ -1,6 +1,7 @@
 package detector
 
 import (
+	"context"
 	"math"
 	"time"
 )
@@ -35,6 +36,10 @@ type Detector struct {
 	lines, zlines      lineSums
 	g, h, beta, l, sol []float64
 	all, keep, others  []int
+
+	// done is the Done channel of the context of the DetectContext call
+	// under way, nil otherwise; the long loops poll it (stopped).
+	done stop
 }
 
 // New returns a Detector with opts (zero fields take their defaults).
@@ -49,6 +54,40 @@ func Detect(values []float64, times []int64, opts Options) []Change {
 	return New(opts).Detect(values, times)
 }
 
+// DetectContext is Detect that gives up when ctx ends: the detector's
+// loops poll ctx between passes over the series, so a long series is
+// abandoned within a pass of ctx's end, and the error is ctx's.
+func (d *Detector) DetectContext(ctx context.Context, values []float64, times []int64) ([]Change, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	d.done = stop(ctx.Done())
+	defer func() { d.done = nil }()
+	cs := d.Detect(values, times)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return cs, nil
+}
+
+// stop is the Done channel of a DetectContext call's context, nil outside
+// one.
+type stop <-chan struct{}
+
+// stopped reports whether the context of the DetectContext call under way
+// has ended; the partial result is then thrown away.
+func (s stop) stopped() bool {
+	if s == nil {
+		return false
+	}
+	select {
+	case <-s:
+		return true
+	default:
+		return false
+	}
+}
+
 // Detect returns the changes in values, sorted by index. times holds the unix
 // seconds of each value, ascending, or is nil. Non-finite values are skipped.
 func (d *Detector) Detect(values []float64, times []int64) []Change {
@@ -57,6 +96,9 @@ func (d *Detector) Detect(values []float64, times []int64) []Change {
 	}
 	x, t, idx := d.finite(values, times)
 	for trims := 0; ; trims++ {
+		if d.done.stopped() {
+			return nil
+		}
 		d.des[0].valid, d.des[1].valid = false, false
 		if len(x) < 2*d.opts.MinSegment {
 			return nil

@@ -69,6 +69,9 @@ func (d *Detector) detect(x []float64, t []int64) ([]split, []float64) {
 	sigma := diffScale(x, &d.tmp)
 	d.noise = sigma
 	best := d.explain(x, t, d.buf(0, n, nil), false, segmentRaw, nil, nil)
+	if d.done.stopped() {
+		return best.splits, best.y
+	}
 	// The cost of best is needed only once something competes with it.
 	bestCost, costed := 0.0, false
 	beats := func(cost float64) bool {
@@ -169,7 +172,10 @@ func (d *Detector) explain(x []float64, t []int64, y []float64, drift bool, raw 
 	var splits []split
 	ks := start
 	var k kept
-	for range d.opts.Iterations {
+	for it := range d.opts.Iterations {
+		if it > 0 && d.done.stopped() {
+			break
+		}
 		if first != nil && len(ks) == 0 {
 			k = first.kept
 			copy(comp, first.comp)

@@ -19,7 +19,7 @@ const (
 // polynomial drift. Every column
 // has zero mean. terms groups the columns that are tested together. The
 // columns live in buf, reused across series.
-func (d *Detector) regressors(times []int64, n int, trend bool, buf *[][]float64) ([][]float64, []term) {
+func (o Options) regressors(times []int64, n int, trend bool, buf *[][]float64) ([][]float64, []term) {
 	var cols [][]float64
 	var terms []term
 	col := func() []float64 {
@@ -35,12 +35,12 @@ func (d *Detector) regressors(times []int64, n int, trend bool, buf *[][]float64
 	if len(times) == n && n > 1 {
 		span := float64(times[n-1] - times[0])
 		step := span / float64(n-1)
-		for _, period := range d.opts.Periods {
+		for _, period := range o.Periods {
 			per := period.Seconds()
 			if per <= 0 || span < 2*per || step > per/8 {
 				continue
 			}
-			harmonics := min(d.opts.Harmonics, int(per/step)/4)
+			harmonics := min(o.Harmonics, int(per/step)/4)
 			first := len(cols)
 			cs := make([][]float64, 0, 2*harmonics)
 			for range 2 * harmonics {
@@ -58,12 +58,12 @@ func (d *Detector) regressors(times []int64, n int, trend bool, buf *[][]float64
 			terms = append(terms, term{first: first, count: 2 * harmonics})
 		}
 	}
-	if trend && n >= 4*d.opts.MinSegment {
+	if trend && n >= 4*o.MinSegment {
 		// Slow drift: Legendre polynomials of degree 1..DriftDegree in the
 		// time scaled to [−1, 1], tested as one block.
 		first := len(cols)
-		ps := make([][]float64, 0, d.opts.DriftDegree)
-		for range d.opts.DriftDegree {
+		ps := make([][]float64, 0, o.DriftDegree)
+		for range o.DriftDegree {
 			ps = append(ps, col())
 		}
 		for i := range n {

@@ -28,7 +28,7 @@ func (d *Detector) segment(z []float64) []split {
 	}
 	var ks []int
 	stack := [][2]int{{0, n}}
-	for len(stack) > 0 {
+	for len(stack) > 0 && !d.done.stopped() {
 		s := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
 		k, t := bestSplit(cs, s[0], s[1], m)
@@ -57,7 +57,7 @@ func (d *Detector) segment(z []float64) []split {
 // split there, and drops the weakest until all pass.
 func (d *Detector) prune(z, cs []float64, ks []int) []int {
 	n, m := len(z), d.opts.MinSegment
-	for iter := 0; len(ks) > 0 && iter < 4*n; iter++ {
+	for iter := 0; len(ks) > 0 && iter < 4*n && !d.done.stopped(); iter++ {
 		sigma := longRunSigma(z, cs, ks)
 		worst, worstP := -1, 0.0
 		for j := range ks {
@@ -85,7 +85,7 @@ func (d *Detector) prune(z, cs []float64, ks []int) []int {
 // went away.
 func (d *Detector) dropTransients(z, cs []float64, ks []int) []int {
 	n := len(z)
-	for changed := true; changed; {
+	for changed := true; changed && !d.done.stopped(); {
 		changed = false
 		sigma := longRunSigma(z, cs, ks)
 		for j := 0; j+1 < len(ks); j++ {
@@ -226,7 +226,7 @@ func (d *Detector) dropRamps(z, cs []float64, ks []int) []int {
 	n := len(z)
 	s := &d.zlines
 	s.fill(z)
-	for {
+	for !d.done.stopped() {
 		worst, worstGap := -1, 0.0
 		for j, k := range ks {
 			a, b := bounds(ks, j, n)
@@ -245,6 +245,7 @@ func (d *Detector) dropRamps(z, cs []float64, ks []int) []int {
 			return ks
 		}
 	}
+	return ks
 }
 
 // relocate moves each change to the best split of a window centred on it,

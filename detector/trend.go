@@ -125,7 +125,7 @@ func (d *Detector) trendSegment(u []float64) []split {
 	s := &d.lines
 	s.fill(u)
 	var ks []int
-	for {
+	for !d.done.stopped() {
 		bestJ, bestK, bestR := -1, -1, 0.0
 		for j := 0; j <= len(ks); j++ {
 			a, b := segBounds(ks, j, n)
@@ -267,6 +267,9 @@ func (d *Detector) trendExplanation(x []float64, t []int64, y []float64, sigma f
 	var e []float64
 	var k kept
 	for it := range d.opts.Iterations {
+		if it > 0 && d.done.stopped() {
+			break
+		}
 		next, res := d.fitTrend(y, sigma)
 		done := it > 0 && slices.Equal(keys(next), keys(splits))
 		splits, e = next, res

@@ -1,7 +1,10 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -193,5 +196,52 @@ func TestDetectMissingFile(t *testing.T) {
 	_, errOut, code := runCmd(t, nil, "detect", "--input", "/nonexistent/dir/x.json")
 	if code != 1 || !strings.Contains(errOut, "/nonexistent/dir/x.json") {
 		t.Errorf("exit %d, stderr %q", code, errOut)
+	}
+}
+
+func TestDetectReportsSkippedAndEmptyData(t *testing.T) {
+	v := stepValues(400, 200, 10, 5)
+	v[7], v[9] = math.NaN(), math.Inf(1)
+	p := writeFile(t, "nan.csv", csvFile(1_760_000_000, v))
+	out, errOut, code := runCmd(t, nil, "detect", "--input", p)
+	if code != 0 || !strings.Contains(out, "1 changes in 1 series") ||
+		!strings.Contains(errOut, p+`: series {series="nan"}: skipped 2 of 400 points that are NaN or Inf, at index 7, 9`) {
+		t.Errorf("NaN/Inf points: exit %d, stdout %q, stderr %q; want the change and a note naming file, series and indexes", code, out, errOut)
+	}
+	all := make([]float64, 50)
+	for i := range all {
+		all[i] = math.NaN()
+	}
+	p = writeFile(t, "allnan.csv", csvFile(1_760_000_000, all))
+	out, errOut, code = runCmd(t, nil, "detect", "--input", p)
+	if code != 1 || out != "" || !strings.Contains(errOut, p+": no usable data") {
+		t.Errorf("all NaN: exit %d, stdout %q, stderr %q; want exit 1 saying there is no usable data", code, out, errOut)
+	}
+}
+
+func TestDetectMaxPoints(t *testing.T) {
+	v := stepValues(400, 200, 10, 6)
+	for _, p := range []string{writeFile(t, "big.csv", csvFile(1_760_000_000, v)), writeFile(t, "big.json", promFile(`{"job":"api"}`, 1_760_000_000, v))} {
+		out, errOut, code := runCmd(t, nil, "detect", "--input", p, "--max-points", "100")
+		if code != 1 || out != "" || !strings.Contains(errOut, p) || !strings.Contains(errOut, "more than the limit of 100") || !strings.Contains(errOut, "--max-points") {
+			t.Errorf("%s over --max-points: exit %d, stdout %q, stderr %q", p, code, out, errOut)
+		}
+		if _, errOut, code := runCmd(t, nil, "detect", "--input", p, "--max-points", "400"); code != 0 {
+			t.Errorf("%s at --max-points: exit %d, stderr %q", p, code, errOut)
+		}
+	}
+	if _, errOut, code := runCmd(t, nil, "detect", "--input", "x.csv", "--max-points", "0"); code != 2 || !strings.Contains(errOut, "--max-points must be positive") {
+		t.Errorf("--max-points 0: exit %d, stderr %q", code, errOut)
+	}
+}
+
+func TestDetectStopsWhenCancelled(t *testing.T) {
+	p := writeFile(t, "cpu.csv", csvFile(1_760_000_000, stepValues(400, 200, 10, 7)))
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var out, errb bytes.Buffer
+	err := run(ctx, []string{"detect", "--input", p}, envMap(nil), strings.NewReader(""), &out, &errb)
+	if !errors.Is(err, context.Canceled) || out.Len() != 0 {
+		t.Errorf("cancelled detect: err %v, stdout %q; want context.Canceled and no output", err, out.String())
 	}
 }

@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"text/tabwriter"
 )
 
@@ -33,7 +35,16 @@ Environment:
 `)
 }
 
-func cmdHelp(_ context.Context, args []string, e *env) error {
+// printFlags prints c's flags and their defaults, as c's -h shows them.
+func printFlags(ctx context.Context, c command, e *env) {
+	var b strings.Builder
+	err := c.run(ctx, []string{"-h"}, &env{getenv: e.getenv, stdin: strings.NewReader(""), stdout: io.Discard, stderr: &b})
+	if _, flags, ok := strings.Cut(b.String(), "\nFlags:\n"); ok && errors.Is(err, errHelpShown) && flags != "" {
+		fmt.Fprintf(e.stdout, "\nFlags:\n%s", flags)
+	}
+}
+
+func cmdHelp(ctx context.Context, args []string, e *env) error {
 	if len(args) == 0 {
 		printHelp(e.stdout)
 		return nil
@@ -44,6 +55,7 @@ func cmdHelp(_ context.Context, args []string, e *env) error {
 	for _, c := range commands() {
 		if c.name == args[0] {
 			fmt.Fprintf(e.stdout, "wattson %s — %s\n\nUsage:\n  wattson %s %s\n", c.name, c.summary, c.name, c.usage)
+			printFlags(ctx, c, e)
 			return nil
 		}
 	}

@@ -6,10 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/wattson-dev/wattson/bot/investigator"
 	"github.com/wattson-dev/wattson/skills"
+	"github.com/wattson-dev/wattson/skills/deploys"
+	"github.com/wattson-dev/wattson/skills/metrics"
 )
 
 func cmdInvestigate(ctx context.Context, args []string, e *env) error {
@@ -61,14 +64,24 @@ func cmdInvestigate(ctx context.Context, args []string, e *env) error {
 	if err != nil {
 		return err
 	}
+	if err := checkInputs(sf, e); err != nil {
+		return fmt.Errorf("investigate: %w", err)
+	}
 	svc := newInvestigation(cfg, deps, pb, lib, m == modeAgent, log)
 	inv, run := investigator.Run(ctx, svc, in, log, nil)
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("investigate: stopped before the end: %w", err)
+	}
 	if *format == "json" {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
-		return enc.Encode(inv)
+		if err := enc.Encode(inv); err != nil {
+			return err
+		}
+	} else if err := inv.WriteText(e.stdout); err != nil {
+		return err
 	}
-	if err := inv.WriteText(e.stdout); err != nil {
+	if err := allFailed(run); err != nil {
 		return err
 	}
 	if svc.Agent != nil {
@@ -76,6 +89,40 @@ func cmdInvestigate(ctx context.Context, args []string, e *env) error {
 		return svc.Agent.Review(ctx, run).WriteText(e.stdout)
 	}
 	return nil
+}
+
+// checkInputs reads the deploy log and metrics files the flags name and
+// reports on stderr each record or point the investigation leaves out; a
+// file that cannot be used at all is an error.
+func checkInputs(sf *sourceFlags, e *env) error {
+	notes, err := metrics.NewFiles(sf.metrics...).Check()
+	if err == nil && *sf.deployLog != "" {
+		var more []string
+		more, err = deploys.NewLog(*sf.deployLog).Check()
+		notes = append(notes, more...)
+	}
+	for _, line := range notes {
+		fmt.Fprintf(e.stderr, "wattson: investigate: %s\n", line)
+	}
+	return err
+}
+
+// allFailed is an error listing every step's failure when no step of run
+// succeeded: the verdict then rests on no evidence at all. The first line
+// names the failures that are not skips for want of an earlier result.
+func allFailed(run skills.Run) error {
+	var first, rest []string
+	for _, s := range run.Steps {
+		if s.OK() {
+			return nil
+		}
+		if strings.HasPrefix(s.Error, "skipped") {
+			rest = append(rest, "\n  "+s.Skill+": skipped, an earlier step failed")
+		} else {
+			first = append(first, s.Skill+": "+s.Error)
+		}
+	}
+	return fmt.Errorf("investigate: all %d steps failed, no evidence: %s%s", len(run.Steps), strings.Join(first, "; "), strings.Join(rest, ""))
 }
 
 // findPlaybook looks name up in skills.dir first, then among the

@@ -116,3 +116,23 @@ func TestSkillsListsWhatIsMissing(t *testing.T) {
 		t.Errorf("available %v, unavailable %v", got.Available, got.Unavailable)
 	}
 }
+
+func TestInvestigateWithNoEvidenceFails(t *testing.T) {
+	sc := skillstest.Build(t, false)
+	out, _, err := runWattson(t, "investigate", "--service", "no-such-service", "--metrics", sc.CPUFile,
+		"--repo", t.TempDir(), "--profiles", t.TempDir())
+	if err == nil || !strings.Contains(err.Error(), "all 6 steps failed") || !strings.Contains(err.Error(), "find_change_point: ") ||
+		!strings.Contains(err.Error(), "\n  estimate_impact: skipped") {
+		t.Errorf("err = %v, want every failed step listed", err)
+	}
+	if !strings.Contains(out, "Verdict:    inconclusive") {
+		t.Errorf("the investigation is not shown:\n%s", out)
+	}
+}
+
+func TestHelpDetectDocumentsMaxPoints(t *testing.T) {
+	out, _, err := runWattson(t, "help", "detect")
+	if err != nil || !strings.Contains(out, "-max-points int") || !strings.Contains(out, "(default 5000000)") {
+		t.Errorf("help detect: %v\n%s", err, out)
+	}
+}

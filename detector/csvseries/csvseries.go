@@ -24,13 +24,19 @@ var ErrEmpty = errors.New("no data rows")
 // ReadFile reads the series in the CSV file at path; its labels are
 // {"series": base name without extension}.
 func ReadFile(path string) (detector.Series, error) {
+	return ReadFileLimit(path, 0)
+}
+
+// ReadFileLimit is ReadFile refusing, with detector.ErrTooManyPoints, a
+// file of more than maxPoints rows (0: no limit); it stops reading there.
+func ReadFileLimit(path string, maxPoints int) (detector.Series, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return detector.Series{}, fmt.Errorf("read csv: %w", err)
 	}
 	defer f.Close()
 	name := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
-	s, err := Parse(f, name)
+	s, err := parse(f, name, maxPoints)
 	if err != nil {
 		return detector.Series{}, fmt.Errorf("read csv %s: %w", path, err)
 	}
@@ -40,6 +46,11 @@ func ReadFile(path string) (detector.Series, error) {
 // Parse reads a time,value CSV with a header row from r; name becomes the
 // "series" label. Errors give the line.
 func Parse(r io.Reader, name string) (detector.Series, error) {
+	return parse(r, name, 0)
+}
+
+// parse is Parse stopping with an error at row maxPoints+1 (0: no limit).
+func parse(r io.Reader, name string, maxPoints int) (detector.Series, error) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = 2
 	cr.TrimLeadingSpace = true
@@ -72,6 +83,9 @@ func Parse(r io.Reader, name string) (detector.Series, error) {
 		}
 		if n := len(s.Times); n > 0 && t <= s.Times[n-1] {
 			return detector.Series{}, fmt.Errorf("line %d: time %s is not after the previous row", line, rec[0])
+		}
+		if maxPoints > 0 && len(s.Values) == maxPoints {
+			return detector.Series{}, fmt.Errorf("line %d: more than the limit of %d points: %w", line, maxPoints, detector.ErrTooManyPoints)
 		}
 		s.Times = append(s.Times, t)
 		s.Values = append(s.Values, v)

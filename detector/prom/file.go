@@ -33,11 +33,17 @@ type response struct {
 
 // ReadFile reads a saved /api/v1/query_range response (matrix) from path.
 func ReadFile(path string) ([]detector.Series, error) {
+	return ReadFileLimit(path, 0)
+}
+
+// ReadFileLimit is ReadFile refusing, with detector.ErrTooManyPoints, a
+// response of more than maxPoints points in all (0: no limit).
+func ReadFileLimit(path string, maxPoints int) ([]detector.Series, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("read query_range file: %w", err)
 	}
-	s, err := Parse(b)
+	s, err := parse(b, maxPoints)
 	if err != nil {
 		return nil, fmt.Errorf("read query_range file %s: %w", path, err)
 	}
@@ -48,6 +54,12 @@ func ReadFile(path string) ([]detector.Series, error) {
 // matrix. Errors name the position: line, column and byte offset for JSON
 // syntax, series and point index for bad samples.
 func Parse(b []byte) ([]detector.Series, error) {
+	return parse(b, 0)
+}
+
+// parse is Parse refusing more than maxPoints points (0: no limit) before
+// it decodes them.
+func parse(b []byte, maxPoints int) ([]detector.Series, error) {
 	if len(bytes.TrimSpace(b)) == 0 {
 		return nil, fmt.Errorf("empty input: %w", ErrEmpty)
 	}
@@ -66,6 +78,15 @@ func Parse(b []byte) ([]detector.Series, error) {
 	}
 	if len(r.Data.Result) == 0 {
 		return nil, fmt.Errorf("result has no series: %w", ErrEmpty)
+	}
+	if maxPoints > 0 {
+		n := 0
+		for _, res := range r.Data.Result {
+			n += len(res.Values)
+		}
+		if n > maxPoints {
+			return nil, fmt.Errorf("%d points in %d series, more than the limit of %d: %w", n, len(r.Data.Result), maxPoints, detector.ErrTooManyPoints)
+		}
 	}
 	out := make([]detector.Series, 0, len(r.Data.Result))
 	for si, res := range r.Data.Result {

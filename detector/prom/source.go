@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/prometheus/client_golang/api"
@@ -98,4 +99,19 @@ func (f FileSource) Query(_ context.Context, _ string, start, end time.Time, _ t
 		all[i].Times, all[i].Values = s.Times[lo:hi], s.Values[lo:hi]
 	}
 	return all, nil
+}
+
+// ParseTime reads a query bound as the Prometheus API takes it, RFC 3339
+// or unix seconds, or as a negative duration from now (e.g. -72h).
+func ParseTime(s string, now time.Time) (time.Time, error) {
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	if v, err := strconv.ParseInt(s, 10, 64); err == nil {
+		return time.Unix(v, 0), nil
+	}
+	if d, err := time.ParseDuration(s); err == nil && d <= 0 {
+		return now.Add(d), nil
+	}
+	return time.Time{}, fmt.Errorf("%q is not RFC 3339, unix seconds or a negative duration", s)
 }

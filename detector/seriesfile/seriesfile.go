@@ -30,8 +30,10 @@ const (
 var ErrFormat = errors.New("unknown series file format (want prom, csv or tcpd)")
 
 // Read reads the series in path, in format, or the format Sniff finds
-// when format is empty.
-func Read(path, format string) ([]detector.Series, error) {
+// when format is empty. A file of more than maxPoints points in all (0: no
+// limit) is refused with an error wrapping detector.ErrTooManyPoints; the
+// query_range and CSV readers refuse it before building the series.
+func Read(path, format string, maxPoints int) ([]detector.Series, error) {
 	if format == "" {
 		f, err := Sniff(path)
 		if err != nil {
@@ -41,9 +43,9 @@ func Read(path, format string) ([]detector.Series, error) {
 	}
 	switch format {
 	case Prom:
-		return prom.ReadFile(path)
+		return prom.ReadFileLimit(path, maxPoints)
 	case CSV:
-		s, err := csvseries.ReadFile(path)
+		s, err := csvseries.ReadFileLimit(path, maxPoints)
 		if err != nil {
 			return nil, err
 		}
@@ -52,6 +54,9 @@ func Read(path, format string) ([]detector.Series, error) {
 		d, err := tcpd.ReadFile(path)
 		if err != nil {
 			return nil, err
+		}
+		if n := detector.Points(d.Series); maxPoints > 0 && n > maxPoints {
+			return nil, fmt.Errorf("read tcpd dataset %s: %d points, more than the limit of %d: %w", path, n, maxPoints, detector.ErrTooManyPoints)
 		}
 		return d.Series, nil
 	}

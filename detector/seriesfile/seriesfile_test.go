@@ -4,7 +4,10 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+
+	"github.com/wattson-dev/wattson/detector"
 )
 
 func TestSniffAndRead(t *testing.T) {
@@ -32,11 +35,32 @@ func TestSniffAndRead(t *testing.T) {
 	if _, err := Sniff(write("empty.json", "  \n")); err == nil {
 		t.Error("an empty file sniffed without an error")
 	}
-	if _, err := Read(write("b.csv", "time,value\n"), "yaml"); !errors.Is(err, ErrFormat) {
+	if _, err := Read(write("b.csv", "time,value\n"), "yaml", 0); !errors.Is(err, ErrFormat) {
 		t.Errorf("Read in an unknown format: %v, want ErrFormat", err)
 	}
-	ss, err := Read(write("c.csv", "time,value\n2025-01-01T00:00:00Z,1\n2025-01-01T00:01:00Z,2\n"), "")
+	ss, err := Read(write("c.csv", "time,value\n2025-01-01T00:00:00Z,1\n2025-01-01T00:01:00Z,2\n"), "", 0)
 	if err != nil || len(ss) != 1 || len(ss[0].Values) != 2 {
 		t.Errorf("Read(csv) = %+v, %v; want one series of two points", ss, err)
+	}
+}
+
+func TestReadRefusesMorePointsThanTheLimit(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"a.csv":  "time,value\n1,1\n2,2\n3,3\n",
+		"q.json": `{"status":"success","data":{"resultType":"matrix","result":[{"metric":{},"values":[[1,"1"],[2,"2"]]},{"metric":{"a":"b"},"values":[[1,"1"]]}]}}`,
+		"t.json": `{"name":"x","n_obs":3,"time":{"index":[0,1,2]},"series":[{"raw":[1,2,3]}]}`,
+	}
+	for name, body := range files {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := Read(p, "", 2); !errors.Is(err, detector.ErrTooManyPoints) || !strings.Contains(err.Error(), p) {
+			t.Errorf("%s with a limit of 2: %v, want ErrTooManyPoints naming the file", name, err)
+		}
+		if _, err := Read(p, "", 3); err != nil {
+			t.Errorf("%s with a limit of 3: %v", name, err)
+		}
 	}
 }

@@ -2,6 +2,8 @@ package deploys
 
 import (
 	"errors"
+	"os"
+	"slices"
 	"testing"
 	"time"
 
@@ -21,12 +23,15 @@ var logCases = []struct {
 	{"no time", `[{"revision":"abcdef0"}]`, 0, true},
 	{"bad revision", `[{"time":"2025-01-01T00:00:00Z","revision":"main; rm -rf"}]`, 0, true},
 	{"not json", `deploys!`, 0, true},
+	{"bad time skipped", `[{"time":"yesterday","revision":"abcdef0"},{"time":"2025-01-02T00:00:00Z","revision":"abcdef1"}]`, 1, false},
+	{"only bad times", `[{"time":"yesterday","revision":"abcdef0"}]`, 0, true},
+	{"time not a string", `[{"time":5,"revision":"abcdef0"}]`, 0, true},
 }
 
 func TestParseLog(t *testing.T) {
 	for _, tt := range logCases {
 		t.Run(tt.name, func(t *testing.T) {
-			ds, err := ParseLog([]byte(tt.in))
+			ds, _, err := ParseLog([]byte(tt.in))
 			if (err != nil) != tt.wantErr {
 				t.Fatalf("err = %v, wantErr %v", err, tt.wantErr)
 			}
@@ -47,7 +52,7 @@ func FuzzParseLog(f *testing.F) {
 		f.Add([]byte(tt.in))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		ds, err := ParseLog(data)
+		ds, _, err := ParseLog(data)
 		if err != nil {
 			if len(ds) != 0 {
 				t.Fatal("deploys returned with an error")
@@ -77,7 +82,7 @@ func TestFromBuildInfo(t *testing.T) {
 
 func TestWindowKeepsTheRevisionRunningAtStart(t *testing.T) {
 	day := func(d int) time.Time { return time.Date(2025, 1, d, 0, 0, 0, 0, time.UTC) }
-	ds, err := ParseLog([]byte(`[{"time":"2025-01-01T00:00:00Z","revision":"aaaaaaa"},{"time":"2025-01-03T00:00:00Z","revision":"bbbbbbb"},{"time":"2025-01-09T00:00:00Z","revision":"ccccccc"}]`))
+	ds, _, err := ParseLog([]byte(`[{"time":"2025-01-01T00:00:00Z","revision":"aaaaaaa"},{"time":"2025-01-03T00:00:00Z","revision":"bbbbbbb"},{"time":"2025-01-09T00:00:00Z","revision":"ccccccc"}]`))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,7 +90,28 @@ func TestWindowKeepsTheRevisionRunningAtStart(t *testing.T) {
 	if len(w) != 2 || w[0].Revision != "aaaaaaa" || w[1].Revision != "bbbbbbb" {
 		t.Fatalf("window = %+v", w)
 	}
-	if _, err := ParseLog(nil); !errors.Is(err, ErrEmpty) {
+	if _, _, err := ParseLog(nil); !errors.Is(err, ErrEmpty) {
 		t.Errorf("empty log: err = %v, want ErrEmpty", err)
+	}
+}
+
+func TestLogCheckNamesSkippedRecords(t *testing.T) {
+	p := t.TempDir() + "/deploys.json"
+	body := `[{"time":"2025-01-01T00:00:00Z","revision":"aaaaaaa"},{"time":"yesterday","revision":"bbbbbbb"},{"time":"2025-01-03T00:00:00Z","revision":"HEAD"}]`
+	if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	l := NewLog(p)
+	notes, err := l.Check()
+	want := []string{
+		"deploy log " + p + `: record 2: time "yesterday" is not RFC 3339: skipped`,
+		"deploy log " + p + `: record 3: revision "HEAD" is not a commit id: skipped`,
+	}
+	if err != nil || !slices.Equal(notes, want) {
+		t.Errorf("Check() = %q, %v; want %q", notes, err, want)
+	}
+	ds, err := l.Deploys(t.Context(), "svc", time.Time{}, time.Time{})
+	if err != nil || len(ds) != 1 || ds[0].Revision != "aaaaaaa" {
+		t.Errorf("Deploys = %+v, %v; want the one good record", ds, err)
 	}
 }

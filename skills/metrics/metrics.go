@@ -48,6 +48,26 @@ func (f *Files) Series(_ context.Context, metric, service string, _, _ time.Time
 	return out, nil
 }
 
+// Check reads every file as Series does and describes the points the
+// detector will skip: one note per series with NaN or ±Inf values, naming
+// the file, the series and the first indexes.
+func (f *Files) Check() ([]string, error) {
+	var notes []string
+	for _, p := range f.paths {
+		ss, err := prom.ReadFile(p)
+		if err != nil {
+			return notes, fmt.Errorf("read metrics: %w", err)
+		}
+		for _, s := range ss {
+			if bad := s.NonFinite(); len(bad) > 0 {
+				notes = append(notes, fmt.Sprintf("metrics %s: series %s: %d of %d points are NaN or Inf and are skipped (first at index %d)",
+					p, s.Key(), len(bad), len(s.Values), bad[0]))
+			}
+		}
+	}
+	return notes, nil
+}
+
 // matches reports whether s is metric (any metric when empty) of service.
 func matches(s detector.Series, metric, service string) bool {
 	if s.Labels["service"] != service {

@@ -2,6 +2,8 @@ package metrics
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -58,5 +60,22 @@ func TestPrometheusBoundsPoints(t *testing.T) {
 	}
 	if pts := 30 * 24 * time.Hour / q.steps[1]; pts >= MaxPoints {
 		t.Errorf("30 days queried at %v: %d points", q.steps[1], pts+1)
+	}
+}
+
+func TestFilesCheckNamesNonFinitePoints(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "cpu.json")
+	body := `{"status":"success","data":{"resultType":"matrix","result":[{"metric":{"service":"api"},"values":[[1,"1"],[2,"NaN"],[3,"+Inf"],[4,"2"]]}]}}`
+	if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	notes, err := NewFiles(p).Check()
+	want := "metrics " + p + `: series {service="api"}: 2 of 4 points are NaN or Inf and are skipped (first at index 1)`
+	if err != nil || len(notes) != 1 || notes[0] != want {
+		t.Errorf("Check() = %q, %v; want [%q]", notes, err, want)
+	}
+	if _, err := NewFiles(filepath.Join(dir, "missing.json")).Check(); err == nil {
+		t.Error("a missing file checked without an error")
 	}
 }
