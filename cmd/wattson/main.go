@@ -59,6 +59,7 @@ func commands() []command {
 		{"demo", "run the whole loop on a generated sample service", "[--yes]", cmdDemo},
 		{"skills", "list the skills available with this configuration", "[--config FILE]", cmdSkills},
 		{"mcp", "serve the skills to other agents over the Model Context Protocol", "[--config FILE]", cmdMCP},
+		{"store", "check or back up the embedded store file", "check FILE | backup FILE DEST", cmdStore},
 		{"version", "print the version", "", cmdVersion},
 		{"help", "show help for wattson or one subcommand", "[subcommand]", cmdHelp},
 	}

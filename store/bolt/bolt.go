@@ -4,9 +4,10 @@
 //
 // Open refuses a file that another process holds (after Options.LockTimeout)
 // and a file that is corrupt or not a bbolt database (ErrCorrupt); it never
-// writes to such a file. The queue is in-process: Dequeue wakes when Enqueue
-// commits, and jobs delivered but not acknowledged survive a restart and can
-// be reclaimed.
+// writes to such a file. Check runs the same check alone; Backup and
+// BackupFile write consistent copies (README "Backups and recovery"). The
+// queue is in-process: Dequeue wakes when Enqueue commits, and jobs
+// delivered but not acknowledged survive a restart and can be reclaimed.
 package bolt
 
 import (

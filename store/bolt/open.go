@@ -13,11 +13,26 @@ import (
 	"github.com/wattson-dev/wattson/store"
 )
 
+// Check checks the store file at path without writing to it, as Open does
+// before it writes: both meta pages, the pages they reach, bbolt's
+// consistency check and Wattson's schema. A damaged file gives an error
+// wrapping store.ErrCorrupt that names the file and says what to do; a file
+// that a running wattson holds gives ErrLocked after a second. An empty
+// file passes: Open would create the store in it.
+func Check(path string) error {
+	if _, err := os.Stat(path); err != nil {
+		return fmt.Errorf("check store: %w", err)
+	}
+	return verify(path, time.Second)
+}
+
 // verify checks an existing, non-empty file read-only before Open writes to
 // it, so that a corrupt file or one that is not a bbolt database is reported
-// and left byte for byte as it was. It opens the file read-only, walks every
-// page with bbolt's consistency check, and turns panics inside bbolt into
-// ErrCorrupt.
+// and left byte for byte as it was. It opens the file read-only (which
+// touches only the two meta pages, and waits for another process's lock),
+// reads every page the current meta reaches with plain file reads
+// (checkPages), and only then lets bbolt's consistency check walk the
+// memory-mapped file; panics inside bbolt become ErrCorrupt.
 func verify(path string, timeout time.Duration) (err error) {
 	info, err := os.Stat(path)
 	switch {
@@ -39,14 +54,25 @@ func verify(path string, timeout time.Duration) (err error) {
 			err = fmt.Errorf("close store %s: %w", path, cerr)
 		}
 	}()
+	if err := checkPages(path); err != nil {
+		return err
+	}
 	defer func() {
 		if p := recover(); p != nil {
 			err = corrupt(path, fmt.Errorf("consistency check: %v", p))
 		}
 	}()
 	return db.View(func(tx *bbolt.Tx) error {
+		// Drain the check: its goroutine reads the mapped file until it
+		// closes the channel, and must be done before db.Close unmaps it.
+		var first error
 		for cerr := range tx.Check() {
-			return corrupt(path, cerr)
+			if first == nil {
+				first = corrupt(path, cerr)
+			}
+		}
+		if first != nil {
+			return first
 		}
 		return checkSchema(tx, path)
 	})
@@ -104,9 +130,10 @@ func openDB(path string, timeout time.Duration, readOnly bool) (db *bbolt.DB, er
 	}
 }
 
-// corrupt is the error for a damaged file; it names the file and says it
-// was left untouched.
+// corrupt is the error for a damaged file: one line that names the file,
+// says it was left untouched and what to do (README "Backups and recovery").
 func corrupt(path string, cause error) error {
-	return fmt.Errorf("open store %s: file is corrupt or not a wattson store, left untouched (%v): %w",
-		path, cause, store.ErrCorrupt)
+	return fmt.Errorf("%s: %w (%v); it was left untouched: stop wattson, move the file aside, "+
+		"restore your latest backup and run 'wattson store check' on it (README: Backups and recovery)",
+		path, store.ErrCorrupt, cause)
 }
