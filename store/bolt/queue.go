@@ -101,17 +101,8 @@ func (s *Store) Dequeue(ctx context.Context, consumer string, block time.Duratio
 func (s *Store) take(ctx context.Context, consumer string) (*store.Job, error) {
 	var job *store.Job
 	err := s.update(ctx, func(tx *bbolt.Tx) error {
-		ready := bucket(tx, bucketJobsReady)
-		key, _ := ready.Cursor().First()
-		if key == nil {
-			return nil
-		}
-		key = bytes.Clone(key)
-		if err := ready.Delete(key); err != nil {
-			return err
-		}
 		var err error
-		job, err = s.deliver(tx, key, consumer)
+		job, err = takeReady(tx, consumer, s.now())
 		return err
 	})
 	if err != nil {
@@ -120,9 +111,23 @@ func (s *Store) take(ctx context.Context, consumer string) (*store.Job, error) {
 	return job, nil
 }
 
-// deliver records that consumer holds the job at key now, counts the
-// attempt, and returns the job.
-func (s *Store) deliver(tx *bbolt.Tx, key []byte, consumer string) (*store.Job, error) {
+// takeReady delivers the oldest ready job to consumer in tx, if any.
+func takeReady(tx *bbolt.Tx, consumer string, now time.Time) (*store.Job, error) {
+	ready := bucket(tx, bucketJobsReady)
+	key, _ := ready.Cursor().First()
+	if key == nil {
+		return nil, nil
+	}
+	key = bytes.Clone(key)
+	if err := ready.Delete(key); err != nil {
+		return nil, err
+	}
+	return deliver(tx, key, consumer, now)
+}
+
+// deliver records that consumer holds the job at key since now, counts
+// the attempt, and returns the job.
+func deliver(tx *bbolt.Tx, key []byte, consumer string, now time.Time) (*store.Job, error) {
 	jobs := bucket(tx, bucketJobs)
 	var rec jobRecord
 	if err := json.Unmarshal(jobs.Get(key), &rec); err != nil {
@@ -136,7 +141,7 @@ func (s *Store) deliver(tx *bbolt.Tx, key []byte, consumer string) (*store.Job, 
 	if err := jobs.Put(key, data); err != nil {
 		return nil, err
 	}
-	h, err := json.Marshal(holder{Consumer: consumer, DeliveredAt: s.now().UTC()})
+	h, err := json.Marshal(holder{Consumer: consumer, DeliveredAt: now.UTC()})
 	if err != nil {
 		return nil, err
 	}
@@ -186,7 +191,7 @@ func (s *Store) Reclaim(ctx context.Context, consumer string, minIdle time.Durat
 			return err
 		}
 		for _, k := range idle {
-			job, err := s.deliver(tx, k, consumer)
+			job, err := deliver(tx, k, consumer, s.now())
 			if err != nil {
 				return err
 			}
