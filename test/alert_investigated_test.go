@@ -19,8 +19,8 @@ func TestAlertIsInvestigatedWithoutAClick(t *testing.T) {
 	}
 	progress := l.posts(`Investigating \(I-`)
 	findings := l.posts(`Findings \(I-`)
-	if got := ids(progress, `Investigating \((I-\d+)\)`); len(progress) != 1 || got["I-1"] != 1 {
-		t.Errorf("progress messages %v, want exactly one, of I-1", got)
+	if got := ids(progress, `Investigating \((I-\d+)\)`); len(progress) != 1 || len(got) != 1 || got["I-1"] == 0 {
+		t.Errorf("%d progress messages, of %v; want exactly one, of I-1", len(progress), got)
 	}
 	if len(findings) != 1 {
 		t.Errorf("%d findings posted, want 1", len(findings))

@@ -42,9 +42,9 @@ func TestDemo(t *testing.T) {
 		"checkout: service:cpu_seconds_per_request:rate5m up",
 		"(R-1)",
 		"[Investigate] → /wattson investigate R-1",
-		// the investigation, with progress in the alert's thread
-		"#checkout-perf> /wattson investigate R-1",
+		// the investigation, started with the alert, progress in its thread
 		"Investigating (I-1)",
+		"▶ 3/5 Investigation: started with the alert",
 		"find_change_point: service:cpu_seconds_per_request:rate5m stepped up",
 		"deploys_in_window: deploy v1.2.0",
 		"list_changes: 4 commit(s)",

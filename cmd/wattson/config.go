@@ -2,16 +2,15 @@ package main
 
 import (
 	"bytes"
-	"errors"
+	"cmp"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
-	"regexp"
-	"strings"
 	"time"
 
-	"go.yaml.in/yaml/v3"
+	"github.com/wattson-dev/wattson/cmd/wattson/internal/endpoint"
+	"github.com/wattson-dev/wattson/skills/agent"
+	"github.com/wattson-dev/wattson/cmd/wattson/internal/yamlconf"
 )
 
 // config is the whole of Wattson's configuration: one YAML file (see
@@ -39,6 +38,13 @@ type config struct {
 
 // secret is a credential: it is printed redacted and never logged.
 type secret string
+
+// MarshalYAML prints the config with the credentials inside its URLs
+// redacted (and its secrets, by their own MarshalYAML).
+func (c config) MarshalYAML() (any, error) {
+	type plain config // without this method
+	return yamlconf.Node(plain(c), endpoint.Redact)
+}
 
 // MarshalYAML redacts the secret when the effective config is printed.
 func (s secret) MarshalYAML() (any, error) {
@@ -173,7 +179,7 @@ func defaultConfig() config {
 		Store:   storeConfig{Backend: "embedded", KeyPrefix: "wattson"},
 		Server:  serverConfig{Listen: "127.0.0.1:8080"},
 		Chat:    chatConfig{Platforms: []string{"console"}},
-		LLM:     llmConfig{MaxSteps: 12, TokenBudget: 60000, ToolTimeout: 30 * time.Second},
+		LLM:     llmConfig{MaxSteps: 12, TokenBudget: 60000, ToolTimeout: agent.DefaultToolTimeout},
 		Impact:  impactConfig{WattsPerCore: 10},
 	}
 }
@@ -187,11 +193,15 @@ func loadConfig(path string, getenv func(string) string) (config, error) {
 		if err != nil {
 			return cfg, fmt.Errorf("read config: %w", err)
 		}
-		if err := decodeConfig(bytes.NewReader(data), &cfg); err != nil {
+		if err := yamlconf.Decode(bytes.NewReader(data), &cfg); err != nil {
 			return cfg, fmt.Errorf("config %s: %w", path, err)
 		}
 	}
 	applyEnv(&cfg, getenv)
+	// Zero means the runtime's default; hold that, so it is what prints.
+	cfg.Slack.MinInterval = cmp.Or(cfg.Slack.MinInterval, time.Second)          // bot/slack
+	cfg.Store.ReclaimIdle = cmp.Or(cfg.Store.ReclaimIdle, 15*time.Minute)       // bot/worker
+	cfg.LLM.ToolTimeout = cmp.Or(cfg.LLM.ToolTimeout, agent.DefaultToolTimeout) // skills/agent
 	if err := cfg.validate(); err != nil {
 		if path == "" {
 			path = "(environment)"
@@ -199,34 +209,6 @@ func loadConfig(path string, getenv func(string) string) (config, error) {
 		return cfg, fmt.Errorf("config %s: %w", path, err)
 	}
 	return cfg, nil
-}
-
-var unknownField = regexp.MustCompile(`^line (\d+): field (\S+) not found in type \S+$`)
-
-// decodeConfig decodes YAML strictly: an unknown key is an error naming the
-// key and its line.
-func decodeConfig(r io.Reader, cfg *config) error {
-	dec := yaml.NewDecoder(r)
-	dec.KnownFields(true)
-	err := dec.Decode(cfg)
-	if errors.Is(err, io.EOF) {
-		return nil // an empty file means defaults
-	}
-	var te *yaml.TypeError
-	if errors.As(err, &te) {
-		msgs := make([]string, len(te.Errors))
-		for i, m := range te.Errors {
-			if g := unknownField.FindStringSubmatch(m); g != nil {
-				m = fmt.Sprintf("line %s: unknown key %q", g[1], g[2])
-			}
-			msgs[i] = m
-		}
-		return errors.New(strings.Join(msgs, "; "))
-	}
-	if err != nil {
-		return fmt.Errorf("parse YAML: %w", err)
-	}
-	return nil
 }
 
 // applyEnv overlays secrets and overrides from the environment; a set

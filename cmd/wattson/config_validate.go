@@ -6,9 +6,10 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 
-	"github.com/wattson-dev/wattson/store/periodic"
+	"github.com/wattson-dev/wattson/detector/prom/promql"
+	"github.com/wattson-dev/wattson/cmd/wattson/internal/endpoint"
+	"github.com/wattson-dev/wattson/store/periodic/cronspec"
 )
 
 // validate checks the config as a whole and reports every problem it finds,
@@ -17,6 +18,29 @@ func (c config) validate() error {
 	var errs []error
 	bad := func(key, format string, a ...any) {
 		errs = append(errs, fmt.Errorf("%s: %s", key, fmt.Sprintf(format, a...)))
+	}
+	check := func(key string, err error) {
+		if err != nil {
+			bad(key, "%v", err)
+		}
+	}
+	url := func(key, raw string, schemes ...string) {
+		if raw != "" {
+			check(key, endpoint.CheckURL(raw, schemes...))
+		}
+	}
+	url("store.redis_url", string(c.Store.RedisURL), "redis", "rediss", "unix")
+	url("slack.api_url", c.Slack.APIURL, "http", "https")
+	url("discord.api_url", c.Discord.APIURL, "http", "https")
+	url("github.api_url", c.GitHub.APIURL, "http", "https")
+	url("llm.base_url", c.LLM.BaseURL, "http", "https")
+	url("detection.prometheus", c.Detection.Prometheus, "http", "https")
+	check("server.listen", endpoint.CheckListen(c.Server.Listen))
+	if c.Slack.MinInterval < 0 {
+		bad("slack.min_interval", "must not be negative, got %v", c.Slack.MinInterval)
+	}
+	if c.LLM.ToolTimeout < 0 {
+		bad("llm.tool_timeout", "must not be negative, got %v", c.LLM.ToolTimeout)
 	}
 	if c.DataDir == "" {
 		bad("data_dir", "must not be empty")
@@ -86,6 +110,8 @@ func (c config) validate() error {
 		names[j.Name] = true
 		if j.Query == "" {
 			bad(key+".query", "required")
+		} else {
+			check(key+".query", promql.Check(j.Query))
 		}
 		if j.Step <= 0 {
 			bad(key+".step", "must be a positive duration such as 5m")
@@ -93,9 +119,7 @@ func (c config) validate() error {
 		if j.Lookback < 10*j.Step {
 			bad(key+".lookback", "must cover at least 10 steps, got %v at step %v", j.Lookback, j.Step)
 		}
-		if err := checkSchedule(j.Schedule, j.TimeZone); err != nil {
-			bad(key+".schedule", "%v", err)
-		}
+		check(key+".schedule", checkSchedule(j.Schedule, j.TimeZone))
 		if w := j.Policy.Worse; w != "" && w != "higher" && w != "lower" {
 			bad(key+".policy.worse", "%q is not one of higher, lower", w)
 		}
@@ -150,18 +174,6 @@ func (c config) validate() error {
 	return errors.Join(errs...)
 }
 
-// checkSchedule parses a cron spec in the given IANA time zone, as the
-// periodic runner will.
-func checkSchedule(spec, tz string) error {
-	if spec == "" {
-		return errors.New("required, e.g. \"*/15 * * * *\"")
-	}
-	loc, err := time.LoadLocation(tz)
-	if err != nil {
-		return fmt.Errorf("time_zone %q: %v", tz, err)
-	}
-	if _, err := periodic.Parse(spec, loc); err != nil {
-		return fmt.Errorf("%q: %v", spec, err)
-	}
-	return nil
-}
+// checkSchedule checks a cron spec in an IANA time zone as the periodic
+// runner will read it.
+func checkSchedule(spec, tz string) error { return cronspec.Check(spec, tz) }

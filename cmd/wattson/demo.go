@@ -64,10 +64,7 @@ func runDemo(ctx context.Context, e *env, base config, yes bool, logger *slog.Lo
 	}
 	r := rep.Opened[0]
 
-	stage(e, 3, "Investigation: in Slack you would click [Investigate]; here it is typed for you")
-	if err := d.typed(ctx, e, "investigate "+r.ID); err != nil {
-		return err
-	}
+	stage(e, 3, "Investigation: started with the alert, no click needed; its progress and findings go in the alert's thread")
 	if err := d.drain(ctx); err != nil {
 		return fmt.Errorf("investigate %s: %w", r.ID, err)
 	}
