@@ -7,8 +7,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/wattson-dev/wattson/detector/prom/promql"
 	"github.com/wattson-dev/wattson/cmd/wattson/internal/endpoint"
+	"github.com/wattson-dev/wattson/detector/prom/promql"
 	"github.com/wattson-dev/wattson/store/periodic/cronspec"
 )
 
@@ -119,7 +119,7 @@ func (c config) validate() error {
 		if j.Lookback < 10*j.Step {
 			bad(key+".lookback", "must cover at least 10 steps, got %v at step %v", j.Lookback, j.Step)
 		}
-		check(key+".schedule", checkSchedule(j.Schedule, j.TimeZone))
+		check(key+".schedule", cronspec.Check(j.Schedule, j.TimeZone))
 		if w := j.Policy.Worse; w != "" && w != "higher" && w != "lower" {
 			bad(key+".policy.worse", "%q is not one of higher, lower", w)
 		}
@@ -173,7 +173,3 @@ func (c config) validate() error {
 	errs = append(errs, c.validateOffenseDigest()...)
 	return errors.Join(errs...)
 }
-
-// checkSchedule checks a cron spec in an IANA time zone as the periodic
-// runner will read it.
-func checkSchedule(spec, tz string) error { return cronspec.Check(spec, tz) }

@@ -54,7 +54,7 @@ func runDemo(ctx context.Context, e *env, base config, yes bool, logger *slog.Lo
 	}
 	defer d.st.Close()
 
-	stage(e, 2, "Detection: the scheduled job scans %s over the last %s", s.Query, hours(s.End.Sub(s.Start)))
+	stage(e, 2, "Detection: the scheduled job scans %s over the last %s", s.Query, fmt.Sprintf("%dh", int(s.End.Sub(s.Start).Hours())))
 	rep, err := d.sched.Tick(ctx, d.job, s.End)
 	if err != nil {
 		return fmt.Errorf("detect: %w", err)
@@ -190,11 +190,6 @@ func finish(ctx context.Context, e *env, d *demoBot, s sample.Sample, id string,
 	return nil
 }
 
-// hours formats a whole number of hours as "72h".
-func hours(d time.Duration) string {
-	return fmt.Sprintf("%dh", int(d.Hours()))
-}
-
 // stage announces step n of the demo.
 func stage(e *env, n int, format string, a ...any) {
 	fmt.Fprintf(e.stdout, "\n▶ %d/5 %s\n", n, fmt.Sprintf(format, a...))
@@ -203,12 +198,10 @@ func stage(e *env, n int, format string, a ...any) {
 // rel shortens path to be relative to the working directory when it is
 // inside it.
 func rel(path string) string {
-	wd, err := os.Getwd()
-	if err != nil {
-		return path
-	}
-	if r, err := filepath.Rel(wd, path); err == nil && !strings.HasPrefix(r, "..") {
-		return r
+	if wd, err := os.Getwd(); err == nil {
+		if r, err := filepath.Rel(wd, path); err == nil && !strings.HasPrefix(r, "..") {
+			return r
+		}
 	}
 	return path
 }

@@ -11,21 +11,20 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 	"os/signal"
 	"syscall"
 
 	goredis "github.com/redis/go-redis/v9"
+	"github.com/wattson-dev/wattson/store/redis"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
 var version = "dev"
 
 func main() {
-	// go-redis logs dial retries through a process-wide logger; its
-	// failures reach the user as errors already, so keep them at debug.
-	goredis.SetLogger(redisLog{})
+	goredis.SetLogger(redis.DebugLog{}) // process-wide: dial retries at debug level
+
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
 	stop()
@@ -111,11 +110,4 @@ func exitCode(err error, stderr io.Writer) int {
 		return 2
 	}
 	return 1
-}
-
-// redisLog sends go-redis's internal log lines to slog at debug level.
-type redisLog struct{}
-
-func (redisLog) Printf(ctx context.Context, format string, v ...any) {
-	slog.DebugContext(ctx, fmt.Sprintf(format, v...), "component", "go-redis")
 }

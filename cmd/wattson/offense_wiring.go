@@ -8,6 +8,7 @@ import (
 	"github.com/wattson-dev/wattson/skills/opportunity"
 	"github.com/wattson-dev/wattson/skills/pprofdir"
 	"github.com/wattson-dev/wattson/store/periodic"
+	"github.com/wattson-dev/wattson/store/periodic/cronspec"
 )
 
 // offenseConfig schedules the opportunity scan of every service with
@@ -22,7 +23,7 @@ type offenseConfig struct {
 func (c config) validateOffenseDigest() []error {
 	var errs []error
 	if c.Offense.Schedule != "" {
-		if err := checkSchedule(c.Offense.Schedule, c.Offense.TimeZone); err != nil {
+		if err := cronspec.Check(c.Offense.Schedule, c.Offense.TimeZone); err != nil {
 			errs = append(errs, fmt.Errorf("offense.schedule: %w", err))
 		}
 	}
@@ -30,7 +31,7 @@ func (c config) validateOffenseDigest() []error {
 		errs = append(errs, fmt.Errorf("offense.min_cpu_share: want 0 <= share < 1, not %g", c.Offense.MinCPUShare))
 	}
 	if c.Digest.Schedule != "" {
-		if err := checkSchedule(c.Digest.Schedule, c.Digest.TimeZone); err != nil {
+		if err := cronspec.Check(c.Digest.Schedule, c.Digest.TimeZone); err != nil {
 			errs = append(errs, fmt.Errorf("digest.schedule: %w", err))
 		}
 		if len(c.Digest.Channels) == 0 {

@@ -132,3 +132,13 @@ type keyspace string
 func (k keyspace) key(parts ...string) string {
 	return string(k) + strings.Join(parts, ":")
 }
+
+// DebugLog is a go-redis logger (for goredis.SetLogger, which is
+// process-wide) that sends go-redis's own log lines — dial retries, whose
+// failures reach the caller as errors anyway — to slog at debug level.
+type DebugLog struct{}
+
+// Printf logs one go-redis line at debug level.
+func (DebugLog) Printf(ctx context.Context, format string, v ...any) {
+	slog.DebugContext(ctx, fmt.Sprintf(format, v...), "component", "go-redis")
+}
