@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"github.com/wattson-dev/wattson/cmd/wattson/internal/endpoint"
-	"github.com/wattson-dev/wattson/skills/agent"
 	"github.com/wattson-dev/wattson/cmd/wattson/internal/yamlconf"
+	"github.com/wattson-dev/wattson/skills/agent"
 )
 
 // config is the whole of Wattson's configuration: one YAML file (see
