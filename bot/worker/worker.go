@@ -159,8 +159,9 @@ func (w *Worker) Work(ctx context.Context, j store.Job) {
 	}
 	w.jobs.WithLabelValues(j.Kind, outcome).Inc()
 	if err := w.st.Ack(context.WithoutCancel(ctx), j.ID); err != nil {
-		if errors.Is(err, store.ErrNotFound) && j.Attempts > 1 {
-			// Reclaimed while its first holder finished it.
+		if errors.Is(err, store.ErrNotFound) {
+			// Reclaimed while its holder finished it, and acknowledged
+			// there: it ran twice, harmlessly (every job is idempotent).
 			log.InfoContext(ctx, "job already acknowledged")
 			return
 		}

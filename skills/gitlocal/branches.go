@@ -15,6 +15,11 @@ import (
 // working tree; any other base is merged in a temporary worktree. A branch
 // already merged is left alone. It returns the change with State merged.
 func (r *Repo) Merge(ctx context.Context, pr skills.PullRequest) (skills.PullRequest, error) {
+	unlock, err := r.lock(ctx) // one replica at a time prepares branches in this clone
+	if err != nil {
+		return pr, err
+	}
+	defer unlock()
 	if pr.Base == "" {
 		base, err := r.baseBranch(ctx, "")
 		if err != nil {
@@ -74,6 +79,11 @@ func (r *Repo) Close(ctx context.Context, pr skills.PullRequest, _ string) (skil
 // current branch when empty) in a temporary worktree, then checks that it
 // builds. An existing branch is reused as it is.
 func (r *Repo) Fix(ctx context.Context, req skills.FixRequest) (skills.PullRequest, error) {
+	unlock, err := r.lock(ctx) // one replica at a time prepares branches in this clone
+	if err != nil {
+		return skills.PullRequest{}, err
+	}
+	defer unlock()
 	base, err := r.baseBranch(ctx, req.Base)
 	if err != nil {
 		return skills.PullRequest{}, fmt.Errorf("fix %s: %w", req.Branch, err)

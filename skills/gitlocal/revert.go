@@ -35,6 +35,11 @@ func (r *Repo) WithBuild(args ...string) *Repo {
 // that does not apply cleanly is a *skills.ConflictError naming the files,
 // and leaves nothing behind.
 func (r *Repo) Revert(ctx context.Context, req skills.RevertRequest) (skills.PullRequest, error) {
+	unlock, err := r.lock(ctx) // one replica at a time prepares branches in this clone
+	if err != nil {
+		return skills.PullRequest{}, err
+	}
+	defer unlock()
 	sha, err := r.Resolve(ctx, req.Commit)
 	if err != nil {
 		return skills.PullRequest{}, fmt.Errorf("revert %s: %w", req.Commit, err)

@@ -120,3 +120,32 @@ func TestRevertConflict(t *testing.T) {
 		t.Error("conflicting revert left its branch behind")
 	}
 }
+
+// TestRevertAtOnceFromTwoReplicas: two replicas (two Repos, as two
+// processes would have) prepare the same revert in one clone at the same
+// moment; both get the one branch, with one revert commit on it.
+func TestRevertAtOnceFromTwoReplicas(t *testing.T) {
+	repo, culprit := shop(t)
+	ctx := context.Background()
+	errs := make(chan error, 2)
+	heads := make(chan string, 2)
+	for range 2 {
+		go func() {
+			pr, err := New(repo.Dir).Revert(ctx, skills.RevertRequest{Commit: culprit, Title: "Revert it"})
+			errs <- err
+			heads <- pr.Commit
+		}()
+	}
+	for range 2 {
+		if err := <-errs; err != nil {
+			t.Errorf("a replica's revert failed: %v", err)
+		}
+	}
+	if a, b := <-heads, <-heads; a != b || a == "" {
+		t.Errorf("the replicas' branch heads %q and %q, want one", a, b)
+	}
+	out, _ := New(repo.Dir).run(ctx, "rev-list", "--count", "main..wattson/revert-"+culprit[:12])
+	if strings.TrimSpace(string(out)) != "1" {
+		t.Errorf("%s commits on the revert branch, want 1", strings.TrimSpace(string(out)))
+	}
+}
