@@ -95,7 +95,10 @@ func (b *Bot) Handle(ctx context.Context, ev Event) Message {
 	if ev.ID != "" {
 		first, err := b.c.Store.Remember(ctx, "bot/event/"+ev.Platform+"/"+ev.ID, eventTTL)
 		if err != nil {
-			return b.fail(ctx, log, ev, fmt.Errorf("remember event: %w", err))
+			// The store is unreachable: nothing could be recorded, so
+			// nothing is done; the user is told plainly.
+			log.ErrorContext(ctx, "store unavailable", "err", err)
+			return b.fail(ctx, log, ev, userErrorf("Wattson's storage is unavailable right now, so I can't act on this. Try again in a minute."))
 		}
 		if !first {
 			b.m.events.WithLabelValues(ev.Platform, string(ev.Kind), "duplicate").Inc()

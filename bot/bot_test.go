@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"sync"
 	"testing"
@@ -383,5 +384,24 @@ func TestNewRegressionIsInvestigatedAtOnce(t *testing.T) {
 	}
 	if kinds := manual.Drain(t); len(kinds) != 0 {
 		t.Errorf("with investigate: manual, jobs %v ran, want none", kinds)
+	}
+}
+
+// downStore is a store whose idempotency keys cannot be written, as when
+// Redis is down.
+type downStore struct{ store.Store }
+
+func (downStore) Remember(context.Context, string, time.Duration) (bool, error) {
+	return false, errors.New("dial tcp 127.0.0.1:6379: connect: connection refused")
+}
+
+// TestStoreDownIsToldPlainly: with the store unreachable, a command is not
+// acted on and the user is told why, not given an internal error.
+func TestStoreDownIsToldPlainly(t *testing.T) {
+	f := bottest.New(t, bottest.Options{})
+	down := f.With(t, func(o *bottest.Options) { o.Store = downStore{f.Store} })
+	m := down.Bot.Handle(t.Context(), bot.Event{Kind: bot.EventCommand, ID: "c1", Platform: "test", Channel: "C1", User: "UALICE", Text: "dismiss R-1"})
+	if !m.Private || !strings.Contains(m.Text, "storage is unavailable") || strings.Contains(m.Text, "internal error") {
+		t.Errorf("reply %+v, want a private note that the storage is unavailable", m)
 	}
 }

@@ -70,6 +70,19 @@ func TestBadInput(t *testing.T) {
 		badDeploy = file("deploys.json", `[{"time":"yesterday","revision":"abcdef0"}]`)
 		notGit    = t.TempDir()
 		noProfile = filepath.Join(dir, "no-such-profiles")
+		job       = func(extra string) string {
+			return "detection:\n  prometheus: http://127.0.0.1:9090\n  jobs:\n  - name: cpu\n    query: up\n    schedule: \"*/15 * * * *\"\n    step: 5m\n    lookback: 24h\n" + extra
+		}
+		cronTypo  = file("cron.yaml", strings.Replace(job(""), "*/15 * * * *", "*/61 * * * *", 1))
+		ftpProm   = file("ftp.yaml", strings.Replace(job(""), "http://127.0.0.1:9090", "ftp://prom:21", 1))
+		badQuery  = file("promql.yaml", strings.Replace(job(""), "query: up", "query: rate(up[5m]", 1))
+		badPolicy = file("auto.yaml", job("    investigate: sometimes\n"))
+		negative  = file("negative.yaml", "slack:\n  min_interval: -1s\n")
+		badListen = file("listen.yaml", "server:\n  listen: http://0.0.0.0:8080\n")
+		unknown   = file("unknown.yaml", "detection:\n  promethues: http://127.0.0.1:9090\n")
+		badYAML   = file("syntax.yaml", "detection:\n  jobs: [\n")
+		nameRule  = file("rule.yaml", "chat:\n  platforms: [slack]\nslack:\n  bot_token: xoxb-1\n  signing_secret: s\napprovers:\n- channel: \"#perf\"\n  users: [U1]\n")
+		badLLM    = file("llm.yaml", "llm:\n  base_url: \"http://a b\"\n  model: m\n")
 	)
 	tests := []struct {
 		name string
@@ -101,6 +114,17 @@ func TestBadInput(t *testing.T) {
 		{"deploy log with a bad time", []string{"investigate", "--service", "api", "--metrics", cpu, "--deploys", badDeploy, "--repo", notGit},
 			1, []string{badDeploy, `record 1: time "yesterday" is not RFC 3339`}},
 		{"investigate bad --at", []string{"investigate", "--service", "api", "--at", "yesterday"}, 2, []string{"--at"}},
+		{"config: cron step beyond the field", []string{"serve", "--check-config", "--config", cronTypo}, 1, []string{"detection.jobs[0].schedule", "*/61"}},
+		{"config: ftp Prometheus", []string{"serve", "--check-config", "--config", ftpProm}, 1, []string{"detection.prometheus", "scheme ftp"}},
+		{"config: PromQL syntax error", []string{"serve", "--check-config", "--config", badQuery}, 1, []string{"detection.jobs[0].query", "parse error"}},
+		{"config: investigate neither auto nor manual", []string{"serve", "--check-config", "--config", badPolicy}, 1, []string{"detection.jobs[0].investigate", `"sometimes"`}},
+		{"config: negative duration", []string{"serve", "--check-config", "--config", negative}, 1, []string{"slack.min_interval"}},
+		{"config: listen is a URL", []string{"serve", "--check-config", "--config", badListen}, 1, []string{"server.listen"}},
+		{"config: unknown key", []string{"serve", "--check-config", "--config", unknown}, 1, []string{unknown, "promethues"}},
+		{"config: YAML syntax", []string{"serve", "--check-config", "--config", badYAML}, 1, []string{badYAML}},
+		{"config: approver rule names a channel", []string{"serve", "--check-config", "--config", nameRule}, 1, []string{"approvers[0].channel", "channel name"}},
+		{"config: unparsable LLM URL", []string{"serve", "--check-config", "--config", badLLM}, 1, []string{"llm.base_url"}},
+		{"config: missing file", []string{"serve", "--check-config", "--config", filepath.Join(dir, "nope.yaml")}, 1, []string{"nope.yaml"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -34,8 +34,7 @@ type chatBot struct {
 	discord *discordbot.Adapter // nil unless discord is enabled
 }
 
-// botDeps are what the bot needs from the rest of wattson; every field may
-// be zero.
+// botDeps are what the bot needs from the rest of wattson; any may be zero.
 type botDeps struct {
 	investigator bot.Investigator
 	pullRequests proposals.PullRequests
@@ -59,10 +58,9 @@ type botParts struct {
 	worker    *worker.Worker
 }
 
-// wireBot builds the bot's parts over co and connects them: the bot routes
-// decisions to the proposals desk, investigations to the runner, digests
-// to the digests; the worker runs the runner's and the desk's jobs. It
-// does no I/O.
+// wireBot builds the bot's parts over co and connects them: decisions go to
+// the desk, investigations to the runner, digests to the digests, and the
+// worker runs the runner's and the desk's jobs. It does no I/O.
 func wireBot(co bot.CoreOptions, deps botDeps, reclaimIdle time.Duration) (*botParts, error) {
 	core, err := bot.NewCore(co)
 	if err != nil {
@@ -97,11 +95,10 @@ func wireBot(co bot.CoreOptions, deps botDeps, reclaimIdle time.Duration) (*botP
 }
 
 // newChatBot builds the bot and its adapters from cfg and mounts Slack's
-// HTTP endpoints (/slack/commands, /slack/interactions, /slack/events) on
-// mux unless Slack uses Socket Mode. It does no I/O and starts nothing;
-// run does.
+// HTTP endpoints on mux unless Slack uses Socket Mode. It does no I/O and
+// starts nothing; run does.
 func newChatBot(cfg config, st store.Store, deps botDeps, logger *slog.Logger, reg prometheus.Registerer, mux *http.ServeMux) (*chatBot, error) {
-	c := &chatBot{}
+	c, seen := &chatBot{}, store.NewRememberFallback(st, nil) // replays refused from memory while the store is down
 	chats := map[string]bot.Chat{}
 	defaultPlatform, defaultChannel := "", ""
 	for _, p := range cfg.Chat.Platforms {
@@ -116,7 +113,7 @@ func newChatBot(cfg config, st store.Store, deps botDeps, logger *slog.Logger, r
 			a, err := slackbot.New(slackbot.Options{
 				BotToken: string(cfg.Slack.BotToken), SigningSecret: string(cfg.Slack.SigningSecret),
 				AppToken: string(cfg.Slack.AppToken), APIURL: cfg.Slack.APIURL, MinInterval: cfg.Slack.MinInterval,
-				Seen: st, Logger: logger, Registerer: reg,
+				Seen: seen, Logger: logger, Registerer: reg,
 			})
 			if err != nil {
 				return nil, fmt.Errorf("start slack: %w", err)
@@ -130,7 +127,7 @@ func newChatBot(cfg config, st store.Store, deps botDeps, logger *slog.Logger, r
 			a, err := discordbot.New(discordbot.Options{
 				BotToken: string(cfg.Discord.BotToken), PublicKey: cfg.Discord.PublicKey,
 				ApplicationID: cfg.Discord.ApplicationID, GuildID: cfg.Discord.GuildID, APIURL: cfg.Discord.APIURL,
-				Seen: st, Logger: logger, Registerer: reg,
+				Seen: seen, Logger: logger, Registerer: reg,
 			})
 			if err != nil {
 				return nil, fmt.Errorf("start discord: %w", err)

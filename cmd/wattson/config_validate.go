@@ -123,6 +123,9 @@ func (c config) validate() error {
 		if w := j.Policy.Worse; w != "" && w != "higher" && w != "lower" {
 			bad(key+".policy.worse", "%q is not one of higher, lower", w)
 		}
+		if v := j.Investigate; v != "" && v != "auto" && v != "manual" {
+			bad(key+".investigate", "%q is not one of auto, manual", v)
+		}
 		if j.Policy.MinPct < 0 || j.Policy.MinAbs < 0 || j.Policy.MinDuration < 0 {
 			bad(key+".policy", "min_pct, min_abs and min_duration must not be negative")
 		}
@@ -142,6 +145,9 @@ func (c config) validate() error {
 		svcs[sv.Name] = true
 		if sv.Repo != "" && sv.GitHub != "" {
 			bad(key, "give repo or github, not both")
+		}
+		if v := sv.Investigate; v != "" && v != "auto" && v != "manual" {
+			bad(key+".investigate", "%q is not one of auto, manual", v)
 		}
 		if o, r, ok := strings.Cut(sv.GitHub, "/"); sv.GitHub != "" && (!ok || o == "" || r == "" || strings.Contains(r, "/")) {
 			bad(key+".github", "want owner/repo, not %q", sv.GitHub)
