@@ -108,7 +108,10 @@ func TestPerfSeries(t *testing.T) {
 	if err := rep.WriteTable(&b); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"F1", "1.000", "MDE90", "4 sigma", "gaussian", "stationary-noise", "oracle"} {
+	if d := rep.Delay.BySize; len(d) != 2 || d[0].ShiftSigma != 4 || d[0].Never != 0 || d[1].ShiftSigma != 5 || d[1].Never != 0 {
+		t.Errorf("delay rows %+v: want the 4 and 5 sigma steps found", d)
+	}
+	for _, want := range []string{"F1", "1.000", "MDE90", "4 sigma", "gaussian", "stationary-noise", "oracle", "detection delay"} {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("table %q lacks %q", b.String(), want)
 		}

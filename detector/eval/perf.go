@@ -56,10 +56,14 @@ type PerfReport struct {
 	MDE90               float64
 	// ByProfile maps a noise profile to [true positives, truths, false alarms].
 	ByProfile map[string][3]int
+	// Delay is how many points after each true change the detector needs
+	// to report it.
+	Delay DelayReport
 }
 
 // PerfSeries runs the detector with opts over dir/series.json and scores it
-// against dir/truth.json (same direction within ±6 steps).
+// against dir/truth.json (same direction within ±6 steps), and measures
+// its detection delay on the same series.
 func PerfSeries(ctx context.Context, dir string, opts detector.Options) (PerfReport, error) {
 	series, err := prom.ReadFile(filepath.Join(dir, "series.json"))
 	if err != nil {
@@ -76,6 +80,7 @@ func PerfSeries(ctx context.Context, dir string, opts detector.Options) (PerfRep
 	det := detector.New(opts)
 	rep := PerfReport{RecallBySize: map[float64][2]int{}, PlacedBySize: map[float64][2]int{}, ByProfile: map[string][3]int{}}
 	placed, placeable := 0, 0
+	var cases []delayCase
 	var stTP, stDet int // true positives and detections on stationary series
 	for _, s := range series {
 		if err := ctx.Err(); err != nil {
@@ -89,10 +94,8 @@ func PerfSeries(ctx context.Context, dir string, opts detector.Options) (PerfRep
 		for _, ch := range c.Changes {
 			tr = append(tr, score.Truth{Index: ch.Index, Up: ch.Direction == "up", ShiftSigma: ch.ShiftSigma})
 		}
-		var dets []score.Detection
-		for _, ch := range det.Detect(s.Values, s.Times) {
-			dets = append(dets, score.Detection{Index: ch.Index, Up: ch.Direction == detector.Up})
-		}
+		cases = append(cases, delayCase{s.Values, s.Times, slices.SortedStableFunc(slices.Values(tr), byIndex)})
+		dets := detections(det.Detect(s.Values, s.Times))
 		found, fa := score.Match(tr, dets, tolerance)
 		if stationary(c.Profile) {
 			stDet += len(dets)
@@ -159,8 +162,13 @@ func PerfSeries(ctx context.Context, dir string, opts detector.Options) (PerfRep
 		rec[s] = float64(r[0]) / float64(r[1])
 	}
 	rep.MDE90 = score.MDE90(rec)
+	if rep.Delay, err = delays(ctx, cases, opts); err != nil {
+		return PerfReport{}, fmt.Errorf("evaluate perfseries: %w", err)
+	}
 	return rep, nil
 }
+
+func byIndex(a, b score.Truth) int { return a.Index - b.Index }
 
 // tolerance is the perfseries matching tolerance, in steps.
 const tolerance = 6
@@ -256,5 +264,9 @@ func (r PerfReport) WriteTable(w io.Writer) error {
 	if err := tw.Flush(); err != nil {
 		return fmt.Errorf("write perfseries table: %w", err)
 	}
-	return nil
+	if r.Delay.Ks == nil {
+		return nil
+	}
+	fmt.Fprintln(w)
+	return r.Delay.WriteTable(w)
 }
