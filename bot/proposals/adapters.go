@@ -33,22 +33,22 @@ func CodeHosts(hosts *propose.Hosts) PullRequests {
 
 func (p pullRequests) Open(ctx context.Context, pr store.Proposal, r store.Regression) (PRResult, error) {
 	o, err := p.hosts.Open(ctx, change(pr, r))
-	return PRResult(o), err
+	return o, err
 }
 
 func (p pullRequests) Approve(ctx context.Context, pr store.Proposal) (PRResult, error) {
 	o, err := p.hosts.Approve(ctx, change(pr, store.Regression{}))
-	return PRResult(o), err
+	return o, err
 }
 
 func (p pullRequests) Close(ctx context.Context, pr store.Proposal, reason string) (PRResult, error) {
 	o, err := p.hosts.Close(ctx, change(pr, store.Regression{}), reason)
-	return PRResult(o), err
+	return o, err
 }
 
 func (p pullRequests) State(ctx context.Context, pr store.Proposal) (PRResult, error) {
 	o, err := p.hosts.State(ctx, change(pr, store.Regression{}))
-	return PRResult(o), err
+	return o, err
 }
 
 // change is proposal p of regression r as its code host sees it.

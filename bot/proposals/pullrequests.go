@@ -11,6 +11,7 @@ import (
 
 	"github.com/wattson-dev/wattson/bot"
 	"github.com/wattson-dev/wattson/bot/worker"
+	"github.com/wattson-dev/wattson/skills/propose"
 	"github.com/wattson-dev/wattson/store"
 )
 
@@ -36,32 +37,9 @@ type PullRequests interface {
 	State(ctx context.Context, p store.Proposal) (PRResult, error)
 }
 
-// PRResult is what a code-host action left behind.
-type PRResult struct {
-	// URL links to the pull request (a branch name for a local clone);
-	// empty when nothing could be opened.
-	URL string
-	// Number is the pull request number; 0 for a local branch.
-	Number int
-	// Commit is the change's head commit, when known.
-	Commit string
-	// Repo names the repository ("owner/name", or a local clone's path)
-	// when the proposal did not say.
-	Repo string
-	// State is draft, open, merged, closed or branch.
-	State string
-	// MergedAt is when the change merged, ClosedAt when it was closed
-	// without merging, and By who merged or closed it (a code-host
-	// login), when the host says.
-	MergedAt time.Time
-	ClosedAt time.Time
-	By       string
-	// Body replaces the proposal's body when not empty.
-	Body string
-	// Notes are told in the thread: retries after rate limits or server
-	// errors, reviewers that could not be asked, the build check.
-	Notes []string
-}
+// PRResult is what a code-host action left behind: the code-host router's
+// outcome, as the desk stores and tells it.
+type PRResult = propose.Outcome
 
 // JobPullRequest is the queue job kind of a code-host action on a
 // proposal.
