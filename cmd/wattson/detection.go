@@ -58,8 +58,7 @@ func prometheusSource(cfg config) (*prom.Source, error) {
 	return src, nil
 }
 
-// autoInvestigate says which new regressions are investigated at once:
-// all but those of a detection job or a service set to investigate: manual.
+// autoInvestigate: every new regression is investigated at once but those of a job or service set to manual.
 func autoInvestigate(cfg config) func(store.Regression) bool {
 	manual := map[string]bool{}
 	for _, j := range cfg.Detection.Jobs {

@@ -110,6 +110,7 @@ func newScheduler(cfg config, st store.Store, n schedule.Notifier, logger *slog.
 	if err != nil {
 		return nil, err
 	}
+	src.Warn = func(q, w string) { logger.Warn("prometheus warning", "query", q, "warning", w) } // partial data, no match
 	return schedule.New(jobs, src, st, n, schedule.Options{Owner: replicaName(), Logger: logger.With("component", "scheduler")}), nil
 }
 

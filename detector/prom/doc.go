@@ -1,4 +1,27 @@
 // Package prom reads metric series from Prometheus: live, through the HTTP
 // API's query_range endpoint (client_golang api/prometheus/v1), or from a
 // saved query_range JSON response. Both give detector.Series.
+//
+// # Long ranges are split
+//
+// Prometheus refuses a range query of more than 11,000 points per series
+// ("exceeded maximum resolution of 11,000 points per timeseries"): 10 days
+// at a 60 s step is 14,400 steps. Source.QueryRange therefore asks for
+// consecutive windows of at most MaxPoints points each, one after the
+// other, and concatenates each series' samples, matching a series across
+// windows by its label set; a series absent from some windows has fewer
+// points, and keeps the place where it first appeared.
+//
+// Seams lose and repeat nothing because Prometheus evaluates a range at
+// start, start+step, … up to end: every window starts a whole number of
+// steps after the query's start, on the same grid, and ends one step
+// before the next window starts; the last one ends at the query's end.
+//
+// # Warnings
+//
+// A Thanos or Mimir partial response is a success with warnings, and a
+// query that matches nothing is a success with no series; either way the
+// data may not be what the caller thinks. QueryRange returns both in
+// Result.Warnings, and Query, which the detection scheduler calls, passes
+// them to Source.Warn when it is set.
 package prom

@@ -20,6 +20,9 @@ import (
 // through its HTTP API.
 type Source struct {
 	api v1.API
+	// Warn, when set, receives each of a Query's Result.Warnings with the
+	// query it belongs to (e.g. to log them); New leaves it nil.
+	Warn func(query, warning string)
 }
 
 // New returns a Source for the server at addr (e.g. http://prometheus:9090).
@@ -36,21 +39,66 @@ func New(addr string, client *http.Client) (*Source, error) {
 	return &Source{api: v1.NewAPI(c)}, nil
 }
 
+// Result is the answer to a range query.
+type Result struct {
+	// Series holds one entry per series, its samples from every window.
+	Series []detector.Series
+	// Warnings are the server's warnings (a Thanos or Mimir partial
+	// response says so here), each distinct text once, and a note when
+	// no series matched: the data may be incomplete though there is no
+	// error.
+	Warnings []string
+}
+
 // Query runs query over [start, end] at step and returns one Series per
-// result. A query that matches nothing returns no series and no error.
+// result; see QueryRange. A query that matches nothing returns no series
+// and no error; the Result's warnings go to Warn.
 func (s *Source) Query(ctx context.Context, query string, start, end time.Time, step time.Duration) ([]detector.Series, error) {
+	r, err := s.QueryRange(ctx, query, start, end, step)
+	if s.Warn != nil {
+		for _, w := range r.Warnings {
+			s.Warn(query, w)
+		}
+	}
+	return r.Series, err
+}
+
+// QueryRange runs query over [start, end] at step, split into windows of
+// at most MaxPoints points per series that are requested one after the
+// other, and concatenates each series' samples. A query that matches
+// nothing returns no series, no error and a warning saying so.
+func (s *Source) QueryRange(ctx context.Context, query string, start, end time.Time, step time.Duration) (Result, error) {
 	if step <= 0 {
-		return nil, errors.New("query prometheus: step must be positive")
+		return Result{}, errors.New("query prometheus: step must be positive")
 	}
-	v, _, _, err := s.api.QueryRange(ctx, query, v1.Range{Start: start, End: end, Step: step})
-	if err != nil {
-		return nil, fmt.Errorf("query prometheus: %w", err)
+	var (
+		all  concat
+		res  Result
+		seen = map[string]bool{}
+	)
+	for _, win := range windows(start, end, step) {
+		v, warns, _, err := s.api.QueryRange(ctx, query, win)
+		if err != nil {
+			return Result{}, fmt.Errorf("query prometheus: %w", err)
+		}
+		for _, w := range warns {
+			if !seen[w] {
+				seen[w] = true
+				res.Warnings = append(res.Warnings, w)
+			}
+		}
+		m, ok := v.(model.Matrix)
+		if !ok {
+			return Result{}, fmt.Errorf("query prometheus: result type %s, want matrix", v.Type())
+		}
+		all.add(m)
 	}
-	m, ok := v.(model.Matrix)
-	if !ok {
-		return nil, fmt.Errorf("query prometheus: result type %s, want matrix", v.Type())
+	if len(all.order) == 0 {
+		res.Warnings = append(res.Warnings, fmt.Sprintf("no series matched from %s to %s at step %s",
+			start.UTC().Format(time.RFC3339), end.UTC().Format(time.RFC3339), step))
 	}
-	return fromMatrix(m), nil
+	res.Series = fromMatrix(all.matrix())
+	return res, nil
 }
 
 // fromMatrix converts a client_golang matrix to Series.
