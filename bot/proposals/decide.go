@@ -18,15 +18,8 @@ func (d *Desk) approve(ctx context.Context, ev bot.Event, id string, version int
 	if k, _, _ := store.ParseID(id); k == store.KindRegression {
 		return d.rollbackRegression(ctx, ev, id)
 	}
-	p, err := d.c.Proposal(ctx, id)
+	p, r, err := d.authorized(ctx, ev, string(action), id)
 	if err != nil {
-		return bot.Message{}, err
-	}
-	r, err := d.c.ProposalRegression(ctx, *p)
-	if err != nil {
-		return bot.Message{}, err
-	}
-	if err := d.c.Authorize(ctx, ev, string(action), p.ID, r.Service); err != nil {
 		return bot.Message{}, err
 	}
 	if p.Status != store.ProposalProposed {
@@ -80,18 +73,11 @@ func (d *Desk) approve(ctx context.Context, ev bot.Event, id string, version int
 
 // reject rejects proposal id.
 func (d *Desk) reject(ctx context.Context, ev bot.Event, id, reason string) (bot.Message, error) {
-	p, err := d.c.Proposal(ctx, id)
+	_, r, err := d.authorized(ctx, ev, "reject", id)
 	if err != nil {
 		return bot.Message{}, err
 	}
-	r, err := d.c.ProposalRegression(ctx, *p)
-	if err != nil {
-		return bot.Message{}, err
-	}
-	if err := d.c.Authorize(ctx, ev, "reject", p.ID, r.Service); err != nil {
-		return bot.Message{}, err
-	}
-	p, err = store.ChangeProposal(ctx, d.c.Store, id, func(p *store.Proposal) error {
+	p, err := store.ChangeProposal(ctx, d.c.Store, id, func(p *store.Proposal) error {
 		if err := undecidedFor(p); err != nil {
 			return err
 		}
@@ -124,18 +110,11 @@ func (d *Desk) rollback(ctx context.Context, ev bot.Event, id string) (bot.Messa
 	if k, _, _ := store.ParseID(id); k == store.KindRegression {
 		return d.rollbackRegression(ctx, ev, id)
 	}
-	p, err := d.c.Proposal(ctx, id)
+	_, r, err := d.authorized(ctx, ev, "rollback", id)
 	if err != nil {
 		return bot.Message{}, err
 	}
-	r, err := d.c.ProposalRegression(ctx, *p)
-	if err != nil {
-		return bot.Message{}, err
-	}
-	if err := d.c.Authorize(ctx, ev, "rollback", p.ID, r.Service); err != nil {
-		return bot.Message{}, err
-	}
-	p, err = store.ChangeProposal(ctx, d.c.Store, id, func(p *store.Proposal) error {
+	p, err := store.ChangeProposal(ctx, d.c.Store, id, func(p *store.Proposal) error {
 		if p.Status != store.ProposalApproved && p.Status != store.ProposalMerged {
 			return bot.UserErrorf("%s is %s; only an approved or merged proposal can be rolled back.", p.ID, p.Status)
 		}
@@ -293,6 +272,20 @@ func (d *Desk) announce(ctx context.Context, ev bot.Event, r store.Regression, p
 	d.c.Post(ctx, where, bot.Message{Text: text})
 	d.redrawCards(ctx, p, clicked)
 	return where
+}
+
+// authorized loads proposal id and its regression for a decision, and
+// checks that ev's user may take action on it (a refusal is audited).
+func (d *Desk) authorized(ctx context.Context, ev bot.Event, action, id string) (*store.Proposal, store.Regression, error) {
+	p, err := d.c.Proposal(ctx, id)
+	if err != nil {
+		return nil, store.Regression{}, err
+	}
+	r, err := d.c.ProposalRegression(ctx, *p)
+	if err != nil {
+		return nil, r, err
+	}
+	return p, r, d.c.Authorize(ctx, ev, action, p.ID, r.Service)
 }
 
 // errChanged says a proposal is not at the version a person approved.
