@@ -405,3 +405,23 @@ func TestStoreDownIsToldPlainly(t *testing.T) {
 		t.Errorf("reply %+v, want a private note that the storage is unavailable", m)
 	}
 }
+
+// TestInvestigateButtonOnlyWhileOpen: the alert offers Investigate while
+// nobody investigates it; once an investigation runs or proposed a fix,
+// only Dismiss stays.
+func TestInvestigateButtonOnlyWhileOpen(t *testing.T) {
+	for status, want := range map[store.RegressionStatus]string{
+		store.RegressionOpen: "investigate,dismiss", store.RegressionInvestigating: "dismiss",
+		store.RegressionProposed: "dismiss", store.RegressionMitigating: "",
+	} {
+		r := bottest.Regression()
+		r.ID, r.Status = "R-1", status
+		var got []string
+		for _, b := range bot.AlertMessage(r, 0, 0, nil).Buttons {
+			got = append(got, string(b.Action))
+		}
+		if strings.Join(got, ",") != want {
+			t.Errorf("%s: buttons %v, want %q", status, got, want)
+		}
+	}
+}

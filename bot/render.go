@@ -33,11 +33,12 @@ func AlertMessage(r store.Regression, cores, watts float64, chart []byte) Messag
 	if chart != nil {
 		m.Image = &Image{Name: r.ID + ".png", Alt: fmt.Sprintf("%s over time, change marked at %s", r.Metric, r.ChangeTime.UTC().Format(TimeLayout)), PNG: chart}
 	}
+	if r.Status == store.RegressionOpen {
+		// Investigate only while no investigation runs or proposed a fix.
+		m.Buttons = append(m.Buttons, Button{Label: "Investigate", Action: ActionInvestigate, RecordID: r.ID, Style: StylePrimary})
+	}
 	if r.Status.AwaitsDecision() {
-		m.Buttons = []Button{
-			{Label: "Investigate", Action: ActionInvestigate, RecordID: r.ID, Style: StylePrimary},
-			{Label: "Dismiss", Action: ActionDismiss, RecordID: r.ID},
-		}
+		m.Buttons = append(m.Buttons, Button{Label: "Dismiss", Action: ActionDismiss, RecordID: r.ID})
 	}
 	return m
 }

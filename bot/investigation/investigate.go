@@ -104,6 +104,9 @@ func (w *Runner) Start(ctx context.Context, ev bot.Event, q bot.Question) (bot.M
 			w.release(ctx, j)
 			return bot.Message{}, fmt.Errorf("investigate %s: %w", r.ID, err)
 		}
+		if reg.Status != r.Status {
+			w.c.RefreshAlert(ctx, *reg) // no Investigate button while it runs
+		}
 		what = r.ID
 	}
 	inv, err := w.investigationRecord(ctx, j)
