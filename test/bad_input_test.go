@@ -124,6 +124,7 @@ func TestBadInput(t *testing.T) {
 		{"config: YAML syntax", []string{"serve", "--check-config", "--config", badYAML}, 1, []string{badYAML}},
 		{"config: approver rule names a channel", []string{"serve", "--check-config", "--config", nameRule}, 1, []string{"approvers[0].channel", "channel name"}},
 		{"config: unparsable LLM URL", []string{"serve", "--check-config", "--config", badLLM}, 1, []string{"llm.base_url"}},
+		{"serve --listen is a URL", []string{"serve", "--listen", "http://0.0.0.0:8080"}, 2, []string{"--listen"}},
 		{"config: missing file", []string{"serve", "--check-config", "--config", filepath.Join(dir, "nope.yaml")}, 1, []string{"nope.yaml"}},
 	}
 	for _, tt := range tests {

@@ -178,9 +178,9 @@ func newChatBot(cfg config, st store.Store, deps botDeps, logger *slog.Logger, r
 	return c, nil
 }
 
-// run works the bot's job queue, Slack Socket Mode and the console until
-// ctx ends. The end of console input does not stop the others. On return,
-// Slack answers still in flight have been sent.
+// run works the job queue, Slack Socket Mode and the console until ctx
+// ends (the end of console input stops none of the others), then waits for
+// Slack answers in flight.
 func (c *chatBot) run(ctx context.Context) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()

@@ -11,8 +11,7 @@ import (
 	"github.com/wattson-dev/wattson/store/periodic/cronspec"
 )
 
-// offenseConfig schedules the opportunity scan of every service with
-// profiles.
+// offenseConfig schedules the opportunity scan of every service with profiles.
 type offenseConfig struct {
 	Schedule    string  `yaml:"schedule"`      // robfig/cron spec; empty: no scheduled scan
 	TimeZone    string  `yaml:"time_zone"`     // IANA zone of the schedule; empty: UTC
@@ -44,11 +43,8 @@ func (c config) validateOffenseDigest() []error {
 	return errs
 }
 
-// loadPatterns reads the inefficiency patterns of the skill library
-
-// periodicJobs are the proposals' checks, and the scheduled opportunity
-// scan (for patterns, the library's loaded at start-up) and digest as
-// configured.
+// periodicJobs are the proposals' checks and the configured scan (over the
+// library's patterns, loaded at start-up) and digest.
 func periodicJobs(cfg config, p *botParts, patterns []opportunity.Pattern) ([]periodic.Job, error) {
 	jobs := p.proposals.Periodic()
 	if cfg.Offense.Schedule != "" {

@@ -13,6 +13,7 @@ import (
 	"github.com/wattson-dev/wattson/bot"
 	"github.com/wattson-dev/wattson/bot/investigator"
 	"github.com/wattson-dev/wattson/bot/proposals"
+	"github.com/wattson-dev/wattson/cmd/wattson/internal/endpoint"
 	"github.com/wattson-dev/wattson/detector/schedule"
 	"github.com/wattson-dev/wattson/store"
 	"github.com/wattson-dev/wattson/store/periodic"
@@ -39,6 +40,9 @@ func cmdServe(ctx context.Context, args []string, e *env) error {
 		return err
 	}
 	if *listen != "" {
+		if err := endpoint.CheckListen(*listen); err != nil {
+			return usageErrorf("serve: --listen: %v", err)
+		}
 		cfg.Server.Listen = *listen
 	}
 	if *check {
@@ -96,8 +100,7 @@ func cmdServe(ctx context.Context, args []string, e *env) error {
 	return g.Wait()
 }
 
-// newScheduler builds the detection scheduler, or returns nil when no
-// detection jobs are configured.
+// newScheduler builds the detection scheduler; nil when there are no jobs.
 func newScheduler(cfg config, st store.Store, n schedule.Notifier, logger *slog.Logger) (*schedule.Scheduler, error) {
 	if len(cfg.Detection.Jobs) == 0 {
 		return nil, nil
