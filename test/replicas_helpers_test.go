@@ -20,6 +20,14 @@ import (
 // nothing on disk, and returns its URL.
 func startRedis(t *testing.T) string {
 	t.Helper()
+	url, _ := startStoppableRedis(t)
+	return url
+}
+
+// startStoppableRedis is startRedis that also returns a func that kills
+// the server, as an outage would.
+func startStoppableRedis(t *testing.T) (string, func()) {
+	t.Helper()
 	bin, err := exec.LookPath("redis-server")
 	if err != nil {
 		t.Skip("no redis-server (make deps installs it):", err)
@@ -34,7 +42,9 @@ func startRedis(t *testing.T) string {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	var once sync.Once
+	stop := func() { once.Do(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }) }
+	t.Cleanup(stop)
 	addr := "127.0.0.1:" + strconv.Itoa(port)
 	eventually(t, 10*time.Second, "redis-server accepting connections", func() bool {
 		c, err := net.Dial("tcp", addr)
@@ -43,7 +53,7 @@ func startRedis(t *testing.T) string {
 		}
 		return err == nil
 	})
-	return "redis://" + addr + "/0"
+	return "redis://" + addr + "/0", stop
 }
 
 // promGate fronts the fake Prometheus for several replicas, each given the
