@@ -28,6 +28,9 @@ type ChangePoint struct {
 	// Estimated is set when the detector found no change near the time
 	// asked for and the levels are medians either side of it.
 	Estimated bool `json:"estimated,omitempty"`
+	// PlacementSeconds bounds, at 95%, how far ChangeTime may be from the
+	// true onset (see Timing); 0 when estimated.
+	PlacementSeconds float64 `json:"placement_seconds,omitempty"`
 }
 
 type changePointArgs struct {
@@ -129,6 +132,7 @@ func changeIn(s detector.Series, at time.Time) ChangePoint {
 	}
 	if best != nil {
 		cp.ChangeTime, cp.Before, cp.After, cp.Pct, cp.Confidence = best.Time.UTC(), best.Before, best.After, best.Pct, best.Confidence
+		cp.PlacementSeconds = placementError(s, best.Index).Seconds()
 		return cp
 	}
 	if at.IsZero() {

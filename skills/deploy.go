@@ -16,6 +16,9 @@ type Deploy struct {
 	Version string `json:"version,omitempty"`
 	// Environment is e.g. "production".
 	Environment string `json:"environment,omitempty"`
+	// Done is when the rollout finished (the replaced revision stopped
+	// serving), when the source knows; zero otherwise.
+	Done time.Time `json:"done,omitzero"`
 }
 
 // DeploySource tells which revisions of a service ran when.

@@ -16,9 +16,10 @@ type Investigation struct {
 	// Deploy is the deploy that shipped it.
 	Deploy DeployRange `json:"deploy"`
 	// Verdict and Reason sum up; Verdict is inconclusive when ranking
-	// could not run.
+	// could not run. Basis names the evidence that decided it.
 	Verdict Verdict `json:"verdict"`
 	Reason  string  `json:"reason,omitempty"`
+	Basis   Basis   `json:"basis,omitempty"`
 	// Suspects are ranked best first.
 	Suspects []Suspect `json:"suspects"`
 	// Impact is the estimated cost, when known.
@@ -58,7 +59,7 @@ func Summarize(run Run) Investigation {
 	}
 	var r Ranking
 	if decodeStep(run, "rank_suspects", &r) {
-		inv.Verdict, inv.Reason = r.Verdict, r.Reason
+		inv.Verdict, inv.Reason, inv.Basis = r.Verdict, r.Reason, r.Basis
 		if r.Suspects != nil {
 			inv.Suspects = r.Suspects
 		}

@@ -38,9 +38,11 @@ type Suspect struct {
 
 // Ranking is rank_suspects' result.
 type Ranking struct {
-	// Verdict and Reason sum the ranking up.
+	// Verdict and Reason sum the ranking up; Basis names the evidence
+	// that decided the verdict (see the Basis constants).
 	Verdict Verdict `json:"verdict"`
 	Reason  string  `json:"reason"`
+	Basis   Basis   `json:"basis"`
 	// ProfileRevision is the revision the after profile ran, at which
 	// functions were mapped to source.
 	ProfileRevision string `json:"profile_revision"`
@@ -57,6 +59,9 @@ type RankInput struct {
 	Deploys []Deploy `json:"deploys,omitempty"`
 	// Profiles is profile_diff's result.
 	Profiles ProfileDiffResult `json:"profiles"`
+	// Timing, when given, is deploys_in_window's check that the deploy can
+	// explain the change's start; a deploy that cannot gets no culprit.
+	Timing *Timing `json:"timing,omitempty"`
 }
 
 // profileRevision is the revision that served when the after profile was
@@ -104,6 +109,9 @@ func Rank(ctx context.Context, host CodeHost, in RankInput) (Ranking, error) {
 		return Ranking{}, err
 	}
 	r := ev.decide()
+	if in.Timing != nil && !in.Timing.Explains {
+		r.Verdict, r.Reason, r.Basis = VerdictNoCulprit, in.Timing.Note, BasisTiming
+	}
 	r.ProfileRevision = rev
 	return r, nil
 }

@@ -15,6 +15,7 @@ func NewRankSuspects(host CodeHost) Skill {
 "from":{"type":"string","description":"revision serving before the deploy"},
 "to":{"type":"string","description":"revision deployed"},
 "deploys":{"type":"array","description":"deploys around the change, to know which revision the after profile ran"},
+"timing":{"type":"object","description":"deploys_in_window's timing: a deploy that cannot explain the change's start gets no culprit"},
 "profiles":{"type":"object","description":"profile_diff's output"}}}`),
 	}
 	return New(info, func(ctx context.Context, in RankInput) (Output, error) {

@@ -147,3 +147,21 @@ func corruptProfiles(t *testing.T, sc *skillstest.Scenario, f func([]byte) []byt
 		}
 	}
 }
+
+// A step that starts hours after the deploy rolled out is not the deploy's:
+// the playbook abstains and says so, even though the after profile shows
+// the deploy's slower code.
+func TestInvestigateLateStepAbstains(t *testing.T) {
+	for _, lag := range []time.Duration{5 * time.Hour, 90 * time.Minute} {
+		t.Run(lag.String(), func(t *testing.T) {
+			sc := skillstest.BuildLate(t, lag)
+			inv := investigate(t, registryFor(sc), sc.Service)
+			if inv.Verdict != skills.VerdictNoCulprit {
+				t.Fatalf("verdict = %s (%s), want no_culprit", inv.Verdict, inv.Reason)
+			}
+			if !strings.Contains(inv.Reason, "no deploy explains") || !strings.Contains(inv.Reason, "after") {
+				t.Errorf("reason = %q, want it to say no deploy explains a step that starts after the rollout", inv.Reason)
+			}
+		})
+	}
+}

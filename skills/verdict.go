@@ -7,6 +7,32 @@ import (
 	"strings"
 )
 
+// Basis names the evidence that decided a verdict, so that a wrong or
+// inconclusive one can be read back to its cause.
+type Basis string
+
+// The bases of a verdict.
+const (
+	// BasisLines: lines one commit wrote carry the new cost (culprit).
+	BasisLines Basis = "line-evidence"
+	// BasisSplit: lines of several commits, or too little of the cost.
+	BasisSplit Basis = "split-lines"
+	// BasisWeak: touched functions got slower, but within noise.
+	BasisWeak Basis = "within-noise"
+	// BasisNoSlower: no function got slower beyond noise.
+	BasisNoSlower Basis = "no-slower-function"
+	// BasisUntouched: what got slower was not changed by the deploy.
+	BasisUntouched Basis = "untouched-code"
+	// BasisPackage: the deploy changed the package, not the hot lines.
+	BasisPackage Basis = "package-only"
+	// BasisUnmapped: a slower function is not found in the repository.
+	BasisUnmapped Basis = "unmapped"
+	// BasisDisagree: line evidence and the overall score disagree.
+	BasisDisagree Basis = "disagreement"
+	// BasisTiming: the change does not start with the deploy.
+	BasisTiming Basis = "timing"
+)
+
 // decide turns the evidence into ranked suspects and a verdict.
 //
 // The verdict is culprit only when the functions that got slower beyond
@@ -44,18 +70,18 @@ func (e *evidence) decide() Ranking {
 	r := Ranking{Suspects: suspects}
 	switch {
 	case len(e.strong) == 0 && !e.anyCredit:
-		r.Verdict = VerdictNoCulprit
+		r.Verdict, r.Basis = VerdictNoCulprit, BasisNoSlower
 		r.Reason = "no function of the service got slower beyond sampling noise between the profiles"
 	case len(e.strong) == 0:
-		r.Verdict = VerdictInconclusive
+		r.Verdict, r.Basis = VerdictInconclusive, BasisWeak
 		r.Reason = "functions touched by the deploy got slower, but not beyond sampling noise"
 	default:
-		r.Verdict, r.Reason = e.strongVerdict()
+		r.Verdict, r.Reason, r.Basis = e.strongVerdict()
 	}
 	if r.Verdict == VerdictCulprit && len(suspects) > 0 {
 		top := e.topStrong()
 		if suspects[0].Commit != top {
-			r.Verdict, r.Reason = VerdictInconclusive, "line evidence and overall score disagree"
+			r.Verdict, r.Reason, r.Basis = VerdictInconclusive, "line evidence and overall score disagree", BasisDisagree
 		}
 	}
 	return r
@@ -63,7 +89,7 @@ func (e *evidence) decide() Ranking {
 
 // strongVerdict decides among the cases where some function got slower
 // beyond noise.
-func (e *evidence) strongVerdict() (Verdict, string) {
+func (e *evidence) strongVerdict() (Verdict, string, Basis) {
 	top := e.topStrong()
 	first, second := e.strongLine[top], 0.0
 	for sha, v := range e.strongLine {
@@ -77,15 +103,15 @@ func (e *evidence) strongVerdict() (Verdict, string) {
 	}
 	slower := strings.Join(names, ", ")
 	if first > 0 && first >= 0.5*e.strongCost && first >= 2*second {
-		return VerdictCulprit, fmt.Sprintf("%s wrote the lines that carry %.0f%% of the new cost in %s", shortSHA(top), 100*first/e.strongCost, slower)
+		return VerdictCulprit, fmt.Sprintf("%s wrote the lines that carry %.0f%% of the new cost in %s", shortSHA(top), 100*first/e.strongCost, slower), BasisLines
 	}
 	if first > 0 {
-		return VerdictInconclusive, fmt.Sprintf("lines from several commits, or too little of the new cost, tie the deploy to %s", slower)
+		return VerdictInconclusive, fmt.Sprintf("lines from several commits, or too little of the new cost, tie the deploy to %s", slower), BasisSplit
 	}
 	for _, f := range e.strong {
 		p, ok := repoPath(e.diff.Module, f.File, e.known)
 		if !ok {
-			return VerdictInconclusive, fmt.Sprintf("%s got slower but cannot be mapped to the repository", slower)
+			return VerdictInconclusive, fmt.Sprintf("%s got slower but cannot be mapped to the repository", slower), BasisUnmapped
 		}
 		for _, c := range e.changes {
 			if _, in := e.deploy[c.SHA]; !in {
@@ -93,12 +119,12 @@ func (e *evidence) strongVerdict() (Verdict, string) {
 			}
 			for _, fc := range c.Files {
 				if isCode(fc.Path) && path.Dir(fc.Path) == path.Dir(p) {
-					return VerdictInconclusive, fmt.Sprintf("%s got slower; the deploy changed its package but none of the lines it spends its time on", slower)
+					return VerdictInconclusive, fmt.Sprintf("%s got slower; the deploy changed its package but none of the lines it spends its time on", slower), BasisPackage
 				}
 			}
 		}
 	}
-	return VerdictNoCulprit, fmt.Sprintf("%s got slower, but the deploy did not change their code or packages (traffic or data mix?)", slower)
+	return VerdictNoCulprit, fmt.Sprintf("%s got slower, but the deploy did not change their code or packages (traffic or data mix?)", slower), BasisUntouched
 }
 
 // topStrong is the commit with the most strong line evidence.

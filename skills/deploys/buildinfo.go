@@ -12,10 +12,13 @@ import (
 )
 
 // FromBuildInfo turns *_build_info series (one per revision, value 1 while
-// it serves) into deploys: a revision's deploy time is its first sample.
-// Series without a revision label are ignored.
+// it serves) into deploys: a revision's deploy time is its first sample,
+// and its rollout is done when the revision it replaced last served (if
+// that is after the deploy began and before the next one). Series without
+// a revision label are ignored.
 func FromBuildInfo(series []detector.Series) []skills.Deploy {
 	first := map[string]skills.Deploy{}
+	last := map[string]int64{}
 	for _, s := range series {
 		rev := s.Labels["revision"]
 		if rev == "" || !shaRE.MatchString(rev) {
@@ -25,11 +28,10 @@ func FromBuildInfo(series []detector.Series) []skills.Deploy {
 			if s.Values[i] <= 0 {
 				continue
 			}
-			d, seen := first[rev]
-			if !seen || t < d.Time.Unix() {
+			if d, seen := first[rev]; !seen || t < d.Time.Unix() {
 				first[rev] = skills.Deploy{Time: time.Unix(t, 0).UTC(), Revision: rev, Version: s.Labels["version"]}
 			}
-			break
+			last[rev] = max(last[rev], t)
 		}
 	}
 	out := make([]skills.Deploy, 0, len(first))
@@ -37,6 +39,12 @@ func FromBuildInfo(series []detector.Series) []skills.Deploy {
 		out = append(out, d)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Time.Before(out[j].Time) })
+	for i := 1; i < len(out); i++ {
+		prev := time.Unix(last[out[i-1].Revision], 0).UTC()
+		if prev.After(out[i].Time) && (i+1 == len(out) || prev.Before(out[i+1].Time)) {
+			out[i].Done = prev
+		}
+	}
 	return out
 }
 

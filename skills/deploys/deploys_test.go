@@ -78,6 +78,10 @@ func TestFromBuildInfo(t *testing.T) {
 	if len(ds) != 2 || ds[0].Revision != "aaaaaaa" || ds[1].Revision != "bbbbbbb" || !ds[1].Time.Equal(time.Unix(t0+600, 0)) {
 		t.Fatalf("deploys = %+v", ds)
 	}
+	// aaaaaaa last served at +660: bbbbbbb's rollout took a minute.
+	if !ds[1].Done.Equal(time.Unix(t0+660, 0)) || !ds[0].Done.IsZero() {
+		t.Errorf("rollouts done at %s and %s, want zero and %s", ds[0].Done, ds[1].Done, time.Unix(t0+660, 0).UTC())
+	}
 }
 
 func TestWindowKeepsTheRevisionRunningAtStart(t *testing.T) {

@@ -22,15 +22,18 @@ import (
 
 // Result is one scenario's outcome.
 type Result struct {
-	ID       string         `json:"id"`
-	Culprit  string         `json:"culprit"` // empty: no culprit
-	Verdict  skills.Verdict `json:"verdict"`
-	Top      []string       `json:"top"`
-	Top1     bool           `json:"top1"`
-	Top3     bool           `json:"top3"`
-	Duration time.Duration  `json:"duration"`
-	Tokens   int64          `json:"tokens,omitempty"` // model tokens, in agent mode
-	Error    string         `json:"error,omitempty"`
+	ID      string         `json:"id"`
+	Culprit string         `json:"culprit"` // empty: no culprit
+	Verdict skills.Verdict `json:"verdict"`
+	// Basis and Reason say which evidence decided the verdict, and how.
+	Basis    skills.Basis  `json:"basis,omitempty"`
+	Reason   string        `json:"reason,omitempty"`
+	Top      []string      `json:"top"`
+	Top1     bool          `json:"top1"`
+	Top3     bool          `json:"top3"`
+	Duration time.Duration `json:"duration"`
+	Tokens   int64         `json:"tokens,omitempty"` // model tokens, in agent mode
+	Error    string        `json:"error,omitempty"`
 }
 
 // ConfidentWrong reports a culprit verdict that names the wrong commit, or
@@ -133,7 +136,7 @@ func runScenario(ctx context.Context, dir, work string, wire Wire, log *slog.Log
 		res.Tokens = svc.Agent.Review(ctx, run).Usage.TotalTokens
 	}
 	res.Duration = time.Since(start)
-	res.Verdict = inv.Verdict
+	res.Verdict, res.Basis, res.Reason = inv.Verdict, inv.Basis, inv.Reason
 	for i, s := range inv.Suspects {
 		if i < 3 {
 			res.Top = append(res.Top, s.Commit)

@@ -15,14 +15,15 @@ import (
 // when any result is ConfidentWrong.
 var ErrConfidentWrong = errors.New("confident-wrong verdicts")
 
-// WriteTable writes one line per result and the totals: top-1 and top-3
+// WriteTable writes one line per result (with the evidence that decided
+// its verdict, and under the table each verdict's reason) and the totals: top-1 and top-3
 // among the scenarios with a culprit, correct abstentions among those
 // without, confident-wrong verdicts, and the median and maximum time per
 // scenario. It returns ErrConfidentWrong if any verdict was confident and
 // wrong.
 func WriteTable(w io.Writer, rs []Result) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "SCENARIO\tTRUTH\tVERDICT\tTOP-1\tTOP-3\tTIME\tTOKENS\tERRORS")
+	fmt.Fprintln(tw, "SCENARIO\tTRUTH\tVERDICT\tDECIDED BY\tTOP-1\tTOP-3\tTIME\tTOKENS\tERRORS")
 	var culprits, top1, top3, none, abstain, wrong int
 	var times []time.Duration
 	for _, r := range rs {
@@ -38,11 +39,19 @@ func WriteTable(w io.Writer, rs []Result) error {
 		}
 		wrong += b2i(r.ConfidentWrong())
 		times = append(times, r.Duration)
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\n", r.ID, truth, orDash(r.Verdict), mark(r.Culprit != "", r.Top1), mark(r.Culprit != "", r.Top3),
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\n", r.ID, truth, orDash(r.Verdict), basisOrDash(r.Basis), mark(r.Culprit != "", r.Top1), mark(r.Culprit != "", r.Top3),
 			r.Duration.Round(time.Millisecond), r.Tokens, r.Error)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
+	}
+	for i, r := range rs {
+		if i == 0 {
+			fmt.Fprintln(w)
+		}
+		if r.Reason != "" {
+			fmt.Fprintf(w, "%s: %s\n", r.ID, r.Reason)
+		}
 	}
 	sort.Slice(times, func(i, j int) bool { return times[i] < times[j] })
 	fmt.Fprintf(w, "\nscenarios %d (with culprit %d, without %d)\n", len(rs), culprits, none)
@@ -85,4 +94,11 @@ func orDash(v skills.Verdict) string {
 		return "-"
 	}
 	return string(v)
+}
+
+func basisOrDash(b skills.Basis) string {
+	if b == "" {
+		return "-"
+	}
+	return string(b)
 }

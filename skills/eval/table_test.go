@@ -38,9 +38,10 @@ func TestConfidentWrong(t *testing.T) {
 
 func TestWriteTable(t *testing.T) {
 	rs := []eval.Result{
-		{ID: "g01", Culprit: "0123456789abcdef", Verdict: skills.VerdictCulprit, Top: []string{"0123456789abcdef"}, Top1: true, Top3: true, Duration: 1200 * time.Microsecond},
+		{ID: "g01", Culprit: "0123456789abcdef", Verdict: skills.VerdictCulprit, Basis: skills.BasisLines,
+			Reason: "0123456 wrote the lines that carry 100% of the new cost in cart.Lookup", Top: []string{"0123456789abcdef"}, Top1: true, Top3: true, Duration: 1200 * time.Microsecond},
 		{ID: "g02", Culprit: "fedcba", Verdict: skills.VerdictInconclusive, Top: []string{"x", "fedcba"}, Top3: true, Duration: 30 * time.Millisecond, Tokens: 812},
-		{ID: "g03", Verdict: skills.VerdictNoCulprit, Duration: 5 * time.Millisecond},
+		{ID: "g03", Verdict: skills.VerdictNoCulprit, Basis: skills.BasisTiming, Reason: "no deploy explains a step that starts 5h0m0s after v1.1.0 finished rolling out", Duration: 5 * time.Millisecond},
 		{ID: "g04", Duration: 2 * time.Millisecond, Error: "read truth.json: missing"},
 	}
 	var b strings.Builder
@@ -78,7 +79,7 @@ func TestWriteTableEmpty(t *testing.T) {
 	if err := eval.WriteTable(&b, nil); err != nil {
 		t.Fatal(err)
 	}
-	want := "SCENARIO  TRUTH  VERDICT  TOP-1  TOP-3  TIME  TOKENS  ERRORS\n\nscenarios 0 (with culprit 0, without 0)\ntop-1 n/a  top-3 n/a  correct abstentions 0/0  confident-wrong 0\n"
+	want := "SCENARIO  TRUTH  VERDICT  DECIDED BY  TOP-1  TOP-3  TIME  TOKENS  ERRORS\n\nscenarios 0 (with culprit 0, without 0)\ntop-1 n/a  top-3 n/a  correct abstentions 0/0  confident-wrong 0\n"
 	if got := b.String(); got != want {
 		t.Errorf("table %q, want %q", got, want)
 	}

@@ -83,6 +83,20 @@ func describe(it Item) string {
 // no code path slower) and there is no culprit.
 func Build(t testing.TB, trafficMix bool) Scenario {
 	t.Helper()
+	return build(t, trafficMix, 0)
+}
+
+// BuildLate is Build's culprit case with the deploy lag before the step in
+// the CPU metric: the metric stays flat for lag after the new revision
+// rolled out, so no deploy explains the step and Culprit is empty. The
+// after profile still shows the deploy's slower code, as it would when
+// something else (data, traffic) made that code expensive later.
+func BuildLate(t testing.TB, lag time.Duration) Scenario {
+	t.Helper()
+	return build(t, false, lag)
+}
+
+func build(t testing.TB, trafficMix bool, lag time.Duration) Scenario {
 	sc := Scenario{Service: "shop", Module: "example.com/shop"}
 	r := NewRepo(t)
 	sc.RepoDir = r.Dir
@@ -114,21 +128,22 @@ func Build(t testing.TB, trafficMix bool) Scenario {
 	v4 := strings.Replace(v3, "	var out []string\n", "	out := make([]string, 0, len(s.items))\n", 1)
 	add(r.Commit("perf(cart): presize labels", map[string]string{"internal/cart/cart.go": v4}))
 	sc.To = sc.Commits[len(sc.Commits)-1]
-	if !trafficMix {
+	if !trafficMix && lag == 0 {
 		sc.Culprit = culprit
 	}
 
 	dir := t.TempDir()
 	start := time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)
 	sc.ChangeTime = start.Add(36 * time.Hour)
+	deployed := sc.ChangeTime.Add(-lag)
 	deploys := []map[string]string{
 		{"time": start.Add(-2 * time.Hour).Format(time.RFC3339), "revision": sc.From, "version": "v1.0.0", "environment": "production"},
-		{"time": sc.ChangeTime.Format(time.RFC3339), "revision": sc.To, "version": "v1.1.0", "environment": "production"},
+		{"time": deployed.Format(time.RFC3339), "revision": sc.To, "version": "v1.1.0", "environment": "production"},
 	}
 	sc.DeploysFile = writeJSON(t, dir, "deploys.json", deploys)
-	sc.CPUFile, sc.BuildInfo = writeMetrics(t, dir, sc, start)
+	sc.CPUFile, sc.BuildInfo = writeMetrics(t, dir, sc, start, deployed)
 	sc.ProfilesDir = filepath.Join(dir, "profiles")
-	writeProfiles(t, sc, v4, trafficMix)
+	writeProfiles(t, sc, v4, trafficMix, deployed)
 	return sc
 }
 
@@ -146,9 +161,9 @@ func writeJSON(t testing.TB, dir, name string, v any) string {
 }
 
 // writeMetrics saves three days of CPU per request at a 60 s step with a
-// 30% step at the change, and the build_info series, as query_range
-// responses.
-func writeMetrics(t testing.TB, dir string, sc Scenario, start time.Time) (cpu, info string) {
+// 30% step at the change, and the build_info series of a rollout starting
+// at deployed, as query_range responses.
+func writeMetrics(t testing.TB, dir string, sc Scenario, start, deployed time.Time) (cpu, info string) {
 	t.Helper()
 	rng := rand.New(rand.NewPCG(1, 2))
 	var vals, before, after [][]any
@@ -159,10 +174,10 @@ func writeMetrics(t testing.TB, dir string, sc Scenario, start time.Time) (cpu, 
 		}
 		v := level * (1 + 0.02*rng.NormFloat64())
 		vals = append(vals, []any{ts.Unix(), fmt.Sprintf("%g", v)})
-		if ts.Before(sc.ChangeTime.Add(3 * time.Minute)) {
+		if ts.Before(deployed.Add(3 * time.Minute)) {
 			before = append(before, []any{ts.Unix(), "1"})
 		}
-		if !ts.Before(sc.ChangeTime) {
+		if !ts.Before(deployed) {
 			after = append(after, []any{ts.Unix(), "1"})
 		}
 	}
@@ -180,8 +195,9 @@ func writeMetrics(t testing.TB, dir string, sc Scenario, start time.Time) (cpu, 
 
 // writeProfiles saves a before profile (map lookups) and an after profile
 // (the linear scan, or the same shape for a traffic-mix case) whose lines
-// match the source at the two revisions.
-func writeProfiles(t testing.TB, sc Scenario, after string, trafficMix bool) {
+// match the source at the two revisions: the before profile a day ahead of
+// the deploy, the after one hours after the step.
+func writeProfiles(t testing.TB, sc Scenario, after string, trafficMix bool, deployed time.Time) {
 	t.Helper()
 	file := sc.Module + "/internal/cart/cart.go"
 	pkg := sc.Module + "/internal/cart"
@@ -212,7 +228,7 @@ func writeProfiles(t testing.TB, sc Scenario, after string, trafficMix bool) {
 			t.Fatal(err)
 		}
 	}
-	b := sc.ChangeTime.Add(-20 * time.Hour)
+	b := deployed.Add(-20 * time.Hour)
 	a := sc.ChangeTime.Add(4 * time.Hour)
 	write(b, CPUProfile(t, b, stacksAt(cartV1, false, 1)))
 	if trafficMix {
