@@ -34,6 +34,9 @@ type evidence struct {
 	strong                       []FuncDelta
 	strongCost                   float64
 	anyCredit                    bool
+	// caller is set when the strong evidence is a caller's cumulative
+	// cost (see callPath).
+	caller *FuncDelta
 }
 
 func newEvidence(diff ProfileDiffResult, changes []Change, deploy map[string]int, rev string) *evidence {
@@ -60,6 +63,13 @@ func (e *evidence) collect(ctx context.Context, host CodeHost) error {
 		want[p][l] = true
 	}
 	spans := map[string]funcSpan{}
+	for _, f := range e.diff.Callers {
+		if p, ok := repoPath(e.diff.Module, f.File, e.known); ok {
+			for _, pa := range f.CumPaths {
+				add(p, int(pa.Line))
+			}
+		}
+	}
 	for _, f := range e.diff.Candidates {
 		p, ok := repoPath(e.diff.Module, f.File, e.known)
 		if !ok {
@@ -183,7 +193,58 @@ func (e *evidence) collect(ctx context.Context, host CodeHost) error {
 			}
 		}
 	}
+	if len(e.strong) == 0 {
+		e.callPath(inDeploy, scale)
+	}
 	return nil
+}
+
+// callPath looks, when no function rose beyond noise by its own share, at
+// the callers whose cumulative share did: the first (largest) one on whose
+// lines a single commit carries at least half of the new cumulative cost
+// becomes the strong evidence. This is how a caller change shows (an N+1,
+// a new call path): the cost is spread over callees the commit did not
+// touch, and only adds up under the call sites it wrote.
+func (e *evidence) callPath(inDeploy func(p string, l int) string, scale float64) {
+	for i := range e.diff.Callers {
+		f := &e.diff.Callers[i]
+		p, ok := repoPath(e.diff.Module, f.File, e.known)
+		if !ok {
+			continue
+		}
+		w := map[string]float64{}
+		var total float64
+		for _, pa := range f.CumPaths {
+			if sha := inDeploy(p, int(pa.Line)); sha != "" {
+				w[sha] += pa.Share * scale
+				total += pa.Share * scale
+			}
+		}
+		if total == 0 {
+			continue
+		}
+		k := math.Min(1, f.DeltaCum/total)
+		best, bv := "", 0.0
+		for sha, v := range w {
+			if v*k > bv || (v*k == bv && sha < best) {
+				best, bv = sha, v*k
+			}
+		}
+		if bv < f.DeltaCum/2 {
+			continue
+		}
+		e.caller = f
+		e.strong = []FuncDelta{*f}
+		e.strongCost = f.DeltaCum
+		for sha, v := range w {
+			e.strongLine[sha] += v * k
+			e.line[sha] += v * k
+			e.anyCredit = true
+			e.note(sha, fmt.Sprintf("%.0f%% of the new CPU under %s (+%.1f%% of CPU per request cumulative, z=%.1f) runs from lines this commit wrote, spread over what it calls",
+				100*v*k/f.DeltaCum, shortFunc(f.Name, e.diff.Module), 100*f.DeltaCum, f.CumZ))
+		}
+		return
+	}
 }
 
 func (e *evidence) note(sha, s string) {

@@ -19,6 +19,10 @@ type funcStat struct {
 	// paths is the own value of this function by the line it was on and
 	// the own caller frame above it.
 	paths map[pathKey]int64
+	// cumLines is, for the service's own functions, the cumulative value
+	// by the line this function was on: where it spent its time,
+	// including in what it called.
+	cumLines map[int64]int64
 	// neighbours are the functions seen directly above or below this one
 	// on a stack, for matching renamed functions.
 	neighbours map[string]int64
@@ -82,7 +86,7 @@ func aggregateProfile(p *profile.Profile, isOwn func(fn, file string) bool) (*ag
 				st := a.funcs[name]
 				if st == nil {
 					st = &funcStat{file: ln.Function.Filename, startLine: ln.Function.StartLine,
-						neighbours: map[string]int64{}, paths: map[pathKey]int64{}}
+						neighbours: map[string]int64{}, paths: map[pathKey]int64{}, cumLines: map[int64]int64{}}
 					a.funcs[name] = st
 				}
 				if prev != nil && prevName != name {
@@ -109,6 +113,9 @@ func aggregateProfile(p *profile.Profile, isOwn func(fn, file string) bool) (*ag
 					seenFn[name] = true
 					st.cum += v
 					st.cumN += n
+					if own {
+						st.cumLines[ln.Line] += v
+					}
 				}
 			}
 		}

@@ -43,6 +43,11 @@ type FuncDelta struct {
 	// Paths are where the after profile's own samples of this function
 	// were: its line and the own line that called it, largest first.
 	Paths []OwnPath `json:"paths,omitempty"`
+	// CumZ is the two-proportion z statistic of the cumulative share.
+	CumZ float64 `json:"cum_z,omitempty"`
+	// CumPaths, for callers, are the lines of this function where the
+	// after profile's cumulative samples were, largest first.
+	CumPaths []OwnPath `json:"cum_paths,omitempty"`
 }
 
 // OwnPath is a share of a function's own samples in the after profile, by
@@ -72,6 +77,11 @@ type ProfileDiff struct {
 	// Candidates are own functions whose own share rose with Z > 1,
 	// regressed or not, largest delta first; weaker evidence for ranking.
 	Candidates []FuncDelta `json:"candidates"`
+	// Callers are own functions whose cumulative share rose beyond noise
+	// (CumZ ≥ ZThreshold) mostly through what they call: the new cost is
+	// under them, spread over callees (an N+1, a new call path). Largest
+	// cumulative delta first.
+	Callers []FuncDelta `json:"callers,omitempty"`
 	// Top are the functions of any origin with the largest flat increase.
 	Top []FuncDelta `json:"top"`
 }
@@ -118,7 +128,8 @@ func DiffProfiles(before, after *profile.Profile, opt DiffOptions) (ProfileDiff,
 			FlatBefore: share(bs.flat, b.total), FlatAfter: share(as.flat, a.total),
 			CumBefore: share(bs.cum, b.total), CumAfter: share(as.cum, a.total),
 			OwnBefore: share(bs.own, b.total), OwnAfter: share(as.own, a.total),
-			Z: zTwoProportions(bs.ownN, b.totalN, as.ownN, a.totalN),
+			Z:    zTwoProportions(bs.ownN, b.totalN, as.ownN, a.totalN),
+			CumZ: zTwoProportions(bs.cumN, b.totalN, as.cumN, a.totalN),
 		}
 		if bname != name {
 			fd.Before = bname
@@ -151,6 +162,7 @@ func DiffProfiles(before, after *profile.Profile, opt DiffOptions) (ProfileDiff,
 			d.Candidates = append(d.Candidates, fd)
 		}
 	}
+	d.Callers = callers(all, a, d.ZThreshold)
 	top := append([]FuncDelta(nil), all...)
 	sort.Slice(top, func(i, j int) bool { return top[i].DeltaFlat > top[j].DeltaFlat })
 	for i := range min(10, len(top)) {
@@ -229,4 +241,30 @@ func ownPaths(paths map[pathKey]int64, total int64) []OwnPath {
 		kept++
 	}
 	return out[:kept]
+}
+
+// callers picks the own functions whose cumulative share rose beyond noise,
+// more than half of it under their callees, with the lines of each where
+// the after profile's cumulative samples were.
+func callers(all []FuncDelta, a *aggregate, z float64) []FuncDelta {
+	var out []FuncDelta
+	for _, fd := range all {
+		if !fd.Own || fd.CumZ < z || fd.DeltaCum <= 0 || fd.DeltaCum-math.Max(0, fd.DeltaOwn) < fd.DeltaCum/2 {
+			continue
+		}
+		paths := map[pathKey]int64{}
+		for line, v := range a.funcs[fd.Name].cumLines {
+			paths[pathKey{line: line}] += v
+		}
+		fd.Paths = nil
+		fd.CumPaths = ownPaths(paths, a.total)
+		out = append(out, fd)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].DeltaCum != out[j].DeltaCum {
+			return out[i].DeltaCum > out[j].DeltaCum
+		}
+		return out[i].Name < out[j].Name
+	})
+	return out
 }

@@ -165,3 +165,22 @@ func TestInvestigateLateStepAbstains(t *testing.T) {
 		})
 	}
 }
+
+// A caller change (N+1): the new cost is spread over unchanged callees,
+// none beyond noise alone; the cumulative cost under the changed call site
+// names the culprit.
+func TestInvestigateCallerChange(t *testing.T) {
+	sc := skillstest.BuildCallPath(t)
+	inv := investigate(t, registryFor(sc), sc.Service)
+	for _, s := range inv.Steps {
+		if s.Error != "" {
+			t.Errorf("step %s failed: %s", s.Skill, s.Error)
+		}
+	}
+	if inv.Verdict != skills.VerdictCulprit || len(inv.Suspects) == 0 || inv.Suspects[0].Commit != sc.Culprit {
+		t.Fatalf("verdict = %s (%s), suspects %+v; want culprit %s", inv.Verdict, inv.Reason, inv.Suspects, sc.Culprit[:7])
+	}
+	if inv.Basis != skills.BasisCallPath {
+		t.Errorf("basis = %s, want %s", inv.Basis, skills.BasisCallPath)
+	}
+}

@@ -29,6 +29,9 @@ const (
 	BasisUnmapped Basis = "unmapped"
 	// BasisDisagree: line evidence and the overall score disagree.
 	BasisDisagree Basis = "disagreement"
+	// BasisCallPath: call sites one commit wrote carry the new cost under
+	// a caller, spread over callees none of which rose beyond noise.
+	BasisCallPath Basis = "call-path"
 	// BasisTiming: the change does not start with the deploy.
 	BasisTiming Basis = "timing"
 )
@@ -102,6 +105,10 @@ func (e *evidence) strongVerdict() (Verdict, string, Basis) {
 		names = append(names, shortFunc(f.Name, e.diff.Module))
 	}
 	slower := strings.Join(names, ", ")
+	if first > 0 && first >= 0.5*e.strongCost && first >= 2*second && e.caller != nil {
+		return VerdictCulprit, fmt.Sprintf("%s wrote the call sites that carry %.0f%% of the new cost under %s, spread over functions it calls (none slower beyond noise alone)",
+			shortSHA(top), 100*first/e.strongCost, slower), BasisCallPath
+	}
 	if first > 0 && first >= 0.5*e.strongCost && first >= 2*second {
 		return VerdictCulprit, fmt.Sprintf("%s wrote the lines that carry %.0f%% of the new cost in %s", shortSHA(top), 100*first/e.strongCost, slower), BasisLines
 	}

@@ -141,7 +141,7 @@ func build(t testing.TB, trafficMix bool, lag time.Duration) Scenario {
 		{"time": deployed.Format(time.RFC3339), "revision": sc.To, "version": "v1.1.0", "environment": "production"},
 	}
 	sc.DeploysFile = writeJSON(t, dir, "deploys.json", deploys)
-	sc.CPUFile, sc.BuildInfo = writeMetrics(t, dir, sc, start, deployed)
+	sc.CPUFile, sc.BuildInfo = writeMetrics(t, dir, sc, start, deployed, 30)
 	sc.ProfilesDir = filepath.Join(dir, "profiles")
 	writeProfiles(t, sc, v4, trafficMix, deployed)
 	return sc
@@ -161,16 +161,16 @@ func writeJSON(t testing.TB, dir, name string, v any) string {
 }
 
 // writeMetrics saves three days of CPU per request at a 60 s step with a
-// 30% step at the change, and the build_info series of a rollout starting
-// at deployed, as query_range responses.
-func writeMetrics(t testing.TB, dir string, sc Scenario, start, deployed time.Time) (cpu, info string) {
+// step of stepPct percent at the change, and the build_info series of a
+// rollout starting at deployed, as query_range responses.
+func writeMetrics(t testing.TB, dir string, sc Scenario, start, deployed time.Time, stepPct float64) (cpu, info string) {
 	t.Helper()
 	rng := rand.New(rand.NewPCG(1, 2))
 	var vals, before, after [][]any
 	for ts := start; ts.Before(start.Add(72 * time.Hour)); ts = ts.Add(time.Minute) {
 		level := 1e-4
 		if !ts.Before(sc.ChangeTime) {
-			level = 1.3e-4
+			level = 1e-4 * (1 + stepPct/100)
 		}
 		v := level * (1 + 0.02*rng.NormFloat64())
 		vals = append(vals, []any{ts.Unix(), fmt.Sprintf("%g", v)})

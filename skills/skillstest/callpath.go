@@ -1,0 +1,160 @@
+package skillstest
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+const catalogV1 = `package catalog
+
+import "strings"
+
+// Store holds items.
+type Store struct {
+	byID  map[string]int
+	items []Item
+}
+
+// Item is a product.
+type Item struct {
+	ID, Brand string
+	Price     int
+}
+
+// Lookup finds an item by id.
+func (s *Store) Lookup(id string) (Item, bool) {
+	id = normalize(id) // LOOKUP-NORM
+	if !valid(id) { // LOOKUP-VALID
+		return Item{}, false
+	}
+	i, ok := s.byID[id] // LOOKUP-MAP
+	if !ok {
+		return Item{}, false
+	}
+	return withBrand(s.items[i]), true // LOOKUP-BRAND
+}
+
+func normalize(id string) string {
+	return strings.ToLower(strings.TrimSpace(id)) // NORM
+}
+
+func valid(id string) bool {
+	return len(id) > 0 && len(id) < 64 // VALID
+}
+
+func withBrand(it Item) Item {
+	it.Brand = strings.Title(it.Brand) // BRAND
+	return it
+}
+
+// Total sums prices.
+func (s *Store) Total(ids []string) int {
+	t := 0
+	for _, id := range ids {
+		it, ok := s.Lookup(id) // TOTAL-CALL
+		if ok {
+			t += it.Price // TOTAL-ADD
+		}
+	}
+	return t
+}
+`
+
+// BuildCallPath makes a scenario of a caller change (N+1): the culprit
+// makes Total look every item up again for each item it prices, through
+// code it did not change. The new cost is spread over Lookup and its
+// helpers, none of which rises beyond sampling noise alone; only the
+// cumulative cost under Total, on the call site the culprit wrote, does.
+// A decoy commit in the same deploy rewrites a line of a helper that got
+// (slightly) slower.
+func BuildCallPath(t testing.TB) Scenario {
+	t.Helper()
+	sc := Scenario{Service: "shop", Module: "example.com/shop"}
+	r := NewRepo(t)
+	sc.RepoDir = r.Dir
+	const file = "internal/catalog/catalog.go"
+	sc.From = r.Commit("feat: catalog store", map[string]string{
+		"go.mod": "module example.com/shop\n\ngo 1.22\n", file: catalogV1, "README.md": "# shop\n",
+	})
+	add := func(id string) { sc.Commits = append(sc.Commits, id) }
+	v2 := strings.Replace(catalogV1, "return len(id) > 0 && len(id) < 64 // VALID", "return id != \"\" && len(id) < 64 // VALID", 1)
+	add(r.Commit("refactor(catalog): simpler id check", map[string]string{file: v2}))
+	v3 := strings.Replace(v2, `		if ok {
+			t += it.Price // TOTAL-ADD
+		}`, `		if !ok {
+			continue
+		}
+		t += it.Price // TOTAL-ADD
+		for _, other := range ids { // TOTAL-BUNDLE
+			if o, ok := s.Lookup(other); ok && o.Brand == it.Brand && other != id { // TOTAL-PAIR
+				t -= o.Price / 100
+			}
+		}`, 1)
+	culprit := r.Commit("feat(catalog): brand bundle discount", map[string]string{file: v3})
+	add(culprit)
+	add(r.Commit("docs: catalog", map[string]string{"README.md": "# shop\n\nA catalog.\n"}))
+	sc.To, sc.Culprit = sc.Commits[len(sc.Commits)-1], culprit
+
+	dir := t.TempDir()
+	start := time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)
+	sc.ChangeTime = start.Add(36 * time.Hour)
+	sc.DeploysFile = writeJSON(t, dir, "deploys.json", []map[string]string{
+		{"time": start.Add(-2 * time.Hour).Format(time.RFC3339), "revision": sc.From, "version": "v1.0.0", "environment": "production"},
+		{"time": sc.ChangeTime.Format(time.RFC3339), "revision": sc.To, "version": "v1.1.0", "environment": "production"},
+	})
+	sc.CPUFile, sc.BuildInfo = writeMetrics(t, dir, sc, start, sc.ChangeTime, 3.5)
+	sc.ProfilesDir = filepath.Join(dir, "profiles")
+	writeCallPathProfiles(t, sc, v3)
+	return sc
+}
+
+// writeCallPathProfiles saves the before profile at v1 and the after one
+// at v3: every function under Lookup gains half of its samples again,
+// through the new call site in Total.
+func writeCallPathProfiles(t testing.TB, sc Scenario, after string) {
+	t.Helper()
+	pkg, file := sc.Module+"/internal/catalog", sc.Module+"/internal/catalog/catalog.go"
+	fr := func(src, fn, start, marker string) Frame {
+		return Frame{Func: pkg + "." + fn, File: file, StartLine: LineOf(t, src, start), Line: LineOf(t, src, marker)}
+	}
+	serve := Frame{Func: "main.serve", File: sc.Module + "/cmd/shop/main.go", StartLine: 10, Line: 14}
+	main := Frame{Func: "main.main", File: sc.Module + "/cmd/shop/main.go", StartLine: 20, Line: 22}
+	lib := func(fn string) Frame { return Frame{Func: fn, File: "strings/strings.go", StartLine: 100, Line: 110} }
+	// lookups are the stacks under one call site of Lookup in Total.
+	lookups := func(src, callMarker string, n int64) []Stack {
+		call := fr(src, "(*Store).Total", "func (s *Store) Total", callMarker)
+		at := func(marker string) Frame { return fr(src, "(*Store).Lookup", "func (s *Store) Lookup", marker) }
+		tail := []Frame{call, serve, main}
+		with := func(fs ...Frame) []Frame { return append(fs, tail...) }
+		return []Stack{
+			{Frames: with(lib("runtime.mapaccess2_faststr"), at("LOOKUP-MAP")), Count: n},
+			{Frames: with(lib("strings.ToLower"), fr(src, "normalize", "func normalize", "NORM"), at("LOOKUP-NORM")), Count: n},
+			{Frames: with(fr(src, "valid", "func valid", "VALID"), at("LOOKUP-VALID")), Count: n},
+			{Frames: with(lib("strings.Title"), fr(src, "withBrand", "func withBrand", "BRAND"), at("LOOKUP-BRAND")), Count: n},
+			{Frames: with(lib("runtime.mallocgc"), fr(src, "withBrand", "func withBrand", "BRAND"), at("LOOKUP-BRAND")), Count: n / 2},
+		}
+	}
+	base := func(src string) []Stack {
+		return append([]Stack{
+			{Frames: []Frame{serve, main}, Count: 4200},
+			{Frames: []Frame{fr(src, "(*Store).Total", "func (s *Store) Total", "TOTAL-ADD"), serve, main}, Count: 240},
+			{Frames: []Frame{{Func: "runtime.gcBgMarkWorker", File: "runtime/mgc.go", StartLine: 1400, Line: 1450}}, Count: 600},
+		}, lookups(src, "TOTAL-CALL", 60)...)
+	}
+	dir := filepath.Join(sc.ProfilesDir, sc.Service)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	b, a := sc.ChangeTime.Add(-20*time.Hour), sc.ChangeTime.Add(4*time.Hour)
+	for at, data := range map[time.Time][]byte{
+		b: CPUProfile(t, b, base(catalogV1)),
+		a: CPUProfile(t, a, append(base(after), lookups(after, "TOTAL-PAIR", 30)...)),
+	} {
+		if err := os.WriteFile(filepath.Join(dir, at.Format(time.RFC3339)+".pb.gz"), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
