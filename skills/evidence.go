@@ -153,8 +153,8 @@ func (e *evidence) collect(ctx context.Context, host CodeHost) error {
 				credits[f.Name][sha] = v * k
 				e.line[sha] += v * k
 				e.anyCredit = true
-				e.note(sha, fmt.Sprintf("%.0f%% of the new CPU in %s (+%.1f%% of CPU per request, z=%.1f) is on lines this commit wrote or on calls it added",
-					100*v*k/math.Max(cost, 1e-12), shortFunc(f.Name, e.diff.Module), 100*cost, f.Z))
+				e.note(sha, fmt.Sprintf("%.0f%% of the new CPU in %s (+%.1f%% of CPU per request, z=%.1f%s) is on lines this commit wrote or on calls it added",
+					100*v*k/math.Max(cost, 1e-12), shortFunc(f.Name, e.diff.Module), 100*cost, f.Z, gcNote(f)))
 			}
 		}
 		if s, ok := spans[f.Name]; ok {
@@ -260,4 +260,13 @@ func shortFunc(name, module string) string {
 		name = name[i+1:]
 	}
 	return name
+}
+
+// gcNote says how much of a function's rise is the runtime's GC work for
+// its allocations, when that was attributed to it.
+func gcNote(f FuncDelta) string {
+	if f.GCAfter <= f.GCBefore {
+		return ""
+	}
+	return fmt.Sprintf("; %.1f%% of CPU is GC work for its allocations, was %.1f%%", 100*f.GCAfter, 100*f.GCBefore)
 }

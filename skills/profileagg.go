@@ -19,6 +19,10 @@ type funcStat struct {
 	// paths is the own value of this function by the line it was on and
 	// the own caller frame above it.
 	paths map[pathKey]int64
+	// alloc is the own value spent allocating (in the runtime's allocator
+	// below this function); allocLines splits it by this function's line.
+	alloc, allocN int64
+	allocLines    map[int64]int64
 	// cumLines is, for the service's own functions, the cumulative value
 	// by the line this function was on: where it spent its time,
 	// including in what it called.
@@ -40,7 +44,10 @@ type pathKey struct {
 // aggregate is a CPU profile reduced to per-function costs.
 type aggregate struct {
 	total, totalN int64
-	funcs         map[string]*funcStat
+	// gc and gcN are the samples of the runtime's background GC work,
+	// which no function of the service is on.
+	gc, gcN int64
+	funcs   map[string]*funcStat
 }
 
 // ErrNoCPUSamples reports a profile without CPU sample values.
@@ -76,6 +83,7 @@ func aggregateProfile(p *profile.Profile, isOwn func(fn, file string) bool) (*ag
 		prevName, innermostName := "", ""
 		var innermostLine int64
 		var caller *pathKey
+		allocating, gcWork := false, false
 		for _, loc := range s.Location {
 			for i := range loc.Line { // Line[0] is the innermost inlined frame
 				ln := loc.Line[i]
@@ -86,7 +94,7 @@ func aggregateProfile(p *profile.Profile, isOwn func(fn, file string) bool) (*ag
 				st := a.funcs[name]
 				if st == nil {
 					st = &funcStat{file: ln.Function.Filename, startLine: ln.Function.StartLine,
-						neighbours: map[string]int64{}, paths: map[pathKey]int64{}, cumLines: map[int64]int64{}}
+						neighbours: map[string]int64{}, paths: map[pathKey]int64{}, cumLines: map[int64]int64{}, allocLines: map[int64]int64{}}
 					a.funcs[name] = st
 				}
 				if prev != nil && prevName != name {
@@ -100,12 +108,21 @@ func aggregateProfile(p *profile.Profile, isOwn func(fn, file string) bool) (*ag
 					leaf = false
 				}
 				own := isOwn(name, ln.Function.Filename)
+				if !ownFound {
+					allocating = allocating || isAllocator(name)
+					gcWork = gcWork || isGCWork(name)
+				}
 				if own && innermost != nil && caller == nil && name != innermostName {
 					caller = &pathKey{caller: name, callerFile: ln.Function.Filename, callerLine: ln.Line}
 				}
 				if own && !ownFound {
 					st.own += v
 					st.ownN += n
+					if allocating {
+						st.alloc += v
+						st.allocN += n
+						st.allocLines[ln.Line] += v
+					}
 					ownFound = true
 					innermost, innermostName, innermostLine = st, name, ln.Line
 				}
@@ -118,6 +135,10 @@ func aggregateProfile(p *profile.Profile, isOwn func(fn, file string) bool) (*ag
 					}
 				}
 			}
+		}
+		if !ownFound && gcWork {
+			a.gc += v
+			a.gcN += n
 		}
 		if innermost != nil {
 			k := pathKey{line: innermostLine}
@@ -132,6 +153,28 @@ func aggregateProfile(p *profile.Profile, isOwn func(fn, file string) bool) (*ag
 		return nil, ErrNoCPUSamples
 	}
 	return a, nil
+}
+
+// isAllocator reports the runtime's allocation entry points: the cost of
+// allocating, and the calls a function's allocations make.
+func isAllocator(fn string) bool {
+	switch fn {
+	case "runtime.mallocgc", "runtime.newobject", "runtime.newarray", "runtime.growslice", "runtime.makeslice",
+		"runtime.makemap", "runtime.makemap_small", "runtime.concatstrings", "runtime.rawstring",
+		"runtime.rawbyteslice", "runtime.slicebytetostring", "runtime.stringtoslicebyte":
+		return true
+	}
+	return strings.HasPrefix(fn, "runtime.mallocgc") || strings.HasPrefix(fn, "runtime.convT")
+}
+
+// isGCWork reports the runtime's garbage-collector work: background mark
+// workers, sweeping and scavenging.
+func isGCWork(fn string) bool {
+	switch fn {
+	case "runtime.bgsweep", "runtime.bgscavenge", "runtime.markroot", "runtime.scanobject", "runtime.sweepone":
+		return true
+	}
+	return strings.HasPrefix(fn, "runtime.gcBgMarkWorker") || strings.HasPrefix(fn, "runtime.gcDrain")
 }
 
 // sampleIndexes finds the CPU value and the sample count among p's sample

@@ -2,6 +2,7 @@ package skills
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"sort"
 	"strings"
@@ -43,6 +44,11 @@ type FuncDelta struct {
 	// Paths are where the after profile's own samples of this function
 	// were: its line and the own line that called it, largest first.
 	Paths []OwnPath `json:"paths,omitempty"`
+	// GCBefore and GCAfter are the shares of the runtime's GC work
+	// attributed to this function by its share of allocation, included
+	// in OwnBefore and OwnAfter; set only when GC work rose beyond noise.
+	GCBefore float64 `json:"gc_before,omitempty"`
+	GCAfter  float64 `json:"gc_after,omitempty"`
 	// CumZ is the two-proportion z statistic of the cumulative share.
 	CumZ float64 `json:"cum_z,omitempty"`
 	// CumPaths, for callers, are the lines of this function where the
@@ -110,6 +116,7 @@ func DiffProfiles(before, after *profile.Profile, opt DiffOptions) (ProfileDiff,
 		return ProfileDiff{}, fmt.Errorf("read after profile: %w", err)
 	}
 	renamed := matchRenames(b, a)
+	gcb, gca := gcAttribution(b, a)
 	scale := 1 + opt.Pct/100
 	d := ProfileDiff{SamplesBefore: b.totalN, SamplesAfter: a.totalN}
 	var all []FuncDelta
@@ -123,12 +130,14 @@ func DiffProfiles(before, after *profile.Profile, opt DiffOptions) (ProfileDiff,
 		if bs == nil {
 			bs = &funcStat{}
 		}
+		gb, ga := gcb[bname], gca[name]
 		fd := FuncDelta{
 			Name: name, File: as.file, StartLine: as.startLine, Own: isOwn(name, as.file),
 			FlatBefore: share(bs.flat, b.total), FlatAfter: share(as.flat, a.total),
 			CumBefore: share(bs.cum, b.total), CumAfter: share(as.cum, a.total),
-			OwnBefore: share(bs.own, b.total), OwnAfter: share(as.own, a.total),
-			Z:    zTwoProportions(bs.ownN, b.totalN, as.ownN, a.totalN),
+			OwnBefore: share(bs.own+gb.value, b.total), OwnAfter: share(as.own+ga.value, a.total),
+			GCBefore: share(gb.value, b.total), GCAfter: share(ga.value, a.total),
+			Z:    zTwoProportions(bs.ownN+gb.n, b.totalN, as.ownN+ga.n, a.totalN),
 			CumZ: zTwoProportions(bs.cumN, b.totalN, as.cumN, a.totalN),
 		}
 		if bname != name {
@@ -139,7 +148,14 @@ func DiffProfiles(before, after *profile.Profile, opt DiffOptions) (ProfileDiff,
 		fd.DeltaOwn = fd.OwnAfter*scale - fd.OwnBefore
 		if fd.Own && (as.ownN > 0 || bs.ownN > 0) {
 			ownTested++
-			fd.Paths = ownPaths(as.paths, a.total)
+			paths := as.paths
+			if ga.value > 0 {
+				paths = maps.Clone(as.paths)
+				for line, v := range as.allocLines {
+					paths[pathKey{line: line}] += int64(float64(ga.value) * float64(v) / float64(max(1, as.alloc)))
+				}
+			}
+			fd.Paths = ownPaths(paths, a.total)
 		}
 		all = append(all, fd)
 	}
@@ -267,4 +283,38 @@ func callers(all []FuncDelta, a *aggregate, z float64) []FuncDelta {
 		return out[i].Name < out[j].Name
 	})
 	return out
+}
+
+// gcShare is GC work attributed to one function: a value and a count.
+type gcShare struct{ value, n int64 }
+
+// gcAttribution attributes the runtime's background GC work to the
+// service's functions by their share of the allocator's samples in each
+// profile, when GC work rose beyond noise (one-sided 1%): the collector
+// runs because of what was allocated, and a change that allocates more
+// pays in GC workers that no stack ties to it. Without a rise, GC is left
+// unattributed, as it says nothing about the change. Each profile's map is
+// keyed by the names in that profile.
+func gcAttribution(b, a *aggregate) (before, after map[string]gcShare) {
+	if zTwoProportions(b.gcN, b.totalN, a.gcN, a.totalN) < bonferroniZ(0.01, 1) {
+		return nil, nil
+	}
+	split := func(ag *aggregate) map[string]gcShare {
+		var alloc int64
+		for _, st := range ag.funcs {
+			alloc += st.alloc
+		}
+		out := map[string]gcShare{}
+		if alloc == 0 {
+			return out
+		}
+		for name, st := range ag.funcs {
+			if st.alloc > 0 {
+				f := float64(st.alloc) / float64(alloc)
+				out[name] = gcShare{value: int64(f * float64(ag.gc)), n: int64(f * float64(ag.gcN))}
+			}
+		}
+		return out
+	}
+	return split(b), split(a)
 }

@@ -184,3 +184,19 @@ func TestInvestigateCallerChange(t *testing.T) {
 		t.Errorf("basis = %s, want %s", inv.Basis, skills.BasisCallPath)
 	}
 }
+
+func TestInvestigateAllocationChange(t *testing.T) {
+	sc := skillstest.BuildAlloc(t)
+	inv := investigate(t, registryFor(sc), sc.Service)
+	for _, s := range inv.Steps {
+		if s.Error != "" {
+			t.Errorf("step %s failed: %s", s.Skill, s.Error)
+		}
+	}
+	if inv.Verdict != skills.VerdictCulprit || len(inv.Suspects) == 0 || inv.Suspects[0].Commit != sc.Culprit {
+		t.Fatalf("verdict = %s (%s), suspects %+v; want culprit %s", inv.Verdict, inv.Reason, inv.Suspects, sc.Culprit[:7])
+	}
+	if !strings.Contains(strings.Join(inv.Suspects[0].Evidence, " "), "GC") {
+		t.Errorf("evidence %q does not say the cost is GC work", inv.Suspects[0].Evidence)
+	}
+}

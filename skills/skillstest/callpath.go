@@ -72,17 +72,10 @@ func (s *Store) Total(ids []string) int {
 // (slightly) slower.
 func BuildCallPath(t testing.TB) Scenario {
 	t.Helper()
-	sc := Scenario{Service: "shop", Module: "example.com/shop"}
-	r := NewRepo(t)
-	sc.RepoDir = r.Dir
-	const file = "internal/catalog/catalog.go"
-	sc.From = r.Commit("feat: catalog store", map[string]string{
-		"go.mod": "module example.com/shop\n\ngo 1.22\n", file: catalogV1, "README.md": "# shop\n",
-	})
-	add := func(id string) { sc.Commits = append(sc.Commits, id) }
-	v2 := strings.Replace(catalogV1, "return len(id) > 0 && len(id) < 64 // VALID", "return id != \"\" && len(id) < 64 // VALID", 1)
-	add(r.Commit("refactor(catalog): simpler id check", map[string]string{file: v2}))
-	v3 := strings.Replace(v2, `		if ok {
+	return buildCatalog(t, catalogChange{
+		decoy: edit{"refactor(catalog): simpler id check",
+			"return len(id) > 0 && len(id) < 64 // VALID", "return id != \"\" && len(id) < 64 // VALID"},
+		culprit: edit{"feat(catalog): brand bundle discount", `		if ok {
 			t += it.Price // TOTAL-ADD
 		}`, `		if !ok {
 			continue
@@ -92,8 +85,46 @@ func BuildCallPath(t testing.TB) Scenario {
 			if o, ok := s.Lookup(other); ok && o.Brand == it.Brand && other != id { // TOTAL-PAIR
 				t -= o.Price / 100
 			}
-		}`, 1)
-	culprit := r.Commit("feat(catalog): brand bundle discount", map[string]string{file: v3})
+		}`},
+		stepPct:  3.5,
+		profiles: writeCallPathProfiles,
+	})
+}
+
+// edit is a commit that replaces one piece of the catalog's source.
+type edit struct{ msg, old, new string }
+
+// catalogChange is a deploy of the catalog service: a decoy commit, the
+// culprit, then a docs commit, with a CPU step of stepPct at the deploy
+// and the profiles the given function writes for the source after it.
+type catalogChange struct {
+	decoy, culprit edit
+	stepPct        float64
+	profiles       func(t testing.TB, sc Scenario, after string)
+}
+
+// buildCatalog makes the repository, deploys, metrics and profiles of c.
+func buildCatalog(t testing.TB, c catalogChange) Scenario {
+	t.Helper()
+	sc := Scenario{Service: "shop", Module: "example.com/shop"}
+	r := NewRepo(t)
+	sc.RepoDir = r.Dir
+	const file = "internal/catalog/catalog.go"
+	sc.From = r.Commit("feat: catalog store", map[string]string{
+		"go.mod": "module example.com/shop\n\ngo 1.22\n", file: catalogV1, "README.md": "# shop\n",
+	})
+	apply := func(src string, e edit) string {
+		out := strings.Replace(src, e.old, e.new, 1)
+		if out == src {
+			t.Fatalf("edit %q does not apply", e.msg)
+		}
+		return out
+	}
+	add := func(id string) { sc.Commits = append(sc.Commits, id) }
+	v2 := apply(catalogV1, c.decoy)
+	add(r.Commit(c.decoy.msg, map[string]string{file: v2}))
+	v3 := apply(v2, c.culprit)
+	culprit := r.Commit(c.culprit.msg, map[string]string{file: v3})
 	add(culprit)
 	add(r.Commit("docs: catalog", map[string]string{"README.md": "# shop\n\nA catalog.\n"}))
 	sc.To, sc.Culprit = sc.Commits[len(sc.Commits)-1], culprit
@@ -105,9 +136,9 @@ func BuildCallPath(t testing.TB) Scenario {
 		{"time": start.Add(-2 * time.Hour).Format(time.RFC3339), "revision": sc.From, "version": "v1.0.0", "environment": "production"},
 		{"time": sc.ChangeTime.Format(time.RFC3339), "revision": sc.To, "version": "v1.1.0", "environment": "production"},
 	})
-	sc.CPUFile, sc.BuildInfo = writeMetrics(t, dir, sc, start, sc.ChangeTime, 3.5)
+	sc.CPUFile, sc.BuildInfo = writeMetrics(t, dir, sc, start, sc.ChangeTime, c.stepPct)
 	sc.ProfilesDir = filepath.Join(dir, "profiles")
-	writeCallPathProfiles(t, sc, v3)
+	c.profiles(t, sc, v3)
 	return sc
 }
 
@@ -144,16 +175,20 @@ func writeCallPathProfiles(t testing.TB, sc Scenario, after string) {
 			{Frames: []Frame{{Func: "runtime.gcBgMarkWorker", File: "runtime/mgc.go", StartLine: 1400, Line: 1450}}, Count: 600},
 		}, lookups(src, "TOTAL-CALL", 60)...)
 	}
+	saveProfiles(t, sc, base(catalogV1), append(base(after), lookups(after, "TOTAL-PAIR", 30)...))
+}
+
+// saveProfiles writes the before profile a day ahead of the change and
+// the after one hours after it, into sc's profile directory.
+func saveProfiles(t testing.TB, sc Scenario, before, after []Stack) {
+	t.Helper()
 	dir := filepath.Join(sc.ProfilesDir, sc.Service)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
 	b, a := sc.ChangeTime.Add(-20*time.Hour), sc.ChangeTime.Add(4*time.Hour)
-	for at, data := range map[time.Time][]byte{
-		b: CPUProfile(t, b, base(catalogV1)),
-		a: CPUProfile(t, a, append(base(after), lookups(after, "TOTAL-PAIR", 30)...)),
-	} {
-		if err := os.WriteFile(filepath.Join(dir, at.Format(time.RFC3339)+".pb.gz"), data, 0o644); err != nil {
+	for at, stacks := range map[time.Time][]Stack{b: before, a: after} {
+		if err := os.WriteFile(filepath.Join(dir, at.Format(time.RFC3339)+".pb.gz"), CPUProfile(t, at, stacks), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
