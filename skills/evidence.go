@@ -37,13 +37,26 @@ type evidence struct {
 	// caller is set when the strong evidence is a caller's cumulative
 	// cost (see callPath).
 	caller *FuncDelta
+	// settings are what each deploy commit sets (see settingsOf); setting
+	// is the cost they explain, by commit.
+	settings map[string][]setting
+	setting  map[string]float64
+	spans    map[string]funcSpan
+	// decided is the commit a culprit verdict names.
+	decided string
 }
 
 func newEvidence(diff ProfileDiffResult, changes []Change, deploy map[string]int, rev string) *evidence {
 	e := &evidence{diff: diff, changes: changes, deploy: deploy, rev: rev, known: map[string]bool{},
 		line: map[string]float64{}, strongLine: map[string]float64{}, span: map[string]float64{},
-		weak: map[string]float64{}, notes: map[string][]string{}}
+		weak: map[string]float64{}, notes: map[string][]string{},
+		settings: map[string][]setting{}, setting: map[string]float64{}, spans: map[string]funcSpan{}}
 	for _, c := range changes {
+		if _, ok := deploy[c.SHA]; ok {
+			if ss := settingsOf(c); len(ss) > 0 {
+				e.settings[c.SHA] = ss
+			}
+		}
 		for _, f := range c.Files {
 			e.known[f.Path] = true
 		}
@@ -62,7 +75,7 @@ func (e *evidence) collect(ctx context.Context, host CodeHost) error {
 		}
 		want[p][l] = true
 	}
-	spans := map[string]funcSpan{}
+	spans := e.spans
 	for _, f := range e.diff.Callers {
 		if p, ok := repoPath(e.diff.Module, f.File, e.known); ok {
 			for _, pa := range f.CumPaths {
@@ -125,12 +138,16 @@ func (e *evidence) collect(ctx context.Context, host CodeHost) error {
 	}
 	var family []FuncDelta
 	credits := map[string]map[string]float64{}
+	gcExplained := e.gcSettingLinked()
 	for _, f := range e.diff.Candidates {
 		p, ok := repoPath(e.diff.Module, f.File, e.known)
 		if !ok {
 			continue
 		}
 		cost := math.Max(0, f.DeltaOwn)
+		if gcExplained { // a setting explains the GC work, not these lines
+			cost = math.Max(0, cost-math.Max(0, f.GCAfter*scale-f.GCBefore))
+		}
 		w := map[string]float64{}
 		var total float64
 		for _, pa := range f.Paths {
@@ -196,6 +213,7 @@ func (e *evidence) collect(ctx context.Context, host CodeHost) error {
 	if len(e.strong) == 0 {
 		e.callPath(inDeploy, scale)
 	}
+	e.collectSettings()
 	return nil
 }
 

@@ -47,7 +47,13 @@ type aggregate struct {
 	// gc and gcN are the samples of the runtime's background GC work,
 	// which no function of the service is on.
 	gc, gcN int64
-	funcs   map[string]*funcStat
+	// sched and schedN are the samples whose leaf is the runtime's
+	// scheduler (finding work, spinning, parking threads).
+	sched, schedN int64
+	// libs is, per package outside the service's code and the standard
+	// library, its cumulative value and count (once per sample).
+	libs  map[string]*[2]int64
+	funcs map[string]*funcStat
 }
 
 // ErrNoCPUSamples reports a profile without CPU sample values.
@@ -60,7 +66,7 @@ func aggregateProfile(p *profile.Profile, isOwn func(fn, file string) bool) (*ag
 	if vi < 0 {
 		return nil, ErrNoCPUSamples
 	}
-	a := &aggregate{funcs: map[string]*funcStat{}}
+	a := &aggregate{funcs: map[string]*funcStat{}, libs: map[string]*[2]int64{}}
 	for _, s := range p.Sample {
 		if vi >= len(s.Value) {
 			continue
@@ -77,7 +83,7 @@ func aggregateProfile(p *profile.Profile, isOwn func(fn, file string) bool) (*ag
 		}
 		a.total += v
 		a.totalN += n
-		seenFn := map[string]bool{}
+		seenFn, seenLib := map[string]bool{}, map[string]bool{}
 		leaf, ownFound := true, false
 		var prev, innermost *funcStat
 		prevName, innermostName := "", ""
@@ -106,8 +112,22 @@ func aggregateProfile(p *profile.Profile, isOwn func(fn, file string) bool) (*ag
 					st.flat += v
 					st.flatN += n
 					leaf = false
+					if isScheduler(name) {
+						a.sched += v
+						a.schedN += n
+					}
 				}
 				own := isOwn(name, ln.Function.Filename)
+				if pkg, _ := funcPackage(name); !own && isLibrary(pkg) && !seenLib[pkg] {
+					seenLib[pkg] = true
+					c := a.libs[pkg]
+					if c == nil {
+						c = &[2]int64{}
+						a.libs[pkg] = c
+					}
+					c[0] += v
+					c[1] += n
+				}
 				if !ownFound {
 					allocating = allocating || isAllocator(name)
 					gcWork = gcWork || isGCWork(name)
@@ -175,6 +195,25 @@ func isGCWork(fn string) bool {
 		return true
 	}
 	return strings.HasPrefix(fn, "runtime.gcBgMarkWorker") || strings.HasPrefix(fn, "runtime.gcDrain")
+}
+
+// isScheduler reports the runtime's scheduler leaves: looking for work,
+// spinning and parking threads, which more threads than cores (a
+// GOMAXPROCS above the CPU limit) make busy.
+func isScheduler(fn string) bool {
+	switch fn {
+	case "runtime.schedule", "runtime.findRunnable", "runtime.findrunnable", "runtime.stealWork", "runtime.runqgrab",
+		"runtime.futex", "runtime.usleep", "runtime.osyield", "runtime.procyield", "runtime.notesleep", "runtime.semasleep":
+		return true
+	}
+	return false
+}
+
+// isLibrary reports a package path outside the standard library: its first
+// element has a dot (a module host).
+func isLibrary(pkg string) bool {
+	first, _, _ := strings.Cut(pkg, "/")
+	return strings.Contains(first, ".")
 }
 
 // sampleIndexes finds the CPU value and the sample count among p's sample

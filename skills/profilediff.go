@@ -90,6 +90,30 @@ type ProfileDiff struct {
 	Callers []FuncDelta `json:"callers,omitempty"`
 	// Top are the functions of any origin with the largest flat increase.
 	Top []FuncDelta `json:"top"`
+	// Runtime is the runtime's own cost: GC work and the scheduler.
+	Runtime RuntimeDelta `json:"runtime"`
+	// Libraries are packages outside the service and the standard library
+	// whose cumulative share rose beyond noise (one-sided 1%), largest
+	// delta first: what a dependency bump can slow down.
+	Libraries []ShareDelta `json:"libraries,omitempty"`
+}
+
+// ShareDelta is a share of the profile before and after, the per-request
+// delta and its two-proportion z.
+type ShareDelta struct {
+	Name   string  `json:"name,omitempty"`
+	Before float64 `json:"before"`
+	After  float64 `json:"after"`
+	Delta  float64 `json:"delta"`
+	Z      float64 `json:"z"`
+}
+
+// RuntimeDelta is the runtime's own cost in both profiles.
+type RuntimeDelta struct {
+	// GC is the background GC work no stack of the service is on.
+	GC ShareDelta `json:"gc"`
+	// Scheduler is the scheduler's leaves (finding work, spinning).
+	Scheduler ShareDelta `json:"scheduler"`
 }
 
 // DiffOptions tune DiffProfiles.
@@ -179,6 +203,25 @@ func DiffProfiles(before, after *profile.Profile, opt DiffOptions) (ProfileDiff,
 		}
 	}
 	d.Callers = callers(all, a, d.ZThreshold)
+	shareDelta := func(name string, bv, bn, av, an int64) ShareDelta {
+		sd := ShareDelta{Name: name, Before: share(bv, b.total), After: share(av, a.total),
+			Z: zTwoProportions(bn, b.totalN, an, a.totalN)}
+		sd.Delta = sd.After*scale - sd.Before
+		return sd
+	}
+	d.Runtime.GC = shareDelta("", b.gc, b.gcN, a.gc, a.gcN)
+	d.Runtime.Scheduler = shareDelta("", b.sched, b.schedN, a.sched, a.schedN)
+	for pkg, ac := range a.libs {
+		bc := b.libs[pkg]
+		if bc == nil {
+			bc = &[2]int64{}
+		}
+		if sd := shareDelta(pkg, bc[0], bc[1], ac[0], ac[1]); sd.Z >= bonferroniZ(0.01, 1) && sd.Delta > 0 {
+			d.Libraries = append(d.Libraries, sd)
+		}
+	}
+	sort.Slice(d.Libraries, func(i, j int) bool { return d.Libraries[i].Delta > d.Libraries[j].Delta })
+	d.Libraries = d.Libraries[:min(len(d.Libraries), 20)]
 	top := append([]FuncDelta(nil), all...)
 	sort.Slice(top, func(i, j int) bool { return top[i].DeltaFlat > top[j].DeltaFlat })
 	for i := range min(10, len(top)) {

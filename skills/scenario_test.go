@@ -200,3 +200,36 @@ func TestInvestigateAllocationChange(t *testing.T) {
 		t.Errorf("evidence %q does not say the cost is GC work", inv.Suspects[0].Evidence)
 	}
 }
+
+// TestInvestigateSettingChange: the culprit changes what a setting sets
+// (a default, the manifest's GOGC, a dependency's version), not the code
+// of the function that got slower.
+func TestInvestigateSettingChange(t *testing.T) {
+	for _, tt := range []struct {
+		kind skillstest.Setting
+		says string
+	}{
+		{skillstest.SettingTTL, "sets DefaultTTL to 5 * time.Second (was 10 * time.Minute)"},
+		{skillstest.SettingGOGC, "sets GOGC to 25 (was 100)"},
+		{skillstest.SettingDependency, "bumps example.com/fastjson from v1.2.0 to v1.3.0"},
+	} {
+		t.Run(string(tt.kind), func(t *testing.T) {
+			sc := skillstest.BuildSetting(t, tt.kind)
+			inv := investigate(t, registryFor(sc), sc.Service)
+			for _, s := range inv.Steps {
+				if s.Error != "" {
+					t.Errorf("step %s failed: %s", s.Skill, s.Error)
+				}
+			}
+			if inv.Verdict != skills.VerdictCulprit || len(inv.Suspects) == 0 || inv.Suspects[0].Commit != sc.Culprit {
+				t.Fatalf("verdict = %s (%s), suspects %+v; want culprit %s", inv.Verdict, inv.Reason, inv.Suspects, sc.Culprit[:7])
+			}
+			if inv.Basis != skills.BasisSetting {
+				t.Errorf("basis = %s, want %s", inv.Basis, skills.BasisSetting)
+			}
+			if ev := strings.Join(inv.Suspects[0].Evidence, " | "); !strings.Contains(ev, tt.says) {
+				t.Errorf("evidence %q does not say %q", ev, tt.says)
+			}
+		})
+	}
+}

@@ -34,6 +34,9 @@ const (
 	BasisCallPath Basis = "call-path"
 	// BasisTiming: the change does not start with the deploy.
 	BasisTiming Basis = "timing"
+	// BasisSetting: a setting one commit changed explains the new cost:
+	// a runtime setting, a dependency bump, a default or config value.
+	BasisSetting Basis = "setting"
 )
 
 // decide turns the evidence into ranked suspects and a verdict.
@@ -61,7 +64,7 @@ func (e *evidence) decide() Ranking {
 		if code == 0 {
 			continue // docs, comments, tests or CI only: cannot change what runs
 		}
-		total := e.line[c.SHA] + e.span[c.SHA] + e.weak[c.SHA]
+		total := e.line[c.SHA] + e.span[c.SHA] + e.weak[c.SHA] + e.setting[c.SHA]
 		score := total/math.Max(e.costScale(), 1e-9) + sizeWeight*math.Log1p(float64(code))
 		s := Suspect{Commit: c.SHA, Score: round(score, 4), Title: c.Title, Author: c.Author, Evidence: e.notes[c.SHA]}
 		if len(s.Evidence) == 0 {
@@ -72,6 +75,8 @@ func (e *evidence) decide() Ranking {
 	sortSuspects(suspects, pos)
 	r := Ranking{Suspects: suspects}
 	switch {
+	case len(e.strong) == 0 && e.settingDecides(0):
+		r.Verdict, r.Reason, r.Basis = e.settingVerdict()
 	case len(e.strong) == 0 && !e.anyCredit:
 		r.Verdict, r.Basis = VerdictNoCulprit, BasisNoSlower
 		r.Reason = "no function of the service got slower beyond sampling noise between the profiles"
@@ -82,8 +87,7 @@ func (e *evidence) decide() Ranking {
 		r.Verdict, r.Reason, r.Basis = e.strongVerdict()
 	}
 	if r.Verdict == VerdictCulprit && len(suspects) > 0 {
-		top := e.topStrong()
-		if suspects[0].Commit != top {
+		if suspects[0].Commit != e.decided {
 			r.Verdict, r.Reason, r.Basis = VerdictInconclusive, "line evidence and overall score disagree", BasisDisagree
 		}
 	}
@@ -105,6 +109,10 @@ func (e *evidence) strongVerdict() (Verdict, string, Basis) {
 		names = append(names, shortFunc(f.Name, e.diff.Module))
 	}
 	slower := strings.Join(names, ", ")
+	e.decided = top
+	if first < 0.5*e.strongCost && e.settingDecides(e.strongCost) {
+		return e.settingVerdict()
+	}
 	if first > 0 && first >= 0.5*e.strongCost && first >= 2*second && e.caller != nil {
 		return VerdictCulprit, fmt.Sprintf("%s wrote the call sites that carry %.0f%% of the new cost under %s, spread over functions it calls (none slower beyond noise alone)",
 			shortSHA(top), 100*first/e.strongCost, slower), BasisCallPath
@@ -132,6 +140,27 @@ func (e *evidence) strongVerdict() (Verdict, string, Basis) {
 		}
 	}
 	return VerdictNoCulprit, fmt.Sprintf("%s got slower, but the deploy did not change their code or packages (traffic or data mix?)", slower), BasisUntouched
+}
+
+// settingDecides reports whether one commit's settings explain the new
+// cost: at least half of cost (when there is a cost to explain), and at
+// least twice any other commit's settings.
+func (e *evidence) settingDecides(cost float64) bool {
+	_, first, second := e.topSetting()
+	return first > 0 && first >= 0.5*cost && first >= 2*second
+}
+
+// settingVerdict names the commit whose settings explain the cost.
+func (e *evidence) settingVerdict() (Verdict, string, Basis) {
+	top, _, _ := e.topSetting()
+	e.decided = top
+	var what []string
+	for _, s := range e.settings[top] {
+		if c, _ := e.settingLink(s); c > 0 {
+			what = append(what, describeSetting(s))
+		}
+	}
+	return VerdictCulprit, fmt.Sprintf("%s %s, which explains the new cost", shortSHA(top), strings.Join(what, "; ")), BasisSetting
 }
 
 // topStrong is the commit with the most strong line evidence.

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/wattson-dev/wattson/bot/investigator"
 	"github.com/wattson-dev/wattson/skills"
@@ -148,5 +149,50 @@ func TestRunCanceled(t *testing.T) {
 	_, err := eval.Run(ctx, root, func(builtin.Deps) investigator.Service { return investigator.Service{} }, discard())
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("Run with a canceled context: %v, want context.Canceled", err)
+	}
+}
+
+// TestRunGeneratedClasses runs the project's generated scenarios of every
+// class the playbook reasons about through eval, as `wattson eval
+// investigate` does: each names its culprit (or abstains when none is
+// true) by the evidence of its class, and none is confident and wrong.
+func TestRunGeneratedClasses(t *testing.T) {
+	late := skillstest.BuildLate(t, 5*time.Hour)
+	late.Culprit = "" // the step starts hours after the deploy: nothing in it explains it
+	cases := []struct {
+		sc    skillstest.Scenario
+		basis skills.Basis
+	}{
+		{skillstest.Build(t, false), skills.BasisLines},
+		{skillstest.Build(t, true), skills.BasisNoSlower},
+		{skillstest.BuildCallPath(t), skills.BasisCallPath},
+		{skillstest.BuildAlloc(t), skills.BasisLines},
+		{skillstest.BuildSetting(t, skillstest.SettingTTL), skills.BasisSetting},
+		{skillstest.BuildSetting(t, skillstest.SettingGOGC), skills.BasisSetting},
+		{skillstest.BuildSetting(t, skillstest.SettingDependency), skills.BasisSetting},
+		{late, skills.BasisTiming},
+	}
+	cases[1].sc.Culprit = "" // a traffic-mix change has no culprit
+	var scs []skillstest.Scenario
+	for _, c := range cases {
+		scs = append(scs, c.sc)
+	}
+	rs, err := eval.Run(context.Background(), evaltest.WriteScenarios(t, scs...), playbookWire(t, nil), discard())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rs) != len(cases) {
+		t.Fatalf("got %d results, want %d", len(rs), len(cases))
+	}
+	for i, r := range rs {
+		c := cases[i]
+		right := r.Top1 && r.Verdict == skills.VerdictCulprit
+		if c.sc.Culprit == "" {
+			right = r.Verdict != skills.VerdictCulprit
+		}
+		if !right || r.ConfidentWrong() || r.Basis != c.basis || r.Error != "" {
+			t.Errorf("%s: verdict %s by %s (%s), top %v, error %q; want %s by %s", r.ID, r.Verdict, r.Basis, r.Reason,
+				r.Top, r.Error, map[bool]string{true: "the culprit " + c.sc.Culprit, false: "no culprit"}[c.sc.Culprit != ""], c.basis)
+		}
 	}
 }

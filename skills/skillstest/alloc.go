@@ -12,11 +12,11 @@ import "testing"
 func BuildAlloc(t testing.TB) Scenario {
 	t.Helper()
 	return buildCatalog(t, catalogChange{
-		decoy: edit{"refactor(catalog): lower before trimming",
-			"return strings.ToLower(strings.TrimSpace(id)) // NORM", "return strings.TrimSpace(strings.ToLower(id)) // NORM"},
-		culprit: edit{"feat(catalog): collapse spaces in brand names",
-			"	it.Brand = strings.Title(it.Brand) // BRAND",
-			"	words := strings.Fields(it.Brand) // BRAND-WORDS\n\tit.Brand = strings.Title(strings.Join(words, \" \")) // BRAND"},
+		decoy: edit{msg: "refactor(catalog): lower before trimming",
+			old: "return strings.ToLower(strings.TrimSpace(id)) // NORM", new: "return strings.TrimSpace(strings.ToLower(id)) // NORM"},
+		culprit: edit{msg: "feat(catalog): collapse spaces in brand names",
+			old: "	it.Brand = strings.Title(it.Brand) // BRAND",
+			new: "	words := strings.Fields(it.Brand) // BRAND-WORDS\n\tit.Brand = strings.Title(strings.Join(words, \" \")) // BRAND"},
 		stepPct:  4.5,
 		profiles: writeAllocProfiles,
 	})

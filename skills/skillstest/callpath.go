@@ -73,11 +73,11 @@ func (s *Store) Total(ids []string) int {
 func BuildCallPath(t testing.TB) Scenario {
 	t.Helper()
 	return buildCatalog(t, catalogChange{
-		decoy: edit{"refactor(catalog): simpler id check",
-			"return len(id) > 0 && len(id) < 64 // VALID", "return id != \"\" && len(id) < 64 // VALID"},
-		culprit: edit{"feat(catalog): brand bundle discount", `		if ok {
+		decoy: edit{msg: "refactor(catalog): simpler id check",
+			old: "return len(id) > 0 && len(id) < 64 // VALID", new: "return id != \"\" && len(id) < 64 // VALID"},
+		culprit: edit{msg: "feat(catalog): brand bundle discount", old: `		if ok {
 			t += it.Price // TOTAL-ADD
-		}`, `		if !ok {
+		}`, new: `		if !ok {
 			continue
 		}
 		t += it.Price // TOTAL-ADD
@@ -91,8 +91,11 @@ func BuildCallPath(t testing.TB) Scenario {
 	})
 }
 
-// edit is a commit that replaces one piece of the catalog's source.
-type edit struct{ msg, old, new string }
+// edit is a commit that replaces one piece of a file of the catalog
+// service (catalogFile when file is empty).
+type edit struct{ msg, old, new, file string }
+
+const catalogFile = "internal/catalog/catalog.go"
 
 // catalogChange is a deploy of the catalog service: a decoy commit, the
 // culprit, then a docs commit, with a CPU step of stepPct at the deploy
@@ -109,22 +112,25 @@ func buildCatalog(t testing.TB, c catalogChange) Scenario {
 	sc := Scenario{Service: "shop", Module: "example.com/shop"}
 	r := NewRepo(t)
 	sc.RepoDir = r.Dir
-	const file = "internal/catalog/catalog.go"
-	sc.From = r.Commit("feat: catalog store", map[string]string{
-		"go.mod": "module example.com/shop\n\ngo 1.22\n", file: catalogV1, "README.md": "# shop\n",
-	})
-	apply := func(src string, e edit) string {
-		out := strings.Replace(src, e.old, e.new, 1)
-		if out == src {
+	files := map[string]string{
+		"go.mod": goModV1, catalogFile: catalogV1, cacheFile: cacheV1, manifestFile: manifestV1, "README.md": "# shop\n",
+	}
+	sc.From = r.Commit("feat: catalog store", files)
+	apply := func(e edit) {
+		if e.file == "" {
+			e.file = catalogFile
+		}
+		out := strings.Replace(files[e.file], e.old, e.new, 1)
+		if out == files[e.file] {
 			t.Fatalf("edit %q does not apply", e.msg)
 		}
-		return out
+		files[e.file] = out
 	}
 	add := func(id string) { sc.Commits = append(sc.Commits, id) }
-	v2 := apply(catalogV1, c.decoy)
-	add(r.Commit(c.decoy.msg, map[string]string{file: v2}))
-	v3 := apply(v2, c.culprit)
-	culprit := r.Commit(c.culprit.msg, map[string]string{file: v3})
+	apply(c.decoy)
+	add(r.Commit(c.decoy.msg, files))
+	apply(c.culprit)
+	culprit := r.Commit(c.culprit.msg, files)
 	add(culprit)
 	add(r.Commit("docs: catalog", map[string]string{"README.md": "# shop\n\nA catalog.\n"}))
 	sc.To, sc.Culprit = sc.Commits[len(sc.Commits)-1], culprit
@@ -138,7 +144,7 @@ func buildCatalog(t testing.TB, c catalogChange) Scenario {
 	})
 	sc.CPUFile, sc.BuildInfo = writeMetrics(t, dir, sc, start, sc.ChangeTime, c.stepPct)
 	sc.ProfilesDir = filepath.Join(dir, "profiles")
-	c.profiles(t, sc, v3)
+	c.profiles(t, sc, files[catalogFile])
 	return sc
 }
 

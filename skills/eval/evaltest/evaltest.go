@@ -4,6 +4,7 @@ package evaltest
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,14 +13,22 @@ import (
 	"github.com/wattson-dev/wattson/skills/skillstest"
 )
 
-// WriteScenarios writes sc as the scenario "g01" (scenario.json,
-// truth.json, repo.bundle, deploys.json, metrics/, profiles/) under a new
-// temporary directory and returns that directory, to pass to eval.Run or
-// `wattson eval investigate --scenarios`.
-func WriteScenarios(t testing.TB, sc skillstest.Scenario) string {
+// WriteScenarios writes each of scs as the scenario "g01", "g02", ...
+// (scenario.json, truth.json, repo.bundle, deploys.json, metrics/,
+// profiles/) under a new temporary directory and returns that directory,
+// to pass to eval.Run or `wattson eval investigate --scenarios`. A
+// scenario without a Culprit has none in its truth.
+func WriteScenarios(t testing.TB, scs ...skillstest.Scenario) string {
 	t.Helper()
 	root := t.TempDir()
-	dir := filepath.Join(root, "g01")
+	for i, sc := range scs {
+		writeScenario(t, filepath.Join(root, fmt.Sprintf("g%02d", i+1)), sc)
+	}
+	return root
+}
+
+func writeScenario(t testing.TB, dir string, sc skillstest.Scenario) {
+	t.Helper()
 	if err := os.MkdirAll(filepath.Join(dir, "metrics"), 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -43,11 +52,14 @@ func WriteScenarios(t testing.TB, sc skillstest.Scenario) string {
 	if out, err := bundle.CombinedOutput(); err != nil {
 		t.Fatalf("git bundle: %v\n%s", err, out)
 	}
-	for name, v := range map[string]any{"scenario.json": map[string]string{"service": sc.Service}, "truth.json": map[string]string{"culprit": sc.Culprit}} {
+	var culprit *string
+	if sc.Culprit != "" {
+		culprit = &sc.Culprit
+	}
+	for name, v := range map[string]any{"scenario.json": map[string]string{"service": sc.Service}, "truth.json": map[string]*string{"culprit": culprit}} {
 		b, _ := json.Marshal(v)
 		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
-	return root
 }
