@@ -170,23 +170,13 @@ func TestInvestigateLateStepAbstains(t *testing.T) {
 // none beyond noise alone; the cumulative cost under the changed call site
 // names the culprit.
 func TestInvestigateCallerChange(t *testing.T) {
-	sc := skillstest.BuildCallPath(t)
-	inv := investigate(t, registryFor(sc), sc.Service)
-	for _, s := range inv.Steps {
-		if s.Error != "" {
-			t.Errorf("step %s failed: %s", s.Skill, s.Error)
-		}
-	}
-	if inv.Verdict != skills.VerdictCulprit || len(inv.Suspects) == 0 || inv.Suspects[0].Commit != sc.Culprit {
-		t.Fatalf("verdict = %s (%s), suspects %+v; want culprit %s", inv.Verdict, inv.Reason, inv.Suspects, sc.Culprit[:7])
-	}
-	if inv.Basis != skills.BasisCallPath {
-		t.Errorf("basis = %s, want %s", inv.Basis, skills.BasisCallPath)
-	}
+	wantCulprit(t, skillstest.BuildCallPath(t), skills.BasisCallPath)
 }
 
-func TestInvestigateAllocationChange(t *testing.T) {
-	sc := skillstest.BuildAlloc(t)
+// wantCulprit investigates sc and wants its culprit named, by basis, with
+// every step run; it returns the investigation.
+func wantCulprit(t *testing.T, sc skillstest.Scenario, basis skills.Basis) skills.Investigation {
+	t.Helper()
 	inv := investigate(t, registryFor(sc), sc.Service)
 	for _, s := range inv.Steps {
 		if s.Error != "" {
@@ -196,6 +186,16 @@ func TestInvestigateAllocationChange(t *testing.T) {
 	if inv.Verdict != skills.VerdictCulprit || len(inv.Suspects) == 0 || inv.Suspects[0].Commit != sc.Culprit {
 		t.Fatalf("verdict = %s (%s), suspects %+v; want culprit %s", inv.Verdict, inv.Reason, inv.Suspects, sc.Culprit[:7])
 	}
+	if inv.Basis != basis {
+		t.Errorf("basis = %s (%s), want %s", inv.Basis, inv.Reason, basis)
+	}
+	return inv
+}
+
+// An allocation-heavy change: most of its cost is GC work no stack ties to
+// it, attributed by allocation share to the lines that allocate.
+func TestInvestigateAllocationChange(t *testing.T) {
+	inv := wantCulprit(t, skillstest.BuildAlloc(t), skills.BasisLines)
 	if !strings.Contains(strings.Join(inv.Suspects[0].Evidence, " "), "GC") {
 		t.Errorf("evidence %q does not say the cost is GC work", inv.Suspects[0].Evidence)
 	}
@@ -214,19 +214,7 @@ func TestInvestigateSettingChange(t *testing.T) {
 		{skillstest.SettingDependency, "bumps example.com/fastjson from v1.2.0 to v1.3.0"},
 	} {
 		t.Run(string(tt.kind), func(t *testing.T) {
-			sc := skillstest.BuildSetting(t, tt.kind)
-			inv := investigate(t, registryFor(sc), sc.Service)
-			for _, s := range inv.Steps {
-				if s.Error != "" {
-					t.Errorf("step %s failed: %s", s.Skill, s.Error)
-				}
-			}
-			if inv.Verdict != skills.VerdictCulprit || len(inv.Suspects) == 0 || inv.Suspects[0].Commit != sc.Culprit {
-				t.Fatalf("verdict = %s (%s), suspects %+v; want culprit %s", inv.Verdict, inv.Reason, inv.Suspects, sc.Culprit[:7])
-			}
-			if inv.Basis != skills.BasisSetting {
-				t.Errorf("basis = %s, want %s", inv.Basis, skills.BasisSetting)
-			}
+			inv := wantCulprit(t, skillstest.BuildSetting(t, tt.kind), skills.BasisSetting)
 			if ev := strings.Join(inv.Suspects[0].Evidence, " | "); !strings.Contains(ev, tt.says) {
 				t.Errorf("evidence %q does not say %q", ev, tt.says)
 			}

@@ -26,16 +26,9 @@ func BuildAlloc(t testing.TB) Scenario {
 // allocating on the culprit's line and GC work grown in proportion.
 func writeAllocProfiles(t testing.TB, sc Scenario, after string) {
 	t.Helper()
-	pkg, file := sc.Module+"/internal/catalog", sc.Module+"/internal/catalog/catalog.go"
-	fr := func(src, fn, start, marker string) Frame {
-		return Frame{Func: pkg + "." + fn, File: file, StartLine: LineOf(t, src, start), Line: LineOf(t, src, marker)}
-	}
-	serve := Frame{Func: "main.serve", File: sc.Module + "/cmd/shop/main.go", StartLine: 10, Line: 14}
-	main := Frame{Func: "main.main", File: sc.Module + "/cmd/shop/main.go", StartLine: 20, Line: 22}
-	lib := func(fn string) Frame { return Frame{Func: fn, File: "strings/strings.go", StartLine: 100, Line: 110} }
-	gc := func(n int64) Stack {
-		return Stack{Frames: []Frame{{Func: "runtime.gcBgMarkWorker", File: "runtime/mgc.go", StartLine: 1400, Line: 1450}}, Count: n}
-	}
+	f := newFrames(t, sc)
+	fr, serve, main, lib := f.fn, f.serve, f.main, f.lib
+	gc := f.gc
 	base := func(src string) []Stack {
 		call := fr(src, "(*Store).Total", "func (s *Store) Total", "TOTAL-CALL")
 		at := func(marker string) Frame { return fr(src, "(*Store).Lookup", "func (s *Store) Lookup", marker) }

@@ -153,13 +153,8 @@ func buildCatalog(t testing.TB, c catalogChange) Scenario {
 // through the new call site in Total.
 func writeCallPathProfiles(t testing.TB, sc Scenario, after string) {
 	t.Helper()
-	pkg, file := sc.Module+"/internal/catalog", sc.Module+"/internal/catalog/catalog.go"
-	fr := func(src, fn, start, marker string) Frame {
-		return Frame{Func: pkg + "." + fn, File: file, StartLine: LineOf(t, src, start), Line: LineOf(t, src, marker)}
-	}
-	serve := Frame{Func: "main.serve", File: sc.Module + "/cmd/shop/main.go", StartLine: 10, Line: 14}
-	main := Frame{Func: "main.main", File: sc.Module + "/cmd/shop/main.go", StartLine: 20, Line: 22}
-	lib := func(fn string) Frame { return Frame{Func: fn, File: "strings/strings.go", StartLine: 100, Line: 110} }
+	f := newFrames(t, sc)
+	fr, serve, main, lib := f.fn, f.serve, f.main, f.lib
 	// lookups are the stacks under one call site of Lookup in Total.
 	lookups := func(src, callMarker string, n int64) []Stack {
 		call := fr(src, "(*Store).Total", "func (s *Store) Total", callMarker)
@@ -178,7 +173,7 @@ func writeCallPathProfiles(t testing.TB, sc Scenario, after string) {
 		return append([]Stack{
 			{Frames: []Frame{serve, main}, Count: 4200},
 			{Frames: []Frame{fr(src, "(*Store).Total", "func (s *Store) Total", "TOTAL-ADD"), serve, main}, Count: 240},
-			{Frames: []Frame{{Func: "runtime.gcBgMarkWorker", File: "runtime/mgc.go", StartLine: 1400, Line: 1450}}, Count: 600},
+			f.gc(600),
 		}, lookups(src, "TOTAL-CALL", 60)...)
 	}
 	saveProfiles(t, sc, base(catalogV1), append(base(after), lookups(after, "TOTAL-PAIR", 30)...))
@@ -198,4 +193,38 @@ func saveProfiles(t testing.TB, sc Scenario, before, after []Stack) {
 			t.Fatal(err)
 		}
 	}
+}
+
+// frames makes the frames of the catalog service's profiles.
+type frames struct {
+	t           testing.TB
+	pkg, dir    string
+	serve, main Frame
+}
+
+func newFrames(t testing.TB, sc Scenario) frames {
+	return frames{t: t, pkg: sc.Module + "/internal/catalog", dir: sc.Module + "/internal/catalog/",
+		serve: Frame{Func: "main.serve", File: sc.Module + "/cmd/shop/main.go", StartLine: 10, Line: 14},
+		main:  Frame{Func: "main.main", File: sc.Module + "/cmd/shop/main.go", StartLine: 20, Line: 22}}
+}
+
+// fn is a frame of catalog.go's function fn, declared on the line with
+// start, at the line with marker, in src.
+func (f frames) fn(src, fn, start, marker string) Frame {
+	return f.in("catalog.go", src, fn, start, marker)
+}
+
+// in is a frame of function fn in the catalog's file name.
+func (f frames) in(name, src, fn, start, marker string) Frame {
+	return Frame{Func: f.pkg + "." + fn, File: f.dir + name, StartLine: LineOf(f.t, src, start), Line: LineOf(f.t, src, marker)}
+}
+
+// lib is a frame of a library or runtime function.
+func (frames) lib(fn string) Frame {
+	return Frame{Func: fn, File: "strings/strings.go", StartLine: 100, Line: 110}
+}
+
+// gc is n samples of the runtime's background GC work.
+func (frames) gc(n int64) Stack {
+	return Stack{Frames: []Frame{{Func: "runtime.gcBgMarkWorker", File: "runtime/mgc.go", StartLine: 1400, Line: 1450}}, Count: n}
 }

@@ -107,13 +107,9 @@ func BuildSetting(t testing.TB, kind Setting) Scenario {
 func settingProfiles(kind Setting) func(t testing.TB, sc Scenario, after string) {
 	return func(t testing.TB, sc Scenario, after string) {
 		t.Helper()
-		pkg, file := sc.Module+"/internal/catalog", sc.Module+"/internal/catalog/"
-		fr := func(src, name, fn, start, marker string) Frame {
-			return Frame{Func: pkg + "." + fn, File: file + name, StartLine: LineOf(t, src, start), Line: LineOf(t, src, marker)}
-		}
-		serve := Frame{Func: "main.serve", File: sc.Module + "/cmd/shop/main.go", StartLine: 10, Line: 14}
-		main := Frame{Func: "main.main", File: sc.Module + "/cmd/shop/main.go", StartLine: 20, Line: 22}
-		lib := func(fn string) Frame { return Frame{Func: fn, File: "strings/strings.go", StartLine: 100, Line: 110} }
+		f := newFrames(t, sc)
+		serve, main, lib := f.serve, f.main, f.lib
+		fr := func(src, name, fn, start, marker string) Frame { return f.in(name, src, fn, start, marker) }
 		stacks := func(src string, loads, hits, decodes, gc int64) []Stack {
 			at := func(marker string) Frame {
 				return fr(src, "catalog.go", "(*Store).Lookup", "func (s *Store) Lookup", marker)
@@ -136,7 +132,7 @@ func settingProfiles(kind Setting) func(t testing.TB, sc Scenario, after string)
 				{Frames: with(fr(src, "catalog.go", "valid", "func valid", "VALID"), at("LOOKUP-VALID")), Count: 60},
 				{Frames: []Frame{get("CACHE-HIT"), serve, main}, Count: hits},
 				{Frames: []Frame{fr(cacheV1, "cache.go", "loadPrice", "func loadPrice", "LOAD-HASH"), get("CACHE-LOAD"), serve, main}, Count: loads},
-				{Frames: []Frame{{Func: "runtime.gcBgMarkWorker", File: "runtime/mgc.go", StartLine: 1400, Line: 1450}}, Count: gc},
+				f.gc(gc),
 			}
 		}
 		before := stacks(catalogV1, 20, 200, 100, 400)
