@@ -191,7 +191,7 @@ func literalSetting(was, text string) (setting, bool) {
 	if len(ta) != len(tb) || len(tb) == 0 {
 		return setting{}, false
 	}
-	changed := false
+	changed, text2 := false, false
 	for i := range ta {
 		if ta[i] == tb[i] {
 			continue
@@ -200,8 +200,11 @@ func literalSetting(was, text string) (setting, bool) {
 			return setting{}, false
 		}
 		changed = true
+		text2 = text2 || tb[i].tok == token.STRING || tb[i].tok == token.CHAR
 	}
-	if !changed {
+	// A changed string counts only where a value is named (a constant, a
+	// variable, a keyed field): in a call it is more often a message.
+	if !changed || text2 && !assigns(tb) {
 		return setting{}, false
 	}
 	key := ""
@@ -240,7 +243,7 @@ func isLiteral(l lexeme) bool {
 func valuePart(line string) string {
 	line = strings.TrimSpace(strings.SplitN(line, "//", 2)[0])
 	if i := strings.IndexAny(line, "=:"); i >= 0 {
-		line = line[i+1:]
+		line = strings.TrimPrefix(line[i+1:], "=") // ":="
 	}
 	return strings.TrimSuffix(strings.TrimSpace(line), ",")
 }
@@ -254,4 +257,14 @@ func stripComment(line string) string {
 		return strings.TrimRight(line[:i], " \t")
 	}
 	return line
+}
+
+// assigns reports a line that names the value it sets: "const X =",
+// "var X =", "x := ", "x = " or a keyed field "X: ".
+func assigns(ts []lexeme) bool {
+	if len(ts) >= 2 && (ts[0].lit == "const" || ts[0].lit == "var") {
+		return true
+	}
+	return len(ts) >= 2 && ts[0].tok == token.IDENT &&
+		(ts[1].tok == token.DEFINE || ts[1].tok == token.ASSIGN || ts[1].tok == token.COLON)
 }
