@@ -37,6 +37,7 @@
 //     non-empty range leaves v non-nil either way, and an empty one leaves
 //     v as it was: slices.Grow of 0 is a no-op), and the range expression
 //     is a plain variable or field (evaluating it twice does the same).
+//     Only the capacity of v can differ, which append leaves unspecified.
 //   - hoist-time-now: time.Now() in a loop whose body does no I/O nor
 //     synchronisation (it calls nothing but builtins, conversions and
 //     methods of time.Time) is read once before the loop: such a loop runs

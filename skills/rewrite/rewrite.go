@@ -390,11 +390,11 @@ func (c *change) parents() map[ast.Node]ast.Node {
 }
 
 // localVar returns the local variable id refers to, if it is one declared
-// inside the function.
+// in the function: a parameter, result or variable of its body.
 func (c *change) localVar(id *ast.Ident) *types.Var {
 	obj := c.pkg.TypesInfo.ObjectOf(id)
 	v, ok := obj.(*types.Var)
-	if !ok || v.IsField() || v.Pos() < c.decl.Body.Pos() || v.Pos() >= c.decl.Body.End() {
+	if !ok || v.IsField() || v.Pos() < c.decl.Pos() || v.Pos() >= c.decl.End() {
 		return nil
 	}
 	return v
