@@ -6,10 +6,10 @@ func TestPresizeAppend(t *testing.T) {
 	runCases(t, []rewriteCase{
 		{name: "nil slice over a slice", rewrite: PresizeAppend, function: "double",
 			before: "package p\n\nfunc double(in []int) []int {\n\tvar out []int\n\tfor _, x := range in {\n\t\tout = append(out, 2*x)\n\t}\n\treturn out\n}\n",
-			after: "package p\n\nimport \"slices\"\n\nfunc double(in []int) []int {\n\tvar out []int\n\tout = slices.Grow(out, len(in))\n\tfor _, x := range in {\n\t\tout = append(out, 2*x)\n\t}\n\treturn out\n}\n"},
+			after:  "package p\n\nimport \"slices\"\n\nfunc double(in []int) []int {\n\tvar out []int\n\tout = slices.Grow(out, len(in))\n\tfor _, x := range in {\n\t\tout = append(out, 2*x)\n\t}\n\treturn out\n}\n"},
 		{name: "empty literal over a map field and an int", rewrite: PresizeAppend, function: "(*T).keys",
 			before: "package p\n\ntype T struct{ m map[string]int }\n\nfunc (t *T) keys(n int) ([]string, []int) {\n\tks := []string{}\n\tfor k := range t.m {\n\t\tks = append(ks, k)\n\t}\n\tis := make([]int, 0)\n\tfor i := range n {\n\t\tis = append(is, i)\n\t}\n\treturn ks, is\n}\n",
-			after: "package p\n\nimport \"slices\"\n\ntype T struct{ m map[string]int }\n\nfunc (t *T) keys(n int) ([]string, []int) {\n\tks := []string{}\n\tks = slices.Grow(ks, len(t.m))\n\tfor k := range t.m {\n\t\tks = append(ks, k)\n\t}\n\tis := make([]int, 0)\n\tis = slices.Grow(is, max(n, 0))\n\tfor i := range n {\n\t\tis = append(is, i)\n\t}\n\treturn ks, is\n}\n"},
+			after:  "package p\n\nimport \"slices\"\n\ntype T struct{ m map[string]int }\n\nfunc (t *T) keys(n int) ([]string, []int) {\n\tks := []string{}\n\tks = slices.Grow(ks, len(t.m))\n\tfor k := range t.m {\n\t\tks = append(ks, k)\n\t}\n\tis := make([]int, 0)\n\tis = slices.Grow(is, max(n, 0))\n\tfor i := range n {\n\t\tis = append(is, i)\n\t}\n\treturn ks, is\n}\n"},
 		{name: "conditional append", rewrite: PresizeAppend, function: "even", reason: "no `v = append(v, x)`",
 			before: "package p\n\nfunc even(in []int) []int {\n\tvar out []int\n\tfor _, x := range in {\n\t\tif x%2 == 0 {\n\t\t\tout = append(out, x)\n\t\t}\n\t}\n\treturn out\n}\n"},
 		{name: "continue before the append", rewrite: PresizeAppend, function: "even", reason: "no `v = append(v, x)`",

@@ -1,3 +1,3 @@
 package rewrite
 
-func hoistTimeNow(c *change) error  { return c.notSafe("not implemented yet") }
+func hoistTimeNow(c *change) error { return c.notSafe("not implemented yet") }
