@@ -1,3 +1,0 @@
-package rewrite
-
-func hoistTimeNow(c *change) error { return c.notSafe("not implemented yet") }
