@@ -49,8 +49,8 @@ func (e *NotSafeError) Is(target error) bool { return target == ErrNotSafe }
 
 // Edit is the new content of one file.
 type Edit struct {
-	// Path is the file's path relative to the module directory, with
-	// forward slashes.
+	// Path is the file's path relative to the directory Apply was given,
+	// with forward slashes.
 	Path string
 	// Content is the file's new content.
 	Content []byte
@@ -101,8 +101,7 @@ func Apply(ctx context.Context, dir, function, name string) (Result, error) {
 	if err != nil {
 		return Result{}, fmt.Errorf("rewrite %s in %s: %w", name, function, err)
 	}
-	abs := pkg.Fset.File(file.Pos()).Name()
-	rel, err := filepath.Rel(moduleDir(pkg, dir), abs)
+	rel, err := relPath(dir, pkg.Fset.File(file.Pos()).Name())
 	if err != nil {
 		return Result{}, fmt.Errorf("rewrite %s: %w", name, err)
 	}
@@ -168,12 +167,21 @@ func load(ctx context.Context, dir, pkgPath string) (*packages.Package, error) {
 	return p, nil
 }
 
-// moduleDir is the root of pkg's module, or dir.
-func moduleDir(pkg *packages.Package, dir string) string {
-	if pkg.Module != nil && pkg.Module.Dir != "" {
-		return pkg.Module.Dir
+// relPath is file's path relative to dir, both with symbolic links
+// resolved.
+func relPath(dir, file string) (string, error) {
+	d, err := filepath.EvalSymlinks(dir)
+	if err != nil {
+		return "", err
 	}
-	return dir
+	if d, err = filepath.Abs(d); err != nil {
+		return "", err
+	}
+	f, err := filepath.EvalSymlinks(file)
+	if err != nil {
+		return "", err
+	}
+	return filepath.Rel(d, f)
 }
 
 // findDecl finds the declaration of function name (a method of recv when
