@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -22,17 +23,24 @@ type Benchmark struct {
 	Name    string `json:"name"`
 	Package string `json:"package"`
 	// Before and After are the median seconds per operation, each with
-	// its confidence interval (Lo, Hi) at Confidence.
-	Before, BeforeLo, BeforeHi float64
-	After, AfterLo, AfterHi    float64
-	Confidence                 float64 `json:"confidence"`
+	// its confidence interval (Lo, Hi) at Confidence; 0 for an end the
+	// runs are too few to bound.
+	Before     float64 `json:"before"`
+	BeforeLo   float64 `json:"before_lo"`
+	BeforeHi   float64 `json:"before_hi"`
+	After      float64 `json:"after"`
+	AfterLo    float64 `json:"after_lo"`
+	AfterHi    float64 `json:"after_hi"`
+	Confidence float64 `json:"confidence"`
 	// DeltaPct is the change of the median, in percent (negative is
 	// faster).
 	DeltaPct float64 `json:"delta_pct"`
 	// P is the Mann-Whitney U test's p-value, Alpha the level it is
 	// judged at, and N1, N2 the runs on each side.
-	P, Alpha float64
-	N1, N2   int
+	P     float64 `json:"p"`
+	Alpha float64 `json:"alpha"`
+	N1    int     `json:"n1"`
+	N2    int     `json:"n2"`
 }
 
 // Significant reports whether the samples differ at level Alpha.
@@ -232,8 +240,8 @@ func measure(ctx context.Context, before, after testBinary, name, pkg string, o 
 		b1, b2 := benchmath.NewSample(slices.Clone(s[0]), &thr), benchmath.NewSample(slices.Clone(s[1]), &thr)
 		a := benchmath.AssumeNothing
 		s1, s2, cmp := a.Summary(b1, 0.95), a.Summary(b2, 0.95), a.Compare(b1, b2)
-		b := Benchmark{Name: key, Package: pkg, Before: s1.Center, BeforeLo: s1.Lo, BeforeHi: s1.Hi,
-			After: s2.Center, AfterLo: s2.Lo, AfterHi: s2.Hi, Confidence: s1.Confidence,
+		b := Benchmark{Name: key, Package: pkg, Before: s1.Center, BeforeLo: finite(s1.Lo), BeforeHi: finite(s1.Hi),
+			After: s2.Center, AfterLo: finite(s2.Lo), AfterHi: finite(s2.Hi), Confidence: s1.Confidence,
 			P: cmp.P, Alpha: cmp.Alpha, N1: cmp.N1, N2: cmp.N2}
 		if s1.Center > 0 {
 			b.DeltaPct = 100 * (s2.Center/s1.Center - 1)
@@ -244,6 +252,14 @@ func measure(ctx context.Context, before, after testBinary, name, pkg string, o 
 		return nil, fmt.Errorf("gate: %s printed no sec/op results", name)
 	}
 	return out, nil
+}
+
+// finite is x, or 0 for an unbounded interval end (too few runs).
+func finite(x float64) float64 {
+	if math.IsInf(x, 0) || math.IsNaN(x) {
+		return 0
+	}
+	return x
 }
 
 func lastLines(s string) string {

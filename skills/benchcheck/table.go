@@ -27,7 +27,7 @@ func Table(bs []Benchmark) string {
 // withCI renders a median with its interval as "1.23µs ± 4%".
 func withCI(center, lo, hi float64) string {
 	d := time.Duration(center * 1e9).String()
-	if center <= 0 || math.IsInf(lo, 0) || math.IsInf(hi, 0) {
+	if center <= 0 || lo <= 0 || hi <= 0 || math.IsInf(lo, 0) || math.IsInf(hi, 0) {
 		return d + " ± ∞"
 	}
 	return fmt.Sprintf("%s ± %.0f%%", d, 100*math.Max(hi/center-1, 1-lo/center))
