@@ -77,7 +77,8 @@ func (r *Repo) Close(ctx context.Context, pr skills.PullRequest, _ string) (skil
 
 // Fix commits req.Files on a new branch req.Branch off req.Base (the
 // current branch when empty) in a temporary worktree, then checks that it
-// builds. An existing branch is reused as it is.
+// builds. The commit message is req.Title, then req.Body: a branch's pull
+// request description. An existing branch is reused as it is.
 func (r *Repo) Fix(ctx context.Context, req skills.FixRequest) (skills.PullRequest, error) {
 	unlock, err := r.lock(ctx) // one replica at a time prepares branches in this clone
 	if err != nil {
@@ -136,7 +137,10 @@ func (wt *Repo) write(ctx context.Context, req skills.FixRequest) error {
 	if msg == "" {
 		msg = "Fix proposed by Wattson"
 	}
-	if _, err := wt.run(ctx, append(wt.identity(ctx), "commit", "--no-verify", "-m", msg)...); err != nil {
+	if req.Body != "" { // a branch has no pull request: its description goes in the commit message
+		msg += "\n\n" + req.Body
+	}
+	if _, err := wt.run(ctx, append(wt.identity(ctx), "commit", "--no-verify", "--cleanup=verbatim", "-m", msg)...); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
 	return nil

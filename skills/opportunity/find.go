@@ -39,6 +39,8 @@ type Finding struct {
 	Suggestion string `json:"suggestion"`
 	// Fix is the mechanical change to propose, if any.
 	Fix *Fix `json:"fix,omitempty"`
+	// Rewrite names the rewrite that makes the change in code, if any.
+	Rewrite string `json:"rewrite,omitempty"`
 }
 
 // LineSpan renders Lines as "12,40-42".
@@ -160,7 +162,7 @@ func measure(profiles []Profile, patterns []Pattern, o Options) (found, all []Fi
 			pt := patterns[k.pattern]
 			share := float64(a.value) / float64(t.value)
 			f := Finding{Service: o.Service, Pattern: pt.Name, Title: pt.Title, Skill: pt.Skill, Function: k.fn,
-				File: a.file, Profile: kind, Share: share, Suggestion: pt.Suggestion, Fix: pt.Fix}
+				File: a.file, Profile: kind, Share: share, Suggestion: pt.Suggestion, Fix: pt.Fix, Rewrite: pt.Rewrite}
 			for l := range a.lines {
 				f.Lines = append(f.Lines, l)
 			}

@@ -59,6 +59,10 @@ type Pattern struct {
 	// Fix, when set, makes the change mechanical: a fix proposal is
 	// prepared for each finding.
 	Fix *Fix `yaml:"fix,omitempty" json:"fix,omitempty"`
+	// Rewrite names the syntax-tree rewrite (package skills/rewrite) that
+	// makes the change in code, such as "hoist-regexp"; empty when the
+	// finding can only be a suggestion.
+	Rewrite string `yaml:"rewrite,omitempty" json:"rewrite,omitempty"`
 	// Example shows the change, before and after.
 	Example *Example `yaml:"example,omitempty" json:"example,omitempty"`
 	// Effect is the measured effect of a past fix (learned patterns).

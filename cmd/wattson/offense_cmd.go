@@ -1,0 +1,38 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+
+	"github.com/wattson-dev/wattson/cmd/wattson/internal/offensecmd"
+)
+
+// cmdOffense is `wattson offense`; its work is package offensecmd's.
+func cmdOffense(ctx context.Context, args []string, e *env) error {
+	fs := newFlagSet("offense", e)
+	path := configFlag(fs, e)
+	f := offensecmd.Register(fs)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageErrorf("offense: unexpected argument %q", fs.Arg(0))
+	}
+	if err := f.Check(); err != nil {
+		return usageErrorf("offense: %v", err)
+	}
+	cfg, err := loadConfig(*path, e.getenv)
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	_, pats := loadLibrary(cfg, log)
+	d := offensecmd.Deps{Patterns: pats, WattsPerCore: cfg.Impact.WattsPerCore}
+	if f.GitHub != "" {
+		if d.GitHub, err = newGitHubHost(cfg, f.GitHub, log); err != nil {
+			return usageErrorf("offense: --github: %v", err)
+		}
+	}
+	_, err = offensecmd.Run(ctx, f, d, e.stdout)
+	return err
+}

@@ -1,0 +1,271 @@
+package benchcheck
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/google/pprof/profile"
+	"golang.org/x/perf/benchfmt"
+	"golang.org/x/perf/benchmath"
+)
+
+// Benchmark is one benchmark measured before and after the change.
+type Benchmark struct {
+	// Name is the benchmark's name as `go test` prints it, and Package
+	// the import path of its package.
+	Name    string `json:"name"`
+	Package string `json:"package"`
+	// Before and After are the median seconds per operation, each with
+	// its confidence interval (Lo, Hi) at Confidence; 0 for an end the
+	// runs are too few to bound.
+	Before     float64 `json:"before"`
+	BeforeLo   float64 `json:"before_lo"`
+	BeforeHi   float64 `json:"before_hi"`
+	After      float64 `json:"after"`
+	AfterLo    float64 `json:"after_lo"`
+	AfterHi    float64 `json:"after_hi"`
+	Confidence float64 `json:"confidence"`
+	// DeltaPct is the change of the median, in percent (negative is
+	// faster).
+	DeltaPct float64 `json:"delta_pct"`
+	// P is the Mann-Whitney U test's p-value, Alpha the level it is
+	// judged at, and N1, N2 the runs on each side.
+	P     float64 `json:"p"`
+	Alpha float64 `json:"alpha"`
+	N1    int     `json:"n1"`
+	N2    int     `json:"n2"`
+}
+
+// Significant reports whether the samples differ at level Alpha.
+func (b Benchmark) Significant() bool { return b.P < b.Alpha }
+
+// Faster reports whether the change made the benchmark significantly
+// faster.
+func (b Benchmark) Faster() bool { return b.Significant() && b.After < b.Before }
+
+// Saving is the share of the benchmark's time the change removed (0.4 is
+// 40% less time per operation).
+func (b Benchmark) Saving() float64 {
+	if b.Before <= 0 {
+		return 0
+	}
+	return 1 - b.After/b.Before
+}
+
+// compare builds each changed package's tests on both sides and compares
+// the benchmarks that reach the function.
+func compare(ctx context.Context, c Change, o Options) ([]Benchmark, string, error) {
+	tmp, err := os.MkdirTemp("", "wattson-bench-")
+	if err != nil {
+		return nil, "", fmt.Errorf("gate: %w", err)
+	}
+	defer os.RemoveAll(tmp)
+	var (
+		out     []Benchmark
+		reasons []string
+	)
+	for i, pkg := range c.Packages {
+		before, after, err := binaries(ctx, c, o, pkg, filepath.Join(tmp, fmt.Sprint(i)))
+		if err != nil {
+			return nil, "", err
+		}
+		if before.path == "" || after.path == "" {
+			reasons = append(reasons, pkg+" has no tests")
+			continue
+		}
+		names, err := before.list(ctx)
+		if err != nil {
+			return nil, "", err
+		}
+		var reaching []string
+		for j, name := range names {
+			prof := filepath.Join(tmp, fmt.Sprintf("%d-%d.pprof", i, j))
+			if _, err := before.bench(ctx, name, o.BenchTime, prof); err != nil {
+				return nil, "", err
+			}
+			if onStack(prof, c.Function) {
+				reaching = append(reaching, name)
+			}
+		}
+		if len(reaching) == 0 {
+			reasons = append(reasons, fmt.Sprintf("none of the %d benchmark(s) of %s reaches %s", len(names), pkg, c.Function))
+			continue
+		}
+		for _, name := range reaching {
+			bs, err := measure(ctx, before, after, name, pkg, o)
+			if err != nil {
+				return nil, "", err
+			}
+			out = append(out, bs...)
+		}
+	}
+	if len(out) == 0 {
+		return nil, strings.Join(reasons, "; "), nil
+	}
+	return out, "", nil
+}
+
+// testBinary is a package's compiled test and the directory it runs in.
+type testBinary struct {
+	path, dir string
+}
+
+// binaries compiles pkg's test binary on both sides of the change.
+func binaries(ctx context.Context, c Change, o Options, pkg, tmp string) (before, after testBinary, err error) {
+	for _, side := range []struct {
+		dir string
+		bin *testBinary
+		tag string
+	}{{c.Before, &before, "before"}, {c.After, &after, "after"}} {
+		dir, err := goOutput(ctx, o.Go, side.dir, "list", "-f", "{{.Dir}}", pkg)
+		if err != nil {
+			return before, after, fmt.Errorf("gate: go list %s (%s): %s: %w", pkg, side.tag, strings.TrimSpace(dir), err)
+		}
+		path := tmp + "-" + side.tag + ".test"
+		if out, err := goOutput(ctx, o.Go, side.dir, "test", "-c", "-o", path, pkg); err != nil {
+			return before, after, fmt.Errorf("gate: go test -c %s (%s): %s: %w", pkg, side.tag, strings.TrimSpace(out), err)
+		}
+		*side.bin = testBinary{dir: strings.TrimSpace(dir)}
+		if _, err := os.Stat(path); err == nil {
+			side.bin.path = path
+		}
+	}
+	return before, after, nil
+}
+
+// list returns the binary's benchmarks.
+func (b testBinary) list(ctx context.Context) ([]string, error) {
+	out, err := b.exec(ctx, "-test.list=^Benchmark")
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, l := range strings.Fields(out) {
+		if strings.HasPrefix(l, "Benchmark") {
+			names = append(names, l)
+		}
+	}
+	return names, nil
+}
+
+// bench runs one benchmark once; with prof, under the CPU profiler.
+func (b testBinary) bench(ctx context.Context, name, benchtime, prof string) (string, error) {
+	args := []string{"-test.run=^$", "-test.bench=^" + name + "$", "-test.benchtime=" + benchtime, "-test.count=1"}
+	if prof != "" {
+		args = append(args, "-test.cpuprofile="+prof)
+	}
+	return b.exec(ctx, args...)
+}
+
+func (b testBinary) exec(ctx context.Context, args ...string) (string, error) {
+	cmd := exec.CommandContext(ctx, b.path, args...)
+	cmd.Dir = b.dir
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Run(); err != nil {
+		return "", fmt.Errorf("gate: run %s %s: %s: %w", filepath.Base(b.path), strings.Join(args, " "), lastLines(out.String()), err)
+	}
+	return out.String(), nil
+}
+
+// onStack reports whether the profile at path has fn (or a closure of
+// it) on a sampled stack.
+func onStack(path, fn string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	p, err := profile.Parse(f)
+	if err != nil {
+		return false
+	}
+	for _, s := range p.Sample {
+		for _, loc := range s.Location {
+			for _, ln := range loc.Line {
+				if ln.Function != nil && (ln.Function.Name == fn || strings.HasPrefix(ln.Function.Name, fn+".func")) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// measure runs benchmark name Count times on each side, alternating, and
+// compares sec/op of each (sub-)benchmark.
+func measure(ctx context.Context, before, after testBinary, name, pkg string, o Options) ([]Benchmark, error) {
+	samples := map[string]*[2][]float64{}
+	var order []string
+	for i := 0; i < o.Count; i++ {
+		for side, bin := range []testBinary{before, after} {
+			out, err := bin.bench(ctx, name, o.BenchTime, "")
+			if err != nil {
+				return nil, err
+			}
+			r := benchfmt.NewReader(strings.NewReader(out), name)
+			for r.Scan() {
+				res, ok := r.Result().(*benchfmt.Result)
+				if !ok {
+					continue
+				}
+				v, ok := res.Value("sec/op")
+				if !ok {
+					continue
+				}
+				key := res.Name.String()
+				if samples[key] == nil {
+					samples[key] = &[2][]float64{}
+					order = append(order, key)
+				}
+				samples[key][side] = append(samples[key][side], v)
+			}
+		}
+	}
+	thr := benchmath.DefaultThresholds
+	thr.CompareAlpha = o.Alpha
+	var out []Benchmark
+	for _, key := range order {
+		s := samples[key]
+		if len(s[0]) == 0 || len(s[1]) == 0 {
+			continue
+		}
+		b1, b2 := benchmath.NewSample(slices.Clone(s[0]), &thr), benchmath.NewSample(slices.Clone(s[1]), &thr)
+		a := benchmath.AssumeNothing
+		s1, s2, cmp := a.Summary(b1, 0.95), a.Summary(b2, 0.95), a.Compare(b1, b2)
+		b := Benchmark{Name: key, Package: pkg, Before: s1.Center, BeforeLo: finite(s1.Lo), BeforeHi: finite(s1.Hi),
+			After: s2.Center, AfterLo: finite(s2.Lo), AfterHi: finite(s2.Hi), Confidence: s1.Confidence,
+			P: cmp.P, Alpha: cmp.Alpha, N1: cmp.N1, N2: cmp.N2}
+		if s1.Center > 0 {
+			b.DeltaPct = 100 * (s2.Center/s1.Center - 1)
+		}
+		out = append(out, b)
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("gate: %s printed no sec/op results", name)
+	}
+	return out, nil
+}
+
+// finite is x, or 0 for an unbounded interval end (too few runs).
+func finite(x float64) float64 {
+	if math.IsInf(x, 0) || math.IsNaN(x) {
+		return 0
+	}
+	return x
+}
+
+func lastLines(s string) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	if len(lines) > 5 {
+		lines = lines[len(lines)-5:]
+	}
+	return strings.Join(lines, "\n")
+}
