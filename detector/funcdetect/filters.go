@@ -1,0 +1,149 @@
+package funcdetect
+
+import (
+	"context"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/wattson-dev/wattson/detector"
+	"github.com/wattson-dev/wattson/detector/funcseries"
+)
+
+// costShift judges the rise c again together with the simultaneous falls
+// of related functions: when their sum holds no rise of at least
+// MinServicePct near c, c is a cost shift. Otherwise c is kept, its
+// ServicePct the sum's (net of the partners' falls).
+func (s series) costShift(ctx context.Context, d *detector.Detector, c Change, falls []Change, o Options) (Change, error) {
+	fi := s.set.Index(c.Function)
+	var partners []int
+	for _, f := range falls {
+		if abs(f.Index-c.Index) > o.Tolerance {
+			continue
+		}
+		if gi := s.set.Index(f.Function); gi >= 0 && related(s.set, fi, gi) && !slices.Contains(partners, gi) {
+			partners = append(partners, gi)
+		}
+	}
+	if len(partners) == 0 {
+		return c, nil
+	}
+	sum := make([]float64, s.set.Len())
+	for _, gi := range append([]int{fi}, partners...) {
+		for i, v := range s.set.Self[gi] {
+			sum[i] += float64(v)
+		}
+	}
+	for _, gi := range partners {
+		c.Partners = append(c.Partners, s.set.Names[gi])
+	}
+	cs, err := s.changes(ctx, d, sum, make([]float64, len(sum)))
+	if err != nil {
+		return c, err
+	}
+	for _, sc := range cs {
+		if sc.Direction != detector.Up || sc.WentAway || abs(sc.Index-c.Index) > o.Tolerance {
+			continue
+		}
+		net := s.describe(fi, c.Function, sc, cs, sum)
+		if net.ServicePct >= o.MinServicePct {
+			c.ServicePct = net.ServicePct
+			return c, nil
+		}
+	}
+	c.Filter = FilterCostShift
+	return c, nil
+}
+
+// related reports whether samples could move between functions i and j by
+// a rename, a move or an inlining change: they share a file or a short
+// name, or one calls the other directly.
+func related(set *funcseries.Set, i, j int) bool {
+	fi, fj := set.Funcs[i], set.Funcs[j]
+	switch {
+	case fi.File != "" && fi.File == fj.File:
+		return true
+	case shortName(set.Names[i]) == shortName(set.Names[j]):
+		return true
+	case slices.Contains(fi.Callers, set.Names[j]), slices.Contains(fj.Callers, set.Names[i]):
+		return true
+	}
+	return false
+}
+
+// shortName is a function name without its package path and receiver:
+// "a/b/pkg.(*T).M" → "M".
+func shortName(name string) string {
+	return name[strings.LastIndexAny(name, "./")+1:]
+}
+
+// trafficMix splits rises into those kept and those that are part of a
+// traffic-mix change: MixMin or more rising within MixWindow points of
+// each other by factors within two of their median.
+func trafficMix(rises []Change, o Options) (kept, mixed []Change) {
+	sortChanges(rises)
+	used := make([]bool, len(rises))
+	for i := range rises {
+		var group []int
+		for j := range rises {
+			if abs(rises[j].Index-rises[i].Index) <= o.MixWindow {
+				group = append(group, j)
+			}
+		}
+		if len(group) < o.MixMin {
+			continue
+		}
+		logs := make([]float64, len(group))
+		for k, g := range group {
+			logs[k] = logRatio(rises[g])
+		}
+		med := median(logs)
+		var agree []int
+		for k, g := range group {
+			if math.Abs(logs[k]-med) <= math.Ln2 {
+				agree = append(agree, g)
+			}
+		}
+		if len(agree) < o.MixMin {
+			continue
+		}
+		for _, g := range agree {
+			used[g] = true
+		}
+	}
+	for i, c := range rises {
+		if used[i] {
+			c.Filter = FilterTrafficMix
+			mixed = append(mixed, c)
+		} else {
+			kept = append(kept, c)
+		}
+	}
+	return kept, mixed
+}
+
+// logRatio is log(After/Before); a function that is new counts as a
+// large factor.
+func logRatio(c Change) float64 {
+	if c.Before <= 0 {
+		return 10
+	}
+	return math.Log(c.After / c.Before)
+}
+
+func median(v []float64) float64 {
+	w := slices.Clone(v)
+	slices.Sort(w)
+	n := len(w)
+	if n%2 == 1 {
+		return w[n/2]
+	}
+	return (w[n/2-1] + w[n/2]) / 2
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
