@@ -26,6 +26,7 @@ func cmdDetect(ctx context.Context, args []string, e *env) error {
 	step := fs.Duration("step", 5*time.Minute, "query resolution")
 	format := fs.String("format", "text", "output format: text or json")
 	maxPoints := fs.Int("max-points", defaultMaxPoints, "refuse input of more than this many points in all series (memory grows with it: about 0.6 GB a million)")
+	fn := functionFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -34,6 +35,12 @@ func cmdDetect(ctx context.Context, args []string, e *env) error {
 	}
 	if *format != "text" && *format != "json" {
 		return usageErrorf("detect: --format must be text or json, got %q", *format)
+	}
+	if fn.profiles != "" || fn.service != "" {
+		if *input != "" || *promURL != "" {
+			return usageErrorf("detect: give --profiles or --input/--prometheus, not both")
+		}
+		return detectFunctions(ctx, fn, *format, e)
 	}
 	if *maxPoints <= 0 {
 		return usageErrorf("detect: --max-points must be positive, got %d", *maxPoints)
