@@ -116,6 +116,8 @@ type Change struct {
 	Filter string `json:"filter,omitempty"`
 	// Partners are the functions whose falls balanced a cost shift.
 	Partners []string `json:"partners,omitempty"`
+
+	end int // the function's next change point, or the series' length
 }
 
 // Result is what Detect found.
@@ -255,7 +257,7 @@ func (s series) describe(fi int, name string, c detector.Change, cs []detector.C
 	before, after := s.rate(counts, a, c.Index), s.rate(counts, c.Index, b)
 	ch := Change{Function: name, File: s.set.Funcs[fi].File, Time: c.Time.UTC(), Index: c.Index,
 		Direction: c.Direction.String(), Before: before * s.scale, After: after * s.scale, Unit: s.unit,
-		Confidence: c.Confidence}
+		Confidence: c.Confidence, end: b}
 	if before > 0 {
 		ch.Pct = 100 * (after - before) / before
 	}

@@ -20,7 +20,10 @@
 //     (within a factor of two of their median), as when the share of one
 //     endpoint's requests grows. The window is wide because a small
 //     function's change is placed only within hours: on the generated set
-//     the rises of one mix change at night spread over 40 points.
+//     the rises of one mix change at night spread over 40 points, and a
+//     few are placed even earlier. So a rise before a mix group whose new
+//     level still holds at the group's time, by about the group's factor,
+//     is counted in it too.
 //
 // # Poisson noise
 //

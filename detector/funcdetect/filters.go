@@ -79,29 +79,39 @@ func shortName(name string) string {
 
 // trafficMix splits rises into those kept and those that are part of a
 // traffic-mix change: MixMin or more rising within MixWindow points of
-// each other by factors within two of their median.
+// each other by factors within two of their median. A rise placed earlier
+// whose new level still holds at the group's median time, by a factor
+// within two of the group's, is taken for a member the detector placed
+// early (a small function's change is placed only within hours).
 func trafficMix(rises []Change, o Options) (kept, mixed []Change) {
 	sortChanges(rises)
 	used := make([]bool, len(rises))
+	type group struct {
+		at  int     // median index
+		log float64 // median log factor
+	}
+	var groups []group
 	for i := range rises {
-		var group []int
+		var near []int
 		for j := range rises {
 			if abs(rises[j].Index-rises[i].Index) <= o.MixWindow {
-				group = append(group, j)
+				near = append(near, j)
 			}
 		}
-		if len(group) < o.MixMin {
+		if len(near) < o.MixMin {
 			continue
 		}
-		logs := make([]float64, len(group))
-		for k, g := range group {
+		logs := make([]float64, len(near))
+		for k, g := range near {
 			logs[k] = logRatio(rises[g])
 		}
 		med := median(logs)
 		var agree []int
-		for k, g := range group {
+		var at []float64
+		for k, g := range near {
 			if math.Abs(logs[k]-med) <= math.Ln2 {
 				agree = append(agree, g)
+				at = append(at, float64(rises[g].Index))
 			}
 		}
 		if len(agree) < o.MixMin {
@@ -109,6 +119,14 @@ func trafficMix(rises []Change, o Options) (kept, mixed []Change) {
 		}
 		for _, g := range agree {
 			used[g] = true
+		}
+		groups = append(groups, group{at: int(median(at)), log: med})
+	}
+	for i, c := range rises {
+		for _, g := range groups {
+			if c.Index <= g.at && c.end > g.at && math.Abs(logRatio(c)-g.log) <= math.Ln2 {
+				used[i] = true
+			}
 		}
 	}
 	for i, c := range rises {
