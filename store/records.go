@@ -61,6 +61,10 @@ type Regression struct {
 	Metric string `json:"metric"`
 	// Labels are the series labels.
 	Labels map[string]string `json:"labels,omitempty"`
+	// Function names the function whose self CPU stepped, for a
+	// function-level regression (found in the service's profiles); empty
+	// for a service-level one.
+	Function string `json:"function,omitempty"`
 	// SeriesKey is the canonical metric{labels} string (see SeriesKey).
 	SeriesKey string `json:"series_key"`
 	// ChangeTime is when the change point is estimated to be.
