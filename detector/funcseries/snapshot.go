@@ -130,3 +130,32 @@ func sampleIndexes(p *profile.Profile) (value, count int) {
 	}
 	return value, count
 }
+
+// Merge sums the snapshots of several instances of a service, taken over
+// the same span, into one: counts and totals add, callers join, and the
+// time, duration and period are the first snapshot's (the longest
+// duration when they differ).
+func Merge(snaps ...Snapshot) Snapshot {
+	if len(snaps) == 0 {
+		return Snapshot{}
+	}
+	out := Snapshot{Time: snaps[0].Time, Period: snaps[0].Period, Funcs: map[string]Counts{}, Info: map[string]Func{}}
+	for _, s := range snaps {
+		out.Duration = max(out.Duration, s.Duration)
+		out.Total += s.Total
+		for name, c := range s.Funcs {
+			o := out.Funcs[name]
+			o.Self += c.Self
+			o.Cum += c.Cum
+			out.Funcs[name] = o
+		}
+		for name, f := range s.Info {
+			old, ok := out.Info[name]
+			if !ok {
+				old = Func{File: f.File, StartLine: f.StartLine}
+			}
+			out.Info[name] = merge(old, Func{Callers: f.Callers})
+		}
+	}
+	return out
+}
