@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/wattson-dev/wattson/cmd/wattson/internal/functions"
 	"github.com/wattson-dev/wattson/detector"
 	"github.com/wattson-dev/wattson/detector/eval"
 )
@@ -35,7 +36,10 @@ func cmdEval(ctx context.Context, args []string, e *env) error {
 		if *tcpdDir != "" || *perfDir != "" {
 			return usageErrorf("eval detector: give exactly one of --tcpd DIR, --perfseries DIR or --functions DIR")
 		}
-		return evalFunctions(ctx, *fnDir, e)
+		if err := functions.Eval(ctx, *fnDir, e.stdout, e.stderr); err != nil {
+			return fmt.Errorf("eval detector: %w", err)
+		}
+		return nil
 	}
 	if (*tcpdDir == "") == (*perfDir == "") {
 		return usageErrorf("eval detector: give exactly one of --tcpd DIR, --perfseries DIR or --functions DIR")

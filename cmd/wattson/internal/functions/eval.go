@@ -1,9 +1,10 @@
-package main
+package functions
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -17,18 +18,18 @@ import (
 // detector's constants were chosen on other seeds.
 const evalSeed = 2026
 
-// evalFunctions scores function-level detection on the set in dir,
-// generating it first when dir holds none.
-func evalFunctions(ctx context.Context, dir string, e *env) error {
+// Eval scores function-level detection on the set in dir, generating it
+// first when dir holds none, and writes the table to stdout.
+func Eval(ctx context.Context, dir string, stdout, stderr io.Writer) error {
 	if _, err := os.Stat(filepath.Join(dir, "truth.json")); errors.Is(err, fs.ErrNotExist) {
-		fmt.Fprintf(e.stderr, "wattson: eval: generating the function-level set in %s\n", dir)
+		fmt.Fprintf(stderr, "wattson: eval: generating the function-level set in %s\n", dir)
 		if _, err := funcsynth.Generate(dir, funcsynth.Config{Seed: evalSeed}); err != nil {
-			return fmt.Errorf("eval detector: %w", err)
+			return err
 		}
 	}
 	rep, err := eval.Functions(ctx, dir, funcdetect.Options{})
 	if err != nil {
-		return fmt.Errorf("eval detector: %w", err)
+		return err
 	}
-	return rep.WriteTable(e.stdout)
+	return rep.WriteTable(stdout)
 }
