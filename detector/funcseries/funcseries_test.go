@@ -68,6 +68,20 @@ func TestFromProfile(t *testing.T) {
 	}
 }
 
+func TestFromProfileCountsPreemptedSamplesInTheInterruptedFunction(t *testing.T) {
+	p := testProfile(t0, map[string]int64{"runtime.asyncPreempt;work;main": 6, "work;main": 4})
+	s, err := FromProfile(p, time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := s.Funcs["work"]; got != (Counts{10, 10}) {
+		t.Errorf("work: %+v, want self and cum 10", got)
+	}
+	if _, ok := s.Funcs["runtime.asyncPreempt"]; ok || s.Total != 10 {
+		t.Errorf("asyncPreempt counted as a function (%v), total %d", s.Funcs["runtime.asyncPreempt"], s.Total)
+	}
+}
+
 func TestSetAppendTrimEncode(t *testing.T) {
 	var s Set
 	snaps := []Snapshot{

@@ -81,6 +81,9 @@ func FromProfile(p *profile.Profile, t time.Time) (Snapshot, error) {
 					continue
 				}
 				name := ln.Function.Name
+				if len(seen) == 0 && name == asyncPreempt {
+					continue // the sampler's artefact: the frame below was running
+				}
 				c := s.Funcs[name]
 				if len(seen) == 0 { // the leaf frame
 					c.Self += n
@@ -115,6 +118,12 @@ func FromProfile(p *profile.Profile, t time.Time) (Snapshot, error) {
 	}
 	return s, nil
 }
+
+// asyncPreempt is the frame a goroutine shows when the sampling signal
+// lands while it is being preempted: the work is the interrupted function
+// below it, so FromProfile counts the sample there. Its share follows how
+// busy the machine is, not the code, and would be a false alarm.
+const asyncPreempt = "runtime.asyncPreempt"
 
 // sampleIndexes finds the CPU value and the sample count among p's sample
 // types; -1 when absent.
