@@ -118,3 +118,33 @@ func TestDetectBadInput(t *testing.T) {
 		})
 	}
 }
+
+func TestConfigCheck(t *testing.T) {
+	good := Config{Endpoints: []string{"http://10.0.0.7:6060"}, Schedule: "@every 10m"}
+	tests := []struct {
+		name string
+		edit func(c *Config)
+		want string // "" for no error
+	}{
+		{"good", func(*Config) {}, ""},
+		{"no endpoints", func(c *Config) { c.Endpoints = nil }, "svc.functions.endpoints: at least one"},
+		{"bad endpoint", func(c *Config) { c.Endpoints = []string{"ftp://x"} }, "svc.functions.endpoints[0]"},
+		{"no schedule", func(c *Config) { c.Schedule = "" }, "svc.functions.schedule"},
+		{"bad zone", func(c *Config) { c.TimeZone = "Mars/Olympus" }, "svc.functions.schedule"},
+		{"negative", func(c *Config) { c.MinPoints = -1 }, "must not be negative"},
+		{"lookback shorter than two profiles", func(c *Config) { c.Lookback = 15 * time.Second }, "svc.functions.lookback"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := good
+			tt.edit(&c)
+			errs := c.Check("svc.functions")
+			switch {
+			case tt.want == "" && len(errs) > 0:
+				t.Errorf("errors %v, want none", errs)
+			case tt.want != "" && (len(errs) == 0 || !strings.Contains(errs[0].Error(), tt.want)):
+				t.Errorf("errors %v, want one mentioning %q", errs, tt.want)
+			}
+		})
+	}
+}
