@@ -116,6 +116,10 @@ type Change struct {
 	Filter string `json:"filter,omitempty"`
 	// Partners are the functions whose falls balanced a cost shift.
 	Partners []string `json:"partners,omitempty"`
+	// Cumulative is set for a step found in the function's cumulative CPU
+	// alone (its cost is in callees it shares with other callers); Before,
+	// After and Pct are then of the cumulative CPU.
+	Cumulative bool `json:"cumulative,omitempty"`
 
 	end int // the function's next change point, or the series' length
 }
@@ -199,6 +203,11 @@ func Detect(ctx context.Context, set *funcseries.Set, opts Options) (Result, err
 			}
 		}
 	}
+	cumRises, cumFalls, err := s.cumulative(ctx, d, rises, o)
+	if err != nil {
+		return Result{}, err
+	}
+	rises, falls = append(rises, cumRises...), append(falls, cumFalls...)
 	var kept []Change
 	for _, c := range rises {
 		switch {

@@ -25,6 +25,18 @@
 //     level still holds at the group's time, by about the group's factor,
 //     is counted in it too.
 //
+// Self CPU misses a change whose cost lands in a helper shared with other
+// callers (a caller that now calls it twice as often): the helper's self
+// series moves by a fraction, or not at all when it is all of the
+// profile. So the detector also runs on each function's cumulative CPU,
+// and a cumulative rise is reported (Change.Cumulative) when nothing
+// explains it below: no self rise of the function itself, and no rise of
+// a callee that only it calls, within MixWindow points. The rises of the
+// callers above a step are the step seen from above, and are dropped
+// there. A cumulative series that is every sample of every profile (the
+// root) is not judged. A fall balances a rise in the cost-shift filter
+// only when it is at least MinPct of the falling function's level.
+//
 // # Poisson noise
 //
 // A function's self count in a profile is a Poisson count whose mean is

@@ -18,8 +18,8 @@ func (s series) costShift(ctx context.Context, d *detector.Detector, c Change, f
 	fi := s.set.Index(c.Function)
 	var partners []int
 	for _, f := range falls {
-		if abs(f.Index-c.Index) > o.Tolerance {
-			continue
+		if abs(f.Index-c.Index) > o.Tolerance || f.Pct > -o.MinPct {
+			continue // not at the same time, or too small a fall to balance anything
 		}
 		if gi := s.set.Index(f.Function); gi >= 0 && related(s.set, fi, gi) && !slices.Contains(partners, gi) {
 			partners = append(partners, gi)
@@ -28,9 +28,13 @@ func (s series) costShift(ctx context.Context, d *detector.Detector, c Change, f
 	if len(partners) == 0 {
 		return c, nil
 	}
+	series := s.set.Self
+	if c.Cumulative {
+		series = s.set.Cum
+	}
 	sum := make([]float64, s.set.Len())
 	for _, gi := range append([]int{fi}, partners...) {
-		for i, v := range s.set.Self[gi] {
+		for i, v := range series[gi] {
 			sum[i] += float64(v)
 		}
 	}
