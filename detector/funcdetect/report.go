@@ -48,8 +48,12 @@ func WriteText(w io.Writer, service string, res Result) error {
 		if c.Before == 0 {
 			pct = "new"
 		}
-		line := fmt.Sprintf("%s: %s %s at %s: function %s, service %+.2f%% (%.3g → %.3g %s)",
-			service, c.Function, c.Direction, c.Time.Format(time.RFC3339), pct, c.ServicePct, c.Before, c.After, c.Unit)
+		what := "function"
+		if c.Cumulative {
+			what = "function with its callees"
+		}
+		line := fmt.Sprintf("%s: %s %s at %s: %s %s, service %+.2f%% (%.3g → %.3g %s)",
+			service, c.Function, c.Direction, c.Time.Format(time.RFC3339), what, pct, c.ServicePct, c.Before, c.After, c.Unit)
 		if c.Deploy != "" {
 			line += ", deploy " + c.Deploy
 		}
