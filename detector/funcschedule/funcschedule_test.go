@@ -160,3 +160,16 @@ func TestTicksMergeInstances(t *testing.T) {
 		t.Errorf("series %d points, total %v; want one point of 3×%d samples", set.Len(), set.Totals, one.Total)
 	}
 }
+
+func TestJobSourceReplacesTheProfiler(t *testing.T) {
+	ps, _ := funcsynth.Service(funcsynth.Config{Seed: 1, Points: 2}, &funcsynth.Case{Service: "s", Kind: funcsynth.KindNone}, 0)
+	down := &profiles{ps: ps, down: map[string]bool{`{service_name="s"}`: true}}
+	pyro := &profiles{ps: ps}
+	st := openStore(t)
+	job := Job{Name: "s", Service: "s", Endpoints: []string{`{service_name="s"}`}, Source: pyro, Spec: "@every 1m", Lookback: time.Hour}
+	s := New(nil, down, st, st.FunctionSeries(), &notifier{}, Options{})
+	rep, err := s.Tick(context.Background(), job, time.Unix(1_800_000_000, 0))
+	if err != nil || rep.Captured != 1 {
+		t.Errorf("tick with the job's own source: captured %d, %v", rep.Captured, err)
+	}
+}

@@ -20,8 +20,12 @@ type Job struct {
 	// Service names the service; its series is kept under this name.
 	Service string
 	// Endpoints are the base URLs of the service's instances (each serves
-	// /debug/pprof/).
+	// /debug/pprof/), or what Source takes instead (a Pyroscope label
+	// selector).
 	Endpoints []string
+	// Source, when not nil, fetches this job's profiles instead of the
+	// Scheduler's Profiler (a Pyroscope server).
+	Source Profiler
 	// Spec is the robfig/cron schedule (standard five fields or @every);
 	// Location its time zone, nil meaning UTC.
 	Spec     string

@@ -77,10 +77,14 @@ func (s *Scheduler) capture(ctx context.Context, job Job, nominal time.Time, rep
 	snaps := make([]funcseries.Snapshot, len(job.Endpoints))
 	profs := make([]*profile.Profile, len(job.Endpoints))
 	errs := make([]error, len(job.Endpoints))
+	src := s.prof
+	if job.Source != nil {
+		src = job.Source
+	}
 	var wg sync.WaitGroup
 	for i, url := range job.Endpoints {
 		wg.Go(func() {
-			profs[i], errs[i] = s.prof.Fetch(ctx, url, d)
+			profs[i], errs[i] = src.Fetch(ctx, url, d)
 			if errs[i] == nil {
 				snaps[i], errs[i] = funcseries.FromProfile(profs[i], nominal)
 			}

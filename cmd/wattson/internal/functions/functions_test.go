@@ -133,6 +133,12 @@ func TestConfigCheck(t *testing.T) {
 		{"bad zone", func(c *Config) { c.TimeZone = "Mars/Olympus" }, "svc.functions.schedule"},
 		{"negative", func(c *Config) { c.MinPoints = -1 }, "must not be negative"},
 		{"lookback shorter than two profiles", func(c *Config) { c.Lookback = 15 * time.Second }, "svc.functions.lookback"},
+		{"pyroscope", func(c *Config) {
+			c.Endpoints, c.Pyroscope, c.Selector = nil, "http://pyro:4040", `{service_name="shop"}`
+		}, ""},
+		{"pyroscope and endpoints", func(c *Config) { c.Pyroscope, c.Selector = "http://pyro:4040", `{service_name="shop"}` }, "not both"},
+		{"pyroscope without a selector", func(c *Config) { c.Endpoints, c.Pyroscope = nil, "http://pyro:4040" }, "svc.functions.selector: want a label selector"},
+		{"selector without pyroscope", func(c *Config) { c.Selector = `{service_name="shop"}` }, "only with pyroscope"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

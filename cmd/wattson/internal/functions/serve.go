@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/google/pprof/profile"
@@ -12,6 +13,7 @@ import (
 	"github.com/wattson-dev/wattson/detector/funcdetect"
 	"github.com/wattson-dev/wattson/detector/funcschedule"
 	"github.com/wattson-dev/wattson/skills/pprofdir"
+	"github.com/wattson-dev/wattson/skills/pyroscope"
 	"github.com/wattson-dev/wattson/store"
 	"github.com/wattson-dev/wattson/store/periodic/cronspec"
 )
@@ -21,6 +23,12 @@ import (
 type Config struct {
 	// Endpoints are the instances' base URLs (each serves /debug/pprof/).
 	Endpoints []string `yaml:"endpoints"`
+	// Pyroscope, instead of endpoints, is a Pyroscope server's base URL,
+	// and Selector the service's label selector there (e.g.
+	// {service_name="checkout"}); each tick reads the CPU profile merged
+	// over the last Profile.
+	Pyroscope string `yaml:"pyroscope"`
+	Selector  string `yaml:"selector"`
 	// Schedule is the robfig/cron spec of the captures; TimeZone its zone.
 	Schedule string `yaml:"schedule"`
 	TimeZone string `yaml:"time_zone"`
@@ -39,8 +47,20 @@ type Config struct {
 // prefix (e.g. "services[0].functions").
 func (c Config) Check(prefix string) []error {
 	var errs []error
-	if len(c.Endpoints) == 0 {
-		errs = append(errs, fmt.Errorf("%s.endpoints: at least one pprof base URL is required", prefix))
+	switch {
+	case c.Pyroscope != "" && len(c.Endpoints) > 0:
+		errs = append(errs, fmt.Errorf("%s: give endpoints or pyroscope, not both", prefix))
+	case c.Pyroscope != "":
+		if err := endpoint.CheckURL(c.Pyroscope, "http", "https"); err != nil {
+			errs = append(errs, fmt.Errorf("%s.pyroscope: %w", prefix, err))
+		}
+		if !strings.HasPrefix(c.Selector, "{") || !strings.HasSuffix(c.Selector, "}") {
+			errs = append(errs, fmt.Errorf("%s.selector: want a label selector like {service_name=\"checkout\"}, not %q", prefix, c.Selector))
+		}
+	case len(c.Endpoints) == 0:
+		errs = append(errs, fmt.Errorf("%s.endpoints: at least one pprof base URL (or pyroscope and selector) is required", prefix))
+	case c.Selector != "":
+		errs = append(errs, fmt.Errorf("%s.selector: only with pyroscope", prefix))
 	}
 	for i, u := range c.Endpoints {
 		if err := endpoint.CheckURL(u, "http", "https"); err != nil {
@@ -99,9 +119,17 @@ func Scheduler(svcs []Service, st store.Store, n funcschedule.Notifier, owner st
 		if lookback <= 0 {
 			lookback = 72 * time.Hour
 		}
-		jobs = append(jobs, funcschedule.Job{Name: s.Name + "-functions", Service: s.Name, Endpoints: c.Endpoints,
+		job := funcschedule.Job{Name: s.Name + "-functions", Service: s.Name, Endpoints: c.Endpoints,
 			Spec: c.Schedule, Location: loc, Profile: c.profile(), Lookback: lookback, MinPoints: c.MinPoints,
-			Detect: funcdetect.Options{MinServicePct: c.MinServicePct}})
+			Detect: funcdetect.Options{MinServicePct: c.MinServicePct}}
+		if c.Pyroscope != "" {
+			src, err := pyroscope.New(c.Pyroscope, client, time.Now)
+			if err != nil {
+				return nil, fmt.Errorf("service %s: functions.pyroscope: %w", s.Name, err)
+			}
+			job.Source, job.Endpoints = src, []string{c.Selector}
+		}
+		jobs = append(jobs, job)
 		if s.Profiles != "" {
 			dirs[s.Name] = pprofdir.NewCapturer(client, pprofdir.New(s.Profiles), time.Now)
 		}
