@@ -442,8 +442,8 @@ func TestAlertNamesTheFunction(t *testing.T) {
 	if v := hasField(bot.AlertMessage(r, 0, 0, nil)); v != "" {
 		t.Errorf("service-level alert has a Function field %q", v)
 	}
-	r.Function = "main.computePrice"
-	if v := hasField(bot.AlertMessage(r, 0, 0, nil)); v != "`main.computePrice`" {
+	r.Function, r.ServicePct = "main.computePrice", 0.8
+	if v := hasField(bot.AlertMessage(r, 0, 0, nil)); v != "`main.computePrice` (+0.80% of the service's CPU)" {
 		t.Errorf("function-level alert: Function field %q", v)
 	}
 }

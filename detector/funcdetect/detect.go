@@ -84,6 +84,9 @@ const (
 	FilterSmall      = "small"
 	FilterCostShift  = "cost_shift"
 	FilterTrafficMix = "traffic_mix"
+	// FilterRenormalised: share of the profile only; the rise is what
+	// another function's simultaneous fall does to every other share.
+	FilterRenormalised = "renormalised"
 )
 
 // Change is one step in a function's self CPU.
@@ -214,6 +217,8 @@ func Detect(ctx context.Context, set *funcseries.Set, opts Options) (Result, err
 		case c.Filter != "":
 		case c.Pct != 0 && c.Pct < o.MinPct, c.ServicePct < o.MinServicePct:
 			c.Filter = FilterSmall
+		case s.unit == UnitShare && renormalised(c, falls, o):
+			c.Filter = FilterRenormalised
 		default:
 			var err error
 			if c, err = s.costShift(ctx, d, c, falls, o); err != nil {

@@ -15,6 +15,11 @@
 //     an inlining change moves a callee's samples into its caller). The
 //     rise and its partners' falls are summed into one series and judged
 //     again; a shift leaves no rise in the sum;
+//   - renormalised (share of the profile only): a rise no more than half
+//     again what the falls of other functions at about the same time do
+//     to every share (losing ΔS of the profile grows every other share by
+//     1/(1-ΔS)) — how the other functions look when a regression goes
+//     away or is reverted;
 //   - traffic mix: at least Options.MixMin functions rising at about the
 //     same time (Options.MixWindow points) by about the same factor
 //     (within a factor of two of their median), as when the share of one

@@ -59,6 +59,26 @@ func (s series) costShift(ctx context.Context, d *detector.Detector, c Change, f
 	return c, nil
 }
 
+// renormalised reports whether the rise c, in share of the profile, is no
+// more than half again what the falls near it (within MixWindow points)
+// do to every other function's share: when functions losing ΔS of the
+// profile, every other share grows by the factor 1/(1-ΔS). That is how a
+// regression that went away (or was reverted) looks in the other
+// functions: they all rise back.
+func renormalised(c Change, falls []Change, o Options) bool {
+	drop := 0.0
+	for _, f := range falls {
+		if abs(f.Index-c.Index) <= o.MixWindow && !f.Cumulative && f.Before > f.After {
+			drop += f.Before - f.After
+		}
+	}
+	if drop <= 0 || drop >= 1 || c.Before <= 0 {
+		return false
+	}
+	implied := 100 * drop / (1 - drop)
+	return c.Pct <= 1.5*implied
+}
+
 // related reports whether samples could move between functions i and j by
 // a rename, a move or an inlining change: they share a file or a short
 // name, or one calls the other directly.

@@ -50,3 +50,30 @@ func TestTrafficMix(t *testing.T) {
 		})
 	}
 }
+
+func TestRenormalised(t *testing.T) {
+	// another function lost 5% of the profile at point 100: every other
+	// share grows by 1/0.95, about 5.3%
+	falls := []Change{{Function: "gone", Index: 100, Before: 0.08, After: 0.03}}
+	tests := []struct {
+		name string
+		rise Change
+		want bool
+	}{
+		{"rising back with the others", Change{Index: 101, Before: 0.5, After: 0.526, Pct: 5.2}, true},
+		{"far more than the others", Change{Index: 101, Before: 0.02, After: 0.03, Pct: 50}, false},
+		{"at another time", Change{Index: 200, Before: 0.5, After: 0.526, Pct: 5.2}, false},
+		{"no fall at all", Change{Index: 101, Before: 0.5, After: 0.526, Pct: 5.2}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fs := falls
+			if tt.name == "no fall at all" {
+				fs = nil
+			}
+			if got := renormalised(tt.rise, fs, Options{}.withDefaults()); got != tt.want {
+				t.Errorf("renormalised = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}

@@ -66,8 +66,8 @@ func WriteText(w io.Writer, service string, res Result) error {
 		by[c.Filter]++
 	}
 	if len(by) > 0 {
-		fmt.Fprintf(w, "dropped rises: %d went away, %d too small, %d cost shifts, %d traffic mix\n",
-			by[FilterWentAway], by[FilterSmall], by[FilterCostShift], by[FilterTrafficMix])
+		fmt.Fprintf(w, "dropped rises: %d went away, %d too small, %d cost shifts, %d renormalised, %d traffic mix\n",
+			by[FilterWentAway], by[FilterSmall], by[FilterCostShift], by[FilterRenormalised], by[FilterTrafficMix])
 	}
 	return nil
 }

@@ -35,10 +35,18 @@ func (p *profiles) Fetch(_ context.Context, url string, _ time.Duration) (*profi
 // notifier records what it is told and, like the bot, stores the alert's
 // thread (when it has a store).
 type notifier struct {
-	st     store.Regressions
-	mu     sync.Mutex
-	opened []store.Regression
-	series []detector.Series
+	st       store.Regressions
+	mu       sync.Mutex
+	opened   []store.Regression
+	series   []detector.Series
+	wentAway []store.Regression
+}
+
+func (n *notifier) RegressionWentAway(_ context.Context, r store.Regression) error {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.wentAway = append(n.wentAway, r)
+	return nil
 }
 
 func (n *notifier) RegressionOpened(ctx context.Context, r store.Regression, s detector.Series) error {
@@ -171,5 +179,40 @@ func TestJobSourceReplacesTheProfiler(t *testing.T) {
 	rep, err := s.Tick(context.Background(), job, time.Unix(1_800_000_000, 0))
 	if err != nil || rep.Captured != 1 {
 		t.Errorf("tick with the job's own source: captured %d, %v", rep.Captured, err)
+	}
+}
+
+func TestAStepThatWentAwayIsResolved(t *testing.T) {
+	c := funcsynth.Case{Service: "checkout", Kind: funcsynth.KindStep, ServicePct: 5}
+	ps, _ := funcsynth.Service(funcsynth.Config{Seed: 5, Points: 400}, &c, 0)
+	// the step holds for 40 points, then the old build is back: the
+	// profiles of a day before (the same hours, the same traffic)
+	back := c.Index + 40 - 144
+	seq := append(append([]*profile.Profile(nil), ps[:c.Index+40]...), ps[back:back+60]...)
+	src := &profiles{ps: seq}
+	st := openStore(t)
+	n := notifier{st: st}
+	job := Job{Name: "checkout-functions", Service: "checkout", Endpoints: []string{"http://a"},
+		Spec: "@every 10m", Lookback: 1000 * 10 * time.Minute, MinPoints: c.Index + 30}
+	s := New(nil, src, st, st.FunctionSeries(), &n, Options{})
+	start := time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC)
+	for i := range seq {
+		src.at = i
+		if _, err := s.Tick(context.Background(), job, start.Add(time.Duration(i)*10*time.Minute)); err != nil {
+			t.Fatalf("tick %d: %v", i, err)
+		}
+	}
+	if len(n.opened) != 1 || n.opened[0].Function != c.Function {
+		for _, r := range n.opened {
+			t.Logf("alert %s: %s at %s", r.ID, r.Function, r.ChangeTime)
+		}
+		t.Fatalf("%d alerts, want one of %s at %s", len(n.opened), c.Function, c.Time)
+	}
+	if len(n.wentAway) != 1 || n.wentAway[0].ID != n.opened[0].ID {
+		t.Fatalf("went away %+v, want %s", n.wentAway, n.opened[0].ID)
+	}
+	r, err := st.GetRegression(context.Background(), n.opened[0].ID)
+	if err != nil || r.Status != store.RegressionResolved || !r.WentAway {
+		t.Errorf("stored %+v, %v; want resolved, went away", r, err)
 	}
 }

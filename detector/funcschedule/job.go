@@ -56,12 +56,18 @@ type Store interface {
 	store.Regressions
 }
 
-// Notifier is told about each new function-level regression, with the
-// function's series for the chart; the bot implements it (it is the
-// detection scheduler's Notifier too). It must not post twice for one
-// regression.
+// Notifier is told about function-level regressions as their state
+// changes; the bot implements it (it is the detection scheduler's
+// Notifier too).
 type Notifier interface {
+	// RegressionOpened is called for each new regression, with the
+	// function's series for the chart, and again on later ticks while it
+	// is open and has no alert thread. It must not post twice for one
+	// regression.
 	RegressionOpened(ctx context.Context, r store.Regression, s detector.Series) error
+	// RegressionWentAway is called when an open regression's step went
+	// away; r is already stored as resolved.
+	RegressionWentAway(ctx context.Context, r store.Regression) error
 }
 
 // Options configure New.

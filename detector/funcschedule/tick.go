@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -26,8 +27,9 @@ type Report struct {
 	// Captured is how many instances answered with a profile; Points how
 	// many points the series holds after the tick.
 	Captured, Points int
-	// Opened lists the regressions stored as new.
-	Opened []store.Regression
+	// Opened lists the regressions stored as new; WentAway those resolved
+	// because their step went away.
+	Opened, WentAway []store.Regression
 }
 
 // tick captures, appends, detects and records, for nominal.
@@ -137,7 +139,7 @@ func (s *Scheduler) detect(ctx context.Context, job Job, set *funcseries.Set, re
 	if err != nil {
 		return err
 	}
-	if len(res.Regressions) == 0 {
+	if len(res.Regressions) == 0 && !slices.ContainsFunc(res.Filtered, wentAway) {
 		return nil
 	}
 	all, err := s.st.ListRegressions(ctx, store.ListOptions{})
@@ -153,19 +155,68 @@ func (s *Scheduler) detect(ctx context.Context, job Job, set *funcseries.Set, re
 			return err
 		}
 	}
+	for _, c := range res.Filtered {
+		if wentAway(c) {
+			if err := s.resolve(ctx, job, c, known, rep); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func wentAway(c funcdetect.Change) bool { return c.Filter == funcdetect.FilterWentAway }
+
+// fingerprint is c's de-duplication key and its neighbouring window's,
+// with c's series labels and key.
+func fingerprint(job Job, c funcdetect.Change) (fp, neighbour, key string, labels map[string]string) {
+	labels = map[string]string{"service": job.Service, "function": c.Function}
+	key = store.SeriesKey(Metric, labels)
+	dc := detector.Change{Index: c.Index, Time: c.Time, Direction: detector.Up}
+	return detector.Fingerprint(key, dc), detector.NeighbourFingerprint(key, dc), key, labels
+}
+
+// resolve marks the stored open regression of c, a rise that went away,
+// resolved, and tells the Notifier.
+func (s *Scheduler) resolve(ctx context.Context, job Job, c funcdetect.Change, known map[string]*store.Regression, rep *Report) error {
+	fp, nfp, _, _ := fingerprint(job, c)
+	existing := known[fp]
+	if existing == nil {
+		existing = known[nfp]
+	}
+	if existing == nil || existing.Status == store.RegressionResolved || existing.Status == store.RegressionDismissed {
+		return nil
+	}
+	resolved := false
+	r, err := store.ChangeRegression(ctx, s.st, existing.ID, func(r *store.Regression) error {
+		if r.Status == store.RegressionResolved || r.Status == store.RegressionDismissed {
+			return store.ErrNoChange // decided meanwhile
+		}
+		r.Status, r.WentAway, r.ResolvedAt = store.RegressionResolved, true, s.o.Now().UTC()
+		resolved = true
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("resolve %s: %w", existing.ID, err)
+	}
+	if !resolved {
+		return nil
+	}
+	*existing = *r
+	rep.WentAway = append(rep.WentAway, *r)
+	if err := s.notify.RegressionWentAway(ctx, *r); err != nil {
+		s.o.Logger.Error("notify went away", "regression", r.ID, "err", err)
+	}
 	return nil
 }
 
 // record stores c unless it is known, and tells the Notifier of a new one
 // (or of a known one whose alert never went out).
 func (s *Scheduler) record(ctx context.Context, job Job, set *funcseries.Set, c funcdetect.Change, known map[string]*store.Regression, rep *Report) error {
-	labels := map[string]string{"service": job.Service, "function": c.Function}
-	key := store.SeriesKey(Metric, labels)
-	dc := detector.Change{Index: c.Index, Time: c.Time, Direction: detector.Up}
-	fp := detector.Fingerprint(key, dc)
+	fp, nfp, key, labels := fingerprint(job, c)
 	existing := known[fp]
 	if existing == nil {
-		existing = known[detector.NeighbourFingerprint(key, dc)]
+		existing = known[nfp]
 	}
 	ser := functionSeries(set, c.Function, labels)
 	switch {
@@ -180,7 +231,7 @@ func (s *Scheduler) record(ctx context.Context, job Job, set *funcseries.Set, c 
 	r := store.Regression{
 		Fingerprint: fp, Job: job.Name, Service: job.Service, Metric: Metric, Labels: labels,
 		Function: c.Function, SeriesKey: key, ChangeTime: c.Time.UTC(), DetectedAt: s.o.Now().UTC(),
-		Before: c.Before, After: c.After, Pct: c.Pct, Confidence: c.Confidence,
+		Before: c.Before, After: c.After, Pct: c.Pct, ServicePct: c.ServicePct, Confidence: c.Confidence,
 		Direction: store.DirectionUp, Status: store.RegressionOpen, Channel: job.Channel,
 	}
 	created, err := s.st.CreateRegressionIfNew(ctx, &r)
