@@ -48,10 +48,7 @@ func cmdDetect(ctx context.Context, args []string, e *env) error {
 		case fn.Profiles == "" || fn.Service == "":
 			return usageErrorf("detect: --profiles and --service go together (--requests and --deploys need them)")
 		}
-		if err := functions.Detect(ctx, fn, *format, e.stdout, e.stderr); err != nil {
-			return fmt.Errorf("detect: %w", err)
-		}
-		return nil
+		return functions.Detect(ctx, fn, *format, e.stdout, e.stderr)
 	}
 	if *maxPoints <= 0 {
 		return usageErrorf("detect: --max-points must be positive, got %d", *maxPoints)

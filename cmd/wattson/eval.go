@@ -36,10 +36,7 @@ func cmdEval(ctx context.Context, args []string, e *env) error {
 		if *tcpdDir != "" || *perfDir != "" {
 			return usageErrorf("eval detector: give exactly one of --tcpd DIR, --perfseries DIR or --functions DIR")
 		}
-		if err := functions.Eval(ctx, *fnDir, e.stdout, e.stderr); err != nil {
-			return fmt.Errorf("eval detector: %w", err)
-		}
-		return nil
+		return functions.Eval(ctx, *fnDir, e.stdout, e.stderr)
 	}
 	if (*tcpdDir == "") == (*perfDir == "") {
 		return usageErrorf("eval detector: give exactly one of --tcpd DIR, --perfseries DIR or --functions DIR")

@@ -26,8 +26,15 @@ type Input struct {
 
 // Detect finds the function-level regressions in in's profiles and writes
 // them to stdout as text or JSON ({"changes":[...]}); notes on skipped
-// deploy log lines go to stderr.
+// deploy log lines go to stderr. Its errors start "detect: ".
 func Detect(ctx context.Context, in Input, format string, stdout, stderr io.Writer) error {
+	if err := detect(ctx, in, format, stdout, stderr); err != nil {
+		return fmt.Errorf("detect: %w", err)
+	}
+	return nil
+}
+
+func detect(ctx context.Context, in Input, format string, stdout, stderr io.Writer) error {
 	set := new(funcseries.Set)
 	if _, err := funcseries.AppendDir(set, in.Profiles, in.Service); err != nil {
 		return err
