@@ -92,21 +92,34 @@ func (c *Client) Merged(ctx context.Context, typeID, selector string, start, end
 	if err != nil {
 		return nil, fmt.Errorf("pyroscope: read answer: %w", err)
 	}
-	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("pyroscope %s: %s%s", u.Redacted(), resp.Status, connectError(data))
+	p, err := parseAnswer(resp.StatusCode, resp.Status, data)
+	if err != nil {
+		return nil, fmt.Errorf("pyroscope %s: %w", u.Redacted(), err)
+	}
+	if p == nil {
+		return nil, fmt.Errorf("pyroscope %s: no samples of %s in %s", u.Redacted(), selector, end.Sub(start))
+	}
+	return p, nil
+}
+
+// parseAnswer reads a SelectMergeProfile answer: the profile, nil when it
+// holds no samples, or the error it reports.
+func parseAnswer(code int, status string, data []byte) (*profile.Profile, error) {
+	if code != http.StatusOK {
+		return nil, fmt.Errorf("%s%s", status, connectError(data))
 	}
 	if len(data) > maxProfileBytes {
-		return nil, fmt.Errorf("pyroscope %s: profile larger than %d bytes", u.Redacted(), maxProfileBytes)
+		return nil, fmt.Errorf("profile larger than %d bytes", maxProfileBytes)
 	}
 	if len(data) == 0 { // an empty message: nothing matched
-		return nil, fmt.Errorf("pyroscope %s: no samples of %s in %s", u.Redacted(), selector, end.Sub(start))
+		return nil, nil
 	}
 	p, err := profile.ParseData(data)
 	if err != nil {
-		return nil, fmt.Errorf("pyroscope %s: parse profile: %w", u.Redacted(), err)
+		return nil, fmt.Errorf("parse profile: %w", err)
 	}
 	if len(p.Sample) == 0 {
-		return nil, fmt.Errorf("pyroscope %s: no samples of %s in %s", u.Redacted(), selector, end.Sub(start))
+		return nil, nil
 	}
 	return p, nil
 }

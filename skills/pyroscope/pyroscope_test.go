@@ -58,7 +58,7 @@ func decode(t *testing.T, b []byte) request {
 
 // rawProfile is a CPU profile as Pyroscope answers: profile.proto, not
 // gzipped.
-func rawProfile(t *testing.T) []byte {
+func rawProfile(t testing.TB) []byte {
 	t.Helper()
 	fn := &profile.Function{ID: 1, Name: "main.computePrice", Filename: "pricing.go"}
 	loc := &profile.Location{ID: 1, Line: []profile.Line{{Function: fn, Line: 4}}}
@@ -148,4 +148,20 @@ func TestFetchErrors(t *testing.T) {
 	if _, err := New("ftp://x", http.DefaultClient, time.Now); err == nil {
 		t.Error("an ftp base URL was taken")
 	}
+}
+
+func FuzzParseAnswer(f *testing.F) {
+	f.Add(200, []byte{})
+	f.Add(200, []byte("<html>login</html>"))
+	f.Add(400, []byte(`{"code":"invalid_argument","message":"parse error"}`))
+	f.Add(200, rawProfile(f))
+	f.Fuzz(func(t *testing.T, code int, data []byte) {
+		p, err := parseAnswer(code, "status", data)
+		if err == nil && p != nil && len(p.Sample) == 0 {
+			t.Error("a profile without samples was returned")
+		}
+		if code != http.StatusOK && err == nil {
+			t.Errorf("status %d taken for an answer", code)
+		}
+	})
 }
