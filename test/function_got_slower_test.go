@@ -2,7 +2,7 @@ package test
 
 // A journey (issue 20): a running Go service exposes net/http/pprof;
 // `wattson serve` captures its CPU profile on a schedule; a new build
-// makes one function, 8% of the service's CPU, twice as slow;
+// makes one function, 4% of the service's CPU, twice as slow;
 // the team's channel gets one alert naming that function, and later
 // captures of the same change alert nothing more.
 
@@ -133,9 +133,10 @@ func TestFnAlertFromProfiles(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(src, "go.mod"), []byte("module example.com/shop\n\ngo 1.26\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	// pricing is 8% of a request's work; the new build doubles it: the
-	// function's CPU grows by 100%, the service's by 8%
-	v1, v2 := fnBuild(t, src, 8000, "shop-v1"), fnBuild(t, src, 16000, "shop-v2")
+	// pricing is 4% of a request's work; the new build doubles it: the
+	// function's CPU grows by 100%, the service's by 4%, within the noise
+	// of a service's CPU per request (often several percent)
+	v1, v2 := fnBuild(t, src, 4000, "shop-v1"), fnBuild(t, src, 8000, "shop-v2")
 
 	// the service's address stays one across the deploy, as behind a load
 	// balancer: a proxy to the running build
