@@ -35,6 +35,10 @@ type FunctionRow struct {
 	// Alarms and ServiceAlarms count regressions reported that are not
 	// the planted step.
 	Alarms, ServiceAlarms int
+	// ShareFound and ShareAlarms are Found and Alarms of function-level
+	// detection on share of the profile (no request rate), as `wattson
+	// serve` judges captured profiles.
+	ShareFound, ShareAlarms int
 }
 
 // FunctionReport is the score of a generated function-level data set.
@@ -46,7 +50,8 @@ type FunctionReport struct {
 }
 
 // Functions scores function-level detection (package funcdetect) on the
-// data set in dir (written by funcsynth.Generate), and the service-level
+// data set in dir (written by funcsynth.Generate), on CPU per request and
+// on share of the profile (as serve judges captures), and the service-level
 // detector on each service's CPU per request from the same profiles
 // (default options, any rise lasting 30 minutes: its most sensitive
 // policy).
@@ -83,22 +88,23 @@ func Functions(ctx context.Context, dir string, opts funcdetect.Options) (Functi
 		}
 		o := opts
 		o.Requests = funcdetect.RequestsAt(set.Times, reqs[0], int64(truth.Step.Seconds()/2))
-		res, err := funcdetect.Detect(ctx, set, o)
-		if err != nil {
-			return FunctionReport{}, err
-		}
-		found := false
-		for _, r := range res.Regressions {
-			if !found && c.Kind == funcsynth.KindStep && r.Function == c.Function && abs(r.Index-c.Index) <= functionTolerance {
-				found = true
-				continue
+		for _, share := range []bool{false, true} {
+			if share {
+				o.Requests = nil
 			}
-			row.Alarms++
+			res, err := funcdetect.Detect(ctx, set, o)
+			if err != nil {
+				return FunctionReport{}, err
+			}
+			found, alarms := scoreCase(c, res)
+			if share {
+				row.ShareFound, row.ShareAlarms = row.ShareFound+found, row.ShareAlarms+alarms
+			} else {
+				row.Found, row.Alarms = row.Found+found, row.Alarms+alarms
+			}
 		}
-		if found {
-			row.Found++
-		}
-		found = false
+		o.Requests = funcdetect.RequestsAt(set.Times, reqs[0], int64(truth.Step.Seconds()/2))
+		found := false
 		for _, ch := range svcPolicy.Apply(d.Detect(serviceCPU(set, o.Requests), set.Times)) {
 			if !ch.Regression {
 				continue
@@ -135,6 +141,19 @@ func Functions(ctx context.Context, dir string, opts funcdetect.Options) (Functi
 		return 0
 	})
 	return rep, nil
+}
+
+// scoreCase is 1 when res has c's planted step (its function near its time)
+// and how many of res's regressions are not it.
+func scoreCase(c funcsynth.Case, res funcdetect.Result) (found, alarms int) {
+	for _, r := range res.Regressions {
+		if found == 0 && c.Kind == funcsynth.KindStep && r.Function == c.Function && abs(r.Index-c.Index) <= functionTolerance {
+			found = 1
+			continue
+		}
+		alarms++
+	}
+	return found, alarms
 }
 
 // serviceCPU is the service's CPU per request at each point of set (the
@@ -189,29 +208,48 @@ func (r FunctionReport) NuisanceAlarms() (fn, svc float64) {
 	return float64(f) / days, float64(s) / days
 }
 
+// Share is Recall(minEffect) and NuisanceAlarms of function-level
+// detection on share of the profile.
+func (r FunctionReport) Share(minEffect float64) (recall, alarms float64) {
+	var n, f, m, a int
+	for _, row := range r.Rows {
+		switch {
+		case row.Kind == funcsynth.KindStep && row.Effect >= minEffect:
+			n += row.Services
+			f += row.ShareFound
+		case row.Kind != funcsynth.KindStep:
+			m += row.Services
+			a += row.ShareAlarms
+		}
+	}
+	return float64(f) / float64(max(n, 1)), float64(a) / (float64(max(m, 1)) * r.Days / 100)
+}
+
 // WriteTable renders the report.
 func (r FunctionReport) WriteTable(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "case\tservices\tfunction-level found\talarms\tservice-level found\talarms")
+	fmt.Fprintln(tw, "case\tservices\tfunction, per request: found\talarms\tfunction, share of profile: found\talarms\tservice level: found\talarms")
 	for _, row := range r.Rows {
 		name := row.Kind
 		if row.Kind == funcsynth.KindStep {
 			name = fmt.Sprintf("step %g%%", row.Effect)
-			fmt.Fprintf(tw, "%s\t%d\t%d (%.2f)\t%d\t%d (%.2f)\t%d\n", name, row.Services,
+			fmt.Fprintf(tw, "%s\t%d\t%d (%.2f)\t%d\t%d (%.2f)\t%d\t%d (%.2f)\t%d\n", name, row.Services,
 				row.Found, ratio(row.Found, row.Services), row.Alarms,
+				row.ShareFound, ratio(row.ShareFound, row.Services), row.ShareAlarms,
 				row.ServiceFound, ratio(row.ServiceFound, row.Services), row.ServiceAlarms)
 			continue
 		}
-		fmt.Fprintf(tw, "%s\t%d\t-\t%d\t-\t%d\n", name, row.Services, row.Alarms, row.ServiceAlarms)
+		fmt.Fprintf(tw, "%s\t%d\t-\t%d\t-\t%d\t-\t%d\n", name, row.Services, row.Alarms, row.ShareAlarms, row.ServiceAlarms)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
 	fr, sr := r.Recall(0.5)
 	fa, sa := r.NuisanceAlarms()
-	_, err := fmt.Fprintf(w, "recall for effects >= 0.5%%: function-level %.2f, service-level %.2f (target >= 0.9)\n"+
-		"false alarms on nuisances per 100 service-days: function-level %.2f, service-level %.2f (target <= 1)\n",
-		fr, sr, fa, sa)
+	hr, ha := r.Share(0.5)
+	_, err := fmt.Fprintf(w, "recall for effects >= 0.5%%: function-level %.2f, share of profile %.2f, service-level %.2f (target >= 0.9)\n"+
+		"false alarms on nuisances per 100 service-days: function-level %.2f, share of profile %.2f, service-level %.2f (target <= 1)\n",
+		fr, hr, sr, fa, ha, sa)
 	return err
 }
 

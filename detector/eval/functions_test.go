@@ -32,6 +32,9 @@ func TestFunctionsMeetsTargets(t *testing.T) {
 	if svc >= fn {
 		t.Errorf("service-level recall %.2f is not below the function level's %.2f: the set does not test what it should", svc, fn)
 	}
+	if hr, _ := rep.Share(0.5); hr < 0.9 {
+		t.Errorf("share-of-profile recall for effects >= 0.5%% = %.2f, want >= 0.9", hr)
+	}
 	if fa, _ := rep.NuisanceAlarms(); fa > 1 {
 		t.Errorf("false alarms on nuisances = %.2f per 100 service-days, want <= 1", fa)
 	}
