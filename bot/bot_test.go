@@ -425,3 +425,25 @@ func TestInvestigateButtonOnlyWhileOpen(t *testing.T) {
 		}
 	}
 }
+
+// TestAlertNamesTheFunction: a regression found in the profiles names its
+// function in the alert; a service-level one has no such field.
+func TestAlertNamesTheFunction(t *testing.T) {
+	r := bottest.Regression()
+	r.ID = "R-1"
+	hasField := func(m bot.Message) string {
+		for _, f := range m.Fields {
+			if f.Name == "Function" {
+				return f.Value
+			}
+		}
+		return ""
+	}
+	if v := hasField(bot.AlertMessage(r, 0, 0, nil)); v != "" {
+		t.Errorf("service-level alert has a Function field %q", v)
+	}
+	r.Function, r.ServicePct = "main.computePrice", 0.8
+	if v := hasField(bot.AlertMessage(r, 0, 0, nil)); v != "`main.computePrice` (+0.80% of the service's CPU)" {
+		t.Errorf("function-level alert: Function field %q", v)
+	}
+}

@@ -27,6 +27,9 @@ func AlertMessage(r store.Regression, cores, watts float64, chart []byte) Messag
 		},
 		Footer: fmt.Sprintf("Status: %s · detected %s", r.Status, r.DetectedAt.UTC().Format(TimeLayout)),
 	}
+	if r.Function != "" { // found in the profiles (detector/funcschedule)
+		m.Fields = append(m.Fields, Field{"Function", fmt.Sprintf("`%s` (%+.2f%% of the service's CPU)", r.Function, r.ServicePct)})
+	}
 	if cores != 0 {
 		m.Fields = append(m.Fields, Field{"Estimated cost", fmt.Sprintf("%s cores ≈ %s W", Num(cores), Num(watts))})
 	}

@@ -61,6 +61,13 @@ type Regression struct {
 	Metric string `json:"metric"`
 	// Labels are the series labels.
 	Labels map[string]string `json:"labels,omitempty"`
+	// Function names the function whose self CPU stepped, for a
+	// function-level regression (found in the service's profiles); empty
+	// for a service-level one.
+	Function string `json:"function,omitempty"`
+	// ServicePct is, for a function-level regression, the change it
+	// implies for the service's total CPU, in percent.
+	ServicePct float64 `json:"service_pct,omitempty"`
 	// SeriesKey is the canonical metric{labels} string (see SeriesKey).
 	SeriesKey string `json:"series_key"`
 	// ChangeTime is when the change point is estimated to be.

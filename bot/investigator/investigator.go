@@ -55,6 +55,9 @@ type Input struct {
 	At time.Time
 	// RPS is the request rate, for cores and watts; 0 leaves them out.
 	RPS float64
+	// Function, for a function-level regression, names the function whose
+	// CPU stepped; the playbook gets it as input.function.
+	Function string
 }
 
 // args is the playbook's input for in.
@@ -68,6 +71,9 @@ func (in Input) args() map[string]any {
 	}
 	if in.RPS > 0 {
 		input["requests_per_second"] = in.RPS
+	}
+	if in.Function != "" {
+		input["function"] = in.Function
 	}
 	return input
 }
@@ -119,6 +125,11 @@ func (i *Investigator) Investigate(ctx context.Context, q bot.Question, progress
 			return bot.Findings{}, fmt.Errorf("investigate %s: %w", q.RegressionID, err)
 		}
 		in.Service, in.Metric, in.At = r.Service, r.Metric, r.ChangeTime
+		if r.Function != "" {
+			// found in the profiles: the service's own series near the
+			// time, and the function known
+			in.Metric, in.Function = "", r.Function
+		}
 	}
 	svc, ok := i.services[in.Service]
 	if !ok {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/wattson-dev/wattson/cmd/wattson/internal/endpoint"
+	"github.com/wattson-dev/wattson/cmd/wattson/internal/functions"
 	"github.com/wattson-dev/wattson/cmd/wattson/internal/yamlconf"
 	"github.com/wattson-dev/wattson/skills/agent"
 )
@@ -158,6 +159,9 @@ type serviceConfig struct {
 	// opportunity savings to the fleet.
 	Instances   float64 `yaml:"instances"`
 	Investigate string  `yaml:"investigate"` // auto | manual, as for detection jobs
+	// Functions, when set, captures the instances' CPU profiles on a
+	// schedule for function-level detection (internal/functions).
+	Functions *functions.Config `yaml:"functions"`
 }
 
 type routeConfig struct {

@@ -155,6 +155,9 @@ func (c config) validate() error {
 		if sv.RPS < 0 {
 			bad(key+".rps", "must not be negative")
 		}
+		if sv.Functions != nil {
+			errs = append(errs, sv.Functions.Check(key+".functions")...)
+		}
 	}
 	if c.GitHub.AppID != 0 && (c.GitHub.PrivateKeyFile == "" || c.GitHub.InstallationID == 0) {
 		bad("github.app_id", "a GitHub App also needs github.private_key_file and github.installation_id")

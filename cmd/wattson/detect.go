@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/wattson-dev/wattson/cmd/wattson/internal/functions"
 	"github.com/wattson-dev/wattson/detector"
 	"github.com/wattson-dev/wattson/detector/prom"
 	"github.com/wattson-dev/wattson/detector/report"
@@ -26,6 +27,11 @@ func cmdDetect(ctx context.Context, args []string, e *env) error {
 	step := fs.Duration("step", 5*time.Minute, "query resolution")
 	format := fs.String("format", "text", "output format: text or json")
 	maxPoints := fs.Int("max-points", defaultMaxPoints, "refuse input of more than this many points in all series (memory grows with it: about 0.6 GB a million)")
+	var fn functions.Input
+	fs.StringVar(&fn.Profiles, "profiles", "", "profile directory (<dir>/<service>/<RFC3339>.pb.gz): find function-level regressions in --service's CPU profiles")
+	fs.StringVar(&fn.Service, "service", "", "service whose profiles --profiles reads")
+	fs.StringVar(&fn.Requests, "requests", "", "with --profiles: saved query_range response of the service's request rate (CPU per request instead of share of the profile)")
+	fs.StringVar(&fn.Deploys, "deploys", "", "with --profiles: deploy log (JSON lines) naming the deploy in each change's window")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -34,6 +40,15 @@ func cmdDetect(ctx context.Context, args []string, e *env) error {
 	}
 	if *format != "text" && *format != "json" {
 		return usageErrorf("detect: --format must be text or json, got %q", *format)
+	}
+	if fn != (functions.Input{}) {
+		switch {
+		case *input != "" || *promURL != "":
+			return usageErrorf("detect: give --profiles or --input/--prometheus, not both")
+		case fn.Profiles == "" || fn.Service == "":
+			return usageErrorf("detect: --profiles and --service go together (--requests and --deploys need them)")
+		}
+		return functions.Detect(ctx, fn, *format, e.stdout, e.stderr)
 	}
 	if *maxPoints <= 0 {
 		return usageErrorf("detect: --max-points must be positive, got %d", *maxPoints)

@@ -155,6 +155,9 @@ func TestDetectUsage(t *testing.T) {
 		{[]string{"detect", "--input", p, "extra"}, `unexpected argument "extra"`},
 		{[]string{"detect", "--input", p, "--input-format", "xml"}, `--input-format must be prom, csv or tcpd, got "xml"`},
 		{[]string{"detect", "--no-such-flag"}, "flag provided but not defined"},
+		{[]string{"detect", "--profiles", "p"}, "--profiles and --service go together"},
+		{[]string{"detect", "--service", "s", "--requests", "r.json"}, "--profiles and --service go together"},
+		{[]string{"detect", "--profiles", "p", "--service", "s", "--input", p}, "give --profiles or --input/--prometheus, not both"},
 	}
 	for _, tt := range tests {
 		_, errOut, code := runCmd(t, nil, tt.args...)

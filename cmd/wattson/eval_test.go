@@ -70,7 +70,7 @@ func TestEvalUsage(t *testing.T) {
 	}{
 		{[]string{"eval"}, "want 'eval detector"},
 		{[]string{"eval", "investigator-of-doom"}, "want 'eval detector"},
-		{[]string{"eval", "detector"}, "give exactly one of --tcpd DIR or --perfseries DIR"},
+		{[]string{"eval", "detector"}, "give exactly one of --tcpd DIR, --perfseries DIR or --functions DIR"},
 		{[]string{"eval", "detector", "--tcpd", "a", "--perfseries", "b"}, "give exactly one"},
 		{[]string{"eval", "detector", "--tcpd", "a", "extra"}, `unexpected argument "extra"`},
 		{[]string{"eval", "detector", "--bogus"}, "flag provided but not defined"},

@@ -14,6 +14,7 @@ import (
 	"github.com/wattson-dev/wattson/bot/investigator"
 	"github.com/wattson-dev/wattson/bot/proposals"
 	"github.com/wattson-dev/wattson/cmd/wattson/internal/endpoint"
+	"github.com/wattson-dev/wattson/cmd/wattson/internal/functions"
 	"github.com/wattson-dev/wattson/detector/schedule"
 	"github.com/wattson-dev/wattson/store"
 	"github.com/wattson-dev/wattson/store/periodic"
@@ -89,6 +90,10 @@ func cmdServe(ctx context.Context, args []string, e *env) error {
 	if err != nil {
 		return err
 	}
+	fsched, err := functions.Scheduler(functionServices(cfg), st, cb.bot, replicaName(), logger.With("component", "functions"))
+	if err != nil {
+		return err
+	}
 	runner := periodic.New(st, periodic.Options{Owner: replicaName(), Prefix: "periodic/", Logger: logger.With("component", "periodic")})
 	g, ctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return serveHTTP(ctx, cfg.Server.Listen, mux, logger) })
@@ -96,8 +101,22 @@ func cmdServe(ctx context.Context, args []string, e *env) error {
 	if sched != nil {
 		g.Go(func() error { return sched.Run(ctx) })
 	}
+	if fsched != nil {
+		g.Go(func() error { return fsched.Run(ctx) })
+	}
 	g.Go(func() error { return runner.Run(ctx, jobs) })
 	return g.Wait()
+}
+
+// functionServices are the services with function-level detection.
+func functionServices(cfg config) []functions.Service {
+	var out []functions.Service
+	for _, s := range cfg.Services {
+		if s.Functions != nil {
+			out = append(out, functions.Service{Name: s.Name, Profiles: s.Profiles, Functions: *s.Functions})
+		}
+	}
+	return out
 }
 
 // newScheduler builds the detection scheduler; nil when there are no jobs.

@@ -42,3 +42,43 @@ func TestCapture(t *testing.T) {
 		t.Error("a 404 was stored")
 	}
 }
+
+func TestFetchAndSave(t *testing.T) {
+	data := sampleProfile(t)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/debug/pprof/profile" || r.URL.Query().Get("seconds") != "2" {
+			http.NotFound(w, r)
+			return
+		}
+		w.Write(data)
+	}))
+	defer srv.Close()
+	d := New(t.TempDir())
+	c := NewCapturer(srv.Client(), d, time.Now)
+	p, err := c.Fetch(context.Background(), srv.URL, 2*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if refs, _ := d.List(context.Background(), "svc"); len(refs) != 0 {
+		t.Errorf("Fetch stored %d profiles, want none", len(refs))
+	}
+	at := time.Date(2025, 3, 1, 12, 0, 0, 500, time.UTC)
+	path, err := c.Save("svc", at, p)
+	if err != nil || path != d.Path("svc", at.Truncate(time.Second)) {
+		t.Fatalf("Save: %q, %v", path, err)
+	}
+	refs, err := d.List(context.Background(), "svc")
+	if err != nil || len(refs) != 1 {
+		t.Fatalf("refs = %+v, %v", refs, err)
+	}
+	back, err := d.Load(context.Background(), refs[0])
+	if err != nil || len(back.Sample) != len(p.Sample) {
+		t.Errorf("saved profile reads back with %v, err %v", back, err)
+	}
+	if _, err := c.Save("../x", at, p); err == nil {
+		t.Error("a bad service name was saved")
+	}
+	if _, err := c.Fetch(context.Background(), srv.URL+"/missing", 2*time.Second); err == nil {
+		t.Error("a 404 was returned as a profile")
+	}
+}

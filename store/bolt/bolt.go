@@ -73,7 +73,7 @@ const schemaVersion = "1"
 // allBuckets lists every top-level bucket; Open creates the missing ones.
 func allBuckets() []string {
 	bs := []string{bucketMeta, bucketAudit, bucketAuditByRec, bucketJobs,
-		bucketJobsReady, bucketJobsPending, bucketLeases, bucketSeen, bucketSeenExpiry}
+		bucketJobsReady, bucketJobsPending, bucketLeases, bucketSeen, bucketSeenExpiry, bucketFuncSeries}
 	for _, k := range kinds() {
 		bs = append(bs, k.bucket())
 		if k.fpBucket() != "" {

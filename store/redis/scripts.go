@@ -10,6 +10,7 @@ type scripts struct {
 	ack           *goredis.Script
 	acquire       *goredis.Script
 	release       *goredis.Script
+	saveSeries    *goredis.Script // funcseries.go
 }
 
 func newScripts() scripts {
@@ -20,6 +21,7 @@ func newScripts() scripts {
 		ack:           goredis.NewScript(ackLua),
 		acquire:       goredis.NewScript(acquireLua),
 		release:       goredis.NewScript(releaseLua),
+		saveSeries:    goredis.NewScript(saveSeriesLua),
 	}
 }
 

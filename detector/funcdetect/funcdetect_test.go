@@ -1,0 +1,115 @@
+package funcdetect
+
+import (
+	"context"
+	"math"
+	"testing"
+	"time"
+
+	"github.com/wattson-dev/wattson/detector/funcseries"
+	"github.com/wattson-dev/wattson/detector/funcsynth"
+)
+
+// synthSet generates one case in memory and returns its set, request rate
+// and filled-in truth.
+func synthSet(t testing.TB, c funcsynth.Case, n int) (*funcseries.Set, []float64, funcsynth.Case) {
+	t.Helper()
+	profiles, reqs := funcsynth.Service(funcsynth.Config{Seed: 11}, &c, n)
+	set := new(funcseries.Set)
+	for _, p := range profiles {
+		snap, err := funcseries.FromProfile(p, time.Time{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := set.Append(snap); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return set, reqs, c
+}
+
+func TestDetectFindsStepsAndDropsNuisances(t *testing.T) {
+	tests := []struct {
+		kind       string
+		pct        float64
+		wantFound  bool   // the planted function is reported near its time
+		wantFilter string // a filter that must have caught the nuisance
+	}{
+		{kind: funcsynth.KindStep, pct: 0.5, wantFound: true},
+		{kind: funcsynth.KindStep, pct: 2, wantFound: true},
+		{kind: funcsynth.KindRename, wantFilter: FilterCostShift},
+		{kind: funcsynth.KindInline, wantFilter: FilterCostShift},
+		{kind: funcsynth.KindTrafficMix, wantFilter: FilterTrafficMix},
+		{kind: funcsynth.KindTransient},
+		{kind: funcsynth.KindNone},
+	}
+	for n, tt := range tests {
+		t.Run(tt.kind, func(t *testing.T) {
+			set, reqs, c := synthSet(t, funcsynth.Case{Service: "svc", Kind: tt.kind, ServicePct: tt.pct}, n)
+			res, err := Detect(context.Background(), set, Options{Requests: reqs})
+			if err != nil {
+				t.Fatal(err)
+			}
+			found := false
+			for _, r := range res.Regressions {
+				if r.Function == c.Function && abs(r.Index-c.Index) <= 6 {
+					found = true
+					if math.Abs(r.ServicePct-tt.pct) > tt.pct/2 {
+						t.Errorf("service_pct %.3f, planted %.3f", r.ServicePct, tt.pct)
+					}
+					if r.Unit != UnitSecondsPerRequest || r.After <= r.Before {
+						t.Errorf("levels %g → %g %s", r.Before, r.After, r.Unit)
+					}
+				} else {
+					t.Errorf("false alarm: %+v", r)
+				}
+			}
+			if found != tt.wantFound {
+				t.Errorf("planted %s in %s at %d: found %v, want %v", tt.kind, c.Function, c.Index, found, tt.wantFound)
+			}
+			if tt.wantFilter != "" {
+				caught := false
+				for _, f := range res.Filtered {
+					caught = caught || f.Filter == tt.wantFilter && abs(f.Index-c.Index) <= 24
+				}
+				if !caught {
+					t.Errorf("no change near %d filtered as %s: %+v", c.Index, tt.wantFilter, res.Filtered)
+				}
+			}
+		})
+	}
+}
+
+func TestDetectShareOfProfile(t *testing.T) {
+	set, _, c := synthSet(t, funcsynth.Case{Service: "svc", Kind: funcsynth.KindStep, ServicePct: 1}, 3)
+	res, err := Detect(context.Background(), set, Options{Deploys: []Deploy{
+		{Time: time.Unix(set.Times[c.Index], 0).Add(-time.Minute), Revision: "v2"},
+		{Time: time.Unix(set.Times[0], 0), Revision: "v1"},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Regressions) != 1 || res.Regressions[0].Function != c.Function {
+		t.Fatalf("regressions %+v, want one in %s", res.Regressions, c.Function)
+	}
+	r := res.Regressions[0]
+	if r.Unit != UnitShare || r.Deploy != "v2" || math.Abs(r.ServicePct-1) > 0.5 {
+		t.Errorf("got %+v", r)
+	}
+}
+
+func TestDetectStopsWithContext(t *testing.T) {
+	set, reqs, _ := synthSet(t, funcsynth.Case{Service: "svc", Kind: funcsynth.KindNone}, 0)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := Detect(ctx, set, Options{Requests: reqs}); err == nil {
+		t.Error("a cancelled detection returned no error")
+	}
+}
+
+func TestRequestsAt(t *testing.T) {
+	got := RequestsAt([]int64{100, 160, 400}, seriesOf([]int64{90, 150, 210}, []float64{1, 2, 3}), 30)
+	if got[0] != 1 || got[1] != 2 || !math.IsNaN(got[2]) {
+		t.Errorf("got %v", got)
+	}
+}
