@@ -44,6 +44,8 @@ type evidence struct {
 	spans    map[string]funcSpan
 	// decided is the commit a culprit verdict names.
 	decided string
+	// function is the one the detector found slower over time, if any.
+	function string
 }
 
 func newEvidence(diff ProfileDiffResult, changes []Change, deploy map[string]int, rev string) *evidence {
@@ -202,7 +204,7 @@ func (e *evidence) collect(ctx context.Context, host CodeHost) error {
 	famZ := bonferroniZ(0.01, len(family))
 	for _, f := range e.diff.Candidates {
 		_, credited := credits[f.Name]
-		if f.Z >= e.diff.ZThreshold || (credited && f.Z >= famZ) {
+		if f.Z >= e.diff.ZThreshold || (credited && f.Z >= famZ) || (f.Name == e.function && f.DeltaOwn > 0) {
 			e.strong = append(e.strong, f)
 			e.strongCost += math.Max(0, f.DeltaOwn)
 			for sha, v := range credits[f.Name] {

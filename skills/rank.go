@@ -62,6 +62,10 @@ type RankInput struct {
 	// Timing, when given, is deploys_in_window's check that the deploy can
 	// explain the change's start; a deploy that cannot gets no culprit.
 	Timing *Timing `json:"timing,omitempty"`
+	// Function, when given, is a function the detector found slower in
+	// the service's profiles over time: its rise between the two profiles
+	// counts as beyond noise, as many profiles showed it.
+	Function string `json:"function,omitempty"`
 }
 
 // profileRevision is the revision that served when the after profile was
@@ -105,6 +109,7 @@ func Rank(ctx context.Context, host CodeHost, in RankInput) (Ranking, error) {
 		}
 	}
 	ev := newEvidence(in.Profiles, changes, deploy, rev)
+	ev.function = in.Function
 	if err := ev.collect(ctx, host); err != nil {
 		return Ranking{}, err
 	}

@@ -16,7 +16,8 @@ func NewRankSuspects(host CodeHost) Skill {
 "to":{"type":"string","description":"revision deployed"},
 "deploys":{"type":"array","description":"deploys around the change, to know which revision the after profile ran"},
 "timing":{"type":"object","description":"deploys_in_window's timing: a deploy that cannot explain the change's start gets no culprit"},
-"profiles":{"type":"object","description":"profile_diff's output"}}}`),
+"profiles":{"type":"object","description":"profile_diff's output"},
+"function":{"type":"string","description":"a function the detector found slower in the service's profiles over time"}}}`),
 	}
 	return New(info, func(ctx context.Context, in RankInput) (Output, error) {
 		r, err := Rank(ctx, host, in)

@@ -35,6 +35,12 @@ func registryFor(sc skillstest.Scenario) *skills.Registry {
 
 func investigate(t *testing.T, reg *skills.Registry, service string) skills.Investigation {
 	t.Helper()
+	return investigateWith(t, reg, map[string]any{"service": service})
+}
+
+// investigateWith runs the cpu-regression playbook with input.
+func investigateWith(t *testing.T, reg *skills.Registry, input map[string]any) skills.Investigation {
+	t.Helper()
 	pbs, err := skills.BuiltinPlaybooks()
 	if err != nil {
 		t.Fatal(err)
@@ -44,7 +50,7 @@ func investigate(t *testing.T, reg *skills.Registry, service string) skills.Inve
 		t.Fatal("no cpu-regression playbook")
 	}
 	run := skills.NewRunner(reg, slog.New(slog.NewTextHandler(io.Discard, nil)), time.Now, 30*time.Second).
-		Run(context.Background(), pb, map[string]any{"service": service})
+		Run(context.Background(), pb, input)
 	return skills.Summarize(run)
 }
 
@@ -219,5 +225,26 @@ func TestInvestigateSettingChange(t *testing.T) {
 				t.Errorf("evidence %q does not say %q", ev, tt.says)
 			}
 		})
+	}
+}
+
+// A regression the detector found in one function's profiles over time:
+// the two profiles the investigation compares show the function's rise
+// within sampling noise, and the service's step is too small to see. Told
+// the function, the investigation counts its rise and names the commit
+// that wrote its hot line; not told, it cannot.
+func TestInvestigateFromTheFunction(t *testing.T) {
+	sc := skillstest.BuildFunction(t)
+	reg := registryFor(sc)
+	at := sc.ChangeTime.Format(time.RFC3339)
+	if inv := investigateWith(t, reg, map[string]any{"service": sc.Service, "at": at}); inv.Verdict == skills.VerdictCulprit {
+		t.Fatalf("without the function: verdict %s (%s), want no culprit from a rise within noise", inv.Verdict, inv.Reason)
+	}
+	inv := investigateWith(t, reg, map[string]any{"service": sc.Service, "at": at, "function": skillstest.SlowerFunction})
+	if inv.Verdict != skills.VerdictCulprit || len(inv.Suspects) == 0 || inv.Suspects[0].Commit != sc.Culprit {
+		t.Fatalf("verdict = %s (%s), suspects %+v; want culprit %s", inv.Verdict, inv.Reason, inv.Suspects, sc.Culprit[:7])
+	}
+	if !strings.Contains(inv.Reason, "found by the detector") {
+		t.Errorf("reason %q does not say the function's rise was the detector's", inv.Reason)
 	}
 }

@@ -106,7 +106,11 @@ func (e *evidence) strongVerdict() (Verdict, string, Basis) {
 	}
 	names := make([]string, 0, len(e.strong))
 	for _, f := range e.strong {
-		names = append(names, shortFunc(f.Name, e.diff.Module))
+		name := shortFunc(f.Name, e.diff.Module)
+		if f.Name == e.function && f.Z < e.diff.ZThreshold {
+			name += " (found by the detector in its profiles over time)"
+		}
+		names = append(names, name)
 	}
 	slower := strings.Join(names, ", ")
 	e.decided = top

@@ -33,15 +33,15 @@ func writeAllocProfiles(t testing.TB, sc Scenario, after string) {
 		call := fr(src, "(*Store).Total", "func (s *Store) Total", "TOTAL-CALL")
 		at := func(marker string) Frame { return fr(src, "(*Store).Lookup", "func (s *Store) Lookup", marker) }
 		with := func(fs ...Frame) []Frame { return append(fs, call, serve, main) }
-		norm := fr(src, "normalize", "func normalize", "NORM")
-		brand := fr(src, "withBrand", "func withBrand", "BRAND")
+		norm := fr(src, "normalize", "func normalize", "// NORM")
+		brand := fr(src, "withBrand", "func withBrand", "strings.Title(")
 		return []Stack{
 			{Frames: []Frame{serve, main}, Count: 4200},
 			{Frames: []Frame{fr(src, "(*Store).Total", "func (s *Store) Total", "TOTAL-ADD"), serve, main}, Count: 240},
 			{Frames: with(lib("runtime.mapaccess2_faststr"), at("LOOKUP-MAP")), Count: 60},
 			{Frames: with(lib("strings.ToLower"), norm, at("LOOKUP-NORM")), Count: 60},
 			{Frames: with(lib("runtime.mallocgc"), lib("strings.ToLower"), norm, at("LOOKUP-NORM")), Count: 30},
-			{Frames: with(fr(src, "valid", "func valid", "VALID"), at("LOOKUP-VALID")), Count: 60},
+			{Frames: with(fr(src, "valid", "func valid", "// VALID"), at("LOOKUP-VALID")), Count: 60},
 			{Frames: with(lib("strings.Title"), brand, at("LOOKUP-BRAND")), Count: 60},
 		}
 	}

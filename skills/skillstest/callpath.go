@@ -163,10 +163,10 @@ func writeCallPathProfiles(t testing.TB, sc Scenario, after string) {
 		with := func(fs ...Frame) []Frame { return append(fs, tail...) }
 		return []Stack{
 			{Frames: with(lib("runtime.mapaccess2_faststr"), at("LOOKUP-MAP")), Count: n},
-			{Frames: with(lib("strings.ToLower"), fr(src, "normalize", "func normalize", "NORM"), at("LOOKUP-NORM")), Count: n},
-			{Frames: with(fr(src, "valid", "func valid", "VALID"), at("LOOKUP-VALID")), Count: n},
-			{Frames: with(lib("strings.Title"), fr(src, "withBrand", "func withBrand", "BRAND"), at("LOOKUP-BRAND")), Count: n},
-			{Frames: with(lib("runtime.mallocgc"), fr(src, "withBrand", "func withBrand", "BRAND"), at("LOOKUP-BRAND")), Count: n / 2},
+			{Frames: with(lib("strings.ToLower"), fr(src, "normalize", "func normalize", "// NORM"), at("LOOKUP-NORM")), Count: n},
+			{Frames: with(fr(src, "valid", "func valid", "// VALID"), at("LOOKUP-VALID")), Count: n},
+			{Frames: with(lib("strings.Title"), fr(src, "withBrand", "func withBrand", "strings.Title("), at("LOOKUP-BRAND")), Count: n},
+			{Frames: with(lib("runtime.mallocgc"), fr(src, "withBrand", "func withBrand", "strings.Title("), at("LOOKUP-BRAND")), Count: n / 2},
 		}
 	}
 	base := func(src string) []Stack {

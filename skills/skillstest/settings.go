@@ -117,7 +117,7 @@ func settingProfiles(kind Setting) func(t testing.TB, sc Scenario, after string)
 			with := func(fs ...Frame) []Frame {
 				return append(fs, fr(src, "catalog.go", "(*Store).Total", "func (s *Store) Total", "TOTAL-CALL"), serve, main)
 			}
-			norm := fr(src, "catalog.go", "normalize", "func normalize", "NORM")
+			norm := fr(src, "catalog.go", "normalize", "func normalize", "// NORM")
 			get := func(marker string) Frame {
 				return fr(cacheV1, "cache.go", "(*priceCache).get", "func (c *priceCache) get", marker)
 			}
@@ -129,7 +129,7 @@ func settingProfiles(kind Setting) func(t testing.TB, sc Scenario, after string)
 				{Frames: with(decode, at("LOOKUP-MAP")), Count: decodes},
 				{Frames: with(lib("strings.ToLower"), norm, at("LOOKUP-NORM")), Count: 60},
 				{Frames: with(lib("runtime.mallocgc"), lib("strings.ToLower"), norm, at("LOOKUP-NORM")), Count: 30},
-				{Frames: with(fr(src, "catalog.go", "valid", "func valid", "VALID"), at("LOOKUP-VALID")), Count: 60},
+				{Frames: with(fr(src, "catalog.go", "valid", "func valid", "// VALID"), at("LOOKUP-VALID")), Count: 60},
 				{Frames: []Frame{get("CACHE-HIT"), serve, main}, Count: hits},
 				{Frames: []Frame{fr(cacheV1, "cache.go", "loadPrice", "func loadPrice", "LOAD-HASH"), get("CACHE-LOAD"), serve, main}, Count: loads},
 				f.gc(gc),
