@@ -1,9 +1,7 @@
 package main
 
 import (
-	"cmp"
 	"context"
-	"fmt"
 	"log/slog"
 
 	"github.com/wattson-dev/wattson/cmd/wattson/internal/offensecmd"
@@ -37,23 +35,4 @@ func cmdOffense(ctx context.Context, args []string, e *env) error {
 	}
 	_, err = offensecmd.Run(ctx, f, d, e.stdout)
 	return err
-}
-
-// evalOffense is `wattson eval offense`; its work is package offensecmd's.
-func evalOffense(ctx context.Context, args []string, e *env) error {
-	fs := newFlagSet("eval offense", e)
-	path := configFlag(fs, e)
-	f := offensecmd.RegisterEval(fs)
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	if err := f.Check(); err != nil || fs.NArg() > 0 {
-		return usageErrorf("eval offense: %v", cmp.Or(err, fmt.Errorf("unexpected argument %q", fs.Arg(0))))
-	}
-	cfg, err := loadConfig(*path, e.getenv)
-	if err != nil {
-		return err
-	}
-	_, pats := loadLibrary(cfg, slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
-	return offensecmd.Eval(ctx, f, offensecmd.Deps{Patterns: pats, WattsPerCore: cfg.Impact.WattsPerCore}, e.stdout)
 }

@@ -81,9 +81,6 @@ type key struct {
 
 type acc struct {
 	value int64
-	// alloc is the part of value spent allocating: what the collector's
-	// background work is attributed by.
-	alloc int64
 	file  string
 	lines map[int]bool
 }
@@ -112,10 +109,7 @@ func measure(profiles []Profile, patterns []Pattern, o Options) (found, all []Fi
 	if o.WattsPerCore <= 0 {
 		o.WattsPerCore = 10
 	}
-	// value and duration total each kind's profiles; for CPU, gc is the
-	// collector's background work (no user frame on its stacks) and alloc
-	// the user code's allocation, by whose share gc is attributed.
-	type kindTotal struct{ value, duration, gc, alloc int64 }
+	type kindTotal struct{ value, duration int64 }
 	totals := map[string]*kindTotal{}
 	hits := map[string]map[key]*acc{}
 	for _, p := range profiles {
@@ -143,19 +137,7 @@ func measure(profiles []Profile, patterns []Pattern, o Options) (found, all []Fi
 			}
 			v := s.Value[vi]
 			t.value += v
-			frames := flatten(s)
-			allocating := false
-			if kind == KindCPU {
-				u := userIndex(frames)
-				if u == len(frames) && backgroundGC(frames) {
-					t.gc += v
-					continue
-				}
-				if allocating = allocates(frames[:u]); allocating {
-					t.alloc += v
-				}
-			}
-			h, ok := attribute(frames, sub)
+			h, ok := attribute(flatten(s), sub)
 			if !ok {
 				continue
 			}
@@ -166,9 +148,6 @@ func measure(profiles []Profile, patterns []Pattern, o Options) (found, all []Fi
 				hits[kind][k] = a
 			}
 			a.value += v
-			if allocating {
-				a.alloc += v
-			}
 			if h.user.line > 0 {
 				a.lines[int(h.user.line)] = true
 			}
@@ -181,9 +160,6 @@ func measure(profiles []Profile, patterns []Pattern, o Options) (found, all []Fi
 		}
 		for k, a := range m {
 			pt := patterns[k.pattern]
-			if t.alloc > 0 { // the collector runs because of what was allocated
-				a.value += int64(float64(t.gc) * float64(a.alloc) / float64(t.alloc))
-			}
 			share := float64(a.value) / float64(t.value)
 			f := Finding{Service: o.Service, Pattern: pt.Name, Title: pt.Title, Skill: pt.Skill, Function: k.fn,
 				File: a.file, Profile: kind, Share: share, Suggestion: pt.Suggestion, Fix: pt.Fix, Rewrite: pt.Rewrite}

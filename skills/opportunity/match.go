@@ -58,7 +58,13 @@ type hit struct {
 // long as only runtime frames come between (so strings.Split's own
 // growslice is not blamed on its caller).
 func attribute(frames []frame, patterns []Pattern) (hit, bool) {
-	u := userIndex(frames)
+	u := len(frames)
+	for i, f := range frames {
+		if !isStd(f.fn) {
+			u = i
+			break
+		}
+	}
 	for i := u - 1; i >= 0; i-- {
 		f := frames[i]
 		for pi, p := range patterns {
@@ -75,37 +81,4 @@ func attribute(frames []frame, patterns []Pattern) (hit, bool) {
 		}
 	}
 	return hit{}, false
-}
-
-// userIndex is the index of the innermost frame outside the standard
-// library, or len(frames) when there is none.
-func userIndex(frames []frame) int {
-	for i, f := range frames {
-		if !isStd(f.fn) {
-			return i
-		}
-	}
-	return len(frames)
-}
-
-// backgroundGC reports a stack of the collector's background work: mark
-// workers, the sweeper and the scavenger, which no user code is on.
-func backgroundGC(frames []frame) bool {
-	for _, f := range frames {
-		switch f.fn {
-		case "runtime.gcBgMarkWorker", "runtime.bgsweep", "runtime.bgscavenge":
-			return true
-		}
-	}
-	return false
-}
-
-// allocates reports runtime frames below user code that allocate.
-func allocates(below []frame) bool {
-	for _, f := range below {
-		if strings.HasPrefix(f.fn, "runtime.mallocgc") {
-			return true
-		}
-	}
-	return false
 }

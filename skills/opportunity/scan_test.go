@@ -65,36 +65,3 @@ func TestSurveyReportsProfileTimesAndMeasuredShares(t *testing.T) {
 		t.Errorf("Scan = %+v, %v; want Survey's findings", fs, err)
 	}
 }
-
-// The collector's background work is no function's, so it is no finding's
-// function; it is attributed to the findings by their share of the user
-// code's allocation, as what they allocate is why it runs.
-func TestBackgroundGCIsAttributedByAllocation(t *testing.T) {
-	now := time.Date(2025, 6, 5, 12, 0, 0, 0, time.UTC)
-	dir := pprofdir.New(t.TempDir())
-	const file = "/src/shop/api/line.go"
-	writeProfile(t, dir, "shop", now.Add(-time.Hour), []skillstest.Stack{
-		// join concatenates; three quarters of its allocation
-		{Count: 30, Frames: []skillstest.Frame{{Func: "runtime.mallocgc"}, {Func: "runtime.concatstrings"}, {Func: "example.com/shop/api.join", File: file, Line: 9}}},
-		// a quarter is allocated by other code no pattern matches
-		{Count: 10, Frames: []skillstest.Frame{{Func: "runtime.mallocgc"}, {Func: "runtime.newobject"}, {Func: "example.com/shop/api.handle", File: file, Line: 70}}},
-		{Count: 40, Frames: []skillstest.Frame{{Func: "runtime.scanobject"}, {Func: "runtime.gcDrain"}, {Func: "runtime.gcBgMarkWorker"}}},
-		{Count: 20, Frames: []skillstest.Frame{{Func: "example.com/shop/api.handle", File: file, Line: 72}}},
-	})
-	sc := &opportunity.Scanner{Source: dir, Patterns: builtinPatterns(t), Now: func() time.Time { return now }}
-	got, err := sc.Scan(t.Context(), "shop")
-	if err != nil {
-		t.Fatal(err)
-	}
-	shares := map[string]float64{}
-	for _, f := range got {
-		shares[f.Pattern+" "+f.Function] = f.Share
-	}
-	want := map[string]float64{
-		"fmt-string-building example.com/shop/api.join": 0.6, // 30% its own, 30% of GC work
-		"gc-pressure example.com/shop/api.handle":       0.2, // 10% and 10%
-	}
-	if len(shares) != len(want) || shares["fmt-string-building example.com/shop/api.join"] != 0.6 || shares["gc-pressure example.com/shop/api.handle"] != 0.2 {
-		t.Fatalf("findings = %s, want %v", describe(got), want)
-	}
-}
