@@ -16,7 +16,7 @@ deps:
 	@./scripts/install-deps
 
 test: deps
-	$(GO) test -race -timeout 10m ./...
+	$(GO) test -race -timeout 20m ./...
 
 lint:
 	$(GO) mod tidy -diff
