@@ -127,7 +127,7 @@ func (b *Bot) Alert(ctx context.Context, in AlertInput) (store.Regression, bool,
 	if err := b.c.Audit(ctx, Event{Platform: platform, Channel: channel}, "alert", r.ID, "posted to "+r.Channel, true); err != nil {
 		return r, false, fmt.Errorf("alert: %w", err)
 	}
-	ref, err := chat.Post(ctx, channel, "", AlertMessage(r, r.Cores, r.Cores*b.c.WattsPerCore, png))
+	ref, err := chat.Post(ctx, channel, "", AlertMessage(r, b.c.Describe(r.Metric), r.Cores, r.Cores*b.c.WattsPerCore, png))
 	if err != nil {
 		return r, false, fmt.Errorf("alert %s: post: %w", r.ID, err)
 	}

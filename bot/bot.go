@@ -175,7 +175,7 @@ func (b *Bot) button(ctx context.Context, ev Event) (Message, error) {
 	case ActionInvestigate:
 		return b.investigate(ctx, ev, Command{Verb: VerbInvestigate, ID: ev.RecordID})
 	case ActionApprove, ActionRollback, ActionReject, ActionDismiss:
-		return b.decide(ctx, ev, Decision{Action: ev.Action, ID: ev.RecordID, Version: ev.Version})
+		return b.decide(ctx, ev, Decision{Action: ev.Action, ID: ev.RecordID, Version: ev.Version, Reason: ev.Reason})
 	}
 	return Message{}, userErrorf("That button no longer does anything; try /wattson help.")
 }

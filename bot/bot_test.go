@@ -204,7 +204,7 @@ func TestApprovalExpires(t *testing.T) {
 		t.Fatal("approve after re-show not told")
 	}
 	// Approved by command, not by a click: both cards shown lose their
-	// buttons all the same.
+	// Approve and Reject buttons all the same; Roll back is all they offer.
 	posts, updates := f.Chat.Snapshot()
 	redrawn := map[store.ThreadRef]bot.Message{}
 	for _, u := range updates {
@@ -216,8 +216,8 @@ func TestApprovalExpires(t *testing.T) {
 			continue
 		}
 		cards++
-		if m, ok := redrawn[p.Ref]; !ok || len(m.Buttons) != 0 {
-			t.Errorf("card %s not redrawn without buttons after a command approval: %+v", p.Ref.MessageID, m)
+		if m, ok := redrawn[p.Ref]; !ok || len(m.Buttons) != 1 || m.Buttons[0].Action != bot.ActionRollback {
+			t.Errorf("card %s not redrawn with only Roll back after a command approval: %+v", p.Ref.MessageID, m)
 		}
 	}
 	if cards != 2 {
@@ -417,7 +417,7 @@ func TestInvestigateButtonOnlyWhileOpen(t *testing.T) {
 		r := bottest.Regression()
 		r.ID, r.Status = "R-1", status
 		var got []string
-		for _, b := range bot.AlertMessage(r, 0, 0, nil).Buttons {
+		for _, b := range bot.AlertMessage(r, bot.MetricInfo{}, 0, 0, nil).Buttons {
 			got = append(got, string(b.Action))
 		}
 		if strings.Join(got, ",") != want {

@@ -83,6 +83,26 @@ type Button struct {
 	Version int
 	// Style colours the button.
 	Style Style
+	// Confirm, when set, asks the user to confirm before the click acts
+	// (a Slack confirm dialog, a Discord confirmation step).
+	Confirm *Confirm
+}
+
+// Confirm is the question a button asks before it acts.
+type Confirm struct {
+	// Title heads the dialog: "Approve the revert?".
+	Title string
+	// Text says what the click will do.
+	Text string
+	// OK labels the button that goes ahead; Cancel is always offered.
+	OK string
+}
+
+// AsksReason reports whether a click on a button of action a first asks
+// the user why (a Slack modal, a Discord modal), the answer stored with
+// the decision: reject and dismiss do.
+func (a Action) AsksReason() bool {
+	return a == ActionReject || a == ActionDismiss
 }
 
 // Value encodes the button's record and version for a platform's button

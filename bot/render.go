@@ -11,27 +11,31 @@ import (
 // TimeLayout is how times are shown in chat.
 const TimeLayout = "2006-01-02 15:04 MST"
 
-// AlertMessage renders the top-level alert of a regression. Buttons are offered
-// while the regression is still open for a decision.
-func AlertMessage(r store.Regression, cores, watts float64, chart []byte) Message {
+// AlertMessage renders the top-level alert of a regression, its metric
+// named and its levels shown as info says. Buttons are offered while the
+// regression is still open for a decision.
+func AlertMessage(r store.Regression, info MetricInfo, cores, watts float64, chart []byte) Message {
 	arrow := "up"
 	if r.Direction == store.DirectionDown {
 		arrow = "down"
 	}
+	if info.Display == "" {
+		info.Display = r.Metric
+	}
 	m := Message{
-		Title: fmt.Sprintf("%s: %s %s %.1f%% (%s)", r.Service, r.Metric, arrow, abs(r.Pct), r.ID),
+		Title: fmt.Sprintf("%s: %s %s %.1f%% (%s)", r.Service, info.Display, arrow, abs(r.Pct), r.ID),
 		Text:  fmt.Sprintf("`%s` changed at %s.", r.SeriesKey, r.ChangeTime.UTC().Format(TimeLayout)),
 		Fields: []Field{
-			{"Before → after", fmt.Sprintf("%s → %s", Num(r.Before), Num(r.After))},
+			{"Before → after", info.Levels(r.Before, r.After)},
 			{"Change", fmt.Sprintf("%+.1f%% (confidence %.1f%%)", r.Pct, r.Confidence*100)},
 		},
 		Footer: fmt.Sprintf("Status: %s · detected %s", r.Status, r.DetectedAt.UTC().Format(TimeLayout)),
 	}
 	if cores != 0 {
-		m.Fields = append(m.Fields, Field{"Estimated cost", fmt.Sprintf("%s cores ≈ %s W", Num(cores), Num(watts))})
+		m.Fields = append(m.Fields, Field{"Estimated cost", Cost(cores, watts)})
 	}
 	if chart != nil {
-		m.Image = &Image{Name: r.ID + ".png", Alt: fmt.Sprintf("%s over time, change marked at %s", r.Metric, r.ChangeTime.UTC().Format(TimeLayout)), PNG: chart}
+		m.Image = &Image{Name: r.ID + ".png", Alt: fmt.Sprintf("%s over time, change marked at %s", info.Display, r.ChangeTime.UTC().Format(TimeLayout)), PNG: chart}
 	}
 	if r.Status == store.RegressionOpen {
 		// Investigate only while no investigation runs or proposed a fix.
@@ -64,14 +68,22 @@ func ProposalMessage(p store.Proposal) Message {
 		// The revision is what an approval binds to; once decided, it no
 		// longer matters.
 		m.Title = fmt.Sprintf("%s proposal %s (v%d): %s", verb, p.ID, p.Rev(), p.Title)
-		label := "Approve"
+		label, does := "Approve", "approves the change"
 		if p.Kind == store.ProposalRevert {
-			label = "Approve revert"
+			label, does = "Approve revert", "approves reverting `"+Short(p.Target)+"`"
+		}
+		if p.PRURL != "" {
+			does += " and marks its pull request ready to merge"
 		}
 		m.Buttons = []Button{
-			{Label: label, Action: ActionApprove, RecordID: p.ID, Version: p.Rev(), Style: StylePrimary},
+			{Label: label, Action: ActionApprove, RecordID: p.ID, Version: p.Rev(), Style: StylePrimary,
+				Confirm: &Confirm{Title: label + "?", Text: fmt.Sprintf("This %s (%s, v%d): %s.", does, p.ID, p.Rev(), p.Title), OK: label}},
 			{Label: "Reject", Action: ActionReject, RecordID: p.ID, Version: p.Rev(), Style: StyleDanger},
 		}
+	case store.ProposalApproved, store.ProposalMerged:
+		m.Buttons = []Button{{Label: "Roll back", Action: ActionRollback, RecordID: p.ID, Style: StyleDanger,
+			Confirm: &Confirm{Title: "Roll back " + p.ID + "?", Text: fmt.Sprintf("This undoes %s (%s): %s.", p.ID, p.Status, p.Title), OK: "Roll back"}}}
+		fallthrough
 	default:
 		m.Footer = fmt.Sprintf("Status: %s by %s at %s", p.Status, p.DecidedBy, p.DecidedAt.UTC().Format(TimeLayout))
 		if p.Reason != "" {

@@ -39,7 +39,7 @@ func TestDemo(t *testing.T) {
 		"11 commits by 4 authors, releases v1.0.0, v1.1.0, v1.2.0",
 		// detection and the alert
 		"▶ 2/5 Detection",
-		"checkout: service:cpu_seconds_per_request:rate5m up",
+		"checkout: CPU per request up",
 		"(R-1)",
 		"[Investigate] → /wattson investigate R-1",
 		// the investigation, started with the alert, progress in its thread

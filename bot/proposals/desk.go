@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/wattson-dev/wattson/bot"
+	"github.com/wattson-dev/wattson/store"
 	"github.com/wattson-dev/wattson/store/periodic"
 )
 
@@ -69,7 +70,7 @@ func (d *Desk) Decide(ctx context.Context, ev bot.Event, dec bot.Decision) (bot.
 	case bot.ActionApprove:
 		return d.approve(ctx, ev, dec.ID, dec.Version, bot.ActionApprove)
 	case bot.ActionRollback:
-		if ev.Kind == bot.EventButton {
+		if k, _, _ := store.ParseID(dec.ID); ev.Kind == bot.EventButton && k != store.KindProposal {
 			return d.approve(ctx, ev, dec.ID, dec.Version, bot.ActionRollback)
 		}
 		return d.rollback(ctx, ev, dec.ID)

@@ -16,6 +16,9 @@ const (
 	maxFields       = 10   // fields per section
 	maxBlocks       = 45   // blocks per message: 50
 	maxFallbackText = 300  // notification text we send alongside blocks
+	maxConfirmTitle = 100  // a confirm dialog's title
+	maxConfirmText  = 300  // its text
+	maxConfirmLabel = 30   // its buttons
 	actionPrefix    = "wattson:"
 )
 
@@ -58,6 +61,13 @@ func Render(m bot.Message) []rendered {
 				slack.NewTextBlockObject(slack.PlainTextType, b.Label, false, false))
 			if b.Style != bot.StyleDefault {
 				btn = btn.WithStyle(slack.Style(b.Style))
+			}
+			if c := b.Confirm; c != nil {
+				btn = btn.WithConfirm(slack.NewConfirmationBlockObject(
+					slack.NewTextBlockObject(slack.PlainTextType, truncate(c.Title, maxConfirmTitle), false, false),
+					slack.NewTextBlockObject(slack.MarkdownType, truncate(escape(c.Text), maxConfirmText), false, false),
+					slack.NewTextBlockObject(slack.PlainTextType, truncate(c.OK, maxConfirmLabel), false, false),
+					slack.NewTextBlockObject(slack.PlainTextType, "Cancel", false, false)))
 			}
 			els = append(els, btn)
 		}
