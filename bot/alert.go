@@ -26,6 +26,8 @@ type AlertInput struct {
 	// Samples are the series around the change, for the chart; none means
 	// no chart.
 	Samples []Point
+	// Deploys are marked on the chart.
+	Deploys []Mark
 	// Cores is the estimated extra CPU cores the regression costs; 0 when
 	// unknown. It is stored with the regression (unless the regression
 	// already has an estimate), so redraws of the alert keep it.
@@ -44,7 +46,11 @@ func (b *Bot) RegressionOpened(ctx context.Context, r store.Regression, s detect
 			samples = append(samples, Point{T: time.Unix(s.Times[i], 0).UTC(), V: v})
 		}
 	}
-	r, posted, err := b.Alert(ctx, AlertInput{Regression: r, Samples: samples})
+	in := AlertInput{Regression: r, Samples: samples}
+	if b.o.Deploys != nil && len(samples) > 1 {
+		in.Deploys = b.o.Deploys(ctx, r.Service, samples[0].T, samples[len(samples)-1].T)
+	}
+	r, posted, err := b.Alert(ctx, in)
 	if err != nil || !posted || b.o.Investigations == nil || (b.o.AutoInvestigate != nil && !b.o.AutoInvestigate(r)) {
 		return err
 	}
@@ -120,7 +126,10 @@ func (b *Bot) Alert(ctx context.Context, in AlertInput) (store.Regression, bool,
 	}
 	var png []byte
 	if len(in.Samples) >= 2 {
-		if png, err = Chart(in.Samples, r.ChangeTime, r.Before, r.After); err != nil {
+		info := b.c.Describe(r.Metric)
+		spec := ChartSpec{Title: fmt.Sprintf("%s: %s (%s)", r.Service, info.Display, r.ID), Samples: in.Samples,
+			Change: r.ChangeTime, Before: r.Before, After: r.After, Deploys: in.Deploys, Metric: info}
+		if png, err = DrawChart(spec); err != nil {
 			b.log.WarnContext(ctx, "chart not drawn", "regression", r.ID, "err", err)
 		}
 	}

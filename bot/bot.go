@@ -31,6 +31,10 @@ type Options struct {
 	// investigated at once, with no click (trigger alert); nil means
 	// always.
 	AutoInvestigate func(r store.Regression) bool
+	// Deploys returns a service's deploys between from and to, marked on
+	// alert charts; nil marks none. A lookup that fails returns none: the
+	// alert goes without the marks.
+	Deploys func(ctx context.Context, service string, from, to time.Time) []Mark
 }
 
 // Decider acts on a decision about a record. The bot's proposals part

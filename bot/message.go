@@ -46,6 +46,10 @@ type Image struct {
 	Alt string
 	// PNG holds the encoded image.
 	PNG []byte
+	// Ref is where the platform already holds the picture (the Image of
+	// the ThreadRef an earlier Post returned): a redraw shows it again
+	// without uploading it.
+	Ref string
 }
 
 // Action is what a button does.

@@ -34,8 +34,10 @@ func AlertMessage(r store.Regression, info MetricInfo, cores, watts float64, cha
 	if cores != 0 {
 		m.Fields = append(m.Fields, Field{"Estimated cost", Cost(cores, watts)})
 	}
-	if chart != nil {
-		m.Image = &Image{Name: r.ID + ".png", Alt: fmt.Sprintf("%s over time, change marked at %s", info.Display, r.ChangeTime.UTC().Format(TimeLayout)), PNG: chart}
+	if chart != nil || r.Thread.Image != "" {
+		// A redraw shows the chart the alert was posted with.
+		m.Image = &Image{Name: r.ID + ".png", Alt: fmt.Sprintf("%s over time, change marked at %s", info.Display, r.ChangeTime.UTC().Format(TimeLayout)),
+			PNG: chart, Ref: r.Thread.Image}
 	}
 	if r.Status == store.RegressionOpen {
 		// Investigate only while no investigation runs or proposed a fix.

@@ -43,6 +43,10 @@ type ThreadRef struct {
 	Channel string `json:"channel"`
 	// MessageID is the platform's id of the root message (a Slack ts).
 	MessageID string `json:"message_id"`
+	// Image is the platform's id of the picture posted with the message
+	// (a Slack file id, a Discord attachment name), so that redraws of
+	// the message keep it; empty when none.
+	Image string `json:"image,omitempty"`
 }
 
 // Regression is a detected step change in a service metric.

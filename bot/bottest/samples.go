@@ -45,8 +45,10 @@ func Samples() map[string]bot.Message {
 		long.WriteString(strings.Repeat("x", i%40))
 		long.WriteString(" finished and reported a long and detailed summary of what it saw in the profiles.\n")
 	}
+	alert := bot.AlertMessage(r, bot.DescribeMetric(r.Metric), 3.2, 32, []byte("\x89PNG fake"))
+	alert.Image.Ref = "F0CHART12" // as Slack's upload names it
 	return map[string]bot.Message{
-		"alert":    bot.AlertMessage(r, bot.DescribeMetric(r.Metric), 3.2, 32, []byte("\x89PNG fake")),
+		"alert":    alert,
 		"proposal": bot.ProposalMessage(p),
 		"decided":  bot.ProposalMessage(decided),
 		"merged":   bot.ProposalMessage(merged),

@@ -53,9 +53,14 @@ func Render(m bot.Message) []rendered {
 		var e *discordgo.MessageEmbed
 		e, rest = embed(m)
 		first.Embeds = []*discordgo.MessageEmbed{e}
-		if m.Image != nil {
-			first.Attachment, first.image = m.Image.Name, m.Image
-			e.Image = &discordgo.MessageEmbedImage{URL: "attachment://" + m.Image.Name}
+		if img := m.Image; img != nil {
+			name := img.Name
+			if img.PNG == nil && img.Ref != "" {
+				name = img.Ref // attached to the message before: a redraw keeps it
+			} else {
+				first.Attachment, first.image = img.Name, img
+			}
+			e.Image = &discordgo.MessageEmbedImage{URL: "attachment://" + name}
 		}
 	}
 	first.Components = buttons(m.Buttons)

@@ -98,9 +98,16 @@ func TestAlertThreadButtonsAndApprovals(t *testing.T) {
 	if r.Thread.MessageID == "" || r.Thread.Channel != "CCHECKOUT-PERF" {
 		t.Fatalf("regression thread %+v", r.Thread)
 	}
+	// The chart is uploaded unshared and shown in the alert's image block.
 	done := e.rec.callsOf("files.completeUploadExternal")
-	if len(done) != 1 || !strings.Contains(done[0].form.Get("thread_ts"), r.Thread.MessageID) {
-		t.Errorf("chart upload %+v, want one in the alert's thread", done)
+	if len(done) != 1 || done[0].form.Get("channel_id") != "" || done[0].form.Get("thread_ts") != "" {
+		t.Errorf("chart upload %+v, want one, shared nowhere", done)
+	}
+	if b := posts[0].form.Get("blocks"); !strings.Contains(b, `"type":"image"`) || !strings.Contains(b, `"slack_file":{"id":"F1"}`) {
+		t.Errorf("alert blocks lack the chart's image block: %s", b)
+	}
+	if r.Thread.Image != "F1" {
+		t.Errorf("stored thread %+v, want the chart's file id F1 kept for redraws", r.Thread)
 	}
 
 	// Investigate button → findings and a proposal in the thread.

@@ -46,6 +46,9 @@ type recorder struct {
 	hold chan struct{}
 	// groupsErr, when set, is the error usergroups.list answers with.
 	groupsErr string
+	// uploadErr, when set, is the error files.getUploadURLExternal
+	// answers with.
+	uploadErr string
 }
 
 func (rec *recorder) record(method string, r *http.Request) url.Values {
@@ -90,6 +93,13 @@ func (rec *recorder) binder(base func() string) slacktest.Binder {
 		})
 		c.Handle("/files.getUploadURLExternal", func(w http.ResponseWriter, r *http.Request) {
 			rec.record("files.getUploadURLExternal", r)
+			rec.mu.Lock()
+			failing := rec.uploadErr
+			rec.mu.Unlock()
+			if failing != "" {
+				writeJSON(w, map[string]any{"ok": false, "error": failing})
+				return
+			}
 			writeJSON(w, map[string]any{"ok": true, "upload_url": base() + "upload", "file_id": "F1"})
 		})
 		c.Handle("/upload", func(w http.ResponseWriter, r *http.Request) {

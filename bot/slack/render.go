@@ -16,6 +16,8 @@ const (
 	maxFields       = 10   // fields per section
 	maxBlocks       = 45   // blocks per message: 50
 	maxFallbackText = 300  // notification text we send alongside blocks
+	maxAltText      = 2000 // an image's alt text
+	maxImageTitle   = 2000 // an image block's title
 	maxConfirmTitle = 100  // a confirm dialog's title
 	maxConfirmText  = 300  // its text
 	maxConfirmLabel = 30   // its buttons
@@ -31,8 +33,9 @@ type rendered struct {
 
 // Render turns a message into one or more Slack messages: the first is the
 // message itself; any more carry the rest of a text too long for one
-// message and are posted in its thread. The image is not rendered: it is
-// uploaded as a file into the thread.
+// message and are posted in its thread. An image is shown in an image
+// block once it is uploaded (its Ref is the Slack file id); Post uploads
+// it.
 func Render(m bot.Message) []rendered {
 	var blocks []slack.Block
 	if m.Title != "" {
@@ -52,6 +55,10 @@ func Render(m bot.Message) []rendered {
 	}
 	if len(fields) > 0 {
 		blocks = append(blocks, slack.NewSectionBlock(nil, fields, nil))
+	}
+	if img := m.Image; img != nil && img.Ref != "" {
+		blocks = append(blocks, slack.NewImageBlockSlackFile(&slack.SlackFileObject{ID: img.Ref}, truncate(orName(img.Alt, img.Name), maxAltText), "wattson_image",
+			slack.NewTextBlockObject(slack.PlainTextType, truncate(img.Name, maxImageTitle), false, false)))
 	}
 	var tail []slack.Block
 	if len(m.Buttons) > 0 {
@@ -89,6 +96,13 @@ func Render(m bot.Message) []rendered {
 		rest = rest[n:]
 	}
 	return out
+}
+
+func orName(alt, name string) string {
+	if alt == "" {
+		return name
+	}
+	return alt
 }
 
 func section(mrkdwn string) slack.Block {
