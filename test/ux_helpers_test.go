@@ -1,15 +1,78 @@
 package test
 
 // Helpers of the chat journeys of issue 22 (tag ux): the fake Slack's
-// views.open, and modal submissions as Slack sends them.
+// views.open, modal submissions as Slack sends them, and the charts
+// uploaded.
 
 import (
+	"bytes"
 	"encoding/json"
+	"image/color"
+	"image/png"
 	"io"
+	"mime"
+	"mime/multipart"
 	"net/http"
 	"net/url"
+	"testing"
 	"time"
 )
+
+// uxUploadForm reads a file upload to the URL files.getUploadURLExternal
+// handed out (multipart, the file in the part "file") as a form of its
+// filename and content.
+func uxUploadForm(r *http.Request) url.Values {
+	form := url.Values{}
+	_, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil {
+		return form
+	}
+	mr := multipart.NewReader(r.Body, params["boundary"])
+	for p, err := mr.NextPart(); err == nil; p, err = mr.NextPart() {
+		if p.FileName() != "" {
+			b, _ := io.ReadAll(p)
+			form.Set("filename", p.FileName())
+			form.Set("content", string(b))
+		}
+	}
+	return form
+}
+
+// uxCheckChart decodes an alert chart as it came over the wire and checks
+// it is a picture of a plot: big enough to read, with the series (blue),
+// the change point (red) and at least one deploy mark (green) drawn, and
+// text (the axes' labels) around it.
+func uxCheckChart(t *testing.T, b []byte) {
+	t.Helper()
+	img, err := png.Decode(bytes.NewReader(b))
+	if err != nil {
+		t.Fatalf("the chart is not a PNG (%d bytes): %v", len(b), err)
+	}
+	size := img.Bounds().Size()
+	if size.X < 600 || size.Y < 240 {
+		t.Errorf("the chart is %v, want at least 600x240", size)
+	}
+	counts := map[color.RGBA]int{}
+	for y := 0; y < size.Y; y++ {
+		for x := 0; x < size.X; x++ {
+			counts[color.RGBAModel.Convert(img.At(x, y)).(color.RGBA)]++
+		}
+	}
+	for _, c := range []struct {
+		what  string
+		col   color.RGBA
+		least int
+	}{
+		{"the series", color.RGBA{31, 119, 180, 255}, 300},
+		{"the change point", color.RGBA{214, 39, 40, 255}, 100},
+		{"a deploy mark", color.RGBA{44, 160, 44, 255}, 50},
+		{"the labels", color.RGBA{40, 40, 40, 255}, 300},
+	} {
+		if n := counts[c.col]; n < c.least {
+			t.Errorf("the chart shows %s in %d pixels, want at least %d", c.what, n, c.least)
+		}
+	}
+}
 
 // uxRecordViews has the fake Slack answer views.open (a JSON body) and
 // record it as a call whose form holds trigger_id and view.

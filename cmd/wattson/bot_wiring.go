@@ -43,6 +43,7 @@ type botDeps struct {
 	skills       func() []bot.SkillInfo
 	services     []string
 	auto         func(store.Regression) bool
+	deploys      func(ctx context.Context, service string, from, to time.Time) []bot.Mark
 	stdin        io.Reader
 	stdout       io.Writer
 }
@@ -87,7 +88,7 @@ func wireBot(co bot.CoreOptions, deps botDeps, reclaimIdle time.Duration) (*botP
 		investigations = p.runner
 	}
 	p.bot, err = bot.New(core, bot.Options{Decider: p.proposals, Investigations: investigations, Digests: p.digests,
-		Skills: deps.skills, Services: deps.services, AutoInvestigate: deps.auto})
+		Skills: deps.skills, Services: deps.services, AutoInvestigate: deps.auto, Deploys: deps.deploys})
 	if err != nil {
 		return nil, fmt.Errorf("start bot: %w", err)
 	}

@@ -89,3 +89,12 @@ func (s *services) codeHost(service string) skills.CodeHost {
 	}
 	return s.hosts.of(service)
 }
+
+// deploySource is where a service's deploys are read, for the marks on
+// its alert charts: the one its recovery checks use.
+func (s *services) deploySource(service string) skills.DeploySource {
+	if src, ok := s.recovery.Services[service]; ok {
+		return src.Deploys
+	}
+	return s.recovery.Fallback.Deploys
+}
