@@ -127,3 +127,33 @@ func (l *loop) uxReject(s *server, user string, card slackCall, reason string) {
 	form := uxViewSubmission(user, "V-"+trigger(), "wattson:reason", view.PrivateMetadata, "reason", "reason", reason)
 	l.interact(s, form)
 }
+
+// uxDiscordConfirm has user click the button whose custom_id starts with
+// prefix on card, at replica s, and wants the private question Discord
+// is answered with; it returns the custom_id of its Confirm button (the
+// click the bot acts on).
+func (l *loop) uxDiscordConfirm(s *server, user string, card discordCall, prefix string) string {
+	l.t.Helper()
+	ask, ok := customID(card, prefix)
+	if !ok {
+		l.t.Fatalf("the card has no button %s: %v", prefix, card.body["components"])
+	}
+	code, body := l.discord.signedInteraction(discordClick(user, ask, card), time.Now()).send(l.t, s)
+	var resp struct {
+		Type int `json:"type"`
+		Data struct {
+			Flags      int `json:"flags"`
+			Components []struct {
+				Components []struct {
+					Label    string `json:"label"`
+					CustomID string `json:"custom_id"`
+				} `json:"components"`
+			} `json:"components"`
+		} `json:"data"`
+	}
+	if err := json.Unmarshal([]byte(body), &resp); code != http.StatusOK || err != nil || resp.Type != 4 || resp.Data.Flags&64 == 0 ||
+		len(resp.Data.Components) == 0 || len(resp.Data.Components[0].Components) != 2 {
+		l.t.Fatalf("click on %s: %d %s, want a private question with Confirm and Cancel", ask, code, body)
+	}
+	return resp.Data.Components[0].Components[0].CustomID
+}

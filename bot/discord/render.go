@@ -106,7 +106,7 @@ func buttons(bs []bot.Button) []discordgo.MessageComponent {
 	var rows []discordgo.MessageComponent
 	var row []discordgo.MessageComponent
 	for _, b := range bs {
-		id := actionPrefix + string(b.Action) + ":" + b.Value()
+		id := customID(b)
 		if len(id) > maxCustomID {
 			continue
 		}
