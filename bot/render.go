@@ -169,3 +169,34 @@ func Pct(share float64) string { return Num(100*share) + "%" }
 func ShortFunc(fn string) string {
 	return fn[strings.LastIndexByte(fn, '/')+1:]
 }
+
+// ReminderMessage reminds approvers (mentions, see Core.ApproverMentions)
+// that proposal p has waited for a decision for waited.
+func ReminderMessage(p store.Proposal, waited time.Duration, mentions []string) Message {
+	who := strings.Join(mentions, " ")
+	if who == "" {
+		who = "Approvers:"
+	}
+	return Message{Text: fmt.Sprintf("%s %s (v%d) has waited %s for a decision: %s. Approve or reject it on its card above, or with `/wattson approve %s` / `/wattson reject %s <why>`.",
+		who, p.ID, p.Rev(), Wait(waited), p.Title, p.ID, p.ID)}
+}
+
+// Wait writes a waiting time as people say it: "45 minutes", "4 hours",
+// "3 days".
+func Wait(d time.Duration) string {
+	unit := func(n int, s string) string {
+		if n == 1 {
+			return "1 " + s
+		}
+		return fmt.Sprintf("%d %ss", n, s)
+	}
+	switch {
+	case d < time.Minute:
+		return unit(int(d.Round(time.Second)/time.Second), "second")
+	case d < time.Hour:
+		return unit(int(d.Round(time.Minute)/time.Minute), "minute")
+	case d < 48*time.Hour:
+		return unit(int(d.Round(time.Hour)/time.Hour), "hour")
+	}
+	return unit(int(d.Round(24*time.Hour)/(24*time.Hour)), "day")
+}

@@ -55,6 +55,7 @@ func Samples() map[string]bot.Message {
 		"digest":   digest.DigestMessage(sampleDigest(change), []byte("\x89PNG fake")),
 		"progress": bot.ProgressMessage("I-4", []bot.Progress{{Text: "find_change_point: 09:00 ± 5m"}, {Text: "deploys_in_window: 1 deploy (v1.42)"}, {Text: "profile_diff: no profile of checkout near 09:00", Failed: true}}, false, 0),
 		"findings": bot.FindingsMessage(inv),
+		"reminder": bot.ReminderMessage(p, 26*time.Hour, []string{"<@U024BE7LH>", "<!subteam^S0614TZR7>"}),
 		"refusal":  {Text: "Sorry, you can't approve P-7: you are not an approver of service checkout in this channel.", Private: true},
 		"long":     {Title: "Investigation log", Text: long.String()},
 	}

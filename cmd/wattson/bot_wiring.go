@@ -44,6 +44,7 @@ type botDeps struct {
 	services     []string
 	auto         func(store.Regression) bool
 	deploys      func(ctx context.Context, service string, from, to time.Time) []bot.Mark
+	remindAfter  time.Duration
 	stdin        io.Reader
 	stdout       io.Writer
 }
@@ -68,7 +69,8 @@ func wireBot(co bot.CoreOptions, deps botDeps, reclaimIdle time.Duration) (*botP
 		return nil, fmt.Errorf("start bot: %w", err)
 	}
 	p := &botParts{core: core}
-	p.proposals = proposals.New(core, proposals.Options{PullRequests: deps.pullRequests, Recovery: deps.recovery, Learner: deps.learner})
+	p.proposals = proposals.New(core, proposals.Options{PullRequests: deps.pullRequests, Recovery: deps.recovery, Learner: deps.learner,
+		RemindAfter: deps.remindAfter})
 	p.runner = investigation.New(core, investigation.Options{Investigator: deps.investigator, Proposals: p.proposals})
 	p.offense = offense.New(core, offense.Options{Proposals: p.proposals})
 	p.digests = digest.New(core)

@@ -68,8 +68,9 @@ type serverConfig struct {
 }
 
 type chatConfig struct {
-	Platforms      []string `yaml:"platforms"`       // any of console, slack, discord
-	DefaultChannel string   `yaml:"default_channel"` // for regressions no route matches
+	Platforms      []string      `yaml:"platforms"`       // any of console, slack, discord
+	DefaultChannel string        `yaml:"default_channel"` // for regressions no route matches
+	RemindAfter    time.Duration `yaml:"remind_after"`    // remind approvers of a proposal waiting this long; 0: never
 }
 
 type slackConfig struct {

@@ -36,6 +36,9 @@ func (c config) validate() error {
 	url("llm.base_url", c.LLM.BaseURL, "http", "https")
 	url("detection.prometheus", c.Detection.Prometheus, "http", "https")
 	check("server.listen", endpoint.CheckListen(c.Server.Listen))
+	if c.Chat.RemindAfter < 0 {
+		bad("chat.remind_after", "must not be negative, got %v", c.Chat.RemindAfter)
+	}
 	if c.Slack.MinInterval < 0 {
 		bad("slack.min_interval", "must not be negative, got %v", c.Slack.MinInterval)
 	}

@@ -72,7 +72,7 @@ func cmdServe(ctx context.Context, args []string, e *env) error {
 	}
 	deps := botDeps{investigator: investigator.New(svcs.bundles, st, logger), pullRequests: proposals.CodeHosts(hosts.router(logger)),
 		recovery: proposals.RecoveryOf(svcs.recovery), learner: proposals.SkillLearner(cfg.Skills.Dir, svcs.codeHost, logger),
-		skills: bot.SkillList(svcs.registries, svcs.lib, svcs.patterns), deploys: bot.DeployMarks(svcs.deploySource), stdin: e.stdin, stdout: e.stdout}
+		skills: bot.SkillList(svcs.registries, svcs.lib, svcs.patterns), deploys: bot.DeployMarks(svcs.deploySource), remindAfter: cfg.Chat.RemindAfter, stdin: e.stdin, stdout: e.stdout}
 	cb, err := newChatBot(cfg, st, deps, logger, reg, mux)
 	if err != nil {
 		return err
