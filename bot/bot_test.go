@@ -233,6 +233,7 @@ func TestUnderstand(t *testing.T) {
 		"what happened to R-12":                   {RegressionID: "R-12"},
 		"checkout memory in the last 3 days, pls": {Service: "checkout", Metric: "memory", Since: "last 3 days"},
 		"hello there": {},
+		"why did checkout cpu go up since the 14:00 deploy?": {Service: "checkout", Metric: "cpu", Since: "since the 14:00 deploy"},
 	}
 	for in, want := range cases {
 		if got := bot.Understand(in, services); got != want {
@@ -249,7 +250,7 @@ func TestMentionStartsInvestigation(t *testing.T) {
 		t.Fatal(err)
 	}
 	reply := f.Bot.Handle(ctx, bot.Event{Kind: bot.EventMention, Platform: "test", Channel: "C1", User: "U1", Text: "why did checkout CPU go up yesterday?"})
-	if !strings.Contains(reply.Text, "checkout cpu (R-1)") {
+	if !strings.Contains(reply.Text, "That looks like R-1: checkout went") || !strings.Contains(reply.Text, "Investigating R-1 (I-1)") {
 		t.Fatalf("mention reply %+v", reply)
 	}
 	got, _ := f.Store.GetRegression(ctx, r.ID)

@@ -240,19 +240,21 @@ func (a *Adapter) handleEvents(h Handler) http.HandlerFunc {
 }
 
 // mentioned hands a mention to h and replies in its thread (privately
-// when the reply is meant for the asker only).
-func (a *Adapter) mentioned(ctx context.Context, h Handler, ev bot.Event) {
+// when the reply is meant for the asker only: in the channel for a
+// top-level mention, which has no thread yet to show it in).
+func (a *Adapter) mentioned(ctx context.Context, h Handler, m mentioned) {
+	ev := m.Event
 	reply := h.Handle(ctx, ev)
 	if reply.IsZero() {
 		return
 	}
 	var err error
 	if reply.Private {
-		r := Render(reply)[0]
-		err = a.out.Do(ctx, ev.Channel, func(ctx context.Context) error {
-			_, err := a.api.PostEphemeralContext(ctx, ev.Channel, ev.User, slack.MsgOptionText(r.Text, false), slack.MsgOptionBlocks(r.Blocks...), slack.MsgOptionTS(ev.Thread))
-			return err
-		})
+		thread := ev.Thread
+		if m.topLevel {
+			thread = ""
+		}
+		err = a.ephemeral(ctx, ev.Channel, ev.User, thread, reply)
 	} else {
 		_, err = a.Post(ctx, ev.Channel, ev.Thread, reply)
 	}
