@@ -112,6 +112,10 @@ func newFakeDiscord(t *testing.T) *fakeDiscord {
 		f.record(r, "")
 		writeJSON(w, map[string]any{"id": f.id()})
 	})
+	mux.HandleFunc("GET /api/v9/applications/@me", func(w http.ResponseWriter, r *http.Request) { // the credential check at start
+		f.record(r, "")
+		writeJSON(w, map[string]any{"id": discordApp, "name": "Wattson"})
+	})
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { // the gateway, and anything unforeseen
 		f.record(r, "")
 		http.NotFound(w, r)

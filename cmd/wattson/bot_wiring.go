@@ -22,6 +22,7 @@ import (
 	"github.com/wattson-dev/wattson/bot/proposals"
 	slackbot "github.com/wattson-dev/wattson/bot/slack"
 	"github.com/wattson-dev/wattson/bot/worker"
+	"github.com/wattson-dev/wattson/cmd/wattson/internal/chatsetup"
 	"github.com/wattson-dev/wattson/store"
 )
 
@@ -32,6 +33,7 @@ type chatBot struct {
 	socket  bool                // slack over Socket Mode instead of HTTP
 	console *console.Console    // nil unless console is enabled
 	discord *discordbot.Adapter // nil unless discord is enabled
+	checks  chatsetup.Checks    // the platforms' credential checks
 }
 
 // botDeps are what the bot needs from the rest of wattson; any may be zero.
@@ -122,6 +124,7 @@ func newChatBot(cfg config, st store.Store, deps botDeps, logger *slog.Logger, r
 				return nil, fmt.Errorf("start slack: %w", err)
 			}
 			c.slack, c.socket = a, cfg.Slack.SocketMode
+			c.checks.Add("slack", a.CheckAuth, time.Minute)
 			chats[slackbot.Platform] = a
 			if defaultPlatform == "" {
 				defaultPlatform, defaultChannel = slackbot.Platform, "#wattson"
@@ -136,6 +139,7 @@ func newChatBot(cfg config, st store.Store, deps botDeps, logger *slog.Logger, r
 				return nil, fmt.Errorf("start discord: %w", err)
 			}
 			c.discord = a
+			c.checks.Add("discord", a.CheckAuth, time.Minute)
 			chats[discordbot.Platform] = a
 			if defaultPlatform == "" {
 				defaultPlatform = discordbot.Platform // Discord posts by channel id: routes name the channels

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/wattson-dev/wattson/cmd/wattson/internal/chatsetup"
 	"github.com/wattson-dev/wattson/cmd/wattson/internal/endpoint"
 	"github.com/wattson-dev/wattson/cmd/wattson/internal/yamlconf"
 	"github.com/wattson-dev/wattson/skills/agent"
@@ -34,6 +35,8 @@ type config struct {
 	Services  []serviceConfig `yaml:"services"`
 	Routes    []routeConfig   `yaml:"routes"`
 	Approvers []approverRule  `yaml:"approvers"`
+
+	chatFromEnv bool // Chat.Platforms came from the credentials in the environment
 }
 
 // secret is a credential: it is printed redacted and never logged.
@@ -189,6 +192,7 @@ func defaultConfig() config {
 // environment and validates the result.
 func loadConfig(path string, getenv func(string) string) (config, error) {
 	cfg := defaultConfig()
+	cfg.Chat.Platforms = nil // told apart from a file that names them, below
 	if path != "" {
 		data, err := os.ReadFile(path)
 		if err != nil {
@@ -199,6 +203,12 @@ func loadConfig(path string, getenv func(string) string) (config, error) {
 		}
 	}
 	applyEnv(&cfg, getenv)
+	if cfg.Chat.Platforms == nil { // none named: the credentials in the environment choose
+		cfg.Chat.Platforms, cfg.chatFromEnv = chatsetup.FromEnv(getenv), true
+		if len(cfg.Chat.Platforms) == 0 {
+			cfg.Chat.Platforms, cfg.chatFromEnv = []string{"console"}, false
+		}
+	}
 	// Zero means the runtime's default; hold that, so it is what prints.
 	cfg.Slack.MinInterval = cmp.Or(cfg.Slack.MinInterval, time.Second)          // bot/slack
 	cfg.Store.ReclaimIdle = cmp.Or(cfg.Store.ReclaimIdle, 15*time.Minute)       // bot/worker
