@@ -19,6 +19,9 @@ type Message struct {
 	Text string
 	// Fields are short name/value facts shown as a grid or list.
 	Fields []Field
+	// Links are web pages about the message (the commit, the pull
+	// request, a dashboard), shown in one line under the fields.
+	Links []Link
 	// Buttons are the actions offered, in order.
 	Buttons []Button
 	// Image is an attached picture, such as a chart; nil for none.
@@ -30,7 +33,15 @@ type Message struct {
 	Private bool
 }
 
-// Field is one name/value fact of a Message.
+// Link is a web page a Message points to.
+type Link struct {
+	// Label is the link's text: "Pull request #42".
+	Label string
+	// URL is an http(s) address.
+	URL string
+}
+
+// Field is a name/value fact of a Message.
 type Field struct {
 	// Name labels the value.
 	Name string
@@ -137,5 +148,5 @@ func ParseButtonValue(v string) (recordID string, version int, err error) {
 
 // IsZero reports whether m is empty: nothing to show.
 func (m Message) IsZero() bool {
-	return m.Title == "" && m.Text == "" && len(m.Fields) == 0 && len(m.Buttons) == 0 && m.Image == nil && m.Footer == ""
+	return m.Title == "" && m.Text == "" && len(m.Fields) == 0 && len(m.Links) == 0 && len(m.Buttons) == 0 && m.Image == nil && m.Footer == ""
 }

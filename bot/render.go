@@ -2,6 +2,7 @@ package bot
 
 import (
 	"fmt"
+	"path"
 	"strings"
 	"time"
 
@@ -60,10 +61,12 @@ func ProposalMessage(p store.Proposal) Message {
 		Footer: "Status: " + string(p.Status),
 	}
 	if p.Repo != "" {
-		m.Fields = append(m.Fields, Field{"Repository", p.Repo})
+		m.Fields = append(m.Fields, Field{"Repository", repoName(p.Repo)})
 	}
-	if p.PRURL != "" {
-		m.Fields = append(m.Fields, Field{"Pull request", p.PRURL})
+	m.Links = ProposalLinks(p)
+	if p.PRURL != "" && !isWebURL(p.PRURL) {
+		// A local clone's change is a branch, not a pull request.
+		m.Fields = append(m.Fields, Field{"Branch", "`" + p.PRURL + "`"})
 	}
 	switch p.Status {
 	case store.ProposalProposed:
@@ -199,4 +202,50 @@ func Wait(d time.Duration) string {
 		return unit(int(d.Round(time.Hour)/time.Hour), "hour")
 	}
 	return unit(int(d.Round(24*time.Hour)/(24*time.Hour)), "day")
+}
+
+// repoName is a repository as chat shows it: "owner/repo" as it is, a
+// local clone by its directory's name, never the server's path.
+func repoName(repo string) string {
+	if strings.HasPrefix(repo, "/") || strings.HasPrefix(repo, ".") || strings.Contains(repo, `\`) {
+		return path.Base(strings.ReplaceAll(repo, `\`, "/"))
+	}
+	return repo
+}
+
+// isWebURL reports whether s is an http(s) address.
+func isWebURL(s string) bool {
+	return strings.HasPrefix(s, "https://") || strings.HasPrefix(s, "http://")
+}
+
+// onGitHub reports whether repo names a GitHub repository ("owner/repo").
+func onGitHub(repo string) bool {
+	owner, name, ok := strings.Cut(repo, "/")
+	return ok && owner != "" && name != "" && !strings.ContainsAny(name, "/ ") && !strings.HasPrefix(repo, ".")
+}
+
+// ProposalLinks are the web pages of a proposal: its pull request, and
+// on GitHub the commit it targets (GitHub's URLs, the default for a
+// service on GitHub).
+func ProposalLinks(p store.Proposal) []Link {
+	var ls []Link
+	if isWebURL(p.PRURL) {
+		label := "Pull request"
+		if p.PRNumber > 0 {
+			label = fmt.Sprintf("Pull request #%d", p.PRNumber)
+		}
+		ls = append(ls, Link{label, p.PRURL})
+	}
+	if onGitHub(p.Repo) && isSHA(p.Target) {
+		ls = append(ls, Link{"Commit " + Short(p.Target), "https://github.com/" + p.Repo + "/commit/" + p.Target})
+	}
+	return ls
+}
+
+// isSHA reports whether s looks like a commit id: 7 to 40 hex digits.
+func isSHA(s string) bool {
+	if len(s) < 7 || len(s) > 40 {
+		return false
+	}
+	return strings.Trim(strings.ToLower(s), "0123456789abcdef") == ""
 }

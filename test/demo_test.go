@@ -61,7 +61,7 @@ func TestDemo(t *testing.T) {
 		// the revert branch, built, then proposed
 		"P-1: `go build -trimpath ./...` on the change passes",
 		"Revert proposal P-1",
-		"Pull request: "+branch,
+		"Branch: `"+branch+"`", // a local clone's change: a branch, not a link
 		"[Approve revert] → /wattson approve P-1",
 		// the approval and what it did
 		"▶ 4/5 Approval",

@@ -17,6 +17,7 @@ const (
 	maxBlocks       = 45   // blocks per message: 50
 	maxFallbackText = 300  // notification text we send alongside blocks
 	maxAltText      = 2000 // an image's alt text
+	maxContextText  = 2000 // a context block's text
 	maxImageTitle   = 2000 // an image block's title
 	maxConfirmTitle = 100  // a confirm dialog's title
 	maxConfirmText  = 300  // its text
@@ -55,6 +56,9 @@ func Render(m bot.Message) []rendered {
 	}
 	if len(fields) > 0 {
 		blocks = append(blocks, slack.NewSectionBlock(nil, fields, nil))
+	}
+	if line := links(m.Links); line != "" {
+		blocks = append(blocks, slack.NewContextBlock("wattson_links", slack.NewTextBlockObject(slack.MarkdownType, line, false, false)))
 	}
 	if img := m.Image; img != nil && img.Ref != "" {
 		blocks = append(blocks, slack.NewImageBlockSlackFile(&slack.SlackFileObject{ID: img.Ref}, truncate(orName(img.Alt, img.Name), maxAltText), "wattson_image",
@@ -168,4 +172,23 @@ func truncate(s string, n int) string {
 	}
 	parts := split(s, n-len("…"))
 	return parts[0] + "…"
+}
+
+// links writes links as Slack mrkdwn, "<url|label> · <url|label>",
+// within a context element's text; a link that is not http(s), or would
+// not fit, is left out.
+func links(ls []bot.Link) string {
+	var parts []string
+	n := 0
+	for _, l := range ls {
+		if !strings.HasPrefix(l.URL, "https://") && !strings.HasPrefix(l.URL, "http://") || strings.ContainsAny(l.URL, "<>| ") {
+			continue
+		}
+		p := "<" + l.URL + "|" + strings.NewReplacer("|", "/").Replace(escapeText(l.Label)) + ">"
+		if n+len(p)+3 > maxContextText {
+			break
+		}
+		parts, n = append(parts, p), n+len(p)+3
+	}
+	return strings.Join(parts, " · ")
 }
