@@ -126,7 +126,7 @@ func (b *Bot) Alert(ctx context.Context, in AlertInput) (store.Regression, bool,
 	}
 	var png []byte
 	if len(in.Samples) >= 2 {
-		info := b.c.Describe(r.Metric)
+		info := b.c.DescribeRegression(r)
 		spec := ChartSpec{Title: fmt.Sprintf("%s: %s (%s)", r.Service, info.Display, r.ID), Samples: in.Samples,
 			Change: r.ChangeTime, Before: r.Before, After: r.After, Deploys: in.Deploys, Metric: info}
 		if png, err = DrawChart(spec); err != nil {
@@ -136,7 +136,7 @@ func (b *Bot) Alert(ctx context.Context, in AlertInput) (store.Regression, bool,
 	if err := b.c.Audit(ctx, Event{Platform: platform, Channel: channel}, "alert", r.ID, "posted to "+r.Channel, true); err != nil {
 		return r, false, fmt.Errorf("alert: %w", err)
 	}
-	ref, err := chat.Post(ctx, channel, "", AlertMessage(r, b.c.Describe(r.Metric), r.Cores, r.Cores*b.c.WattsPerCore, png))
+	ref, err := chat.Post(ctx, channel, "", AlertMessage(r, b.c.DescribeRegression(r), r.Cores, r.Cores*b.c.WattsPerCore, png))
 	if err != nil {
 		return r, false, fmt.Errorf("alert %s: post: %w", r.ID, err)
 	}

@@ -102,7 +102,7 @@ func (b *Bot) mention(ctx context.Context, ev Event) (Message, error) {
 	m.Private = false
 	if about != nil {
 		// One acknowledgement: what matched, then what runs.
-		info := b.c.Describe(about.Metric)
+		info := b.c.DescribeRegression(*about)
 		what := about.Service
 		if info.Display == "" || info.Unit == UnitNone {
 			what += " " + displayName(info, about.Metric) // Levels does not name it

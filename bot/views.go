@@ -22,7 +22,7 @@ func (b *Bot) status(ctx context.Context, id string) (Message, error) {
 		if err != nil {
 			return Message{}, err
 		}
-		m = AlertMessage(*r, b.c.Describe(r.Metric), 0, 0, nil)
+		m = AlertMessage(*r, b.c.DescribeRegression(*r), 0, 0, nil)
 		m.Buttons = nil
 	case store.KindProposal:
 		p, err := b.c.Proposal(ctx, id)

@@ -162,13 +162,16 @@ func newChatBot(cfg config, st store.Store, deps botDeps, logger *slog.Logger, r
 	for i, a := range cfg.Approvers {
 		approvers[i] = bot.ApproverRule{Service: a.Service, Channel: a.Channel, Users: a.Users, Groups: a.Groups}
 	}
+	jobs := map[string]bot.MetricInfo{}
 	for _, j := range cfg.Detection.Jobs {
 		deps.services = append(deps.services, j.Service)
+		unit, _ := bot.ParseUnit(j.Unit) // checked with the config
+		jobs[j.Name] = bot.MetricInfo{Display: j.Display, Unit: unit}
 	}
 	deps.auto = autoInvestigate(cfg)
 	parts, err := wireBot(bot.CoreOptions{
 		Store: st, Chats: chats, DefaultPlatform: defaultPlatform, DefaultChannel: defaultChannel,
-		Routes: routes, Approvers: approvers, WattsPerCore: cfg.Impact.WattsPerCore, Owner: replicaName(),
+		Routes: routes, Approvers: approvers, WattsPerCore: cfg.Impact.WattsPerCore, Jobs: jobs, Owner: replicaName(),
 		Logger: logger, Registerer: reg,
 	}, deps, cfg.Store.ReclaimIdle)
 	if err != nil {

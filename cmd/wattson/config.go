@@ -140,6 +140,8 @@ type detectionJob struct {
 	// Investigate is auto (the default: a new regression is investigated
 	// at once) or manual (on a click or command).
 	Investigate string `yaml:"investigate"`
+	Display     string `yaml:"display"` // the metric's name in chat: "CPU per request"
+	Unit        string `yaml:"unit"`    // seconds | bytes | ratio | percent
 }
 
 type policyConfig struct {

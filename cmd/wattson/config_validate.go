@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/wattson-dev/wattson/bot"
+
 	"github.com/wattson-dev/wattson/cmd/wattson/internal/endpoint"
 	"github.com/wattson-dev/wattson/detector/prom/promql"
 	"github.com/wattson-dev/wattson/store/periodic/cronspec"
@@ -111,6 +113,9 @@ func (c config) validate() error {
 			bad(key+".name", "%q is used by another job", j.Name)
 		}
 		names[j.Name] = true
+		if _, err := bot.ParseUnit(j.Unit); err != nil {
+			bad(key+".unit", "%v", err)
+		}
 		if j.Query == "" {
 			bad(key+".query", "required")
 		} else {
