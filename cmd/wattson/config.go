@@ -205,12 +205,7 @@ func loadConfig(path string, getenv func(string) string) (config, error) {
 		}
 	}
 	applyEnv(&cfg, getenv)
-	if cfg.Chat.Platforms == nil { // none named: the credentials in the environment choose
-		cfg.Chat.Platforms, cfg.chatFromEnv = chatsetup.FromEnv(getenv), true
-		if len(cfg.Chat.Platforms) == 0 {
-			cfg.Chat.Platforms, cfg.chatFromEnv = []string{"console"}, false
-		}
-	}
+	cfg.Chat.Platforms, cfg.chatFromEnv = chatsetup.Platforms(cfg.Chat.Platforms, getenv)
 	// Zero means the runtime's default; hold that, so it is what prints.
 	cfg.Slack.MinInterval = cmp.Or(cfg.Slack.MinInterval, time.Second)          // bot/slack
 	cfg.Store.ReclaimIdle = cmp.Or(cfg.Store.ReclaimIdle, 15*time.Minute)       // bot/worker

@@ -30,6 +30,19 @@ func FromEnv(getenv func(string) string) []string {
 	return out
 }
 
+// Platforms returns the chat platforms to enable: named, when the config
+// names any (nil: it names none); else those FromEnv finds, fromEnv
+// true; else the console.
+func Platforms(named []string, getenv func(string) string) (platforms []string, fromEnv bool) {
+	if named != nil {
+		return named, false
+	}
+	if env := FromEnv(getenv); len(env) > 0 {
+		return env, true
+	}
+	return []string{"console"}, false
+}
+
 // Checks are the credential checks of the enabled platforms, by platform.
 type Checks struct {
 	ready map[string]*bot.Readiness

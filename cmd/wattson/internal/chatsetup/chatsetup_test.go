@@ -30,6 +30,27 @@ func TestFromEnv(t *testing.T) {
 	}
 }
 
+func TestPlatforms(t *testing.T) {
+	slackEnv := func(k string) string { return map[string]string{"SLACK_BOT_TOKEN": "xoxb-1"}[k] }
+	none := func(string) string { return "" }
+	for _, tc := range []struct {
+		named   []string
+		getenv  func(string) string
+		want    []string
+		fromEnv bool
+	}{
+		{[]string{"discord"}, slackEnv, []string{"discord"}, false}, // the config wins
+		{[]string{}, slackEnv, []string{}, false},                   // named as none
+		{nil, slackEnv, []string{"slack"}, true},
+		{nil, none, []string{"console"}, false},
+	} {
+		got, fromEnv := Platforms(tc.named, tc.getenv)
+		if !slices.Equal(got, tc.want) || fromEnv != tc.fromEnv {
+			t.Errorf("Platforms(%v) = %v, %v; want %v, %v", tc.named, got, fromEnv, tc.want, tc.fromEnv)
+		}
+	}
+}
+
 func TestChecks(t *testing.T) {
 	refused := fmt.Errorf("slack: auth.test says invalid_auth: %w", bot.ErrCredentials)
 	unreachable := errors.New("discord: dial tcp: connection refused")
