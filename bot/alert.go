@@ -17,6 +17,9 @@ type Point struct {
 	V float64
 }
 
+// deployMarksTimeout bounds the lookup of the deploys marked on a chart.
+const deployMarksTimeout = 5 * time.Second
+
 // AlertInput is a regression to announce, with what the alert shows.
 type AlertInput struct {
 	// Regression is the detected regression. With an empty ID it is
@@ -48,7 +51,10 @@ func (b *Bot) RegressionOpened(ctx context.Context, r store.Regression, s detect
 	}
 	in := AlertInput{Regression: r, Samples: samples}
 	if b.o.Deploys != nil && len(samples) > 1 {
-		in.Deploys = b.o.Deploys(ctx, r.Service, samples[0].T, samples[len(samples)-1].T)
+		// The marks are worth a moment, never the alert.
+		dctx, cancel := context.WithTimeout(ctx, deployMarksTimeout)
+		in.Deploys = b.o.Deploys(dctx, r.Service, samples[0].T, samples[len(samples)-1].T)
+		cancel()
 	}
 	r, posted, err := b.Alert(ctx, in)
 	if err != nil || !posted || b.o.Investigations == nil || (b.o.AutoInvestigate != nil && !b.o.AutoInvestigate(r)) {
