@@ -106,3 +106,13 @@ func TestDrawChartRefusesEmpty(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkDrawChart draws the README's chart: a day at five minutes.
+func BenchmarkDrawChart(b *testing.B) {
+	spec := sampleChart()
+	for b.Loop() {
+		if _, err := bot.DrawChart(spec); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
