@@ -17,6 +17,9 @@ type Point struct {
 	V float64
 }
 
+// deployMarksTimeout bounds the lookup of the deploys marked on a chart.
+const deployMarksTimeout = 5 * time.Second
+
 // AlertInput is a regression to announce, with what the alert shows.
 type AlertInput struct {
 	// Regression is the detected regression. With an empty ID it is
@@ -26,6 +29,8 @@ type AlertInput struct {
 	// Samples are the series around the change, for the chart; none means
 	// no chart.
 	Samples []Point
+	// Deploys are marked on the chart.
+	Deploys []Mark
 	// Cores is the estimated extra CPU cores the regression costs; 0 when
 	// unknown. It is stored with the regression (unless the regression
 	// already has an estimate), so redraws of the alert keep it.
@@ -44,7 +49,14 @@ func (b *Bot) RegressionOpened(ctx context.Context, r store.Regression, s detect
 			samples = append(samples, Point{T: time.Unix(s.Times[i], 0).UTC(), V: v})
 		}
 	}
-	r, posted, err := b.Alert(ctx, AlertInput{Regression: r, Samples: samples})
+	in := AlertInput{Regression: r, Samples: samples}
+	if b.o.Deploys != nil && len(samples) > 1 {
+		// The marks are worth a moment, never the alert.
+		dctx, cancel := context.WithTimeout(ctx, deployMarksTimeout)
+		in.Deploys = b.o.Deploys(dctx, r.Service, samples[0].T, samples[len(samples)-1].T)
+		cancel()
+	}
+	r, posted, err := b.Alert(ctx, in)
 	if err != nil || !posted || b.o.Investigations == nil || (b.o.AutoInvestigate != nil && !b.o.AutoInvestigate(r)) {
 		return err
 	}
@@ -120,14 +132,17 @@ func (b *Bot) Alert(ctx context.Context, in AlertInput) (store.Regression, bool,
 	}
 	var png []byte
 	if len(in.Samples) >= 2 {
-		if png, err = Chart(in.Samples, r.ChangeTime, r.Before, r.After); err != nil {
+		info := b.c.DescribeRegression(r)
+		spec := ChartSpec{Title: fmt.Sprintf("%s: %s (%s)", r.Service, info.Display, r.ID), Samples: in.Samples,
+			Change: r.ChangeTime, Before: r.Before, After: r.After, Deploys: in.Deploys, Metric: info}
+		if png, err = DrawChart(spec); err != nil {
 			b.log.WarnContext(ctx, "chart not drawn", "regression", r.ID, "err", err)
 		}
 	}
 	if err := b.c.Audit(ctx, Event{Platform: platform, Channel: channel}, "alert", r.ID, "posted to "+r.Channel, true); err != nil {
 		return r, false, fmt.Errorf("alert: %w", err)
 	}
-	ref, err := chat.Post(ctx, channel, "", AlertMessage(r, r.Cores, r.Cores*b.c.WattsPerCore, png))
+	ref, err := chat.Post(ctx, channel, "", AlertMessage(r, b.c.DescribeRegression(r), r.Cores, r.Cores*b.c.WattsPerCore, png))
 	if err != nil {
 		return r, false, fmt.Errorf("alert %s: post: %w", r.ID, err)
 	}

@@ -31,6 +31,10 @@ type Options struct {
 	// investigated at once, with no click (trigger alert); nil means
 	// always.
 	AutoInvestigate func(r store.Regression) bool
+	// Deploys returns a service's deploys between from and to, marked on
+	// alert charts; nil marks none. A lookup that fails returns none: the
+	// alert goes without the marks.
+	Deploys func(ctx context.Context, service string, from, to time.Time) []Mark
 }
 
 // Decider acts on a decision about a record. The bot's proposals part
@@ -175,7 +179,7 @@ func (b *Bot) button(ctx context.Context, ev Event) (Message, error) {
 	case ActionInvestigate:
 		return b.investigate(ctx, ev, Command{Verb: VerbInvestigate, ID: ev.RecordID})
 	case ActionApprove, ActionRollback, ActionReject, ActionDismiss:
-		return b.decide(ctx, ev, Decision{Action: ev.Action, ID: ev.RecordID, Version: ev.Version})
+		return b.decide(ctx, ev, Decision{Action: ev.Action, ID: ev.RecordID, Version: ev.Version, Reason: ev.Reason})
 	}
 	return Message{}, userErrorf("That button no longer does anything; try /wattson help.")
 }

@@ -204,7 +204,7 @@ func TestApprovalExpires(t *testing.T) {
 		t.Fatal("approve after re-show not told")
 	}
 	// Approved by command, not by a click: both cards shown lose their
-	// buttons all the same.
+	// Approve and Reject buttons all the same; Roll back is all they offer.
 	posts, updates := f.Chat.Snapshot()
 	redrawn := map[store.ThreadRef]bot.Message{}
 	for _, u := range updates {
@@ -216,8 +216,8 @@ func TestApprovalExpires(t *testing.T) {
 			continue
 		}
 		cards++
-		if m, ok := redrawn[p.Ref]; !ok || len(m.Buttons) != 0 {
-			t.Errorf("card %s not redrawn without buttons after a command approval: %+v", p.Ref.MessageID, m)
+		if m, ok := redrawn[p.Ref]; !ok || len(m.Buttons) != 1 || m.Buttons[0].Action != bot.ActionRollback {
+			t.Errorf("card %s not redrawn with only Roll back after a command approval: %+v", p.Ref.MessageID, m)
 		}
 	}
 	if cards != 2 {
@@ -233,6 +233,7 @@ func TestUnderstand(t *testing.T) {
 		"what happened to R-12":                   {RegressionID: "R-12"},
 		"checkout memory in the last 3 days, pls": {Service: "checkout", Metric: "memory", Since: "last 3 days"},
 		"hello there": {},
+		"why did checkout cpu go up since the 14:00 deploy?": {Service: "checkout", Metric: "cpu", Since: "since the 14:00 deploy"},
 	}
 	for in, want := range cases {
 		if got := bot.Understand(in, services); got != want {
@@ -249,7 +250,7 @@ func TestMentionStartsInvestigation(t *testing.T) {
 		t.Fatal(err)
 	}
 	reply := f.Bot.Handle(ctx, bot.Event{Kind: bot.EventMention, Platform: "test", Channel: "C1", User: "U1", Text: "why did checkout CPU go up yesterday?"})
-	if !strings.Contains(reply.Text, "checkout cpu (R-1)") {
+	if !strings.Contains(reply.Text, "That looks like R-1: checkout went") || !strings.Contains(reply.Text, "Investigating R-1 (I-1)") {
 		t.Fatalf("mention reply %+v", reply)
 	}
 	got, _ := f.Store.GetRegression(ctx, r.ID)
@@ -417,7 +418,7 @@ func TestInvestigateButtonOnlyWhileOpen(t *testing.T) {
 		r := bottest.Regression()
 		r.ID, r.Status = "R-1", status
 		var got []string
-		for _, b := range bot.AlertMessage(r, 0, 0, nil).Buttons {
+		for _, b := range bot.AlertMessage(r, bot.MetricInfo{}, 0, 0, nil).Buttons {
 			got = append(got, string(b.Action))
 		}
 		if strings.Join(got, ",") != want {
@@ -439,11 +440,11 @@ func TestAlertNamesTheFunction(t *testing.T) {
 		}
 		return ""
 	}
-	if v := hasField(bot.AlertMessage(r, 0, 0, nil)); v != "" {
+	if v := hasField(bot.AlertMessage(r, bot.MetricInfo{}, 0, 0, nil)); v != "" {
 		t.Errorf("service-level alert has a Function field %q", v)
 	}
 	r.Function, r.ServicePct = "main.computePrice", 0.8
-	if v := hasField(bot.AlertMessage(r, 0, 0, nil)); v != "`main.computePrice` (+0.80% of the service's CPU)" {
+	if v := hasField(bot.AlertMessage(r, bot.MetricInfo{}, 0, 0, nil)); v != "`main.computePrice` (+0.80% of the service's CPU)" {
 		t.Errorf("function-level alert: Function field %q", v)
 	}
 }

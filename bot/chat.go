@@ -67,6 +67,9 @@ type Event struct {
 	Action   Action
 	RecordID string
 	Version  int
+	// Reason is what the user wrote when a click asked why (see
+	// Action.AsksReason).
+	Reason string
 }
 
 // Where returns the thread ref the event came from.

@@ -106,22 +106,25 @@ func TestParseSince(t *testing.T) {
 	now := time.Date(2025, 6, 4, 15, 30, 0, 0, time.UTC) // a Wednesday
 	day := func(d int) time.Time { return time.Date(2025, 6, d, 0, 0, 0, 0, time.UTC) }
 	cases := map[string]time.Time{
-		"24h":          now.Add(-24 * time.Hour),
-		"90m":          now.Add(-90 * time.Minute),
-		"3d":           now.Add(-72 * time.Hour),
-		"yesterday":    day(3),
-		"yesterday?":   day(3),
-		"today":        day(4),
-		"since monday": day(2),
-		"wednesday":    time.Date(2025, 5, 28, 0, 0, 0, 0, time.UTC),
-		"last 3 days":  now.Add(-72 * time.Hour),
-		"last hour":    now.Add(-time.Hour),
-		"2 hours ago":  now.Add(-2 * time.Hour),
-		"an hour ago":  now.Add(-time.Hour),
-		"this week":    day(2),
-		"2025-06-01":   day(1),
-		"last week":    now.AddDate(0, 0, -7),
-		"since 2h":     now.Add(-2 * time.Hour),
+		"24h":                    now.Add(-24 * time.Hour),
+		"90m":                    now.Add(-90 * time.Minute),
+		"3d":                     now.Add(-72 * time.Hour),
+		"yesterday":              day(3),
+		"yesterday?":             day(3),
+		"today":                  day(4),
+		"since monday":           day(2),
+		"wednesday":              time.Date(2025, 5, 28, 0, 0, 0, 0, time.UTC),
+		"last 3 days":            now.Add(-72 * time.Hour),
+		"last hour":              now.Add(-time.Hour),
+		"2 hours ago":            now.Add(-2 * time.Hour),
+		"an hour ago":            now.Add(-time.Hour),
+		"this week":              day(2),
+		"2025-06-01":             day(1),
+		"last week":              now.AddDate(0, 0, -7),
+		"since 2h":               now.Add(-2 * time.Hour),
+		"since the 14:00 deploy": time.Date(2025, 6, 4, 14, 0, 0, 0, time.UTC),
+		"09:15":                  time.Date(2025, 6, 4, 9, 15, 0, 0, time.UTC),
+		"since 16:00":            time.Date(2025, 6, 3, 16, 0, 0, 0, time.UTC), // not yet today: yesterday's
 	}
 	for in, want := range cases {
 		got, ok := ParseSince(in, now)
@@ -129,7 +132,7 @@ func TestParseSince(t *testing.T) {
 			t.Errorf("ParseSince(%q) = %v, %v; want %v", in, got, ok, want)
 		}
 	}
-	for _, in := range []string{"", "soon", "0h", "-3d", "last fortnight", "cpu"} {
+	for _, in := range []string{"", "soon", "0h", "-3d", "last fortnight", "cpu", "25:00", "the deploy"} {
 		if got, ok := ParseSince(in, now); ok {
 			t.Errorf("ParseSince(%q) = %v, want not a time", in, got)
 		}

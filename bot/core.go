@@ -30,6 +30,12 @@ type CoreOptions struct {
 	Approvers []ApproverRule
 	// WattsPerCore turns cores into watts; 0 means 10.
 	WattsPerCore float64
+	// Metrics name metrics and give their units, by metric name, over the
+	// defaults of DescribeMetric.
+	Metrics map[string]MetricInfo
+	// Jobs name and give the units of the metrics each detection job
+	// watches, by job name, over Metrics: a job's `display:` and `unit:`.
+	Jobs map[string]MetricInfo
 	// Owner names this replica in leases and as a queue consumer; empty
 	// means "wattson".
 	Owner string
@@ -109,6 +115,18 @@ func NewCore(o CoreOptions) (*Core, error) {
 // Now reads the bot's clock.
 func (c *Core) Now() time.Time { return c.now() }
 
+// Describe returns how metric is named and shown: its configured
+// display name and unit over the defaults of DescribeMetric.
+func (c *Core) Describe(metric string) MetricInfo {
+	return DescribeMetric(metric).Override(c.o.Metrics[metric])
+}
+
+// DescribeRegression returns how r's metric is named and shown: as the
+// detection job that found it says, over Describe.
+func (c *Core) DescribeRegression(r store.Regression) MetricInfo {
+	return c.Describe(r.Metric).Override(c.o.Jobs[r.Job])
+}
+
 // Chat returns the chat of platform.
 func (c *Core) Chat(platform string) (Chat, error) {
 	ch, ok := c.o.Chats[platform]
@@ -170,7 +188,7 @@ func (c *Core) RefreshAlert(ctx context.Context, r store.Regression) {
 	}
 	chat, err := c.Chat(r.Thread.Platform)
 	if err == nil {
-		err = chat.Update(ctx, r.Thread, AlertMessage(r, r.Cores, r.Cores*c.WattsPerCore, nil))
+		err = chat.Update(ctx, r.Thread, AlertMessage(r, c.DescribeRegression(r), r.Cores, r.Cores*c.WattsPerCore, nil))
 	}
 	if err != nil {
 		c.Log.WarnContext(ctx, "alert not refreshed", "regression", r.ID, "err", err)

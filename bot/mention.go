@@ -23,7 +23,7 @@ func metricWords() map[string]string {
 
 // timePhrase finds a time phrase inside a sentence.
 func timePhrase() *regexp.Regexp {
-	return regexp.MustCompile(`(?i)\b(since \S+|yesterday|today|this morning|this week|last week|last (?:\d+|an?|one) (?:minutes?|hours?|days?|weeks?)|last (?:hour|day)|(?:\d+|an?) (?:minutes?|hours?|days?|weeks?) ago|\d+[mhdw] ago|(?:last )?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|\d{4}-\d{2}-\d{2})\b`)
+	return regexp.MustCompile(`(?i)\b(since (?:the )?\d{1,2}:\d{2}(?: deploy)?|since \S+|yesterday|today|this morning|this week|last week|last (?:\d+|an?|one) (?:minutes?|hours?|days?|weeks?)|last (?:hour|day)|(?:\d+|an?) (?:minutes?|hours?|days?|weeks?) ago|\d+[mhdw] ago|(?:last )?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|\d{4}-\d{2}-\d{2})\b`)
 }
 
 // Understanding is what the bot made of a question without an LLM.
@@ -78,53 +78,116 @@ func (b *Bot) mention(ctx context.Context, ev Event) (Message, error) {
 		}
 		return Message{Text: hint + " Try \"@wattson why did checkout CPU go up yesterday?\" or /wattson help.", Private: true}, nil
 	}
-	q := Question{RegressionID: u.RegressionID, Service: u.Service, Metric: u.Metric, Text: ev.Text, Trigger: store.TriggerConversation}
+	// The metric asked about is a family ("cpu"); the investigation wants
+	// one of the service's metrics, never the word.
+	q := Question{RegressionID: u.RegressionID, Service: u.Service, Text: ev.Text, Trigger: store.TriggerConversation}
 	if u.Since != "" {
 		q.Since, _ = ParseSince(u.Since, b.now())
 	}
+	var about *store.Regression
 	if q.RegressionID == "" {
-		q.RegressionID = b.latestRegression(ctx, q)
+		about = b.latestRegression(ctx, q, u.Metric)
+	} else if r, err := b.c.Store.GetRegression(ctx, q.RegressionID); err == nil {
+		about = r
+	}
+	if about != nil {
+		q.RegressionID, q.Service, q.Metric = about.ID, about.Service, about.Metric
+	} else if u.Metric != "" {
+		q.Metric = b.serviceMetric(ctx, q.Service, u.Metric)
 	}
 	m, err := b.startInvestigation(ctx, ev, q)
-	if err == nil {
-		m.Private = false
-		m.Text = fmt.Sprintf("Looking into %s — %s", describe(q), m.Text)
+	if err != nil {
+		return m, err
 	}
-	return m, err
+	m.Private = false
+	if about != nil {
+		// One acknowledgement: what matched, then what runs.
+		info := b.c.DescribeRegression(*about)
+		what := about.Service
+		if info.Display == "" || info.Unit == UnitNone {
+			what += " " + displayName(info, about.Metric) // Levels does not name it
+		}
+		m.Text = fmt.Sprintf("That looks like %s: %s went %s at %s (%s now). %s", about.ID, what,
+			info.Levels(about.Before, about.After), about.ChangeTime.UTC().Format(TimeLayout), about.Status, m.Text)
+	}
+	return m, nil
 }
 
-// describe names what a question is about.
-func describe(q Question) string {
-	s := q.Service
-	if q.Metric != "" {
-		s += " " + q.Metric
+// displayName is a metric's name for people.
+func displayName(info MetricInfo, metric string) string {
+	if info.Display != "" {
+		return info.Display
 	}
-	if q.RegressionID != "" {
-		s += " (" + q.RegressionID + ")"
-	}
-	return strings.TrimSpace(s)
+	return metric
 }
 
-// latestRegression returns the newest open regression matching a question
-// about a service, so the investigation threads under its alert; "" if none.
-func (b *Bot) latestRegression(ctx context.Context, q Question) string {
+// family is the metric family ("cpu", "latency", ...) a metric belongs
+// to, by the words of its name and display name; "" when none.
+func (b *Bot) family(metric string) string {
+	words := metricWords()
+	text := strings.ToLower(metric + " " + b.c.Describe(metric).Display)
+	for _, w := range strings.FieldsFunc(text, func(r rune) bool { return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9') }) {
+		if f := words[w]; f != "" {
+			return f
+		}
+	}
+	switch {
+	case strings.Contains(text, "seconds") && !strings.Contains(text, "cpu"):
+		return "latency"
+	case strings.Contains(text, "bytes"):
+		return "memory"
+	case strings.Contains(text, "error"):
+		return "errors"
+	}
+	return ""
+}
+
+// latestRegression returns the newest regression of a question's
+// service, whatever its status, whose metric is of family (any, when
+// empty) and that changed after the question's since; nil if none.
+func (b *Bot) latestRegression(ctx context.Context, q Question, family string) *store.Regression {
 	rs, err := b.c.Store.ListRegressions(ctx, store.ListOptions{Limit: 200})
 	if err != nil {
 		b.log.WarnContext(ctx, "list regressions for a mention", "err", err)
-		return ""
+		return nil
 	}
 	for i := len(rs) - 1; i >= 0; i-- {
 		r := rs[i]
-		if !strings.EqualFold(r.Service, q.Service) || !r.Status.AwaitsDecision() {
+		if !strings.EqualFold(r.Service, q.Service) {
 			continue
 		}
-		if q.Metric != "" && !strings.Contains(strings.ToLower(r.Metric), q.Metric) {
+		if family != "" && b.family(r.Metric) != family {
 			continue
 		}
 		if !q.Since.IsZero() && r.ChangeTime.Before(q.Since) {
 			continue
 		}
-		return r.ID
+		return &r
+	}
+	return nil
+}
+
+// serviceMetric is a metric of service in family: one configured for
+// chat (CoreOptions.Metrics) or one a regression of the service was
+// found on; "" when none is known, and the investigation looks at the
+// service as a whole.
+func (b *Bot) serviceMetric(ctx context.Context, service, family string) string {
+	if rs, err := b.c.Store.ListRegressions(ctx, store.ListOptions{Limit: 500}); err == nil {
+		for i := len(rs) - 1; i >= 0; i-- {
+			if strings.EqualFold(rs[i].Service, service) && b.family(rs[i].Metric) == family {
+				return rs[i].Metric
+			}
+		}
+	}
+	var names []string
+	for name := range b.c.o.Metrics {
+		if b.family(name) == family {
+			names = append(names, name)
+		}
+	}
+	slices.Sort(names)
+	if len(names) > 0 {
+		return names[0]
 	}
 	return ""
 }

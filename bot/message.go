@@ -19,6 +19,9 @@ type Message struct {
 	Text string
 	// Fields are short name/value facts shown as a grid or list.
 	Fields []Field
+	// Links are web pages about the message (the commit, the pull
+	// request, a dashboard), shown in one line under the fields.
+	Links []Link
 	// Buttons are the actions offered, in order.
 	Buttons []Button
 	// Image is an attached picture, such as a chart; nil for none.
@@ -30,7 +33,15 @@ type Message struct {
 	Private bool
 }
 
-// Field is one name/value fact of a Message.
+// Link is a web page a Message points to.
+type Link struct {
+	// Label is the link's text: "Pull request #42".
+	Label string
+	// URL is an http(s) address.
+	URL string
+}
+
+// Field is a name/value fact of a Message.
 type Field struct {
 	// Name labels the value.
 	Name string
@@ -46,6 +57,10 @@ type Image struct {
 	Alt string
 	// PNG holds the encoded image.
 	PNG []byte
+	// Ref is where the platform already holds the picture (the Image of
+	// the ThreadRef an earlier Post returned): a redraw shows it again
+	// without uploading it.
+	Ref string
 }
 
 // Action is what a button does.
@@ -83,6 +98,26 @@ type Button struct {
 	Version int
 	// Style colours the button.
 	Style Style
+	// Confirm, when set, asks the user to confirm before the click acts
+	// (a Slack confirm dialog, a Discord confirmation step).
+	Confirm *Confirm
+}
+
+// Confirm is the question a button asks before it acts.
+type Confirm struct {
+	// Title heads the dialog: "Approve the revert?".
+	Title string
+	// Text says what the click will do.
+	Text string
+	// OK labels the button that goes ahead; Cancel is always offered.
+	OK string
+}
+
+// AsksReason reports whether a click on a button of action a first asks
+// the user why (a Slack modal, a Discord modal), the answer stored with
+// the decision: reject and dismiss do.
+func (a Action) AsksReason() bool {
+	return a == ActionReject || a == ActionDismiss
 }
 
 // Value encodes the button's record and version for a platform's button
@@ -113,5 +148,5 @@ func ParseButtonValue(v string) (recordID string, version int, err error) {
 
 // IsZero reports whether m is empty: nothing to show.
 func (m Message) IsZero() bool {
-	return m.Title == "" && m.Text == "" && len(m.Fields) == 0 && len(m.Buttons) == 0 && m.Image == nil && m.Footer == ""
+	return m.Title == "" && m.Text == "" && len(m.Fields) == 0 && len(m.Links) == 0 && len(m.Buttons) == 0 && m.Image == nil && m.Footer == ""
 }

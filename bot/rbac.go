@@ -78,3 +78,36 @@ func record(service string) string {
 	}
 	return "service " + service
 }
+
+// ApproverMentions are the chat mentions of who may decide on records of
+// service in channel (a platform's channel id) of platform, for a
+// reminder: each user as "<@U…>", each group as the platform writes a
+// group mention (Slack "<!subteam^S…>", Discord "<@&…>"; elsewhere by its
+// id), each once, in the order the rules name them.
+func (c *Core) ApproverMentions(platform, channel, service string) []string {
+	var out []string
+	add := func(m string) {
+		if !slices.Contains(out, m) {
+			out = append(out, m)
+		}
+	}
+	for _, a := range c.o.Approvers {
+		if !a.applies(service, Event{Channel: channel}) {
+			continue
+		}
+		for _, u := range a.Users {
+			add("<@" + u + ">")
+		}
+		for _, g := range a.Groups {
+			switch platform {
+			case "slack":
+				add("<!subteam^" + g + ">")
+			case "discord":
+				add("<@&" + g + ">")
+			default:
+				add(g)
+			}
+		}
+	}
+	return out
+}

@@ -9,8 +9,10 @@ import (
 // ParseSince reads a time phrase relative to now: a duration back ("24h",
 // "90m", "3d", "2w"), "today", "yesterday", "this week", "last week",
 // "last N hours|days|weeks", "last hour|day|week", a weekday ("monday",
-// "since monday", the latest one before today), "N days ago", or a date
-// ("2025-06-01") or RFC 3339 time. Days start at midnight in now's location.
+// "since monday", the latest one before today), "N days ago", a time of
+// day ("14:00", "the 14:00 deploy": its latest occurrence before now), or
+// a date ("2025-06-01") or RFC 3339 time. Days start at midnight in now's
+// location.
 func ParseSince(phrase string, now time.Time) (time.Time, bool) {
 	p := strings.ToLower(strings.TrimSpace(phrase))
 	p = strings.TrimSuffix(p, "?")
@@ -59,6 +61,9 @@ func ParseSince(phrase string, now time.Time) (time.Time, bool) {
 			return midnight.AddDate(0, 0, -back), true
 		}
 	}
+	if t, ok := clockTime(p, now); ok {
+		return t, true
+	}
 	if t, err := time.ParseInLocation("2006-01-02", p, now.Location()); err == nil {
 		return t, true
 	}
@@ -103,4 +108,20 @@ func parseWordDuration(s string) (time.Duration, bool) {
 	unit = strings.TrimSuffix(unit, "s")
 	d, ok := map[string]time.Duration{"minute": time.Minute, "min": time.Minute, "hour": time.Hour, "day": 24 * time.Hour, "week": 7 * 24 * time.Hour}[unit]
 	return time.Duration(n) * d, ok
+}
+
+// clockTime reads a time of day, "14:00" or "the 14:00 deploy", as its
+// latest occurrence at or before now (in now's location).
+func clockTime(p string, now time.Time) (time.Time, bool) {
+	p = strings.TrimPrefix(p, "the ")
+	p = strings.TrimSpace(strings.TrimSuffix(p, " deploy"))
+	c, err := time.Parse("15:04", p)
+	if err != nil {
+		return time.Time{}, false
+	}
+	t := time.Date(now.Year(), now.Month(), now.Day(), c.Hour(), c.Minute(), 0, 0, now.Location())
+	if t.After(now) {
+		t = t.AddDate(0, 0, -1)
+	}
+	return t, true
 }

@@ -22,7 +22,7 @@ func (b *Bot) status(ctx context.Context, id string) (Message, error) {
 		if err != nil {
 			return Message{}, err
 		}
-		m = AlertMessage(*r, 0, 0, nil)
+		m = AlertMessage(*r, b.c.DescribeRegression(*r), 0, 0, nil)
 		m.Buttons = nil
 	case store.KindProposal:
 		p, err := b.c.Proposal(ctx, id)
@@ -51,7 +51,7 @@ func (b *Bot) status(ctx context.Context, id string) (Message, error) {
 		}
 		m = Message{Title: fmt.Sprintf("Opportunity %s: %s in %s", o.ID, o.Pattern, o.Function),
 			Text:   o.Suggestion,
-			Fields: []Field{{"Saves", fmt.Sprintf("%s cores ≈ %s W", Num(o.Cores), Num(o.Watts))}, {"Status", string(o.Status)}}}
+			Fields: []Field{{"Saves", Cost(o.Cores, o.Watts)}, {"Status", string(o.Status)}}}
 	}
 	evs, err := b.c.Store.ListAudit(ctx, id, 5)
 	if err != nil {

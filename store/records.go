@@ -43,6 +43,10 @@ type ThreadRef struct {
 	Channel string `json:"channel"`
 	// MessageID is the platform's id of the root message (a Slack ts).
 	MessageID string `json:"message_id"`
+	// Image is the platform's id of the picture posted with the message
+	// (a Slack file id, a Discord attachment name), so that redraws of
+	// the message keep it; empty when none.
+	Image string `json:"image,omitempty"`
 }
 
 // Regression is a detected step change in a service metric.
@@ -102,6 +106,8 @@ type Regression struct {
 	WentAway bool `json:"went_away"`
 	// ResolvedAt is when it was resolved or dismissed; zero while open.
 	ResolvedAt time.Time `json:"resolved_at,omitzero"`
+	// Reason is why it was dismissed, as the person who did wrote it.
+	Reason string `json:"reason,omitempty"`
 	// UpdatedAt is when it was last written; set by the store.
 	UpdatedAt time.Time `json:"updated_at"`
 }
@@ -279,6 +285,9 @@ type Proposal struct {
 	DecidedBy string    `json:"decided_by,omitempty"`
 	DecidedAt time.Time `json:"decided_at,omitzero"`
 	Reason    string    `json:"reason,omitempty"`
+	// RemindedAt is when its approvers were last reminded that it waits
+	// for a decision; zero when never.
+	RemindedAt time.Time `json:"reminded_at,omitzero"`
 	// Title and Body are the pull request's title and description.
 	Title string `json:"title"`
 	Body  string `json:"body,omitempty"`

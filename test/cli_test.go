@@ -32,7 +32,7 @@ func TestUsageErrorsExit2(t *testing.T) {
 }
 
 func TestCheckConfig(t *testing.T) {
-	r := wattson(t, []string{"SLACK_BOT_TOKEN=xoxb-very-secret"}, "serve", "--check-config")
+	r := wattson(t, []string{"SLACK_BOT_TOKEN=xoxb-very-secret", "SLACK_SIGNING_SECRET=very-secret-too"}, "serve", "--check-config")
 	if r.code != 0 {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}

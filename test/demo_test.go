@@ -39,7 +39,7 @@ func TestDemo(t *testing.T) {
 		"11 commits by 4 authors, releases v1.0.0, v1.1.0, v1.2.0",
 		// detection and the alert
 		"▶ 2/5 Detection",
-		"checkout: service:cpu_seconds_per_request:rate5m up",
+		"checkout: CPU per request up",
 		"(R-1)",
 		"[Investigate] → /wattson investigate R-1",
 		// the investigation, started with the alert, progress in its thread
@@ -61,7 +61,7 @@ func TestDemo(t *testing.T) {
 		// the revert branch, built, then proposed
 		"P-1: `go build -trimpath ./...` on the change passes",
 		"Revert proposal P-1",
-		"Pull request: "+branch,
+		"Branch: `"+branch+"`", // a local clone's change: a branch, not a link
 		"[Approve revert] → /wattson approve P-1",
 		// the approval and what it did
 		"▶ 4/5 Approval",

@@ -7,19 +7,17 @@ import (
 	"time"
 )
 
-// TestDiscordApproveRedelivered: Alice's click on Approve reaches both
-// replicas, the one interaction (same id and token) delivered twice and
-// signed afresh each time. The revert is merged once, the approval is
-// audited once and the thread is told once, the approval first.
+// TestDiscordApproveRedelivered: Alice clicks Approve and confirms; her
+// confirming click reaches both replicas, the one interaction (same id
+// and token) delivered twice and signed afresh each time. The revert is
+// merged once, the approval is audited once and the thread is told once,
+// the approval first.
 func TestDiscordApproveRedelivered(t *testing.T) {
 	t.Parallel()
 	l := startLoop(t, loopOptions{replicas: 2, discord: true})
 	defer l.noInternalErrors()
 	card := l.discordAutoProposal()
-	id, ok := customID(card, "wattson:approve:P-1")
-	if !ok {
-		t.Fatalf("P-1's card has no Approve button: %v", card.body["components"])
-	}
+	id := l.uxDiscordConfirm(l.replicas[0], discordAlice, card, "wattson?approve:P-1")
 	click := discordClick(discordAlice, id, card)
 	a := l.discord.signedInteraction(click, time.Now().Add(-time.Second))
 	b := l.discord.signedInteraction(click, time.Now())

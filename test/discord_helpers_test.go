@@ -37,8 +37,9 @@ const (
 // discordCall is one REST call the fake Discord received.
 type discordCall struct {
 	method, path string
-	body         map[string]any // the JSON body, or the payload_json part
-	id           string         // the id of a message created
+	body         map[string]any    // the JSON body, or the payload_json part
+	id           string            // the id of a message created
+	files        map[string][]byte // the files attached, by name
 }
 
 // text is what the call shows a user: content, embeds and labels.
@@ -111,6 +112,10 @@ func newFakeDiscord(t *testing.T) *fakeDiscord {
 		f.record(r, "")
 		writeJSON(w, map[string]any{"id": f.id()})
 	})
+	mux.HandleFunc("GET /api/v9/applications/@me", func(w http.ResponseWriter, r *http.Request) { // the credential check at start
+		f.record(r, "")
+		writeJSON(w, map[string]any{"id": discordApp, "name": "Wattson"})
+	})
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { // the gateway, and anything unforeseen
 		f.record(r, "")
 		http.NotFound(w, r)
@@ -147,6 +152,12 @@ func (f *fakeDiscord) record(r *http.Request, id string) discordCall {
 			if p.FormName() == "payload_json" {
 				b, _ := io.ReadAll(p)
 				_ = json.Unmarshal(b, &c.body)
+			} else if p.FileName() != "" {
+				b, _ := io.ReadAll(p)
+				if c.files == nil {
+					c.files = map[string][]byte{}
+				}
+				c.files[p.FileName()] = b
 			}
 		}
 	} else {

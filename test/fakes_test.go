@@ -136,7 +136,10 @@ func newFakeSlack(t *testing.T) *fakeSlack {
 			writeJSON(w, map[string]any{"ok": true, "upload_url": f.srv.GetAPIURL() + "upload", "file_id": "F1"})
 		})
 		c.Handle("/upload", func(w http.ResponseWriter, r *http.Request) {
-			f.record("upload", r)
+			form := uxUploadForm(r) // the file uploaded, for the chart journeys
+			f.mu.Lock()
+			f.calls = append(f.calls, slackCall{method: "upload", form: form})
+			f.mu.Unlock()
 		})
 		c.Handle("/files.completeUploadExternal", func(w http.ResponseWriter, r *http.Request) {
 			f.record("files.completeUploadExternal", r)

@@ -197,6 +197,8 @@ type loopOptions struct {
 	alerts int
 	// discord runs the loop on Discord (the fake's) instead of Slack.
 	discord bool
+	// uxRemindAfter, when set, is chat.remind_after.
+	uxRemindAfter time.Duration
 }
 
 // loop is one journey's running defense loop.
@@ -255,6 +257,9 @@ slack:
 		chat = l.discord.chatYAML()
 		channel, users, groups = discordChannel, discordAlice, discordPerfRole
 		env = []string{"DISCORD_BOT_TOKEN=e2e-discord"}
+	}
+	if o.uxRemindAfter > 0 {
+		chat = strings.Replace(chat, "chat:\n", "chat:\n  remind_after: "+o.uxRemindAfter.String()+"\n", 1)
 	}
 	path := filepath.Join(t.TempDir(), "wattson.yaml")
 	cfg := loopConfig(chat, channel, users, groups, l.prom.URL, l.repo, profiles, metrics, s, o.aliases)

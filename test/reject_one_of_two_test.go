@@ -38,7 +38,7 @@ func TestRejectOneOfTwo(t *testing.T) {
 	head := gitOut(t, l.repo, "rev-parse", branch)
 
 	// Bob is an approver through the SPERF group.
-	l.decide(l.replicas[1], "UBOB", "reject", cards["P-1"])
+	l.uxReject(l.replicas[1], "UBOB", cards["P-1"], "one revert is enough")
 	eventually(t, 20*time.Second, "P-1 rejected", func() bool { return strings.Contains(l.status("P-1"), "Status: rejected") })
 	l.settle()
 	if p := l.posts(`rejected P-1`); len(p) != 1 {

@@ -148,20 +148,21 @@ func TestSlackDetectAlertOnceAndDecide(t *testing.T) {
 		}
 	}
 
-	// A non-approver's Dismiss click is refused; the approver's is applied.
+	// A non-approver's Dismiss (the click, then the modal asking why) is
+	// refused; the approver's is applied.
 	status := func() string {
 		_, body := slackRequest(t, s, "/slack/commands", slashCommand("UBOB", "status R-1"), signingSecret, time.Now())
 		return body
 	}
 	ts := "1700000000.000001"
-	if code, _ := slackRequest(t, s, "/slack/interactions", buttonClick("UBOB", "dismiss", "R-1", ts), signingSecret, time.Now()); code != http.StatusOK {
+	if code, _ := slackRequest(t, s, "/slack/interactions", uxReasonSubmission("UBOB", "dismiss", "R-1", ts, "noise"), signingSecret, time.Now()); code != http.StatusOK {
 		t.Fatalf("non-approver click: %d", code)
 	}
 	eventually(t, 10*time.Second, "the refusal audited", func() bool { return strings.Contains(status(), "dismiss by UBOB (refused)") })
 	if st := status(); strings.Contains(st, "Status: dismissed") {
 		t.Fatalf("non-approver dismissed R-1: %s", st)
 	}
-	if code, _ := slackRequest(t, s, "/slack/interactions", buttonClick("UALICE", "dismiss", "R-1", ts), signingSecret, time.Now()); code != http.StatusOK {
+	if code, _ := slackRequest(t, s, "/slack/interactions", uxReasonSubmission("UALICE", "dismiss", "R-1", ts, "noise"), signingSecret, time.Now()); code != http.StatusOK {
 		t.Fatalf("approver click: %d", code)
 	}
 	eventually(t, 10*time.Second, "R-1 dismissed by the approver", func() bool {

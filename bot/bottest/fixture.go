@@ -140,6 +140,8 @@ type Options struct {
 	Skills func() []bot.SkillInfo
 	// AutoInvestigate is the bot's option of that name.
 	AutoInvestigate func(store.Regression) bool
+	// RemindAfter is the proposals' option of that name.
+	RemindAfter time.Duration
 }
 
 // Fixture is a whole bot, wired the way cmd/wattson wires it, over a
@@ -212,7 +214,8 @@ func Wire(t testing.TB, co bot.CoreOptions, o Options) *Fixture {
 		t.Fatal(err)
 	}
 	f := &Fixture{Core: core, Store: co.Store, Registry: reg}
-	f.Proposals = proposals.New(core, proposals.Options{PullRequests: o.PullRequests, Recovery: o.Recovery, Learner: o.Learner})
+	f.Proposals = proposals.New(core, proposals.Options{PullRequests: o.PullRequests, Recovery: o.Recovery, Learner: o.Learner,
+		RemindAfter: o.RemindAfter})
 	f.Investigations = investigation.New(core, investigation.Options{Investigator: o.Investigator, Proposals: f.Proposals})
 	f.Offense = offense.New(core, offense.Options{Proposals: f.Proposals})
 	f.Digests = digest.New(core)

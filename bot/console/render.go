@@ -23,6 +23,9 @@ func Render(m bot.Message) string {
 		v := strings.ReplaceAll(f.Value, "\n", "\n    ")
 		fmt.Fprintf(&b, "  %s: %s\n", f.Name, v)
 	}
+	for _, l := range m.Links {
+		fmt.Fprintf(&b, "  %s: %s\n", l.Label, l.URL)
+	}
 	if m.Image != nil {
 		fmt.Fprintf(&b, "  [image %s: %s]\n", m.Image.Name, m.Image.Alt)
 	}

@@ -153,7 +153,7 @@ func TestAlertThreadButtonsAndApprovals(t *testing.T) {
 	if _, err := e.fx.Worker.RunJob(ctx, *job); err != nil {
 		t.Fatal(err)
 	}
-	proposalID := lastMessageWith(e, thread, `"custom_id":"wattson:approve:P-1@1"`)
+	proposalID := lastMessageWith(e, thread, `"custom_id":"wattson?approve:P-1@1"`)
 	if proposalID == "" {
 		t.Fatal("no proposal with an Approve button was posted in the thread")
 	}
@@ -175,10 +175,22 @@ func TestAlertThreadButtonsAndApprovals(t *testing.T) {
 	}
 	assertLastAudit(t, e, "P-1", "approve", "MALLORY", false)
 
-	// A member of an approver role approves.
-	code, body = do(t, signed(t, e.url+"/discord/interactions", clickJSON("12", "BOB", []string{"ROLE-PERF"}, "wattson:approve:P-1@1", thread, proposalID), e.priv, time.Now()))
-	if code != 200 || body["type"] != 6.0 {
-		t.Fatalf("approving click: %d %v, want a deferred update", code, body)
+	// A member of an approver role clicks Approve: he is asked, privately,
+	// to confirm, and nothing happens until he does.
+	code, body = do(t, signed(t, e.url+"/discord/interactions", clickJSON("12", "BOB", []string{"ROLE-PERF"}, "wattson?approve:P-1@1", thread, proposalID), e.priv, time.Now()))
+	data, _ = body["data"].(map[string]any)
+	confirm := thread + "/" + proposalID
+	if raw := mustJSON(body); code != 200 || body["type"] != 4.0 || data["flags"] != 64.0 || !strings.Contains(raw, `"custom_id":"wattson:approve:P-1@1:`+confirm+`"`) {
+		t.Fatalf("approve click: %d %s, want a private question with Confirm", code, raw)
+	}
+	if p, _ := e.st.GetProposal(ctx, "P-1"); p.Status != store.ProposalProposed {
+		t.Fatalf("the question changed the proposal to %s", p.Status)
+	}
+	// He confirms (on the private question, message 950): approved, and
+	// the question loses its buttons.
+	code, body = do(t, signed(t, e.url+"/discord/interactions", clickJSON("13", "BOB", []string{"ROLE-PERF"}, "wattson:approve:P-1@1:"+confirm, thread, "950"), e.priv, time.Now()))
+	if raw := mustJSON(body); code != 200 || body["type"] != 7.0 || strings.Contains(raw, "wattson:") {
+		t.Fatalf("confirming click: %d %s, want the question updated without buttons", code, raw)
 	}
 	p, _ = e.st.GetProposal(ctx, "P-1")
 	if p.Status != store.ProposalApproved || p.DecidedBy != "BOB" {

@@ -25,6 +25,13 @@ func (a *Adapter) interact(ctx context.Context, cancel context.CancelFunc, h Han
 		a.sendResponse(ctx, respond, &discordgo.InteractionResponse{Type: discordgo.InteractionResponsePong})
 		return
 	}
+	if resp, ok := question(in); ok {
+		// Asked first; only the answer reaches the bot (ask.go).
+		cancel()
+		a.m.requests.WithLabelValues(transport, "question").Inc()
+		a.sendResponse(ctx, respond, resp)
+		return
+	}
 	ev, err := event(in)
 	if err != nil {
 		cancel()
@@ -50,6 +57,11 @@ func (a *Adapter) interact(ctx context.Context, cancel context.CancelFunc, h Han
 	select {
 	case m := <-res:
 		resp, after := inline(ev, m)
+		if resp.Type == discordgo.InteractionResponseDeferredMessageUpdate && isAnswer(in) {
+			// The private question is answered: it keeps no buttons.
+			resp = &discordgo.InteractionResponse{Type: discordgo.InteractionResponseUpdateMessage,
+				Data: &discordgo.InteractionResponseData{Content: "Confirmed: see the thread.", Components: []discordgo.MessageComponent{}}}
+		}
 		a.sendResponse(ctx, respond, resp)
 		a.later(cancel, func() { after(ctx, a, in, ev, m) })
 		return

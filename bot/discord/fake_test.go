@@ -1,6 +1,7 @@
 package discord
 
 import (
+	"cmp"
 	"context"
 	"crypto/ed25519"
 	"encoding/hex"
@@ -50,6 +51,9 @@ type fakeDiscord struct {
 	// hold, while open, keeps every message post waiting until it is
 	// closed.
 	hold chan struct{}
+	// app answers GET /applications/@me: an application id, or an HTTP
+	// status ("401") to fail with; empty: testApp.
+	app string
 }
 
 func (f *fakeDiscord) handler() http.Handler {
@@ -103,6 +107,18 @@ func (f *fakeDiscord) handler() http.Handler {
 	mux.HandleFunc("POST /api/v9/webhooks/{app}/{token}", func(w http.ResponseWriter, r *http.Request) {
 		f.record(r, "")
 		writeJSON(w, map[string]any{"id": f.id()})
+	})
+	mux.HandleFunc("GET /api/v9/applications/@me", func(w http.ResponseWriter, r *http.Request) {
+		f.record(r, "")
+		f.mu.Lock()
+		app := cmp.Or(f.app, testApp)
+		f.mu.Unlock()
+		if code, err := strconv.Atoi(app); err == nil && code < 600 {
+			w.WriteHeader(code)
+			writeJSON(w, map[string]any{"message": http.StatusText(code), "code": 0})
+			return
+		}
+		writeJSON(w, map[string]any{"id": app, "name": "Wattson"})
 	})
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		f.t.Errorf("fake discord: unexpected %s %s", r.Method, r.URL.Path)

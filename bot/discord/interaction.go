@@ -98,7 +98,7 @@ func event(in interaction) (bot.Event, error) {
 		if !ok || in.Message == nil || in.Message.ID == "" {
 			return ev, fmt.Errorf("%w: component without data or message", errUnsupported)
 		}
-		action, value, ok := parseCustomID(d.CustomID)
+		action, value, card, ok := parseCustomID(d.CustomID)
 		if !ok {
 			return ev, fmt.Errorf("%w: foreign component %q", errUnsupported, d.CustomID)
 		}
@@ -108,17 +108,45 @@ func event(in interaction) (bot.Event, error) {
 		}
 		ev.Kind, ev.Action, ev.RecordID, ev.Version = bot.EventButton, action, id, version
 		ev.Thread = joinID(thread, in.Message.ID)
+		if card != "" {
+			ev.Thread = card // confirmed in a question about the card
+		}
+		return ev, nil
+	case discordgo.InteractionModalSubmit:
+		d, ok := in.Data.(discordgo.ModalSubmitInteractionData)
+		if !ok {
+			return ev, fmt.Errorf("%w: modal without data", errUnsupported)
+		}
+		action, value, card, ok := parseCustomID(d.CustomID)
+		if !ok || !action.AsksReason() {
+			return ev, fmt.Errorf("%w: foreign modal %q", errUnsupported, d.CustomID)
+		}
+		id, version, err := bot.ParseButtonValue(value)
+		if err != nil {
+			return ev, fmt.Errorf("%w: %w", errUnsupported, err)
+		}
+		if card == "" && in.Message != nil && in.Message.ID != "" {
+			card = joinID(thread, in.Message.ID)
+		}
+		if card == "" {
+			return ev, fmt.Errorf("%w: modal of no message", errUnsupported)
+		}
+		ev.Kind, ev.Action, ev.RecordID, ev.Version, ev.Thread = bot.EventButton, action, id, version, card
+		ev.Reason = reasonOf(d)
 		return ev, nil
 	}
 	return ev, fmt.Errorf("%w: type %d", errUnsupported, in.Type)
 }
 
-// parseCustomID reads a Wattson button's "wattson:<action>:<value>".
-func parseCustomID(id string) (bot.Action, string, bool) {
+// parseCustomID reads a Wattson button's "wattson:<action>:<value>",
+// and the ref id of the card it stands for when it was asked about one
+// (":<card>" after the value; see ask.go).
+func parseCustomID(id string) (action bot.Action, value, card string, ok bool) {
 	rest, ok := strings.CutPrefix(id, actionPrefix)
 	if !ok {
-		return "", "", false
+		return "", "", "", false
 	}
-	action, value, ok := strings.Cut(rest, ":")
-	return bot.Action(action), value, ok && action != ""
+	a, value, ok := strings.Cut(rest, ":")
+	value, card, _ = strings.Cut(value, cardSep)
+	return bot.Action(a), value, card, ok && a != "" && value != ""
 }

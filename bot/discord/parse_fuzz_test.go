@@ -20,10 +20,18 @@ func FuzzParseInteraction(f *testing.F) {
 	f.Add(`{"id":"6","type":2,"channel_id":"1","user":{"id":"2"},"data":{"name":"wattson","options":[null]}}`)
 	f.Add(`{"id":"7","type":3,"channel_id":"1","member":{"roles":[]},"data":{"custom_id":1}}`)
 	f.Add(`{`)
+	f.Add(clickJSON("8", "U1", nil, "wattson?approve:P-1@2", "900", "901"))
+	f.Add(clickJSON("9", "U1", nil, "wattson?:", "900", "901"))
+	f.Add(clickJSON("10", "U1", nil, "wattson:approve:P-1@2:900/901", "900", "950"))
+	f.Add(modalSubmitJSON("11", "U1", nil, "wattson:reject:P-1@2:900/901", "900", "why"))
+	f.Add(modalSubmitJSON("12", "U1", nil, "wattson:dismiss:R-1", "900", ""))
 	f.Fuzz(func(t *testing.T, body string) {
 		in, err := parseInteraction([]byte(body))
 		if err != nil {
 			return
+		}
+		if resp, ok := question(in); ok && (resp == nil || resp.Data == nil) {
+			t.Fatalf("question without a response from %q", body)
 		}
 		ev, err := event(in)
 		if err != nil {

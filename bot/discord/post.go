@@ -70,6 +70,9 @@ func (a *Adapter) Post(ctx context.Context, channel, thread string, m bot.Messag
 			}
 		}
 	}
+	if m.Image != nil {
+		ref.Image = m.Image.Name // attached: redraws name it
+	}
 	a.m.posted.Inc()
 	return ref, nil
 }

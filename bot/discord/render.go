@@ -1,6 +1,7 @@
 package discord
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/bwmarrin/discordgo"
@@ -47,15 +48,20 @@ type rendered struct {
 func Render(m bot.Message) []rendered {
 	var first rendered
 	var rest string
-	if m.Title == "" && len(m.Fields) == 0 && m.Footer == "" && m.Image == nil {
+	if m.Title == "" && len(m.Fields) == 0 && len(m.Links) == 0 && m.Footer == "" && m.Image == nil {
 		first.Content, rest = cut(m.Text, maxContent)
 	} else {
 		var e *discordgo.MessageEmbed
 		e, rest = embed(m)
 		first.Embeds = []*discordgo.MessageEmbed{e}
-		if m.Image != nil {
-			first.Attachment, first.image = m.Image.Name, m.Image
-			e.Image = &discordgo.MessageEmbedImage{URL: "attachment://" + m.Image.Name}
+		if img := m.Image; img != nil {
+			name := img.Name
+			if img.PNG == nil && img.Ref != "" {
+				name = img.Ref // attached to the message before: a redraw keeps it
+			} else {
+				first.Attachment, first.image = img.Name, img
+			}
+			e.Image = &discordgo.MessageEmbedImage{URL: "attachment://" + name}
 		}
 	}
 	first.Components = buttons(m.Buttons)
@@ -77,7 +83,11 @@ func embed(m bot.Message) (*discordgo.MessageEmbed, string) {
 		used += len(e.Footer.Text)
 	}
 	var overflow []string
-	for _, f := range m.Fields {
+	fields := m.Fields
+	if line := links(m.Links); line != "" {
+		fields = append(slices.Clip(fields), bot.Field{Name: "Links", Value: line})
+	}
+	for _, f := range fields {
 		name, value := orBlank(truncate(f.Name, maxFieldName)), orBlank(truncate(f.Value, maxFieldValue))
 		if len(e.Fields) == maxFields || used+len(name)+len(value) > maxEmbedTotal-maxContent {
 			overflow = append(overflow, "**"+f.Name+"**\n"+f.Value)
@@ -101,7 +111,7 @@ func buttons(bs []bot.Button) []discordgo.MessageComponent {
 	var rows []discordgo.MessageComponent
 	var row []discordgo.MessageComponent
 	for _, b := range bs {
-		id := actionPrefix + string(b.Action) + ":" + b.Value()
+		id := customID(b)
 		if len(id) > maxCustomID {
 			continue
 		}
@@ -178,4 +188,23 @@ func truncate(s string, n int) string {
 		return s
 	}
 	return split(s, n-len("…"))[0] + "…"
+}
+
+// links writes links as Discord markdown, "[label](url) · [label](url)",
+// for one embed field; a link that is not http(s), or would not fit, is
+// left out.
+func links(ls []bot.Link) string {
+	var parts []string
+	n := 0
+	for _, l := range ls {
+		if !strings.HasPrefix(l.URL, "https://") && !strings.HasPrefix(l.URL, "http://") || strings.ContainsAny(l.URL, "() ") {
+			continue
+		}
+		p := "[" + strings.NewReplacer("[", "(", "]", ")").Replace(l.Label) + "](" + l.URL + ")"
+		if n+len(p)+3 > maxFieldValue {
+			break
+		}
+		parts, n = append(parts, p), n+len(p)+3
+	}
+	return strings.Join(parts, " · ")
 }

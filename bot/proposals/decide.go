@@ -166,7 +166,7 @@ func (d *Desk) dismiss(ctx context.Context, ev bot.Event, id, reason string) (bo
 		if !r.Status.AwaitsDecision() {
 			return bot.UserErrorf("%s is already %s.", r.ID, r.Status)
 		}
-		r.Status, r.ResolvedAt = store.RegressionDismissed, d.c.Now().UTC()
+		r.Status, r.ResolvedAt, r.Reason = store.RegressionDismissed, d.c.Now().UTC(), reason
 		return nil
 	})
 	if err != nil {

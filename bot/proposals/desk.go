@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/wattson-dev/wattson/bot"
+	"github.com/wattson-dev/wattson/store"
 	"github.com/wattson-dev/wattson/store/periodic"
 )
 
@@ -35,6 +36,10 @@ type Options struct {
 	// ApprovalTTL is how long a shown proposal may be approved; 0 means
 	// 72 hours.
 	ApprovalTTL time.Duration
+	// RemindAfter is how long a proposal waits for a decision before its
+	// approvers are reminded in its thread, and again after each further
+	// wait as long (remind.go); 0 reminds nobody.
+	RemindAfter time.Duration
 }
 
 // Desk decides proposals and acts on them. Build it with New.
@@ -69,7 +74,7 @@ func (d *Desk) Decide(ctx context.Context, ev bot.Event, dec bot.Decision) (bot.
 	case bot.ActionApprove:
 		return d.approve(ctx, ev, dec.ID, dec.Version, bot.ActionApprove)
 	case bot.ActionRollback:
-		if ev.Kind == bot.EventButton {
+		if k, _, _ := store.ParseID(dec.ID); ev.Kind == bot.EventButton && k != store.KindProposal {
 			return d.approve(ctx, ev, dec.ID, dec.Version, bot.ActionRollback)
 		}
 		return d.rollback(ctx, ev, dec.ID)
@@ -84,10 +89,12 @@ func (d *Desk) Decide(ctx context.Context, ev bot.Event, dec bot.Decision) (bot.
 // Periodic are the desk's periodic jobs, each to run once per tick across
 // replicas: "pr-check" (CheckPRs, every two minutes) notices changes
 // merged or closed by hand; "verify" (QueueVerifications, every five)
-// queues the recovery checks of merged proposals.
+// queues the recovery checks of merged proposals; with
+// Options.RemindAfter, "remind" (Remind) reminds approvers of proposals
+// that wait.
 func (d *Desk) Periodic() []periodic.Job {
-	return []periodic.Job{
+	return append([]periodic.Job{
 		{Name: "pr-check", Spec: CheckEvery, Do: d.CheckPRs},
 		{Name: "verify", Spec: VerifyEvery, Do: d.QueueVerifications},
-	}
+	}, d.remindJob()...)
 }

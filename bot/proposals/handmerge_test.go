@@ -155,8 +155,8 @@ func TestMergedOnGitHubByHand(t *testing.T) {
 			card = i
 		}
 	}
-	if card < 0 || len(updates3[card].Msg.Buttons) != 0 || !strings.Contains(updates3[card].Msg.Footer, "merged by bob (GitHub)") {
-		t.Fatalf("proposal card redraws %+v, want it redrawn as merged by bob without buttons", updates3)
+	if card < 0 || len(updates3[card].Msg.Buttons) != 1 || updates3[card].Msg.Buttons[0].Action != bot.ActionRollback || !strings.Contains(updates3[card].Msg.Footer, "merged by bob (GitHub)") {
+		t.Fatalf("proposal card redraws %+v, want it redrawn as merged by bob with only Roll back", updates3)
 	}
 	click := bot.Event{Kind: bot.EventButton, ID: "late", Platform: "test", Channel: "C1", User: "UALICE", Action: bot.ActionApprove, RecordID: "P-1", Version: 1, Thread: shown.Ref.MessageID}
 	if reply := f.Bot.Handle(ctx, click); !strings.Contains(reply.Text, "P-1 is already merged by bob (GitHub)") {

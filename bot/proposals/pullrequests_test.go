@@ -3,6 +3,7 @@ package proposals_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -119,8 +120,9 @@ func TestApproveActsOnceOnTheCodeHost(t *testing.T) {
 	f := withPRs(t, bottest.New(t, bottest.Options{}), prs, fakeRecovery{proposals.Recovery{Ready: true, Recovered: false, Level: 0.0124}})
 	ctx := t.Context()
 	r, shown := investigated(t, f)
-	if !hasField(shown.Msg, "Pull request", "https://github.example/o/r/pull/12") {
-		t.Fatalf("proposal shown without its pull request: %+v", shown.Msg.Fields)
+	if !slices.Contains(shown.Msg.Links, bot.Link{Label: "Pull request #12", URL: "https://github.example/o/r/pull/12"}) ||
+		!slices.Contains(shown.Msg.Links, bot.Link{Label: "Commit abc1234567", URL: "https://github.com/o/r/commit/abc1234567890"}) {
+		t.Fatalf("proposal shown without links to its pull request and commit: %+v", shown.Msg.Links)
 	}
 	// A redelivered open job does nothing.
 	f.Worker.Work(ctx, store.Job{ID: "again", Kind: proposals.JobPullRequest, Payload: []byte(`{"proposal":"P-1","action":"open","where":{"platform":"test","channel":"#checkout-perf"}}`), Attempts: 1})
@@ -221,15 +223,6 @@ func TestRejectClosesAndRollbackProposes(t *testing.T) {
 	if i, _ := said(f, r.Thread.MessageID, "approved P-2 (v1)"); i < 0 {
 		t.Fatal("second rollback: the approval of P-2 not told")
 	}
-}
-
-func hasField(m bot.Message, name, value string) bool {
-	for _, f := range m.Fields {
-		if f.Name == name && f.Value == value {
-			return true
-		}
-	}
-	return false
 }
 
 // said returns the index and post of the first post in thread whose text

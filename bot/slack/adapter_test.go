@@ -98,9 +98,16 @@ func TestAlertThreadButtonsAndApprovals(t *testing.T) {
 	if r.Thread.MessageID == "" || r.Thread.Channel != "CCHECKOUT-PERF" {
 		t.Fatalf("regression thread %+v", r.Thread)
 	}
+	// The chart is uploaded unshared and shown in the alert's image block.
 	done := e.rec.callsOf("files.completeUploadExternal")
-	if len(done) != 1 || !strings.Contains(done[0].form.Get("thread_ts"), r.Thread.MessageID) {
-		t.Errorf("chart upload %+v, want one in the alert's thread", done)
+	if len(done) != 1 || done[0].form.Get("channel_id") != "" || done[0].form.Get("thread_ts") != "" {
+		t.Errorf("chart upload %+v, want one, shared nowhere", done)
+	}
+	if b := posts[0].form.Get("blocks"); !strings.Contains(b, `"type":"image"`) || !strings.Contains(b, `"slack_file":{"id":"F1"}`) {
+		t.Errorf("alert blocks lack the chart's image block: %s", b)
+	}
+	if r.Thread.Image != "F1" {
+		t.Errorf("stored thread %+v, want the chart's file id F1 kept for redraws", r.Thread)
 	}
 
 	// Investigate button → findings and a proposal in the thread.
@@ -221,8 +228,22 @@ func TestEventsChallengeAndMentionRetries(t *testing.T) {
 	eventually(t, "the answer", func() bool { return len(e.rec.callsOf("chat.postEphemeral")) > 0 })
 	time.Sleep(100 * time.Millisecond)
 	e.adapter.Wait()
-	if n := len(e.rec.callsOf("chat.postEphemeral")); n != 1 {
+	eph := e.rec.callsOf("chat.postEphemeral")
+	if n := len(eph); n != 1 {
 		t.Fatalf("mention answered %d times over 3 deliveries, want once", n)
+	}
+	// The mention was top-level: the private hint shows in the channel,
+	// not in a thread that does not exist.
+	if ts := eph[0].form.Get("thread_ts"); ts != "" {
+		t.Errorf("hint for a top-level mention sent into thread %q", ts)
+	}
+	inThread := `{"type":"event_callback","event_id":"Ev2","event":{"type":"app_mention","user":"U1","text":"<@UBOT> how are things?","ts":"1700000000.000200","thread_ts":"1700000000.000001","channel":"C1"}}`
+	if code, _ := do(t, signed(t, e.url+"/slack/events", inThread, testSecret, time.Now())); code != http.StatusOK {
+		t.Fatalf("mention in a thread: %d", code)
+	}
+	eventually(t, "the answer in the thread", func() bool { return len(e.rec.callsOf("chat.postEphemeral")) > 1 })
+	if ts := e.rec.callsOf("chat.postEphemeral")[1].form.Get("thread_ts"); ts != "1700000000.000001" {
+		t.Errorf("hint for a mention in a thread sent to thread %q, want its thread", ts)
 	}
 }
 

@@ -93,26 +93,35 @@ func leadingMention() *regexp.Regexp {
 	return regexp.MustCompile(`^\s*<@[A-Z0-9]+(?:\|[^>]*)?>[\s,:]*`)
 }
 
+// mentioned is a mention of the bot: the event, and whether it was made at
+// the top of the channel rather than in a thread.
+type mentioned struct {
+	bot.Event
+	topLevel bool
+}
+
 // mentionEvent turns an app_mention callback into an event; anything else
-// (and mentions by bots, ours included) gives none.
-func mentionEvent(outer slackevents.EventsAPIEvent) (bot.Event, bool) {
+// (and mentions by bots, ours included) gives none. The event's thread is
+// the mention's thread, or for a top-level mention the thread its public
+// answer starts under it.
+func mentionEvent(outer slackevents.EventsAPIEvent) (mentioned, bool) {
 	cb, ok := outer.Data.(*slackevents.EventsAPICallbackEvent)
 	if !ok || outer.Type != slackevents.CallbackEvent {
-		return bot.Event{}, false
+		return mentioned{}, false
 	}
 	m, ok := outer.InnerEvent.Data.(*slackevents.AppMentionEvent)
 	if !ok || m.BotID != "" || m.User == "" {
-		return bot.Event{}, false
+		return mentioned{}, false
 	}
 	thread := m.ThreadTimeStamp
 	if thread == "" {
 		thread = m.TimeStamp
 	}
-	return bot.Event{
+	return mentioned{Event: bot.Event{
 		Kind: bot.EventMention, ID: cb.EventID, Platform: Platform,
 		Channel: m.Channel, Thread: thread, User: m.User,
 		Text: leadingMention().ReplaceAllString(m.Text, ""),
-	}, true
+	}, topLevel: m.ThreadTimeStamp == ""}, true
 }
 
 // withGroups adds the user's Slack user groups to ev when it is a decision

@@ -46,6 +46,12 @@ type recorder struct {
 	hold chan struct{}
 	// groupsErr, when set, is the error usergroups.list answers with.
 	groupsErr string
+	// uploadErr, when set, is the error files.getUploadURLExternal
+	// answers with.
+	uploadErr string
+	// authErr, when set, is the error auth.test answers with ("http500":
+	// an HTTP 500).
+	authErr string
 }
 
 func (rec *recorder) record(method string, r *http.Request) url.Values {
@@ -90,6 +96,13 @@ func (rec *recorder) binder(base func() string) slacktest.Binder {
 		})
 		c.Handle("/files.getUploadURLExternal", func(w http.ResponseWriter, r *http.Request) {
 			rec.record("files.getUploadURLExternal", r)
+			rec.mu.Lock()
+			failing := rec.uploadErr
+			rec.mu.Unlock()
+			if failing != "" {
+				writeJSON(w, map[string]any{"ok": false, "error": failing})
+				return
+			}
 			writeJSON(w, map[string]any{"ok": true, "upload_url": base() + "upload", "file_id": "F1"})
 		})
 		c.Handle("/upload", func(w http.ResponseWriter, r *http.Request) {
@@ -99,6 +112,20 @@ func (rec *recorder) binder(base func() string) slacktest.Binder {
 		c.Handle("/files.completeUploadExternal", func(w http.ResponseWriter, r *http.Request) {
 			rec.record("files.completeUploadExternal", r)
 			writeJSON(w, map[string]any{"ok": true, "files": []map[string]any{{"id": "F1", "title": "chart"}}})
+		})
+		c.Handle("/auth.test", func(w http.ResponseWriter, r *http.Request) {
+			rec.record("auth.test", r)
+			rec.mu.Lock()
+			failing := rec.authErr
+			rec.mu.Unlock()
+			switch failing {
+			case "":
+				writeJSON(w, map[string]any{"ok": true, "team": "Shop", "user_id": "UBOT", "bot_id": "BBOT"})
+			case "http500":
+				w.WriteHeader(http.StatusInternalServerError)
+			default:
+				writeJSON(w, map[string]any{"ok": false, "error": failing})
+			}
 		})
 		c.Handle("/usergroups.list", func(w http.ResponseWriter, r *http.Request) {
 			rec.record("usergroups.list", r)

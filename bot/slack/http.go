@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"time"
@@ -132,13 +133,17 @@ func (a *Adapter) handleInteractions(h Handler) http.HandlerFunc {
 			return
 		}
 		a.m.requests.WithLabelValues("interactions", "ok").Inc()
-		w.WriteHeader(http.StatusOK)
+		w.WriteHeader(http.StatusOK) // an empty 200 also closes a modal
 		a.m.ack.WithLabelValues("interactions").Observe(time.Since(start).Seconds())
 		ctx, cancel := background(r)
 		a.work.Add(1)
 		go func() {
 			defer a.work.Done()
 			defer cancel()
+			if ev, thread, ok := reasonEvent(cb); ok {
+				a.submitted(ctx, h, ev, thread)
+				return
+			}
 			a.clicked(ctx, h, cb)
 		}()
 	}
@@ -161,7 +166,20 @@ func parseInteraction(body []byte) (slack.InteractionCallback, error) {
 // delivers the replies: private ones to the clicker only, public ones in
 // the thread.
 func (a *Adapter) clicked(ctx context.Context, h Handler, cb slack.InteractionCallback) {
+	thread := cb.Container.ThreadTs
+	if thread == "" {
+		thread = cb.Container.MessageTs
+	}
 	for _, ev := range buttonEvents(cb) {
+		if ev.Action.AsksReason() {
+			// Asked why first; the modal's submission is the click.
+			if err := a.openReason(ctx, cb.TriggerID, ev, thread); err != nil {
+				a.log.ErrorContext(ctx, "reason modal not opened", "action", ev.Action, "record", ev.RecordID, "err", err)
+				_ = a.respond(ctx, cb.ResponseURL, bot.Message{Private: true,
+					Text: fmt.Sprintf("I couldn't ask why (Slack: %v). Use `/wattson %s %s <why>` instead.", err, ev.Action, ev.RecordID)})
+			}
+			continue
+		}
 		a.withGroups(ctx, &ev)
 		reply := h.Handle(ctx, ev)
 		if reply.IsZero() {
@@ -171,10 +189,6 @@ func (a *Adapter) clicked(ctx context.Context, h Handler, cb slack.InteractionCa
 		if reply.Private {
 			err = a.respond(ctx, cb.ResponseURL, reply)
 		} else {
-			thread := cb.Container.ThreadTs
-			if thread == "" {
-				thread = cb.Container.MessageTs
-			}
 			_, err = a.Post(ctx, ev.Channel, thread, reply)
 		}
 		if err != nil {
@@ -226,19 +240,21 @@ func (a *Adapter) handleEvents(h Handler) http.HandlerFunc {
 }
 
 // mentioned hands a mention to h and replies in its thread (privately
-// when the reply is meant for the asker only).
-func (a *Adapter) mentioned(ctx context.Context, h Handler, ev bot.Event) {
+// when the reply is meant for the asker only: in the channel for a
+// top-level mention, which has no thread yet to show it in).
+func (a *Adapter) mentioned(ctx context.Context, h Handler, m mentioned) {
+	ev := m.Event
 	reply := h.Handle(ctx, ev)
 	if reply.IsZero() {
 		return
 	}
 	var err error
 	if reply.Private {
-		r := Render(reply)[0]
-		err = a.out.Do(ctx, ev.Channel, func(ctx context.Context) error {
-			_, err := a.api.PostEphemeralContext(ctx, ev.Channel, ev.User, slack.MsgOptionText(r.Text, false), slack.MsgOptionBlocks(r.Blocks...), slack.MsgOptionTS(ev.Thread))
-			return err
-		})
+		thread := ev.Thread
+		if m.topLevel {
+			thread = ""
+		}
+		err = a.ephemeral(ctx, ev.Channel, ev.User, thread, reply)
 	} else {
 		_, err = a.Post(ctx, ev.Channel, ev.Thread, reply)
 	}

@@ -16,6 +16,12 @@ const (
 	maxFields       = 10   // fields per section
 	maxBlocks       = 45   // blocks per message: 50
 	maxFallbackText = 300  // notification text we send alongside blocks
+	maxAltText      = 2000 // an image's alt text
+	maxContextText  = 2000 // a context block's text
+	maxImageTitle   = 2000 // an image block's title
+	maxConfirmTitle = 100  // a confirm dialog's title
+	maxConfirmText  = 300  // its text
+	maxConfirmLabel = 30   // its buttons
 	actionPrefix    = "wattson:"
 )
 
@@ -28,8 +34,9 @@ type rendered struct {
 
 // Render turns a message into one or more Slack messages: the first is the
 // message itself; any more carry the rest of a text too long for one
-// message and are posted in its thread. The image is not rendered: it is
-// uploaded as a file into the thread.
+// message and are posted in its thread. An image is shown in an image
+// block once it is uploaded (its Ref is the Slack file id); Post uploads
+// it.
 func Render(m bot.Message) []rendered {
 	var blocks []slack.Block
 	if m.Title != "" {
@@ -50,6 +57,13 @@ func Render(m bot.Message) []rendered {
 	if len(fields) > 0 {
 		blocks = append(blocks, slack.NewSectionBlock(nil, fields, nil))
 	}
+	if line := links(m.Links); line != "" {
+		blocks = append(blocks, slack.NewContextBlock("wattson_links", slack.NewTextBlockObject(slack.MarkdownType, line, false, false)))
+	}
+	if img := m.Image; img != nil && img.Ref != "" {
+		blocks = append(blocks, slack.NewImageBlockSlackFile(&slack.SlackFileObject{ID: img.Ref}, truncate(orName(img.Alt, img.Name), maxAltText), "wattson_image",
+			slack.NewTextBlockObject(slack.PlainTextType, truncate(img.Name, maxImageTitle), false, false)))
+	}
 	var tail []slack.Block
 	if len(m.Buttons) > 0 {
 		var els []slack.BlockElement
@@ -58,6 +72,13 @@ func Render(m bot.Message) []rendered {
 				slack.NewTextBlockObject(slack.PlainTextType, b.Label, false, false))
 			if b.Style != bot.StyleDefault {
 				btn = btn.WithStyle(slack.Style(b.Style))
+			}
+			if c := b.Confirm; c != nil {
+				btn = btn.WithConfirm(slack.NewConfirmationBlockObject(
+					slack.NewTextBlockObject(slack.PlainTextType, truncate(c.Title, maxConfirmTitle), false, false),
+					slack.NewTextBlockObject(slack.MarkdownType, truncate(escape(c.Text), maxConfirmText), false, false),
+					slack.NewTextBlockObject(slack.PlainTextType, truncate(c.OK, maxConfirmLabel), false, false),
+					slack.NewTextBlockObject(slack.PlainTextType, "Cancel", false, false)))
 			}
 			els = append(els, btn)
 		}
@@ -79,6 +100,13 @@ func Render(m bot.Message) []rendered {
 		rest = rest[n:]
 	}
 	return out
+}
+
+func orName(alt, name string) string {
+	if alt == "" {
+		return name
+	}
+	return alt
 }
 
 func section(mrkdwn string) slack.Block {
@@ -144,4 +172,23 @@ func truncate(s string, n int) string {
 	}
 	parts := split(s, n-len("…"))
 	return parts[0] + "…"
+}
+
+// links writes links as Slack mrkdwn, "<url|label> · <url|label>",
+// within a context element's text; a link that is not http(s), or would
+// not fit, is left out.
+func links(ls []bot.Link) string {
+	var parts []string
+	n := 0
+	for _, l := range ls {
+		if !strings.HasPrefix(l.URL, "https://") && !strings.HasPrefix(l.URL, "http://") || strings.ContainsAny(l.URL, "<>| ") {
+			continue
+		}
+		p := "<" + l.URL + "|" + strings.NewReplacer("|", "/").Replace(escapeText(l.Label)) + ">"
+		if n+len(p)+3 > maxContextText {
+			break
+		}
+		parts, n = append(parts, p), n+len(p)+3
+	}
+	return strings.Join(parts, " · ")
 }

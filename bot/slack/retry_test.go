@@ -64,14 +64,15 @@ func TestSlashCommandRetryActsOnce(t *testing.T) {
 }
 
 // TestButtonRedeliveryActsOnce delivers one click twice (re-signed, same
-// trigger_id and action_ts): it is handled once.
+// trigger_id and action_ts): it is handled once. (Rollback acts on the
+// click; Dismiss would first ask why.)
 func TestButtonRedeliveryActsOnce(t *testing.T) {
 	e := newEnv(t, 0)
 	r, _, err := e.bot.Alert(t.Context(), bot.AlertInput{Regression: testRegression()})
 	if err != nil {
 		t.Fatal(err)
 	}
-	body := clickBody(e, "UMALLORY", "dismiss", r.ID, r.Thread.MessageID, "", "88.4.5")
+	body := clickBody(e, "UMALLORY", "rollback", r.ID, r.Thread.MessageID, "", "88.4.5")
 	now := time.Now()
 	for i := range 2 {
 		if code, _ := do(t, signed(t, e.url+"/slack/interactions", body, testSecret, now.Add(time.Duration(i)*time.Second))); code != http.StatusOK {
@@ -83,11 +84,11 @@ func TestButtonRedeliveryActsOnce(t *testing.T) {
 	if got := e.responses.got(); len(got) != 1 {
 		t.Errorf("click delivered twice answered %d times, want once: %v", len(got), got)
 	}
-	if n := countAudit(t, e, r.ID, "dismiss"); n != 1 {
-		t.Errorf("%d dismiss audit events over two deliveries of one click, want 1", n)
+	if n := countAudit(t, e, r.ID, "rollback"); n != 1 {
+		t.Errorf("%d rollback audit events over two deliveries of one click, want 1", n)
 	}
 	// A second, real click is a new interaction and is handled.
-	click(t, e, "UMALLORY", "dismiss", r.ID, r.Thread.MessageID, "")
+	click(t, e, "UMALLORY", "rollback", r.ID, r.Thread.MessageID, "")
 	eventually(t, "the second refusal", func() bool { return len(e.responses.got()) == 2 })
 }
 

@@ -141,8 +141,51 @@ func New(o Options) (*Adapter, error) {
 
 // Post sends m to channel (in the thread of the message thread when set)
 // and returns the ref of the message. A text too long for one message
-// continues in its thread; an image is uploaded into the thread.
+// continues in its thread. An image is uploaded first (files.getUploadURLExternal,
+// the upload, files.completeUploadExternal) and shown in the message's
+// image block; when the upload fails, or Slack will not show the file,
+// the message goes without it and its thread is told why.
 func (a *Adapter) Post(ctx context.Context, channel, thread string, m bot.Message) (store.ThreadRef, error) {
+	var imgErr error
+	if img := m.Image; img != nil && img.Ref == "" {
+		shown := *img
+		shown.Ref, imgErr = a.upload(ctx, channel, shown)
+		if imgErr != nil {
+			m.Image = nil
+		} else {
+			m.Image = &shown
+		}
+	}
+	ref, err := a.post(ctx, channel, thread, m)
+	if err != nil && m.Image != nil && isSlackError(err, "invalid_blocks") {
+		// Slack would not show the file (not yet processed, or not ours).
+		imgErr, m.Image = err, nil
+		ref, err = a.post(ctx, channel, thread, m)
+	}
+	if err != nil {
+		return ref, err
+	}
+	if m.Image != nil {
+		ref.Image = m.Image.Ref
+	}
+	if imgErr != nil {
+		a.log.WarnContext(ctx, "image not shown", "channel", ref.Channel, "err", imgErr)
+		note := bot.Message{Text: fmt.Sprintf("I couldn't attach the chart to this message: %s. %s", slackReason(imgErr), uploadHint)}
+		if thread == "" {
+			thread = ref.MessageID
+		}
+		if _, err := a.post(ctx, ref.Channel, thread, note); err != nil {
+			a.log.WarnContext(ctx, "image failure not told", "channel", ref.Channel, "err", err)
+		}
+	}
+	return ref, nil
+}
+
+// uploadHint says what makes uploads work.
+const uploadHint = "Charts need the app's files:write scope and the bot in the channel (/invite @Wattson); see the README's Slack setup."
+
+// post sends the rendered parts of m.
+func (a *Adapter) post(ctx context.Context, channel, thread string, m bot.Message) (store.ThreadRef, error) {
 	msgs := Render(m)
 	ref := store.ThreadRef{Platform: Platform, Channel: channel}
 	for i, r := range msgs {
@@ -165,17 +208,21 @@ func (a *Adapter) Post(ctx context.Context, channel, thread string, m bot.Messag
 		}
 	}
 	a.m.posted.Inc()
-	if m.Image != nil {
-		if err := a.upload(ctx, ref.Channel, thread, *m.Image); err != nil {
-			a.log.WarnContext(ctx, "image not uploaded", "channel", ref.Channel, "err", err)
-		}
-	}
 	return ref, nil
 }
 
 // Update replaces the message at ref. Parts of a long text beyond the
-// first message are not edited.
+// first message are not edited; an image shown before (ref.Image) stays.
 func (a *Adapter) Update(ctx context.Context, ref store.ThreadRef, m bot.Message) error {
+	if m.Image != nil && m.Image.Ref == "" {
+		if ref.Image == "" {
+			m.Image = nil // a new picture is not uploaded on an edit
+		} else {
+			img := *m.Image
+			img.Ref = ref.Image
+			m.Image = &img
+		}
+	}
 	r := Render(m)[0]
 	err := a.out.Do(ctx, ref.Channel, func(ctx context.Context) error {
 		_, _, _, err := a.api.UpdateMessageContext(ctx, ref.Channel, ref.MessageID,
@@ -188,15 +235,38 @@ func (a *Adapter) Update(ctx context.Context, ref store.ThreadRef, m bot.Message
 	return nil
 }
 
-// upload attaches an image to a thread.
-func (a *Adapter) upload(ctx context.Context, channel, thread string, img bot.Image) error {
-	return a.out.Do(ctx, channel, func(ctx context.Context) error {
-		_, err := a.api.UploadFileContext(ctx, slack.UploadFileParameters{
-			Reader: bytes.NewReader(img.PNG), FileSize: len(img.PNG), Filename: img.Name, Title: img.Alt,
-			AltTxt: img.Alt, Channel: channel, ThreadTimestamp: thread,
+// upload uploads an image without sharing it anywhere and returns its file
+// id, for an image block.
+func (a *Adapter) upload(ctx context.Context, channel string, img bot.Image) (string, error) {
+	var id string
+	err := a.out.Do(ctx, channel, func(ctx context.Context) error {
+		f, err := a.api.UploadFileContext(ctx, slack.UploadFileParameters{
+			Reader: bytes.NewReader(img.PNG), FileSize: len(img.PNG), Filename: img.Name, Title: img.Name, AltTxt: img.Alt,
 		})
+		if err == nil {
+			id = f.ID
+		}
 		return err
 	})
+	if err != nil {
+		return "", fmt.Errorf("upload %s: %w", img.Name, err)
+	}
+	return id, nil
+}
+
+// isSlackError reports whether err is Slack's error code.
+func isSlackError(err error, code string) bool {
+	var se slack.SlackErrorResponse
+	return errors.As(err, &se) && se.Err == code || strings.Contains(err.Error(), code)
+}
+
+// slackReason is what Slack said, for a chat user.
+func slackReason(err error) string {
+	var se slack.SlackErrorResponse
+	if errors.As(err, &se) {
+		return "Slack said " + se.Err
+	}
+	return "the upload failed"
 }
 
 // Wait blocks until answers still being worked on after their

@@ -57,6 +57,9 @@ func (c *threadChat) text() string {
 		for _, f := range m.Fields {
 			b.WriteString(f.Name + ": " + f.Value + "\n")
 		}
+		for _, l := range m.Links {
+			b.WriteString(l.Label + ": " + l.URL + "\n")
+		}
 	}
 	return b.String()
 }
@@ -158,7 +161,7 @@ func TestApproveFromChatActsOnGitHub(t *testing.T) {
 				!strings.Contains(prs[0].Body, "Wattson R-1") || strings.Join(prs[0].Reviewers, ",") != "ada" {
 				t.Fatalf("pull requests %+v", prs)
 			}
-			if !strings.Contains(e.chat.text(), "Pull request: https://github.example/o/r/pull/1") {
+			if !strings.Contains(e.chat.text(), "Pull request #1: https://github.example/o/r/pull/1") {
 				t.Fatalf("thread lacks the PR link:\n%s", e.chat.text())
 			}
 			gh.Fail(githubtest.Fault{Match: "GET /repos/o/r/pulls/1", Status: 429, Header: map[string]string{"Retry-After": "3"}, Times: 1})
@@ -248,7 +251,7 @@ func TestLocalCloneRevertFromChat(t *testing.T) {
 	e := newE2E(t, proposals.CodeHosts(localCodeHosts(repo.Dir, true).router(slog.New(slog.NewTextHandler(&logs, nil)))), culprit, &logs)
 	thread := e.chat.text()
 	branch := "wattson/revert-" + culprit[:12]
-	if !strings.Contains(thread, "Pull request: "+branch) || !strings.Contains(thread, "`go build -trimpath ./...` on the change passes") {
+	if !strings.Contains(thread, "Branch: `"+branch+"`") || !strings.Contains(thread, "`go build -trimpath ./...` on the change passes") {
 		t.Fatalf("thread:\n%s", thread)
 	}
 	e.say(t, "approve P-1")

@@ -22,6 +22,7 @@ import (
 	"github.com/wattson-dev/wattson/bot/proposals"
 	slackbot "github.com/wattson-dev/wattson/bot/slack"
 	"github.com/wattson-dev/wattson/bot/worker"
+	"github.com/wattson-dev/wattson/cmd/wattson/internal/chatsetup"
 	"github.com/wattson-dev/wattson/store"
 )
 
@@ -32,6 +33,7 @@ type chatBot struct {
 	socket  bool                // slack over Socket Mode instead of HTTP
 	console *console.Console    // nil unless console is enabled
 	discord *discordbot.Adapter // nil unless discord is enabled
+	checks  chatsetup.Checks    // the platforms' credential checks
 }
 
 // botDeps are what the bot needs from the rest of wattson; any may be zero.
@@ -43,6 +45,8 @@ type botDeps struct {
 	skills       func() []bot.SkillInfo
 	services     []string
 	auto         func(store.Regression) bool
+	deploys      func(ctx context.Context, service string, from, to time.Time) []bot.Mark
+	remindAfter  time.Duration
 	stdin        io.Reader
 	stdout       io.Writer
 }
@@ -67,7 +71,8 @@ func wireBot(co bot.CoreOptions, deps botDeps, reclaimIdle time.Duration) (*botP
 		return nil, fmt.Errorf("start bot: %w", err)
 	}
 	p := &botParts{core: core}
-	p.proposals = proposals.New(core, proposals.Options{PullRequests: deps.pullRequests, Recovery: deps.recovery, Learner: deps.learner})
+	p.proposals = proposals.New(core, proposals.Options{PullRequests: deps.pullRequests, Recovery: deps.recovery, Learner: deps.learner,
+		RemindAfter: deps.remindAfter})
 	p.runner = investigation.New(core, investigation.Options{Investigator: deps.investigator, Proposals: p.proposals})
 	p.offense = offense.New(core, offense.Options{Proposals: p.proposals})
 	p.digests = digest.New(core)
@@ -87,7 +92,7 @@ func wireBot(co bot.CoreOptions, deps botDeps, reclaimIdle time.Duration) (*botP
 		investigations = p.runner
 	}
 	p.bot, err = bot.New(core, bot.Options{Decider: p.proposals, Investigations: investigations, Digests: p.digests,
-		Skills: deps.skills, Services: deps.services, AutoInvestigate: deps.auto})
+		Skills: deps.skills, Services: deps.services, AutoInvestigate: deps.auto, Deploys: deps.deploys})
 	if err != nil {
 		return nil, fmt.Errorf("start bot: %w", err)
 	}
@@ -119,6 +124,7 @@ func newChatBot(cfg config, st store.Store, deps botDeps, logger *slog.Logger, r
 				return nil, fmt.Errorf("start slack: %w", err)
 			}
 			c.slack, c.socket = a, cfg.Slack.SocketMode
+			c.checks.Add("slack", a.CheckAuth, time.Minute)
 			chats[slackbot.Platform] = a
 			if defaultPlatform == "" {
 				defaultPlatform, defaultChannel = slackbot.Platform, "#wattson"
@@ -133,6 +139,7 @@ func newChatBot(cfg config, st store.Store, deps botDeps, logger *slog.Logger, r
 				return nil, fmt.Errorf("start discord: %w", err)
 			}
 			c.discord = a
+			c.checks.Add("discord", a.CheckAuth, time.Minute)
 			chats[discordbot.Platform] = a
 			if defaultPlatform == "" {
 				defaultPlatform = discordbot.Platform // Discord posts by channel id: routes name the channels
@@ -155,13 +162,16 @@ func newChatBot(cfg config, st store.Store, deps botDeps, logger *slog.Logger, r
 	for i, a := range cfg.Approvers {
 		approvers[i] = bot.ApproverRule{Service: a.Service, Channel: a.Channel, Users: a.Users, Groups: a.Groups}
 	}
+	jobs := map[string]bot.MetricInfo{}
 	for _, j := range cfg.Detection.Jobs {
 		deps.services = append(deps.services, j.Service)
+		unit, _ := bot.ParseUnit(j.Unit) // checked with the config
+		jobs[j.Name] = bot.MetricInfo{Display: j.Display, Unit: unit}
 	}
 	deps.auto = autoInvestigate(cfg)
 	parts, err := wireBot(bot.CoreOptions{
 		Store: st, Chats: chats, DefaultPlatform: defaultPlatform, DefaultChannel: defaultChannel,
-		Routes: routes, Approvers: approvers, WattsPerCore: cfg.Impact.WattsPerCore, Owner: replicaName(),
+		Routes: routes, Approvers: approvers, WattsPerCore: cfg.Impact.WattsPerCore, Jobs: jobs, Owner: replicaName(),
 		Logger: logger, Registerer: reg,
 	}, deps, cfg.Store.ReclaimIdle)
 	if err != nil {

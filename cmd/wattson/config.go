@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/wattson-dev/wattson/cmd/wattson/internal/chatsetup"
 	"github.com/wattson-dev/wattson/cmd/wattson/internal/endpoint"
 	"github.com/wattson-dev/wattson/cmd/wattson/internal/functions"
 	"github.com/wattson-dev/wattson/cmd/wattson/internal/yamlconf"
@@ -35,6 +36,8 @@ type config struct {
 	Services  []serviceConfig `yaml:"services"`
 	Routes    []routeConfig   `yaml:"routes"`
 	Approvers []approverRule  `yaml:"approvers"`
+
+	chatFromEnv bool // Chat.Platforms came from the credentials in the environment
 }
 
 // secret is a credential: it is printed redacted and never logged.
@@ -69,8 +72,9 @@ type serverConfig struct {
 }
 
 type chatConfig struct {
-	Platforms      []string `yaml:"platforms"`       // any of console, slack, discord
-	DefaultChannel string   `yaml:"default_channel"` // for regressions no route matches
+	Platforms      []string      `yaml:"platforms"`       // any of console, slack, discord
+	DefaultChannel string        `yaml:"default_channel"` // for regressions no route matches
+	RemindAfter    time.Duration `yaml:"remind_after"`    // remind approvers of a proposal waiting this long; 0: never
 }
 
 type slackConfig struct {
@@ -137,6 +141,8 @@ type detectionJob struct {
 	// Investigate is auto (the default: a new regression is investigated
 	// at once) or manual (on a click or command).
 	Investigate string `yaml:"investigate"`
+	Display     string `yaml:"display"` // the metric's name in chat: "CPU per request"
+	Unit        string `yaml:"unit"`    // seconds | bytes | ratio | percent
 }
 
 type policyConfig struct {
@@ -192,6 +198,7 @@ func defaultConfig() config {
 // environment and validates the result.
 func loadConfig(path string, getenv func(string) string) (config, error) {
 	cfg := defaultConfig()
+	cfg.Chat.Platforms = nil // told apart from a file that names them, below
 	if path != "" {
 		data, err := os.ReadFile(path)
 		if err != nil {
@@ -202,6 +209,7 @@ func loadConfig(path string, getenv func(string) string) (config, error) {
 		}
 	}
 	applyEnv(&cfg, getenv)
+	cfg.Chat.Platforms, cfg.chatFromEnv = chatsetup.Platforms(cfg.Chat.Platforms, getenv)
 	// Zero means the runtime's default; hold that, so it is what prints.
 	cfg.Slack.MinInterval = cmp.Or(cfg.Slack.MinInterval, time.Second)          // bot/slack
 	cfg.Store.ReclaimIdle = cmp.Or(cfg.Store.ReclaimIdle, 15*time.Minute)       // bot/worker

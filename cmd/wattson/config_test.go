@@ -67,6 +67,9 @@ var configErrorCases = []struct {
 	{"slack without token", "chat:\n  platforms: [slack]\n", []string{"slack.bot_token", "SLACK_BOT_TOKEN"}},
 	{"discord bad key", "chat:\n  platforms: [discord]\ndiscord:\n  bot_token: x\n  application_id: '1'\n  public_key: zz\n", []string{"discord.public_key"}},
 	{"bad platform", "chat:\n  platforms: [irc]\n", []string{"chat.platforms[0]", "irc"}},
+	{"bad unit", "detection:\n  prometheus: http://p\n  jobs:\n  - name: a\n    query: up\n    schedule: '@every 1m'\n    step: 5m\n    lookback: 1h\n    unit: furlongs\n",
+		[]string{"detection.jobs[0].unit", "furlongs", "seconds, bytes"}},
+	{"negative reminder", "chat:\n  remind_after: -1h\n", []string{"chat.remind_after", "negative"}},
 	{"bad job", "detection:\n  prometheus: http://p\n  jobs:\n  - name: a\n    query: up\n    schedule: nope\n    step: 5m\n    lookback: 30m\n    policy: {worse: sideways}\n",
 		[]string{"detection.jobs[0].schedule", "detection.jobs[0].lookback", "detection.jobs[0].policy.worse"}},
 	{"bad zone", "detection:\n  prometheus: http://p\n  jobs:\n  - {name: a, query: up, schedule: '@hourly', time_zone: Mars/Base, step: 5m, lookback: 24h}\n", []string{"Mars/Base"}},
@@ -247,6 +250,9 @@ func TestExampleConfigDocumentsEveryKey(t *testing.T) {
 func yamlKeys(t reflect.Type) []string {
 	var keys []string
 	for f := range t.Fields() {
+		if !f.IsExported() {
+			continue // not read from the file
+		}
 		name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
 		keys = append(keys, name)
 		ft := f.Type
@@ -261,7 +267,7 @@ func yamlKeys(t reflect.Type) []string {
 }
 
 func TestSecretsRedacted(t *testing.T) {
-	cfg, err := loadConfig("", envMap(map[string]string{"SLACK_BOT_TOKEN": "xoxb-secret-value", "GITHUB_TOKEN": "ghp_secret"}))
+	cfg, err := loadConfig("", envMap(map[string]string{"SLACK_BOT_TOKEN": "xoxb-secret-value", "SLACK_SIGNING_SECRET": "signing", "GITHUB_TOKEN": "ghp_secret"}))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/wattson-dev/wattson/bot"
+
 	"github.com/wattson-dev/wattson/cmd/wattson/internal/endpoint"
 	"github.com/wattson-dev/wattson/detector/prom/promql"
 	"github.com/wattson-dev/wattson/store/periodic/cronspec"
@@ -36,6 +38,9 @@ func (c config) validate() error {
 	url("llm.base_url", c.LLM.BaseURL, "http", "https")
 	url("detection.prometheus", c.Detection.Prometheus, "http", "https")
 	check("server.listen", endpoint.CheckListen(c.Server.Listen))
+	if c.Chat.RemindAfter < 0 {
+		bad("chat.remind_after", "must not be negative, got %v", c.Chat.RemindAfter)
+	}
 	if c.Slack.MinInterval < 0 {
 		bad("slack.min_interval", "must not be negative, got %v", c.Slack.MinInterval)
 	}
@@ -108,6 +113,9 @@ func (c config) validate() error {
 			bad(key+".name", "%q is used by another job", j.Name)
 		}
 		names[j.Name] = true
+		if _, err := bot.ParseUnit(j.Unit); err != nil {
+			bad(key+".unit", "%v", err)
+		}
 		if j.Query == "" {
 			bad(key+".query", "required")
 		} else {

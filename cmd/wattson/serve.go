@@ -57,8 +57,12 @@ func cmdServe(ctx context.Context, args []string, e *env) error {
 	defer st.Close()
 	reg := newRegistry()
 	mux := http.NewServeMux()
+	var chatReady func(context.Context) error // set once the chat is wired, before serving
 	addRoutes(mux, reg, func(ctx context.Context) error {
 		_, err := st.ListRegressions(ctx, store.ListOptions{Limit: 1})
+		if err == nil && chatReady != nil {
+			err = chatReady(ctx) // a platform that cannot post
+		}
 		return err
 	})
 	// Each service's code host, data sources, skills, playbook and agent,
@@ -73,11 +77,18 @@ func cmdServe(ctx context.Context, args []string, e *env) error {
 	}
 	deps := botDeps{investigator: investigator.New(svcs.bundles, st, logger), pullRequests: proposals.CodeHosts(hosts.router(logger)),
 		recovery: proposals.RecoveryOf(svcs.recovery), learner: proposals.SkillLearner(cfg.Skills.Dir, svcs.codeHost, logger),
-		skills: bot.SkillList(svcs.registries, svcs.lib, svcs.patterns), stdin: e.stdin, stdout: e.stdout}
+		skills: bot.SkillList(svcs.registries, svcs.lib, svcs.patterns), deploys: bot.DeployMarks(svcs.deploySource), remindAfter: cfg.Chat.RemindAfter, stdin: e.stdin, stdout: e.stdout}
+	if cfg.chatFromEnv {
+		logger.Info("chat platforms enabled by their credentials in the environment (no chat.platforms)", "platforms", cfg.Chat.Platforms)
+	}
 	cb, err := newChatBot(cfg, st, deps, logger, reg, mux)
 	if err != nil {
 		return err
 	}
+	if err := cb.checks.AtStart(ctx, logger); err != nil {
+		return err
+	}
+	chatReady = cb.checks.Ready
 	sched, err := newScheduler(cfg, st, cb.bot, logger)
 	if err != nil {
 		return err

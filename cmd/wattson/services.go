@@ -89,3 +89,10 @@ func (s *services) codeHost(service string) skills.CodeHost {
 	}
 	return s.hosts.of(service)
 }
+
+// deploySource is where a configured service's deploys are read, for the
+// marks on its alert charts: the one its recovery checks use; nil (no
+// marks) for a service not configured.
+func (s *services) deploySource(service string) skills.DeploySource {
+	return s.recovery.Services[service].Deploys
+}
