@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/wattson-dev/wattson/cmd/wattson/internal/offensecmd"
 	"github.com/wattson-dev/wattson/cmd/wattson/internal/sample"
 	"github.com/wattson-dev/wattson/store"
 )
@@ -40,7 +41,7 @@ func cmdDemo(ctx context.Context, args []string, e *env) error {
 func runDemo(ctx context.Context, e *env, base config, yes bool, logger *slog.Logger) error {
 	began := time.Now()
 	dir := demoDir(base)
-	fmt.Fprintln(e.stdout, "Wattson demo: detect → alert → investigate → propose → approve, on a sample service,")
+	fmt.Fprintln(e.stdout, "Wattson demo: detect → alert → investigate → propose → approve → fix, on a sample service,")
 	fmt.Fprintln(e.stdout, "with the embedded store, this console as the chat, and playbook mode (no LLM).")
 
 	s, err := prepareSample(ctx, e, filepath.Join(dir, "sample"))
@@ -88,7 +89,15 @@ func runDemo(ctx context.Context, e *env, base config, yes bool, logger *slog.Lo
 		fmt.Fprintf(e.stdout, "\nYou rejected %s, so its branch is gone and %s is unchanged. Run `wattson demo` to play again.\n", p.ID, rel(s.Repo))
 		return nil
 	}
-	return finish(ctx, e, d, s, p.ID, began)
+	if err := finish(ctx, e, d, s, p.ID); err != nil {
+		return err
+	}
+	stage(e, 6, "Offense: the scan of %s's profiles at %s, and a checked, benchmarked fix of what it finds", s.Service, s.Releases[2])
+	_, pats := loadLibrary(base, logger)
+	if err := offensecmd.Demo(ctx, e.stdout, offensecmd.Deps{Patterns: pats, WattsPerCore: base.Impact.WattsPerCore}, s.Profiles, rel(s.Repo), s.Service, s.Releases[2]); err != nil {
+		return err
+	}
+	return done(e, s, began)
 }
 
 // prepareSample generates the sample service, or reuses the one cached in
@@ -158,9 +167,8 @@ func decide(ctx context.Context, e *env, d *demoBot, id string, yes bool) (store
 	}
 }
 
-// finish checks what the approval did to the sample repository and says
-// what to try next.
-func finish(ctx context.Context, e *env, d *demoBot, s sample.Sample, id string, began time.Time) error {
+// finish checks what the approval did to the sample repository.
+func finish(ctx context.Context, e *env, d *demoBot, s sample.Sample, id string) error {
 	p, err := d.st.GetProposal(ctx, id)
 	if err != nil {
 		return fmt.Errorf("check %s: %w", id, err)
@@ -181,6 +189,11 @@ func finish(ctx context.Context, e *env, d *demoBot, s sample.Sample, id string,
 		return fmt.Errorf("check %s: main does not build after the revert: %w", id, err)
 	}
 	fmt.Fprintf(e.stdout, "  build     go build -trimpath ./... on main passes (%s)\n", time.Since(t).Round(100*time.Millisecond))
+	return nil
+}
+
+// done says what to try next.
+func done(e *env, s sample.Sample, began time.Time) error {
 	fmt.Fprintf(e.stdout, "\nDone in %s. Look around:\n", time.Since(began).Round(100*time.Millisecond))
 	fmt.Fprintf(e.stdout, "  git -C %s log --oneline --graph -6\n", rel(s.Repo))
 	if profs, _ := filepath.Glob(filepath.Join(s.Profiles, s.Service, "*.pb.gz")); len(profs) == 2 {
@@ -192,7 +205,7 @@ func finish(ctx context.Context, e *env, d *demoBot, s sample.Sample, id string,
 
 // stage announces step n of the demo.
 func stage(e *env, n int, format string, a ...any) {
-	fmt.Fprintf(e.stdout, "\n▶ %d/5 %s\n", n, fmt.Sprintf(format, a...))
+	fmt.Fprintf(e.stdout, "\n▶ %d/6 %s\n", n, fmt.Sprintf(format, a...))
 }
 
 // rel shortens path to be relative to the working directory when it is
