@@ -9,7 +9,9 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/google/pprof/profile"
 	"golang.org/x/perf/benchfmt"
@@ -86,11 +88,11 @@ func compare(ctx context.Context, c Change, o Options) ([]Benchmark, string, err
 		}
 		var reaching []string
 		for j, name := range names {
-			prof := filepath.Join(tmp, fmt.Sprintf("%d-%d.pprof", i, j))
-			if _, err := before.bench(ctx, name, o.BenchTime, prof); err != nil {
+			ok, err := before.reaches(ctx, name, c.Function, o.BenchTime, filepath.Join(tmp, fmt.Sprintf("%d-%d", i, j)))
+			if err != nil {
 				return nil, "", err
 			}
-			if onStack(prof, c.Function) {
+			if ok {
 				reaching = append(reaching, name)
 			}
 		}
@@ -175,28 +177,69 @@ func (b testBinary) exec(ctx context.Context, args ...string) (string, error) {
 	return out.String(), nil
 }
 
+// minProbeSamples is how many CPU samples (10ms each) a probe's profile
+// needs before a function missing from it counts as not reached: a short
+// run on a loaded machine gets a dozen samples, and a function taking a
+// quarter of the time is missing from a dozen one time in thirty.
+const minProbeSamples = 100
+
+// probeTries bounds the probes of one benchmark, each four times as long
+// as the one before.
+const probeTries = 3
+
+// reaches reports whether benchmark name has fn on a stack of its CPU
+// profile, probing longer while the profile is too thin to tell.
+func (b testBinary) reaches(ctx context.Context, name, fn, benchtime, prefix string) (bool, error) {
+	for try := range probeTries {
+		prof := fmt.Sprintf("%s-%d.pprof", prefix, try)
+		if _, err := b.bench(ctx, name, benchtime, prof); err != nil {
+			return false, err
+		}
+		found, samples := onStack(prof, fn)
+		if found || samples >= minProbeSamples {
+			return found, nil
+		}
+		benchtime = longer(benchtime)
+	}
+	return false, nil
+}
+
+// longer is a -benchtime four times as long: a duration or "<n>x".
+func longer(benchtime string) string {
+	if n, ok := strings.CutSuffix(benchtime, "x"); ok {
+		if i, err := strconv.Atoi(n); err == nil {
+			return strconv.Itoa(4*i) + "x"
+		}
+	}
+	if d, err := time.ParseDuration(benchtime); err == nil {
+		return (4 * d).String()
+	}
+	return benchtime
+}
+
 // onStack reports whether the profile at path has fn (or a closure of
-// it) on a sampled stack.
-func onStack(path, fn string) bool {
+// it) on a sampled stack, and how many samples the profile holds.
+func onStack(path, fn string) (found bool, samples int) {
 	f, err := os.Open(path)
 	if err != nil {
-		return false
+		return false, 0
 	}
 	defer f.Close()
 	p, err := profile.Parse(f)
 	if err != nil {
-		return false
+		return false, 0
 	}
 	for _, s := range p.Sample {
+		samples++
 		for _, loc := range s.Location {
 			for _, ln := range loc.Line {
 				if ln.Function != nil && (ln.Function.Name == fn || strings.HasPrefix(ln.Function.Name, fn+".func")) {
-					return true
+					found = true
 				}
 			}
 		}
 	}
-	return false
+	return found, samples
 }
 
 // measure runs benchmark name Count times on each side, alternating, and
