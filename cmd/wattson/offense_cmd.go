@@ -15,10 +15,7 @@ func cmdOffense(ctx context.Context, args []string, e *env) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if fs.NArg() > 0 {
-		return usageErrorf("offense: unexpected argument %q", fs.Arg(0))
-	}
-	if err := f.Check(); err != nil {
+	if err := f.Check(fs.Args()); err != nil {
 		return usageErrorf("offense: %v", err)
 	}
 	cfg, err := loadConfig(*path, e.getenv)

@@ -48,9 +48,12 @@ func Register(fs *flag.FlagSet) *Flags {
 	return f
 }
 
-// Check reports a mistake in the flags, naming the flag.
-func (f *Flags) Check() error {
+// Check reports a mistake in the flags, naming the flag, or an argument
+// left over after them.
+func (f *Flags) Check(rest []string) error {
 	switch {
+	case len(rest) > 0:
+		return fmt.Errorf("unexpected argument %q", rest[0])
 	case f.Profiles == "":
 		return errors.New("--profiles is required")
 	case f.Service == "":
