@@ -110,7 +110,9 @@ type Change struct {
 	Before, After string
 	// Packages are the changed packages' import paths.
 	Packages []string
-	// Function is the changed function, as profiles name it.
+	// Function is the changed function, as profiles name it; empty for a
+	// change not of one function (an edit from a model), whose packages'
+	// benchmarks all count.
 	Function string
 }
 

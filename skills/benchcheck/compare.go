@@ -88,6 +88,10 @@ func compare(ctx context.Context, c Change, o Options) ([]Benchmark, string, err
 		}
 		var reaching []string
 		for j, name := range names {
+			if c.Function == "" { // a change of no one function: every benchmark of the package counts
+				reaching = append(reaching, name)
+				continue
+			}
 			ok, err := before.reaches(ctx, name, c.Function, o.BenchTime, filepath.Join(tmp, fmt.Sprintf("%d-%d", i, j)))
 			if err != nil {
 				return nil, "", err
