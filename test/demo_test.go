@@ -35,16 +35,16 @@ func TestDemo(t *testing.T) {
 	branch := "wattson/revert-" + culprit[:12]
 	inOrder(t, first.stdout,
 		// the sample
-		`▶ 1/5 Sample service "checkout" (generated in`,
+		`▶ 1/6 Sample service "checkout" (generated in`,
 		"11 commits by 4 authors, releases v1.0.0, v1.1.0, v1.2.0",
 		// detection and the alert
-		"▶ 2/5 Detection",
+		"▶ 2/6 Detection",
 		"checkout: CPU per request up",
 		"(R-1)",
 		"[Investigate] → /wattson investigate R-1",
 		// the investigation, started with the alert, progress in its thread
 		"Investigating (I-1)",
-		"▶ 3/5 Investigation: started with the alert",
+		"▶ 3/6 Investigation: started with the alert",
 		"find_change_point: service:cpu_seconds_per_request:rate5m stepped up",
 		"deploys_in_window: deploy v1.2.0",
 		"list_changes: 4 commit(s)",
@@ -64,15 +64,32 @@ func TestDemo(t *testing.T) {
 		"Branch: `"+branch+"`", // a local clone's change: a branch, not a link
 		"[Approve revert] → /wattson approve P-1",
 		// the approval and what it did
-		"▶ 4/5 Approval",
+		"▶ 4/6 Approval",
 		"#checkout-perf> /wattson approve P-1",
 		"<@you> approved P-1",
 		"P-1: "+branch+" is merged.",
-		"▶ 5/5 Result",
+		"▶ 5/6 Result",
 		"branch    "+branch,
 		"build     go build -trimpath ./... on main passes",
+		// the offense scan and its gated fix
+		"▶ 6/6 Offense",
+		"internal/api.validCoupon — regexp compiled per call",
+		"pattern   regexp-compile-per-call (rewrite: hoist-regexp)",
+		"branch    wattson/fix-api.validCoupon-hoist-regexp (prepared)",
+		"files     internal/api/api.go",
+		"go build ./... ok · go vet example.com/acme/checkout/internal/api ok · go test -count=1 example.com/acme/checkout/internal/api ok",
+		"(significant gain)",
 		"Done in",
 	)
+	body := gitOut(t, repo, "log", "-1", "--format=%b", "wattson/fix-api.validCoupon-hoist-regexp")
+	for _, want := range []string{"### Checks", "### Benchmark", "| Quote-", "### Estimate"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("fix branch's PR body lacks %q:\n%s", want, body)
+		}
+	}
+	if fixed := gitOut(t, repo, "show", "wattson/fix-api.validCoupon-hoist-regexp:internal/api/api.go"); !strings.Contains(fixed, "var validCouponRE = regexp.MustCompile(") {
+		t.Errorf("fix branch's api.go does not compile the coupon regexp once:\n%s", fixed)
+	}
 	if got := gitOut(t, repo, "branch", "--list", "wattson/revert-*"); strings.TrimSpace(strings.TrimPrefix(got, "*")) != branch {
 		t.Errorf("revert branches in the sample repo = %q, want %s", got, branch)
 	}

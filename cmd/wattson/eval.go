@@ -15,12 +15,15 @@ func cmdEval(ctx context.Context, args []string, e *env) error {
 	if len(args) > 0 && args[0] == "investigate" {
 		return evalInvestigate(ctx, args[1:], e)
 	}
+	if len(args) > 0 && args[0] == "offense" {
+		return evalOffense(ctx, args[1:], e)
+	}
 	if len(args) == 0 || args[0] != "detector" {
 		fs := newFlagSet("eval", e)
 		if err := parseFlags(fs, args); err != nil {
 			return err
 		}
-		return usageErrorf("eval: want 'eval detector --tcpd DIR | --perfseries DIR | --functions DIR' or 'eval investigate --scenarios DIR'")
+		return usageErrorf("eval: want 'eval detector --tcpd DIR | --perfseries DIR | --functions DIR', 'eval investigate --scenarios DIR' or 'eval offense --corpus DIR'")
 	}
 	fs := newFlagSet("eval", e)
 	tcpdDir := fs.String("tcpd", "", "TCPD benchmark directory (annotations.json, datasets/)")

@@ -109,7 +109,7 @@ func (ds dataSources) host(cfg config, logger *slog.Logger) (codeHost, error) {
 // host (nil: none); a GitHub host also says when revisions deployed. It
 // does no I/O beyond building clients.
 func (ds dataSources) deps(cfg config, host skills.CodeHost, patterns []opportunity.Pattern) (builtin.Deps, error) {
-	d := builtin.Deps{Host: host, Patterns: patterns, WattsPerCore: cfg.Impact.WattsPerCore, Now: time.Now}
+	d := builtin.Deps{Host: host, Patterns: patterns, WattsPerCore: cfg.Impact.WattsPerCore, Now: time.Now, Checkout: ds.repo}
 	promURL := ds.prometheus
 	if promURL == "" && len(ds.metrics) == 0 {
 		promURL = cfg.Detection.Prometheus

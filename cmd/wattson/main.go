@@ -54,7 +54,7 @@ func commands() []command {
 		{"serve", "run the bot: chat adapters, scheduled detection, investigations", "[--config FILE] [--check-config]", cmdServe},
 		{"detect", "find change points and regressions in a metric series", "--input FILE | --prometheus URL --query Q --start T --end T --step D | --profiles DIR --service NAME [--requests FILE] [--deploys FILE] [--format text|json]", cmdDetect},
 		{"investigate", "investigate a regression and name the likely culprit", "(--metrics FILE... | --prometheus URL) [--deploys FILE] (--repo PATH | --github OWNER/REPO) --profiles DIR --service NAME [--metric NAME] [--at TIME] [--format text|json]", cmdInvestigate},
-		{"eval", "score the detector or investigations against a labelled data set", "detector --tcpd DIR | detector --perfseries DIR | detector --functions DIR | investigate --scenarios DIR", cmdEval},
+		{"eval", "score the detector, investigations or the offense against a labelled data set", "detector --tcpd DIR | detector --perfseries DIR | detector --functions DIR | investigate --scenarios DIR | offense --corpus DIR [--generate]", cmdEval},
 		{"offense", "scan a service's profiles for known inefficiencies; --fix prepares each checked, benchmarked fix", "--profiles DIR (--repo PATH | --github OWNER/REPO --checkout PATH) --service NAME [--fix] [--base REV] [--format text|json]", cmdOffense},
 		{"demo", "run the whole loop on a generated sample service", "[--yes]", cmdDemo},
 		{"skills", "list the skills available with this configuration", "[--config FILE]", cmdSkills},

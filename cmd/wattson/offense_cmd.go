@@ -15,10 +15,7 @@ func cmdOffense(ctx context.Context, args []string, e *env) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if fs.NArg() > 0 {
-		return usageErrorf("offense: unexpected argument %q", fs.Arg(0))
-	}
-	if err := f.Check(); err != nil {
+	if err := f.Check(fs.Args()); err != nil {
 		return usageErrorf("offense: %v", err)
 	}
 	cfg, err := loadConfig(*path, e.getenv)
@@ -34,5 +31,25 @@ func cmdOffense(ctx context.Context, args []string, e *env) error {
 		}
 	}
 	_, err = offensecmd.Run(ctx, f, d, e.stdout)
+	return err
+}
+
+// evalOffense is `wattson eval offense`; its work is package offensecmd's.
+func evalOffense(ctx context.Context, args []string, e *env) error {
+	fs := newFlagSet("eval", e)
+	path := configFlag(fs, e)
+	f := offensecmd.RegisterEval(fs)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if err := f.Check(fs.Args()); err != nil {
+		return usageErrorf("eval offense: %v", err)
+	}
+	cfg, err := loadConfig(*path, e.getenv)
+	if err != nil {
+		return err
+	}
+	_, pats := loadLibrary(cfg, slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
+	_, err = offensecmd.Eval(ctx, f, pats, e.stdout)
 	return err
 }

@@ -11,8 +11,11 @@
 //
 // How they are compared: each side's test binary is built once and run
 // Count times, before and after alternating, so that drift of the machine
-// (thermal, other load) falls on both sides alike; the sec/op samples are
-// compared as benchstat does, with golang.org/x/perf/benchmath under no
+// (thermal, other load) falls on both sides alike, each run a fixed
+// number of iterations (what BenchTime takes in one calibrating run); the
+// samples, CPU seconds of the run's process per iteration (the cost the
+// offense scan estimates, and steadier than wall time on a machine shared
+// with other work), are compared as benchstat does, with golang.org/x/perf/benchmath under no
 // distributional assumption: the median with its confidence interval, and
 // the Mann-Whitney U test's p-value. A change is a gain only when p is
 // below Alpha (0.05) and the median went down; otherwise the report says
@@ -110,7 +113,9 @@ type Change struct {
 	Before, After string
 	// Packages are the changed packages' import paths.
 	Packages []string
-	// Function is the changed function, as profiles name it.
+	// Function is the changed function, as profiles name it; empty for a
+	// change not of one function (an edit from a model), whose packages'
+	// benchmarks all count.
 	Function string
 }
 

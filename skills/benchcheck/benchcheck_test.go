@@ -107,3 +107,11 @@ func TestTable(t *testing.T) {
 		}
 	}
 }
+
+func TestLonger(t *testing.T) {
+	for in, want := range map[string]string{"100ms": "400ms", "1s": "4s", "50x": "200x", "bogus": "bogus"} {
+		if got := longer(in); got != want {
+			t.Errorf("longer(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -12,7 +12,7 @@ import (
 // the median ("~" when not significant) and the p-value with the runs.
 func Table(bs []Benchmark) string {
 	var b strings.Builder
-	b.WriteString("| benchmark | before sec/op | after sec/op | vs base | p |\n|---|---|---|---|---|\n")
+	b.WriteString("| benchmark | before CPU s/op | after CPU s/op | vs base | p |\n|---|---|---|---|---|\n")
 	for _, x := range bs {
 		delta := "~"
 		if x.Significant() {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/wattson-dev/wattson/skills"
+	"github.com/wattson-dev/wattson/skills/fixgate"
 	"github.com/wattson-dev/wattson/skills/opportunity"
 	"github.com/wattson-dev/wattson/skills/propose"
 )
@@ -34,6 +35,11 @@ type Deps struct {
 	WattsPerCore float64
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// Checkout is a local clone of the service's repository; when set,
+	// propose_fix's edits pass the gate there (build, vet, tests of the
+	// changed packages, before/after benchmark: skills/fixgate) before
+	// they are opened.
+	Checkout string
 }
 
 // noHost is why the skills that need a code host are left out.
@@ -78,7 +84,11 @@ func Registry(d Deps) *skills.Registry {
 	}
 	if prep, ok := d.Host.(propose.Preparer); ok {
 		r.Add(propose.NewProposeRevert(prep))
-		r.Add(propose.NewProposeFix(prep))
+		var fix propose.Preparer = prep
+		if d.Checkout != "" {
+			fix = &fixgate.Gated{Checkout: d.Checkout, Next: prep}
+		}
+		r.Add(propose.NewProposeFix(fix))
 	} else {
 		r.LeaveOut("propose_revert", noHost)
 		r.LeaveOut("propose_fix", noHost)

@@ -24,33 +24,7 @@ func Body(r Result) string {
 	if r.DiffStat != "" {
 		fmt.Fprintf(&b, "\n```\n%s\n```\n", r.DiffStat)
 	}
-	b.WriteString("\n### Checks\n\n")
-	if r.Gate != nil {
-		for _, c := range r.Gate.Checks {
-			verdict := "passes"
-			if !c.OK {
-				verdict = "FAILS"
-			}
-			fmt.Fprintf(&b, "- `%s` %s\n", c.Command, verdict)
-		}
-	}
-	b.WriteString("\n### Benchmark\n\n")
-	switch {
-	case r.Gate == nil || len(r.Gate.Benchmarks) == 0:
-		reason := "none ran"
-		if r.Gate != nil && r.Gate.NoBenchmark != "" {
-			reason = r.Gate.NoBenchmark
-		}
-		fmt.Fprintf(&b, "No benchmark measured the change: %s. It is not offered as a saving.\n", reason)
-	default:
-		b.WriteString(benchcheck.Table(r.Gate.Benchmarks))
-		b.WriteString("\nMedians with 95% confidence intervals; Mann-Whitney U test, as benchstat computes them (golang.org/x/perf/benchmath).\n")
-		if g := r.Gate.Gain(); g != nil {
-			fmt.Fprintf(&b, "\n%s is %.1f%% faster (p=%.3f).\n", g.Name, -g.DeltaPct, g.P)
-		} else {
-			b.WriteString("\nNo benchmark is significantly faster: this fix is not offered as a saving.\n")
-		}
-	}
+	writeGate(&b, r.Gate)
 	b.WriteString("\n### Estimate\n\n")
 	if r.Saving {
 		fmt.Fprintf(&b, "From the profiles: %.3f cores ≈ %.1f W across %s.\n", f.Cores, f.Watts, f.Service)
@@ -58,4 +32,35 @@ func Body(r Result) string {
 		fmt.Fprintf(&b, "The profiles estimated %.3f cores ≈ %.1f W, but without a significant benchmark gain none is claimed.\n", f.Cores, f.Watts)
 	}
 	return b.String()
+}
+
+// writeGate writes the checks and the benchmark table of a gate.
+func writeGate(b *strings.Builder, g *benchcheck.Report) {
+	b.WriteString("\n### Checks\n\n")
+	if g != nil {
+		for _, c := range g.Checks {
+			verdict := "passes"
+			if !c.OK {
+				verdict = "FAILS"
+			}
+			fmt.Fprintf(b, "- `%s` %s\n", c.Command, verdict)
+		}
+	}
+	b.WriteString("\n### Benchmark\n\n")
+	switch {
+	case g == nil || len(g.Benchmarks) == 0:
+		reason := "none ran"
+		if g != nil && g.NoBenchmark != "" {
+			reason = g.NoBenchmark
+		}
+		fmt.Fprintf(b, "No benchmark measured the change: %s. It is not offered as a saving.\n", reason)
+	default:
+		b.WriteString(benchcheck.Table(g.Benchmarks))
+		b.WriteString("\nMedians with 95% confidence intervals; Mann-Whitney U test, as benchstat computes them (golang.org/x/perf/benchmath).\n")
+		if gain := g.Gain(); gain != nil {
+			fmt.Fprintf(b, "\n%s is %.1f%% faster (p=%.3f).\n", gain.Name, -gain.DeltaPct, gain.P)
+		} else {
+			b.WriteString("\nNo benchmark is significantly faster: this fix is not offered as a saving.\n")
+		}
+	}
 }

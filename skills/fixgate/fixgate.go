@@ -101,22 +101,11 @@ func (x *Fixer) Fix(ctx context.Context, f opportunity.Finding) (Result, error) 
 	if base == "" {
 		base = "HEAD"
 	}
-	sha, err := git(ctx, x.Checkout, "rev-parse", "--verify", "--quiet", "--end-of-options", base+"^{commit}")
-	if err != nil {
-		return res, fmt.Errorf("fix %s: resolve %s: %w", f.Function, base, err)
-	}
-	tmp, err := os.MkdirTemp("", "wattson-fix-")
+	before, after, done, err := worktrees(ctx, x.Checkout, base)
 	if err != nil {
 		return res, fmt.Errorf("fix %s: %w", f.Function, err)
 	}
-	defer os.RemoveAll(tmp)
-	before, after := filepath.Join(tmp, "before"), filepath.Join(tmp, "after")
-	for _, dir := range []string{before, after} {
-		if _, err := git(ctx, x.Checkout, "worktree", "add", "--quiet", "--detach", dir, sha); err != nil {
-			return res, fmt.Errorf("fix %s: check out %s: %w", f.Function, base, err)
-		}
-		defer git(context.WithoutCancel(ctx), x.Checkout, "worktree", "remove", "--force", dir) //nolint:errcheck // best effort; the directory goes anyway
-	}
+	defer done()
 	rw, err := rewrite.Apply(ctx, after, f.Function, f.Rewrite)
 	var ns *rewrite.NotSafeError
 	if errors.As(err, &ns) {
@@ -195,4 +184,33 @@ func git(ctx context.Context, dir string, args ...string) (string, error) {
 		return "", fmt.Errorf("git %s: %s: %w", args[0], strings.TrimSpace(errb.String()), err)
 	}
 	return strings.TrimSpace(out.String()), nil
+}
+
+// worktrees checks base out of the clone at checkout twice, as the code
+// before and after a change; done removes both.
+func worktrees(ctx context.Context, checkout, base string) (before, after string, done func(), err error) {
+	sha, err := git(ctx, checkout, "rev-parse", "--verify", "--quiet", "--end-of-options", base+"^{commit}")
+	if err != nil {
+		return "", "", nil, fmt.Errorf("resolve %s: %w", base, err)
+	}
+	tmp, err := os.MkdirTemp("", "wattson-fix-")
+	if err != nil {
+		return "", "", nil, err
+	}
+	before, after = filepath.Join(tmp, "before"), filepath.Join(tmp, "after")
+	var added []string
+	done = func() {
+		for _, dir := range added {
+			git(context.WithoutCancel(ctx), checkout, "worktree", "remove", "--force", dir) //nolint:errcheck // best effort; the directory goes anyway
+		}
+		os.RemoveAll(tmp)
+	}
+	for _, dir := range []string{before, after} {
+		if _, err := git(ctx, checkout, "worktree", "add", "--quiet", "--detach", dir, sha); err != nil {
+			done()
+			return "", "", nil, fmt.Errorf("check out %s: %w", base, err)
+		}
+		added = append(added, dir)
+	}
+	return before, after, done, nil
 }

@@ -83,7 +83,7 @@ func TestFixOnLocalClone(t *testing.T) {
 		t.Errorf("the code host's own build check: %+v", res.PR.Build)
 	}
 	for _, want := range []string{"`go build ./...` passes", "`go vet example.com/svc/check` passes", "`go test -count=1 example.com/svc/check` passes",
-		"| benchmark | before sec/op | after sec/op | vs base | p |", "| Valid-", "n=6+6 |", "From the profiles: 0.800 cores ≈ 8.0 W", "check/check.go | "} {
+		"| benchmark | before CPU s/op | after CPU s/op | vs base | p |", "| Valid-", "n=6+6 |", "From the profiles: 0.800 cores ≈ 8.0 W", "check/check.go | "} {
 		if !strings.Contains(res.Body, want) {
 			t.Errorf("body lacks %q:\n%s", want, res.Body)
 		}

@@ -112,6 +112,7 @@ func measure(profiles []Profile, patterns []Pattern, o Options) (found, all []Fi
 	type kindTotal struct{ value, duration int64 }
 	totals := map[string]*kindTotal{}
 	hits := map[string]map[key]*acc{}
+	gc := newGCBook()
 	for _, p := range profiles {
 		kind, vi := p.Kind, valueIndex(p.Profile, p.Kind)
 		if vi < 0 {
@@ -137,11 +138,18 @@ func measure(profiles []Profile, patterns []Pattern, o Options) (found, all []Fi
 			}
 			v := s.Value[vi]
 			t.value += v
-			h, ok := attribute(flatten(s), sub)
+			frames := flatten(s)
+			h, ok := attribute(frames, sub)
+			var k key
+			if ok {
+				k = key{pattern: idx[h.pattern], fn: h.user.fn}
+			}
+			if kind == KindCPU {
+				gc.add(frames, v, h, ok, k)
+			}
 			if !ok {
 				continue
 			}
-			k := key{pattern: idx[h.pattern], fn: h.user.fn}
 			a := hits[kind][k]
 			if a == nil {
 				a = &acc{file: h.user.file, lines: map[int]bool{}}
@@ -152,6 +160,9 @@ func measure(profiles []Profile, patterns []Pattern, o Options) (found, all []Fi
 				a.lines[int(h.user.line)] = true
 			}
 		}
+	}
+	if m := hits[KindCPU]; m != nil {
+		gc.apportion(m)
 	}
 	for kind, m := range hits {
 		t := totals[kind]

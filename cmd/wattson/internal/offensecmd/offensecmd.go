@@ -48,9 +48,12 @@ func Register(fs *flag.FlagSet) *Flags {
 	return f
 }
 
-// Check reports a mistake in the flags, naming the flag.
-func (f *Flags) Check() error {
+// Check reports a mistake in the flags, naming the flag, or an argument
+// left over after them.
+func (f *Flags) Check(rest []string) error {
 	switch {
+	case len(rest) > 0:
+		return fmt.Errorf("unexpected argument %q", rest[0])
 	case f.Profiles == "":
 		return errors.New("--profiles is required")
 	case f.Service == "":
@@ -125,4 +128,25 @@ func Run(ctx context.Context, f *Flags, d Deps, w io.Writer) (Report, error) {
 		return rep, enc.Encode(rep)
 	}
 	return rep, WriteText(w, rep)
+}
+
+// Demo is `wattson demo`'s sixth step: the scan of the sample service's
+// profiles and the gated fix of each finding with a rewrite, on a branch
+// off the regressed release. It fails when no fix was prepared; a fix
+// whose benchmark showed no significant gain this time (a machine busy
+// with other work) is shown as such, not as a failure of the demo.
+func Demo(ctx context.Context, w io.Writer, d Deps, profiles, repo, service, release string) error {
+	f := &Flags{Profiles: profiles, Repo: repo, Service: service, Base: release, Fix: true, Format: "text",
+		Instances: 1, Count: 10, BenchTime: "100ms"}
+	rep, err := Run(ctx, f, d, w)
+	if err != nil {
+		return err
+	}
+	for _, r := range rep.Results {
+		if r.Outcome == fixgate.Prepared {
+			_, err := fmt.Fprintf(w, "\n  PR body   git -C %s log -1 --format=%%b %s\n", repo, r.Branch)
+			return err
+		}
+	}
+	return errors.New("offense: no fix was prepared; the results above say why")
 }

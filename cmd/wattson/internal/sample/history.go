@@ -66,7 +66,8 @@ func history() []commit {
 			"internal/pricing/pricing.go": "internal/pricing/pricing.v3.go",
 		}},
 		{author: priya, at: -40 * time.Hour, subject: "feat(api): validate coupon codes (#11)", files: map[string]string{
-			"internal/api/api.go": "internal/api/api.v3.go",
+			"internal/api/api.go":      "internal/api/api.v3.go",
+			"internal/api/api_test.go": "internal/api/api_test.v1.go",
 		}, culprit: true},
 		{author: sam, at: -36 * time.Hour, subject: "docs(readme): coupon code format (#12)", files: map[string]string{
 			"README.md": "README.v3.md",

@@ -26,7 +26,7 @@ import (
 
 // version changes whenever the generator makes a different sample, so a
 // cached sample of another version is made again.
-const version = 3
+const version = 4
 
 // Sample is a generated sample service: where its data lives and what
 // happened in it.
