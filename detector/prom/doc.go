@@ -17,6 +17,24 @@
 // steps after the query's start, on the same grid, and ends one step
 // before the next window starts; the last one ends at the query's end.
 //
+// # Wide queries are sharded by series
+//
+// Prometheus also refuses a query that would hold more samples than its
+// --query.max-samples (default 50M; 100k series × 864 points is 86M), with
+// a 422. Source.MaxSamples is the budget of one request (series × points
+// per series; DefaultMaxSamples when zero). When the query reads one
+// series selector and aggregates nothing (promql.ShardOf), QueryRange
+// first lists its series with /api/v1/series over the range, picks the
+// label that splits them finest (usually instance or pod), and narrows the
+// query with a regex matcher on groups of that label's values, each group
+// as many series as the budget allows at the query's points per series;
+// one value with more series than that goes alone, in shorter windows.
+// Matchers, rather than a hash of the series, because PromQL has no hash
+// function and a matcher is what the server indexes. A query that
+// aggregates is sent whole: a sum over part of the series is part of a
+// sum. A series that appears between the listing and its shard's request
+// is missed until the next query.
+//
 // # Warnings
 //
 // A Thanos or Mimir partial response is a success with warnings, and a

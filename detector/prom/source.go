@@ -20,6 +20,10 @@ import (
 // through its HTTP API.
 type Source struct {
 	api v1.API
+	// MaxSamples is the samples budget of one request: series times
+	// points per series, as Prometheus's --query.max-samples counts them
+	// for a plain range query. Zero means DefaultMaxSamples.
+	MaxSamples int
 	// Warn, when set, receives each of a Query's Result.Warnings with the
 	// query it belongs to (e.g. to log them); New leaves it nil.
 	Warn func(query, warning string)
@@ -48,6 +52,9 @@ type Result struct {
 	// no series matched: the data may be incomplete though there is no
 	// error.
 	Warnings []string
+	// Shards is how many series shards the query was cut into (1 when it
+	// was sent whole), Requests how many query_range calls it took.
+	Shards, Requests int
 }
 
 // Query runs query over [start, end] at step and returns one Series per
@@ -63,23 +70,37 @@ func (s *Source) Query(ctx context.Context, query string, start, end time.Time, 
 	return r.Series, err
 }
 
-// QueryRange runs query over [start, end] at step, split into windows of
-// at most MaxPoints points per series that are requested one after the
+// QueryRange runs query over [start, end] at step as the requests of a
+// plan (see plan: series shards within the samples budget, each in time
+// windows of at most MaxPoints points per series), sent one after the
 // other, and concatenates each series' samples. A query that matches
 // nothing returns no series, no error and a warning saying so.
 func (s *Source) QueryRange(ctx context.Context, query string, start, end time.Time, step time.Duration) (Result, error) {
 	if step <= 0 {
 		return Result{}, errors.New("query prometheus: step must be positive")
 	}
+	p, err := s.plan(ctx, query, start, end, step)
+	if err != nil {
+		return Result{}, fmt.Errorf("query prometheus: %w", err)
+	}
 	var (
 		all  concat
-		res  Result
+		res  = Result{Shards: p.shards, Requests: len(p.requests)}
 		seen = map[string]bool{}
 	)
-	for _, win := range windows(start, end, step) {
-		v, warns, _, err := s.api.QueryRange(ctx, query, win)
-		if err != nil {
-			return Result{}, fmt.Errorf("query prometheus: %w", err)
+	for i := -1; i < len(p.requests); i++ {
+		warns := p.warnings
+		if i >= 0 {
+			var v model.Value
+			v, warns, _, err = s.api.QueryRange(ctx, p.requests[i].query, p.requests[i].r)
+			if err != nil {
+				return Result{}, fmt.Errorf("query prometheus: %w", err)
+			}
+			m, ok := v.(model.Matrix)
+			if !ok {
+				return Result{}, fmt.Errorf("query prometheus: result type %s, want matrix", v.Type())
+			}
+			all.add(m)
 		}
 		for _, w := range warns {
 			if !seen[w] {
@@ -87,11 +108,6 @@ func (s *Source) QueryRange(ctx context.Context, query string, start, end time.T
 				res.Warnings = append(res.Warnings, w)
 			}
 		}
-		m, ok := v.(model.Matrix)
-		if !ok {
-			return Result{}, fmt.Errorf("query prometheus: result type %s, want matrix", v.Type())
-		}
-		all.add(m)
 	}
 	if len(all.order) == 0 {
 		res.Warnings = append(res.Warnings, fmt.Sprintf("no series matched from %s to %s at step %s",
