@@ -119,7 +119,8 @@ type skillsConfig struct {
 }
 
 type detectionConfig struct {
-	Prometheus string         `yaml:"prometheus"` // base URL of the Prometheus HTTP API
+	Prometheus string         `yaml:"prometheus"`  // base URL of the Prometheus HTTP API
+	MaxSamples int            `yaml:"max_samples"` // samples budget of one request (0: prom.DefaultMaxSamples)
 	Jobs       []detectionJob `yaml:"jobs"`
 }
 

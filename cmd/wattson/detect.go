@@ -25,6 +25,7 @@ func cmdDetect(ctx context.Context, args []string, e *env) error {
 	end := fs.String("end", "", "query end, same forms as --start (default now)")
 	step := fs.Duration("step", 5*time.Minute, "query resolution")
 	format := fs.String("format", "text", "output format: text or json")
+	maxSamples := fs.Int("max-samples", prom.DefaultMaxSamples, "most samples (series × points) one Prometheus request may ask for; wider queries are sent in series shards")
 	maxPoints := fs.Int("max-points", defaultMaxPoints, "refuse input of more than this many points in all series (memory grows with it: about 0.6 GB a million)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -35,8 +36,8 @@ func cmdDetect(ctx context.Context, args []string, e *env) error {
 	if *format != "text" && *format != "json" {
 		return usageErrorf("detect: --format must be text or json, got %q", *format)
 	}
-	if *maxPoints <= 0 {
-		return usageErrorf("detect: --max-points must be positive, got %d", *maxPoints)
+	if *maxPoints <= 0 || *maxSamples <= 0 {
+		return usageErrorf("detect: --max-points and --max-samples must be positive, got %d and %d", *maxPoints, *maxSamples)
 	}
 	var series []detector.Series
 	var err error
@@ -52,7 +53,7 @@ func cmdDetect(ctx context.Context, args []string, e *env) error {
 		if *query == "" || *start == "" {
 			return usageErrorf("detect: --prometheus needs --query and --start")
 		}
-		series, err = queryPrometheus(ctx, *promURL, *query, *start, *end, *step)
+		series, err = queryPrometheus(ctx, *promURL, *query, *start, *end, *step, *maxSamples)
 	default:
 		return usageErrorf("detect: give --input FILE or --prometheus URL --query Q --start T")
 	}
@@ -84,21 +85,20 @@ func cmdDetect(ctx context.Context, args []string, e *env) error {
 const defaultMaxPoints = 5_000_000
 
 // queryPrometheus runs a range query against the server at addr.
-func queryPrometheus(ctx context.Context, addr, query, start, end string, step time.Duration) ([]detector.Series, error) {
+func queryPrometheus(ctx context.Context, addr, query, start, end string, step time.Duration, maxSamples int) ([]detector.Series, error) {
 	now := time.Now()
 	st, err := prom.ParseTime(start, now)
 	if err != nil {
 		return nil, usageErrorf("detect: --start: %v", err)
 	}
-	en := now
-	if end != "" {
-		if en, err = prom.ParseTime(end, now); err != nil {
-			return nil, usageErrorf("detect: --end: %v", err)
-		}
+	en, err := prom.ParseTime(cmp.Or(end, "0s"), now)
+	if err != nil {
+		return nil, usageErrorf("detect: --end: %v", err)
 	}
 	src, err := prom.New(addr, nil)
 	if err != nil {
 		return nil, err
 	}
+	src.MaxSamples = maxSamples
 	return src.Query(ctx, query, st, en, step)
 }

@@ -230,7 +230,7 @@ func TestDetectMaxPoints(t *testing.T) {
 			t.Errorf("%s at --max-points: exit %d, stderr %q", p, code, errOut)
 		}
 	}
-	if _, errOut, code := runCmd(t, nil, "detect", "--input", "x.csv", "--max-points", "0"); code != 2 || !strings.Contains(errOut, "--max-points must be positive") {
+	if _, errOut, code := runCmd(t, nil, "detect", "--input", "x.csv", "--max-points", "0"); code != 2 || !strings.Contains(errOut, "--max-points and --max-samples must be positive") {
 		t.Errorf("--max-points 0: exit %d, stderr %q", code, errOut)
 	}
 }

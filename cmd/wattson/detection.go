@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
 	"net/http"
 	"time"
@@ -37,15 +38,9 @@ func detectionJobs(cfg config) ([]schedule.Job, error) {
 func jobPolicy(p policyConfig) detector.Policy {
 	pol := detector.DefaultPolicy()
 	pol.LowerIsWorse = p.Worse == "lower"
-	if p.MinPct > 0 {
-		pol.MinPct = p.MinPct
-	}
-	if p.MinAbs > 0 {
-		pol.MinAbs = p.MinAbs
-	}
-	if p.MinDuration > 0 {
-		pol.MinDuration = p.MinDuration
-	}
+	pol.MinPct = cmp.Or(p.MinPct, pol.MinPct)                // validated: never negative
+	pol.MinAbs = cmp.Or(p.MinAbs, pol.MinAbs)                // validated: never negative
+	pol.MinDuration = cmp.Or(p.MinDuration, pol.MinDuration) // validated: never negative
 	return pol
 }
 
@@ -55,6 +50,7 @@ func prometheusSource(cfg config) (*prom.Source, error) {
 	if err != nil {
 		return nil, fmt.Errorf("detection.prometheus: %w", err)
 	}
+	src.MaxSamples = cfg.Detection.MaxSamples
 	return src, nil
 }
 
