@@ -13,8 +13,16 @@
 // A regression is identified by the detector's Fingerprint of its change
 // (series + direction + change-time window); a change whose fingerprint, or
 // its neighbouring window's, is already stored is an ongoing regression and
-// is never alerted again. Only a stored regression whose alert was never
-// posted (no thread) is handed to the Notifier again, which posts it once.
+// is never alerted again. The stored regressions are looked up by those
+// fingerprints (store.ListOptions.Fingerprints), never all listed, so a
+// tick's cost does not grow with the history. Only a stored regression
+// whose alert was never posted (no thread) is handed to the Notifier
+// again, which posts it once.
+//
+// A Source that is also a ShardSource (prom.Source, whose wide queries
+// are sent in series shards) hands its series over shard by shard; each
+// shard is detected and recorded before the next is read, so a tick holds
+// one shard's series, however large the fleet.
 package schedule
 
 import (
