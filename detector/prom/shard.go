@@ -24,13 +24,21 @@ type request struct {
 	r     v1.Range
 }
 
-// plan is the requests a range query is sent as, into how many series
-// shards it was cut (1 when it was not), and the warnings of listing its
-// series (a partial list may leave series out).
+// plan is the requests a range query is sent as, per series shard (one
+// shard when it was not cut), each shard's in time order, and the
+// warnings of listing its series (a partial list may leave series out).
 type plan struct {
-	requests []request
-	shards   int
+	shards   [][]request
 	warnings []string
+}
+
+// requests counts the plan's requests.
+func (p plan) requests() int {
+	n := 0
+	for _, sh := range p.shards {
+		n += len(sh)
+	}
+	return n
 }
 
 // plan cuts a range query into requests that each stay under MaxPoints
@@ -43,9 +51,9 @@ type plan struct {
 // series cannot be listed, the query is sent whole, with a warning.
 func (s *Source) plan(ctx context.Context, query string, start, end time.Time, step time.Duration) (plan, error) {
 	points := min(steps(start, end, step)+1, MaxPoints)
-	whole := plan{shards: 1}
+	whole := plan{shards: [][]request{nil}}
 	for _, w := range windowsOf(start, end, step, points) {
-		whole.requests = append(whole.requests, request{query, w})
+		whole.shards[0] = append(whole.shards[0], request{query, w})
 	}
 	sh, ok := promql.ShardOf(query)
 	if !ok {
@@ -64,15 +72,15 @@ func (s *Source) plan(ctx context.Context, query string, start, end time.Time, s
 		return whole, nil
 	}
 	label, groups := groupSeries(sets, max(1, budget/points))
-	p := plan{shards: len(groups), warnings: warns}
-	for _, g := range groups {
+	p := plan{shards: make([][]request, len(groups)), warnings: warns}
+	for i, g := range groups {
 		pts := min(points, budget/g.series)
 		if pts < 1 {
 			return plan{}, fmt.Errorf("%s=%q alone has %d series, more than the samples budget of %d: raise max_samples", label, g.values[0], g.series, budget)
 		}
 		q := sh.Restrict(label, g.values)
 		for _, w := range windowsOf(start, end, step, pts) {
-			p.requests = append(p.requests, request{q, w})
+			p.shards[i] = append(p.shards[i], request{q, w})
 		}
 	}
 	return p, nil

@@ -230,12 +230,53 @@ func TestPlan(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if p.shards != tt.shards || len(p.requests) != tt.requests {
-				t.Errorf("%d shards, %d requests; want %d, %d", p.shards, len(p.requests), tt.shards, tt.requests)
-				for _, r := range p.requests {
-					t.Logf("%s %v..%v", r.query, r.r.Start.Unix()-t0, r.r.End.Unix()-t0)
+			if len(p.shards) != tt.shards || p.requests() != tt.requests {
+				t.Errorf("%d shards, %d requests; want %d, %d", len(p.shards), p.requests(), tt.shards, tt.requests)
+				for _, sh := range p.shards {
+					for _, r := range sh {
+						t.Logf("%s %v..%v", r.query, r.r.Start.Unix()-t0, r.r.End.Unix()-t0)
+					}
 				}
 			}
 		})
+	}
+}
+
+// TestQueryShardsHandsOverEachShard: QueryShards calls back once per
+// shard, with that shard's series complete, never more than the budget
+// allows at once; an error from the callback stops the query.
+func TestQueryShardsHandsOverEachShard(t *testing.T) {
+	start := time.Unix(t0, 0)
+	end := start.Add(199 * time.Minute) // 200 points at 60 s, in windows of 50
+	sets, value := fleet(40, t0)
+	fake := &fleetProm{sets: sets, value: value, maxSamples: 1000}
+	srv := httptest.NewServer(fake)
+	t.Cleanup(srv.Close)
+	src, _ := New(srv.URL, srv.Client())
+	src.MaxSamples = 1000
+	var sizes []int
+	err := src.QueryShards(context.Background(), "cpu", start, end, time.Minute, func(series []detector.Series) error {
+		sizes = append(sizes, len(series))
+		for _, s := range series {
+			if len(s.Times) != 200 {
+				t.Errorf("%v: %d points, want 200", s.Labels, len(s.Times))
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(sizes) != "[5 5 5 5 5 5 5 5]" {
+		t.Errorf("shard sizes %v, want 8 shards of 5 series", sizes)
+	}
+	stop := fmt.Errorf("stop")
+	calls := 0
+	err = src.QueryShards(context.Background(), "cpu", start, end, time.Minute, func([]detector.Series) error {
+		calls++
+		return stop
+	})
+	if err != stop || calls != 1 {
+		t.Errorf("after the callback failed: err %v, %d calls; want stop after 1", err, calls)
 	}
 }

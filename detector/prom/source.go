@@ -62,12 +62,26 @@ type Result struct {
 // and no error; the Result's warnings go to Warn.
 func (s *Source) Query(ctx context.Context, query string, start, end time.Time, step time.Duration) ([]detector.Series, error) {
 	r, err := s.QueryRange(ctx, query, start, end, step)
+	s.warn(query, r.Warnings)
+	return r.Series, err
+}
+
+func (s *Source) warn(query string, warnings []string) {
 	if s.Warn != nil {
-		for _, w := range r.Warnings {
+		for _, w := range warnings {
 			s.Warn(query, w)
 		}
 	}
-	return r.Series, err
+}
+
+// QueryShards is QueryRange handing over the series shard by shard: each
+// is called with one shard's series, complete (its time windows joined),
+// before the next shard is requested; an error from each stops the query
+// and is returned. Warnings go to Warn.
+func (s *Source) QueryShards(ctx context.Context, query string, start, end time.Time, step time.Duration, each func([]detector.Series) error) error {
+	r, err := s.queryShards(ctx, query, start, end, step, func(r *Result) error { return each(r.Series) })
+	s.warn(query, r.Warnings)
+	return err
 }
 
 // QueryRange runs query over [start, end] at step as the requests of a
@@ -76,6 +90,22 @@ func (s *Source) Query(ctx context.Context, query string, start, end time.Time, 
 // other, and concatenates each series' samples. A query that matches
 // nothing returns no series, no error and a warning saying so.
 func (s *Source) QueryRange(ctx context.Context, query string, start, end time.Time, step time.Duration) (Result, error) {
+	var all []detector.Series
+	r, err := s.queryShards(ctx, query, start, end, step, func(r *Result) error {
+		all = append(all, r.Series...)
+		return nil
+	})
+	if err != nil {
+		return Result{}, err
+	}
+	r.Series = all
+	return r, nil
+}
+
+// queryShards sends the plan's requests shard by shard and calls each
+// with a Result holding the shard's series. The Result it returns has
+// the counts and warnings, no series.
+func (s *Source) queryShards(ctx context.Context, query string, start, end time.Time, step time.Duration, each func(*Result) error) (Result, error) {
 	if step <= 0 {
 		return Result{}, errors.New("query prometheus: step must be positive")
 	}
@@ -83,37 +113,44 @@ func (s *Source) QueryRange(ctx context.Context, query string, start, end time.T
 	if err != nil {
 		return Result{}, fmt.Errorf("query prometheus: %w", err)
 	}
-	var (
-		all  concat
-		res  = Result{Shards: p.shards, Requests: len(p.requests)}
-		seen = map[string]bool{}
-	)
-	for i := -1; i < len(p.requests); i++ {
-		warns := p.warnings
-		if i >= 0 {
-			var v model.Value
-			v, warns, _, err = s.api.QueryRange(ctx, p.requests[i].query, p.requests[i].r)
-			if err != nil {
-				return Result{}, fmt.Errorf("query prometheus: %w", err)
-			}
-			m, ok := v.(model.Matrix)
-			if !ok {
-				return Result{}, fmt.Errorf("query prometheus: result type %s, want matrix", v.Type())
-			}
-			all.add(m)
-		}
-		for _, w := range warns {
+	res := Result{Shards: len(p.shards), Requests: p.requests()}
+	seen := map[string]bool{}
+	addWarnings := func(ws []string) {
+		for _, w := range ws {
 			if !seen[w] {
 				seen[w] = true
 				res.Warnings = append(res.Warnings, w)
 			}
 		}
 	}
-	if len(all.order) == 0 {
-		res.Warnings = append(res.Warnings, fmt.Sprintf("no series matched from %s to %s at step %s",
-			start.UTC().Format(time.RFC3339), end.UTC().Format(time.RFC3339), step))
+	addWarnings(p.warnings)
+	found := 0
+	for _, shard := range p.shards {
+		var all concat
+		for _, req := range shard {
+			v, warns, _, err := s.api.QueryRange(ctx, req.query, req.r)
+			if err != nil {
+				return res, fmt.Errorf("query prometheus: %w", err)
+			}
+			addWarnings(warns)
+			m, ok := v.(model.Matrix)
+			if !ok {
+				return res, fmt.Errorf("query prometheus: result type %s, want matrix", v.Type())
+			}
+			all.add(m)
+		}
+		found += len(all.order)
+		if len(all.order) == 0 {
+			continue
+		}
+		if err := each(&Result{Series: fromMatrix(all.matrix())}); err != nil {
+			return res, err
+		}
 	}
-	res.Series = fromMatrix(all.matrix())
+	if found == 0 {
+		addWarnings([]string{fmt.Sprintf("no series matched from %s to %s at step %s",
+			start.UTC().Format(time.RFC3339), end.UTC().Format(time.RFC3339), step)})
+	}
 	return res, nil
 }
 
