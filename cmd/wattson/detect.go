@@ -26,7 +26,7 @@ func cmdDetect(ctx context.Context, args []string, e *env) error {
 	step := fs.Duration("step", 5*time.Minute, "query resolution")
 	format := fs.String("format", "text", "output format: text or json")
 	maxSamples := fs.Int("max-samples", prom.DefaultMaxSamples, "most samples (series × points) one Prometheus request may ask for; wider queries are sent in series shards")
-	maxPoints := fs.Int("max-points", defaultMaxPoints, "refuse input of more than this many points in all series (memory grows with it: about 0.6 GB a million)")
+	maxPoints := fs.Int("max-points", defaultMaxPoints, "refuse input of more than this many points in all series (memory grows with it)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -36,8 +36,11 @@ func cmdDetect(ctx context.Context, args []string, e *env) error {
 	if *format != "text" && *format != "json" {
 		return usageErrorf("detect: --format must be text or json, got %q", *format)
 	}
-	if *maxPoints <= 0 || *maxSamples <= 0 {
-		return usageErrorf("detect: --max-points and --max-samples must be positive, got %d and %d", *maxPoints, *maxSamples)
+	if *maxPoints <= 0 {
+		return usageErrorf("detect: --max-points must be positive, got %d", *maxPoints)
+	}
+	if *maxSamples <= 0 {
+		return usageErrorf("detect: --max-samples must be positive, got %d", *maxSamples)
 	}
 	var series []detector.Series
 	var err error

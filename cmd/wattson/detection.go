@@ -17,12 +17,9 @@ import (
 func detectionJobs(cfg config) ([]schedule.Job, error) {
 	jobs := make([]schedule.Job, 0, len(cfg.Detection.Jobs))
 	for _, j := range cfg.Detection.Jobs {
-		loc := time.UTC
-		if j.TimeZone != "" {
-			var err error
-			if loc, err = time.LoadLocation(j.TimeZone); err != nil {
-				return nil, fmt.Errorf("detection job %s: %w", j.Name, err)
-			}
+		loc, err := time.LoadLocation(cmp.Or(j.TimeZone, "UTC"))
+		if err != nil {
+			return nil, fmt.Errorf("detection job %s: %w", j.Name, err)
 		}
 		jobs = append(jobs, schedule.Job{
 			Name: j.Name, Query: j.Query, Spec: j.Schedule, Location: loc,

@@ -1,6 +1,7 @@
 // Package prom reads metric series from Prometheus: live, through the HTTP
-// API's query_range endpoint (client_golang api/prometheus/v1), or from a
-// saved query_range JSON response. Both give detector.Series.
+// API (query_range, and /api/v1/series through client_golang
+// api/prometheus/v1), or from a saved query_range JSON response. Both give
+// detector.Series.
 //
 // # Long ranges are split
 //
@@ -34,6 +35,24 @@
 // aggregates is sent whole: a sum over part of the series is part of a
 // sum. A series that appears between the listing and its shard's request
 // is missed until the next query.
+//
+// # Answers are decoded as a stream
+//
+// A query_range answer is read as it arrives (decode.go), by a small
+// hand-rolled scanner for its fixed shape, straight into each series'
+// Times and Values: the body is never held, so the memory a read adds is
+// the samples (16 bytes a point, about 0.65 bytes per byte of JSON) and a
+// 256 KiB buffer. encoding/json with RawMessage per point cost four times
+// the detector's CPU and five times the response in memory;
+// encoding/json/jsontext would do, but Go 1.26 has it only behind
+// GOEXPERIMENT=jsonv2. Sample values of up to 15 significant digits take
+// an exact fast path (mantissa over a power of ten, both exact in a
+// float64); longer ones go to strconv.ParseFloat. Files (ReadFile) and
+// the HTTP source share the decoder; BenchmarkQueryRange10k measures it.
+//
+// Prometheus spends most of a large answer's time gzip-compressing it, so
+// Source asks for gzip only when the bytes cost more than the compressing:
+// by default not from a loopback address (Compression).
 //
 // # Warnings
 //

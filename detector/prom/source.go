@@ -4,14 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"net/http"
 	"strconv"
 	"time"
 
 	"github.com/prometheus/client_golang/api"
 	v1 "github.com/prometheus/client_golang/api/prometheus/v1"
-	"github.com/prometheus/common/model"
 
 	"github.com/wattson-dev/wattson/detector"
 )
@@ -19,11 +17,16 @@ import (
 // Source queries a Prometheus-compatible server (Prometheus, Thanos, Mimir)
 // through its HTTP API.
 type Source struct {
-	api v1.API
+	client api.Client // for /api/v1/series and building URLs
+	api    v1.API
+	hc     *http.Client // sends query_range, whose answer is streamed
 	// MaxSamples is the samples budget of one request: series times
 	// points per series, as Prometheus's --query.max-samples counts them
 	// for a plain range query. Zero means DefaultMaxSamples.
 	MaxSamples int
+	// Compression says whether to ask for gzip; the zero value,
+	// CompressAuto, does except from a loopback address.
+	Compression Compression
 	// Warn, when set, receives each of a Query's Result.Warnings with the
 	// query it belongs to (e.g. to log them); New leaves it nil.
 	Warn func(query, warning string)
@@ -32,15 +35,14 @@ type Source struct {
 // New returns a Source for the server at addr (e.g. http://prometheus:9090).
 // client may be nil for http.DefaultClient's transport. New does no I/O.
 func New(addr string, client *http.Client) (*Source, error) {
-	cfg := api.Config{Address: addr}
-	if client != nil {
-		cfg.Client = client
+	if client == nil {
+		client = &http.Client{Transport: api.DefaultRoundTripper}
 	}
-	c, err := api.NewClient(cfg)
+	c, err := api.NewClient(api.Config{Address: addr, Client: client})
 	if err != nil {
 		return nil, fmt.Errorf("create prometheus client: %w", err)
 	}
-	return &Source{api: v1.NewAPI(c)}, nil
+	return &Source{client: c, api: v1.NewAPI(c), hc: client}, nil
 }
 
 // Result is the answer to a range query.
@@ -55,6 +57,9 @@ type Result struct {
 	// Shards is how many series shards the query was cut into (1 when it
 	// was sent whole), Requests how many query_range calls it took.
 	Shards, Requests int
+	// Points is how many samples the answers held, Bytes how many bytes
+	// of JSON they were (after any gzip).
+	Points, Bytes int64
 }
 
 // Query runs query over [start, end] at step and returns one Series per
@@ -126,24 +131,32 @@ func (s *Source) queryShards(ctx context.Context, query string, start, end time.
 	addWarnings(p.warnings)
 	found := 0
 	for _, shard := range p.shards {
-		var all concat
+		total := 0
 		for _, req := range shard {
-			v, warns, _, err := s.api.QueryRange(ctx, req.query, req.r)
+			total += steps(req.r.Start, req.r.End, req.r.Step) + 1
+		}
+		var all concat
+		for i, req := range shard {
+			capHint := steps(req.r.Start, req.r.End, req.r.Step) + 1
+			if i == 0 {
+				capHint = total // the later windows append to these
+			}
+			e, err := s.queryRange(ctx, req.query, req.r, capHint)
+			res.Bytes += e.bytes
 			if err != nil {
 				return res, fmt.Errorf("query prometheus: %w", err)
 			}
-			addWarnings(warns)
-			m, ok := v.(model.Matrix)
-			if !ok {
-				return res, fmt.Errorf("query prometheus: result type %s, want matrix", v.Type())
+			addWarnings(e.warnings)
+			for _, ser := range e.series {
+				res.Points += int64(len(ser.Times))
 			}
-			all.add(m)
+			all.add(e.series)
 		}
 		found += len(all.order)
 		if len(all.order) == 0 {
 			continue
 		}
-		if err := each(&Result{Series: fromMatrix(all.matrix())}); err != nil {
+		if err := each(&Result{Series: all.order}); err != nil {
 			return res, err
 		}
 	}
@@ -152,27 +165,6 @@ func (s *Source) queryShards(ctx context.Context, query string, start, end time.
 			start.UTC().Format(time.RFC3339), end.UTC().Format(time.RFC3339), step)})
 	}
 	return res, nil
-}
-
-// fromMatrix converts a client_golang matrix to Series.
-func fromMatrix(m model.Matrix) []detector.Series {
-	out := make([]detector.Series, 0, len(m))
-	for _, ss := range m {
-		s := detector.Series{
-			Labels: make(map[string]string, len(ss.Metric)),
-			Times:  make([]int64, len(ss.Values)),
-			Values: make([]float64, len(ss.Values)),
-		}
-		for k, v := range ss.Metric {
-			s.Labels[string(k)] = string(v)
-		}
-		for i, p := range ss.Values {
-			s.Times[i] = int64(math.Round(float64(p.Timestamp) / 1000))
-			s.Values[i] = float64(p.Value)
-		}
-		out = append(out, s)
-	}
-	return out
 }
 
 // FileSource answers queries from a saved query_range response: every

@@ -4,7 +4,7 @@ import (
 	"time"
 
 	v1 "github.com/prometheus/client_golang/api/prometheus/v1"
-	"github.com/prometheus/common/model"
+	"github.com/wattson-dev/wattson/detector"
 )
 
 // MaxPoints is the most points per series that one range request asks
@@ -49,25 +49,22 @@ func minTime(a, b time.Time) time.Time {
 // window order, and it is placed where it first appeared. A series absent
 // from some windows simply has fewer points.
 type concat struct {
-	order []*model.SampleStream
-	index map[string]*model.SampleStream
+	order []detector.Series
+	index map[string]int
 }
 
-func (c *concat) add(m model.Matrix) {
+func (c *concat) add(ss []detector.Series) {
 	if c.index == nil {
-		c.index = make(map[string]*model.SampleStream, len(m))
+		c.index = make(map[string]int, len(ss))
 	}
-	for _, ss := range m {
-		key := ss.Metric.String()
-		if have, ok := c.index[key]; ok {
-			have.Values = append(have.Values, ss.Values...)
+	for _, s := range ss {
+		key := s.Key()
+		if i, ok := c.index[key]; ok {
+			have := &c.order[i]
+			have.Times, have.Values = append(have.Times, s.Times...), append(have.Values, s.Values...)
 			continue
 		}
-		c.index[key] = ss
-		c.order = append(c.order, ss)
+		c.index[key] = len(c.order)
+		c.order = append(c.order, s)
 	}
-}
-
-func (c *concat) matrix() model.Matrix {
-	return c.order
 }
