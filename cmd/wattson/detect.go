@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/wattson-dev/wattson/cmd/wattson/internal/promsource"
 	"github.com/wattson-dev/wattson/detector"
 	"github.com/wattson-dev/wattson/detector/prom"
 	"github.com/wattson-dev/wattson/detector/report"
@@ -98,10 +99,9 @@ func queryPrometheus(ctx context.Context, addr, query, start, end string, step t
 	if err != nil {
 		return nil, usageErrorf("detect: --end: %v", err)
 	}
-	src, err := prom.New(addr, nil)
+	src, err := promsource.New(addr, promsource.Options{MaxSamples: maxSamples})
 	if err != nil {
 		return nil, err
 	}
-	src.MaxSamples = maxSamples
 	return src.Query(ctx, query, st, en, step)
 }

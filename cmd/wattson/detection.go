@@ -3,11 +3,9 @@ package main
 import (
 	"cmp"
 	"fmt"
-	"net/http"
 	"time"
 
 	"github.com/wattson-dev/wattson/detector"
-	"github.com/wattson-dev/wattson/detector/prom"
 	"github.com/wattson-dev/wattson/detector/schedule"
 	"github.com/wattson-dev/wattson/store"
 )
@@ -39,16 +37,6 @@ func jobPolicy(p policyConfig) detector.Policy {
 	pol.MinAbs = cmp.Or(p.MinAbs, pol.MinAbs)                // validated: never negative
 	pol.MinDuration = cmp.Or(p.MinDuration, pol.MinDuration) // validated: never negative
 	return pol
-}
-
-// prometheusSource is the metric source of the detection jobs.
-func prometheusSource(cfg config) (*prom.Source, error) {
-	src, err := prom.New(cfg.Detection.Prometheus, &http.Client{Timeout: time.Minute})
-	if err != nil {
-		return nil, fmt.Errorf("detection.prometheus: %w", err)
-	}
-	src.MaxSamples = cfg.Detection.MaxSamples
-	return src, nil
 }
 
 // autoInvestigate: every new regression is investigated at once but those of a job or service set to manual.

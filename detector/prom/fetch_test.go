@@ -7,9 +7,12 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"reflect"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // TestCompression: to a loopback server Source asks for no gzip unless
@@ -87,4 +90,56 @@ func gzipped(t testing.TB, s string) []byte {
 		t.Fatal(err)
 	}
 	return b.Bytes()
+}
+
+// TestMetricsCountRequests: each query_range request is timed by outcome
+// and its bytes counted.
+func TestMetricsCountRequests(t *testing.T) {
+	const refused = `{"status":"error","errorType":"bad_data","error":"parse error"}`
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		if r.FormValue("query") == "bad(" {
+			w.WriteHeader(http.StatusBadRequest)
+			w.Write([]byte(refused))
+			return
+		}
+		w.Write([]byte(matrix))
+	}))
+	t.Cleanup(srv.Close)
+	reg := prometheus.NewRegistry()
+	m, err := NewMetrics(reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := New(srv.URL, srv.Client())
+	if err != nil {
+		t.Fatal(err)
+	}
+	src.Metrics = m
+	start := time.Unix(1760000000, 0)
+	for _, q := range []string{"rate(cpu[5m])", "rate(cpu[5m])", "bad("} {
+		src.Query(context.Background(), q, start, start.Add(10*time.Minute), 5*time.Minute)
+	}
+	mfs, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]float64{}
+	for _, mf := range mfs {
+		for _, x := range mf.GetMetric() {
+			name := mf.GetName()
+			for _, l := range x.GetLabel() {
+				name += "/" + l.GetValue()
+			}
+			got[name] = x.GetCounter().GetValue() + float64(x.GetHistogram().GetSampleCount())
+		}
+	}
+	want := map[string]float64{
+		"wattson_prometheus_query_seconds/ok":     2,
+		"wattson_prometheus_query_seconds/error":  1,
+		"wattson_prometheus_response_bytes_total": float64(2*len(matrix) + len(refused)),
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("metrics %v, want %v", got, want)
+	}
 }

@@ -27,6 +27,8 @@ type Source struct {
 	// Compression says whether to ask for gzip; the zero value,
 	// CompressAuto, does except from a loopback address.
 	Compression Compression
+	// Metrics, when set, times each request and counts its bytes.
+	Metrics *Metrics
 	// Warn, when set, receives each of a Query's Result.Warnings with the
 	// query it belongs to (e.g. to log them); New leaves it nil.
 	Warn func(query, warning string)
@@ -141,7 +143,9 @@ func (s *Source) queryShards(ctx context.Context, query string, start, end time.
 			if i == 0 {
 				capHint = total // the later windows append to these
 			}
+			began := time.Now()
 			e, err := s.queryRange(ctx, req.query, req.r, capHint)
+			s.Metrics.observe(time.Since(began), e.bytes, err)
 			res.Bytes += e.bytes
 			if err != nil {
 				return res, fmt.Errorf("query prometheus: %w", err)

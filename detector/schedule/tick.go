@@ -13,8 +13,12 @@ import (
 type Report struct {
 	// Ran is false when another replica held the tick's lease.
 	Ran bool
-	// Series is how many series the query returned, in all its shards.
-	Series int
+	// Series is how many series the query returned, in all its shards,
+	// Points how many points they held, Shards how many parts the
+	// source handed them over in (1 for a plain Source).
+	Series, Points, Shards int
+	// Detecting is the time spent in the detector.
+	Detecting time.Duration
 	// Opened and WentAway list the regressions stored as new, and those
 	// resolved because their change went away.
 	Opened, WentAway []store.Regression
@@ -52,7 +56,12 @@ func (s *Scheduler) scan(ctx context.Context, job Job, nominal time.Time, rep *R
 	if err != nil {
 		return fmt.Errorf("query metrics: %w", err)
 	}
-	s.log.Info("detection tick", "job", job.Name, "tick", nominal, "series", rep.Series,
+	if rep.Series == 0 {
+		s.log.Warn("detection tick matched no series", "job", job.Name, "tick", nominal, "query", job.Query,
+			"start", start, "end", nominal)
+		return nil
+	}
+	s.log.Info("detection tick", "job", job.Name, "tick", nominal, "series", rep.Series, "shards", rep.Shards,
 		"opened", len(rep.Opened), "went_away", len(rep.WentAway))
 	return nil
 }
@@ -76,15 +85,19 @@ type candidate struct {
 // their fingerprints.
 func (s *Scheduler) detect(ctx context.Context, job Job, series []detector.Series, rep *Report) error {
 	rep.Series += len(series)
+	rep.Shards++
+	began := s.now()
 	d := detector.New(s.detector)
 	var cands []candidate
 	for i := range series {
+		rep.Points += len(series[i].Values)
 		for _, c := range job.Policy.Apply(d.Detect(series[i].Values, series[i].Times)) {
 			if job.Policy.IsRegression(c) || c.WentAway && isBad(job.Policy, c) {
 				cands = append(cands, candidate{&series[i], c})
 			}
 		}
 	}
+	rep.Detecting += s.now().Sub(began)
 	if len(cands) == 0 {
 		return nil
 	}
