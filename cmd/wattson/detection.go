@@ -2,7 +2,6 @@ package main
 
 import (
 	"cmp"
-	"fmt"
 	"time"
 
 	"github.com/wattson-dev/wattson/detector"
@@ -11,21 +10,19 @@ import (
 )
 
 // detectionJobs turns the configured detection jobs into scheduler jobs.
-// The config was validated, so specs and zones parse.
-func detectionJobs(cfg config) ([]schedule.Job, error) {
+// The config was validated, so specs and zones parse (a zone that did
+// not would be nil: UTC).
+func detectionJobs(cfg config) []schedule.Job {
 	jobs := make([]schedule.Job, 0, len(cfg.Detection.Jobs))
 	for _, j := range cfg.Detection.Jobs {
-		loc, err := time.LoadLocation(cmp.Or(j.TimeZone, "UTC"))
-		if err != nil {
-			return nil, fmt.Errorf("detection job %s: %w", j.Name, err)
-		}
+		loc, _ := time.LoadLocation(cmp.Or(j.TimeZone, "UTC"))
 		jobs = append(jobs, schedule.Job{
 			Name: j.Name, Query: j.Query, Spec: j.Schedule, Location: loc,
 			Step: j.Step, Lookback: j.Lookback, Service: j.Service, Channel: j.Channel,
 			Policy: jobPolicy(j.Policy),
 		})
 	}
-	return jobs, nil
+	return jobs
 }
 
 // jobPolicy is the detector policy of a job: the defaults, overridden by

@@ -119,7 +119,7 @@ func (ds dataSources) deps(cfg config, host skills.CodeHost, patterns []opportun
 	case len(ds.metrics) > 0:
 		d.Series = metrics.NewFiles(ds.metrics...)
 	case promURL != "":
-		src, err := promsource.New(promURL, promsource.Options{Timeout: 30 * time.Second})
+		src, err := promsource.New(promURL, promsource.Options{Timeout: 30 * time.Second, Client: cfg.Detection.Client})
 		if err != nil {
 			return d, fmt.Errorf("connect prometheus: %w", err)
 		}

@@ -112,12 +112,9 @@ func newScheduler(cfg config, st store.Store, n schedule.Notifier, logger *slog.
 	if len(cfg.Detection.Jobs) == 0 {
 		return nil, nil
 	}
-	jobs, err := detectionJobs(cfg)
-	if err != nil {
-		return nil, err
-	}
+	jobs := detectionJobs(cfg)
 	src, err := promsource.New(cfg.Detection.Prometheus, promsource.Options{MaxSamples: cfg.Detection.MaxSamples,
-		Timeout: time.Minute, Registerer: reg, Logger: logger})
+		Timeout: time.Minute, Client: cfg.Detection.Client, Registerer: reg, Logger: logger})
 	if err != nil {
 		return nil, fmt.Errorf("detection.prometheus: %w", err)
 	}

@@ -1,6 +1,7 @@
 package prom
 
 import (
+	"compress/gzip"
 	"context"
 	"fmt"
 	"io"
@@ -77,7 +78,16 @@ func (s *Source) queryRange(ctx context.Context, query string, r v1.Range, capHi
 		b, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
 		return envelope{}, fmt.Errorf("server returned HTTP status %s: %s", resp.Status, strings.TrimSpace(string(b)))
 	}
-	e, err := decodeMatrix(resp.Body, decodeOptions{capHint: capHint, dropEmpty: true})
+	body := io.Reader(resp.Body)
+	if resp.Header.Get("Content-Encoding") == "gzip" {
+		z, err := gzip.NewReader(resp.Body)
+		if err != nil {
+			return envelope{}, fmt.Errorf("read gzipped answer: %w", err)
+		}
+		defer z.Close()
+		body = z
+	}
+	e, err := decodeMatrix(body, decodeOptions{capHint: capHint, dropEmpty: true})
 	switch {
 	case err != nil && resp.StatusCode/100 != 2:
 		return e, fmt.Errorf("server returned HTTP status %s: %w", resp.Status, err)
@@ -107,8 +117,11 @@ func (s *Source) send(ctx context.Context, method string, u *url.URL, form url.V
 	if method == http.MethodPost {
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	}
-	if !s.Compression.gzip(u) {
-		req.Header.Set("Accept-Encoding", "identity")
+	// Set either way, so that the transport neither adds gzip nor
+	// undoes it (a transport that disables compression would not).
+	req.Header.Set("Accept-Encoding", "identity")
+	if s.Compression.gzip(u) {
+		req.Header.Set("Accept-Encoding", "gzip")
 	}
 	return s.hc.Do(req)
 }
