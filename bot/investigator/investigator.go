@@ -55,6 +55,9 @@ type Input struct {
 	At time.Time
 	// RPS is the request rate, for cores and watts; 0 leaves them out.
 	RPS float64
+	// Lookback is how far back to search without At; 0: the skill's
+	// default.
+	Lookback time.Duration
 }
 
 // args is the playbook's input for in.
@@ -68,6 +71,9 @@ func (in Input) args() map[string]any {
 	}
 	if in.RPS > 0 {
 		input["requests_per_second"] = in.RPS
+	}
+	if in.Lookback > 0 {
+		input["lookback"] = in.Lookback.String()
 	}
 	return input
 }

@@ -10,8 +10,7 @@ import (
 )
 
 // detectionJobs turns the configured detection jobs into scheduler jobs.
-// The config was validated, so specs and zones parse (a zone that did
-// not would be nil: UTC).
+// The config was validated: specs parse, zones load (else nil: UTC).
 func detectionJobs(cfg config) []schedule.Job {
 	jobs := make([]schedule.Job, 0, len(cfg.Detection.Jobs))
 	for _, j := range cfg.Detection.Jobs {

@@ -497,6 +497,9 @@ func (s *scanner) envelope(e *envelope, opts decodeOptions) error {
 					if e.resultType != "" && e.resultType != "matrix" {
 						return s.skip()
 					}
+					if isNull, err := s.null(); err != nil || isNull {
+						return err
+					}
 					return s.array(func(i int) error { return s.series(e, i, &points, opts) })
 				}
 				return s.skip()
@@ -528,6 +531,9 @@ func (s *scanner) series(e *envelope, i int, points *int, opts decodeOptions) er
 	err := s.object(func(key []byte) error {
 		switch string(key) {
 		case "metric":
+			if isNull, err := s.null(); err != nil || isNull {
+				return err
+			}
 			return s.object(func(name []byte) error {
 				n := string(name)
 				v, err := s.str()
@@ -535,6 +541,9 @@ func (s *scanner) series(e *envelope, i int, points *int, opts decodeOptions) er
 				return err
 			})
 		case "values":
+			if isNull, err := s.null(); err != nil || isNull {
+				return err
+			}
 			return s.array(func(p int) error {
 				if *points++; opts.maxPoints > 0 && *points > opts.maxPoints {
 					return fmt.Errorf("more than the limit of %d points, in %d series or more: %w", opts.maxPoints, i+1, detector.ErrTooManyPoints)

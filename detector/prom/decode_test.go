@@ -86,6 +86,20 @@ func TestDecodeAcrossReads(t *testing.T) {
 	}
 }
 
+// TestDecodeNulls: null where a list or object goes is empty, as
+// encoding/json reads it (a Go server encodes an empty result so).
+func TestDecodeNulls(t *testing.T) {
+	for _, in := range []string{
+		`{"status":"success","data":{"resultType":"matrix","result":null}}`,
+		`{"status":"success","warnings":null,"data":{"resultType":"matrix","result":[{"metric":null,"values":null}]}}`,
+	} {
+		e, err := decodeMatrix(strings.NewReader(in), decodeOptions{dropEmpty: true})
+		if err != nil || e.status != "success" || len(e.series) != 0 {
+			t.Errorf("%s: %+v, %v", in, e, err)
+		}
+	}
+}
+
 // TestDecodeLimit: the point limit stops decoding once it is passed.
 func TestDecodeLimit(t *testing.T) {
 	_, err := decodeMatrix(strings.NewReader(matrix), decodeOptions{maxPoints: 3})
