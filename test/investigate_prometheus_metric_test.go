@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -24,10 +25,15 @@ func TestPromInvestigateNamesTheMetric(t *testing.T) {
 	end := now.Add(-7 * 24 * time.Hour)
 	stepAt := end.Add(-10 * time.Hour)
 	names := []string{"process_cpu_seconds_total", "svc_cpu_seconds_per_request", "svc_build_info"}
-	var queries []string
+	var (
+		mu      sync.Mutex
+		queries []string
+	)
 	prom := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		q := r.FormValue("query")
+		mu.Lock()
 		queries = append(queries, q)
+		mu.Unlock()
 		start, _ := strconv.ParseFloat(r.FormValue("start"), 64)
 		stop, _ := strconv.ParseFloat(r.FormValue("end"), 64)
 		step, _ := strconv.ParseFloat(r.FormValue("step"), 64)
@@ -68,7 +74,10 @@ func TestPromInvestigateNamesTheMetric(t *testing.T) {
 		!strings.Contains(r.stdout+r.stderr, window) {
 		t.Errorf("without --metric: exit %d, want the metrics and %q listed:\n%.2000s\n%s", r.code, window, r.stdout, r.stderr)
 	}
-	for _, q := range queries {
+	mu.Lock()
+	asked := append([]string(nil), queries...)
+	mu.Unlock()
+	for _, q := range asked {
 		if strings.HasPrefix(q, "process_cpu") || strings.HasPrefix(q, "svc_cpu") {
 			t.Errorf("without --metric, %q was queried: a metric was picked", q)
 		}
