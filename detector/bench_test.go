@@ -54,7 +54,27 @@ var sineTable = func() [288]float64 {
 	return s
 }()
 
+// fleetMixedGen is the realistic mix: even series as fleetSeriesGen,
+// odd ones AR(1) noise (ρ = 0.5, as BenchmarkDetectAutocorrelated), which
+// takes the detector's full path.
+func fleetMixedGen(i int, r *rand.Rand, x []float64, t []int64) {
+	if i%2 == 0 {
+		fleetSeriesGen(i, r, x, t)
+		return
+	}
+	e := 0.0
+	for k := range x {
+		t[k] = 1_760_000_000 + int64(k)*300
+		e = 0.5*e + r.NormFloat64()
+		x[k] = 100 + e
+	}
+}
+
 func scanFleet(b *testing.B, work func(d *Detector, x []float64, t []int64) int) {
+	scanFleetOf(b, fleetSeriesGen, work)
+}
+
+func scanFleetOf(b *testing.B, gen func(int, *rand.Rand, []float64, []int64), work func(d *Detector, x []float64, t []int64) int) {
 	workers := runtime.GOMAXPROCS(0)
 	cpu0 := cpuTime()
 	for b.Loop() {
@@ -70,7 +90,7 @@ func scanFleet(b *testing.B, work func(d *Detector, x []float64, t []int64) int)
 				x := make([]float64, fleetPoints)
 				t := make([]int64, fleetPoints)
 				for i := range next {
-					fleetSeriesGen(i, r, x, t)
+					gen(i, r, x, t)
 					found[w] += work(d, x, t)
 				}
 			}()
@@ -92,6 +112,12 @@ func scanFleet(b *testing.B, work func(d *Detector, x []float64, t []int64) int)
 
 func BenchmarkScanFleet(b *testing.B) {
 	scanFleet(b, func(d *Detector, x []float64, t []int64) int { return len(d.Detect(x, t)) })
+}
+
+// BenchmarkScanFleetMixed is BenchmarkScanFleet over fleetMixedGen's
+// mix: half the series autocorrelated (target: ≤ 10 CPU-s a pass).
+func BenchmarkScanFleetMixed(b *testing.B) {
+	scanFleetOf(b, fleetMixedGen, func(d *Detector, x []float64, t []int64) int { return len(d.Detect(x, t)) })
 }
 
 func BenchmarkScanFleetSum(b *testing.B) {

@@ -73,6 +73,12 @@ type ListOptions struct {
 	// Limit, when positive, keeps only the newest Limit matching records
 	// (still returned oldest first).
 	Limit int
+	// Fingerprints, when not empty, keeps only the records whose
+	// Fingerprint is one of these, found through the fingerprint index
+	// (the cost grows with len(Fingerprints), not with the records
+	// stored). Only regressions and opportunities have fingerprints; a
+	// list of another kind with Fingerprints set is empty.
+	Fingerprints []string
 }
 
 // Regressions persists Regression records, de-duplicated by fingerprint,

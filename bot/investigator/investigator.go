@@ -58,6 +58,9 @@ type Input struct {
 	// Function, for a function-level regression, names the function whose
 	// CPU stepped; the playbook gets it as input.function.
 	Function string
+	// Lookback is how far back to search without At; 0: the skill's
+	// default.
+	Lookback time.Duration
 }
 
 // args is the playbook's input for in.
@@ -74,6 +77,9 @@ func (in Input) args() map[string]any {
 	}
 	if in.Function != "" {
 		input["function"] = in.Function
+	}
+	if in.Lookback > 0 {
+		input["lookback"] = in.Lookback.String()
 	}
 	return input
 }

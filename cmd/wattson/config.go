@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"time"
 
+	promconfig "github.com/prometheus/common/config"
+
 	"github.com/wattson-dev/wattson/cmd/wattson/internal/chatsetup"
 	"github.com/wattson-dev/wattson/cmd/wattson/internal/endpoint"
 	"github.com/wattson-dev/wattson/cmd/wattson/internal/functions"
@@ -124,8 +126,10 @@ type skillsConfig struct {
 }
 
 type detectionConfig struct {
-	Prometheus string         `yaml:"prometheus"` // base URL of the Prometheus HTTP API
-	Jobs       []detectionJob `yaml:"jobs"`
+	Prometheus string                       `yaml:"prometheus"`  // base URL of the Prometheus HTTP API
+	MaxSamples int                          `yaml:"max_samples"` // samples budget of one request (0: prom.DefaultMaxSamples)
+	Client     *promconfig.HTTPClientConfig `yaml:"client"`      // authorization, basic_auth, tls_config, http_headers, proxy_url
+	Jobs       []detectionJob               `yaml:"jobs"`
 }
 
 type detectionJob struct {
@@ -207,6 +211,7 @@ func loadConfig(path string, getenv func(string) string) (config, error) {
 		if err := yamlconf.Decode(bytes.NewReader(data), &cfg); err != nil {
 			return cfg, fmt.Errorf("config %s: %w", path, err)
 		}
+		cfg.Detection.Client.SetDirectory(filepath.Dir(path)) // its files are relative to the config
 	}
 	applyEnv(&cfg, getenv)
 	cfg.Chat.Platforms, cfg.chatFromEnv = chatsetup.Platforms(cfg.Chat.Platforms, getenv)

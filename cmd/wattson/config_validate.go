@@ -138,6 +138,9 @@ func (c config) validate() error {
 			bad(key+".policy", "min_pct, min_abs and min_duration must not be negative")
 		}
 	}
+	if c.Detection.MaxSamples < 0 {
+		bad("detection.max_samples", "must not be negative, got %d", c.Detection.MaxSamples)
+	}
 	if len(c.Detection.Jobs) > 0 && c.Detection.Prometheus == "" {
 		bad("detection.prometheus", "required when detection.jobs are configured")
 	}

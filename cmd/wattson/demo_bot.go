@@ -74,11 +74,7 @@ func newDemoBot(cfg config, s sample.Sample, e *env, logger *slog.Logger) (*demo
 		return nil, fmt.Errorf("open demo store: %w", err)
 	}
 	d := &demoBot{st: st, console: console.New(e.stdin, e.stdout, demoChannel, demoUser)}
-	jobs, err := detectionJobs(cfg)
-	if err != nil {
-		st.Close()
-		return nil, err
-	}
+	jobs := detectionJobs(cfg)
 	d.job = jobs[0]
 	hosts := localCodeHosts(s.Repo, true)
 	svcs, err := newServices(cfg, hosts, logger)

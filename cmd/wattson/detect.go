@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/wattson-dev/wattson/cmd/wattson/internal/functions"
+	"github.com/wattson-dev/wattson/cmd/wattson/internal/promsource"
 	"github.com/wattson-dev/wattson/detector"
 	"github.com/wattson-dev/wattson/detector/prom"
 	"github.com/wattson-dev/wattson/detector/report"
@@ -26,6 +27,7 @@ func cmdDetect(ctx context.Context, args []string, e *env) error {
 	end := fs.String("end", "", "query end, same forms as --start (default now)")
 	step := fs.Duration("step", 5*time.Minute, "query resolution")
 	format := fs.String("format", "text", "output format: text or json")
+	maxSamples := fs.Int("max-samples", prom.DefaultMaxSamples, "most samples (series × points) one Prometheus request may ask for; wider queries are sent in series shards")
 	maxPoints := fs.Int("max-points", defaultMaxPoints, "refuse input of more than this many points in all series (memory grows with it: about 0.6 GB a million)")
 	var fn functions.Input
 	fs.StringVar(&fn.Profiles, "profiles", "", "profile directory (<dir>/<service>/<RFC3339>.pb.gz): find function-level regressions in --service's CPU profiles")
@@ -53,6 +55,9 @@ func cmdDetect(ctx context.Context, args []string, e *env) error {
 	if *maxPoints <= 0 {
 		return usageErrorf("detect: --max-points must be positive, got %d", *maxPoints)
 	}
+	if *maxSamples <= 0 {
+		return usageErrorf("detect: --max-samples must be positive, got %d", *maxSamples)
+	}
 	var series []detector.Series
 	var err error
 	switch {
@@ -67,7 +72,7 @@ func cmdDetect(ctx context.Context, args []string, e *env) error {
 		if *query == "" || *start == "" {
 			return usageErrorf("detect: --prometheus needs --query and --start")
 		}
-		series, err = queryPrometheus(ctx, *promURL, *query, *start, *end, *step)
+		series, err = queryPrometheus(ctx, *promURL, *query, *start, *end, *step, *maxSamples)
 	default:
 		return usageErrorf("detect: give --input FILE or --prometheus URL --query Q --start T")
 	}
@@ -99,19 +104,17 @@ func cmdDetect(ctx context.Context, args []string, e *env) error {
 const defaultMaxPoints = 5_000_000
 
 // queryPrometheus runs a range query against the server at addr.
-func queryPrometheus(ctx context.Context, addr, query, start, end string, step time.Duration) ([]detector.Series, error) {
+func queryPrometheus(ctx context.Context, addr, query, start, end string, step time.Duration, maxSamples int) ([]detector.Series, error) {
 	now := time.Now()
 	st, err := prom.ParseTime(start, now)
 	if err != nil {
 		return nil, usageErrorf("detect: --start: %v", err)
 	}
-	en := now
-	if end != "" {
-		if en, err = prom.ParseTime(end, now); err != nil {
-			return nil, usageErrorf("detect: --end: %v", err)
-		}
+	en, err := prom.ParseTime(cmp.Or(end, "0s"), now)
+	if err != nil {
+		return nil, usageErrorf("detect: --end: %v", err)
 	}
-	src, err := prom.New(addr, nil)
+	src, err := promsource.New(addr, promsource.Options{MaxSamples: maxSamples})
 	if err != nil {
 		return nil, err
 	}

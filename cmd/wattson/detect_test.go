@@ -233,8 +233,10 @@ func TestDetectMaxPoints(t *testing.T) {
 			t.Errorf("%s at --max-points: exit %d, stderr %q", p, code, errOut)
 		}
 	}
-	if _, errOut, code := runCmd(t, nil, "detect", "--input", "x.csv", "--max-points", "0"); code != 2 || !strings.Contains(errOut, "--max-points must be positive") {
-		t.Errorf("--max-points 0: exit %d, stderr %q", code, errOut)
+	for _, flag := range []string{"--max-points", "--max-samples"} {
+		if _, errOut, code := runCmd(t, nil, "detect", "--input", "x.csv", flag, "0"); code != 2 || !strings.Contains(errOut, flag+" must be positive") {
+			t.Errorf("%s 0: exit %d, stderr %q", flag, code, errOut)
+		}
 	}
 }
 

@@ -1,35 +1,27 @@
 package main
 
 import (
-	"fmt"
-	"net/http"
+	"cmp"
 	"time"
 
 	"github.com/wattson-dev/wattson/detector"
-	"github.com/wattson-dev/wattson/detector/prom"
 	"github.com/wattson-dev/wattson/detector/schedule"
 	"github.com/wattson-dev/wattson/store"
 )
 
 // detectionJobs turns the configured detection jobs into scheduler jobs.
-// The config was validated, so specs and zones parse.
-func detectionJobs(cfg config) ([]schedule.Job, error) {
+// The config was validated: specs parse, zones load (else nil: UTC).
+func detectionJobs(cfg config) []schedule.Job {
 	jobs := make([]schedule.Job, 0, len(cfg.Detection.Jobs))
 	for _, j := range cfg.Detection.Jobs {
-		loc := time.UTC
-		if j.TimeZone != "" {
-			var err error
-			if loc, err = time.LoadLocation(j.TimeZone); err != nil {
-				return nil, fmt.Errorf("detection job %s: %w", j.Name, err)
-			}
-		}
+		loc, _ := time.LoadLocation(cmp.Or(j.TimeZone, "UTC"))
 		jobs = append(jobs, schedule.Job{
 			Name: j.Name, Query: j.Query, Spec: j.Schedule, Location: loc,
 			Step: j.Step, Lookback: j.Lookback, Service: j.Service, Channel: j.Channel,
 			Policy: jobPolicy(j.Policy),
 		})
 	}
-	return jobs, nil
+	return jobs
 }
 
 // jobPolicy is the detector policy of a job: the defaults, overridden by
@@ -37,25 +29,10 @@ func detectionJobs(cfg config) ([]schedule.Job, error) {
 func jobPolicy(p policyConfig) detector.Policy {
 	pol := detector.DefaultPolicy()
 	pol.LowerIsWorse = p.Worse == "lower"
-	if p.MinPct > 0 {
-		pol.MinPct = p.MinPct
-	}
-	if p.MinAbs > 0 {
-		pol.MinAbs = p.MinAbs
-	}
-	if p.MinDuration > 0 {
-		pol.MinDuration = p.MinDuration
-	}
+	pol.MinPct = cmp.Or(p.MinPct, pol.MinPct)                // validated: never negative
+	pol.MinAbs = cmp.Or(p.MinAbs, pol.MinAbs)                // validated: never negative
+	pol.MinDuration = cmp.Or(p.MinDuration, pol.MinDuration) // validated: never negative
 	return pol
-}
-
-// prometheusSource is the metric source of the detection jobs.
-func prometheusSource(cfg config) (*prom.Source, error) {
-	src, err := prom.New(cfg.Detection.Prometheus, &http.Client{Timeout: time.Minute})
-	if err != nil {
-		return nil, fmt.Errorf("detection.prometheus: %w", err)
-	}
-	return src, nil
 }
 
 // autoInvestigate: every new regression is investigated at once but those of a job or service set to manual.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/wattson-dev/wattson/bot/investigator"
+	"github.com/wattson-dev/wattson/detector/prom"
 	"github.com/wattson-dev/wattson/skills"
 	"github.com/wattson-dev/wattson/skills/deploys"
 	"github.com/wattson-dev/wattson/skills/metrics"
@@ -22,6 +24,8 @@ func cmdInvestigate(ctx context.Context, args []string, e *env) error {
 	service := fs.String("service", "", "service `name` (the service label and profiles/<service>/)")
 	metric := fs.String("metric", "", "metric `name` to investigate (default: the service's only non-build_info series)")
 	at := fs.String("at", "", "RFC 3339 `time` near the change (default: the strongest step up)")
+	end := fs.String("end", "", "end of the window searched without --at: RFC 3339, unix seconds or a negative duration (default now)")
+	lookback := fs.Duration("lookback", 0, "how far back from --end to search without --at (default 240h)")
 	rps := fs.Float64("rps", 0, "request `rate` per second, to estimate extra cores and watts")
 	playbook := fs.String("playbook", "cpu-regression", "playbook `name` (built in, or from skills.dir)")
 	format := fs.String("format", "text", "output `format`: text or json")
@@ -38,7 +42,11 @@ func cmdInvestigate(ctx context.Context, args []string, e *env) error {
 	if *format != "text" && *format != "json" {
 		return usageErrorf("investigate: --format must be text or json, not %q", *format)
 	}
-	in := investigator.Input{Service: *service, Metric: *metric, RPS: *rps}
+	in := investigator.Input{Service: *service, Metric: *metric, RPS: *rps, Lookback: *lookback}
+	until, err := prom.ParseTime(cmp.Or(*end, "0s"), time.Now())
+	if err != nil || *lookback < 0 {
+		return usageErrorf("investigate: --end wants RFC 3339, unix seconds or a negative duration, --lookback a positive duration; got %q and %v", *end, *lookback)
+	}
 	if *at != "" {
 		t, err := time.Parse(time.RFC3339, *at)
 		if err != nil {
@@ -60,6 +68,7 @@ func cmdInvestigate(ctx context.Context, args []string, e *env) error {
 	if err != nil {
 		return err
 	}
+	deps.Now = func() time.Time { return until } // the investigation looks back from --end
 	pb, err := findPlaybook(*playbook, cfg.Skills.Dir)
 	if err != nil {
 		return err

@@ -4,11 +4,10 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"strings"
 	"time"
 
-	"github.com/wattson-dev/wattson/detector/prom"
+	"github.com/wattson-dev/wattson/cmd/wattson/internal/promsource"
 	"github.com/wattson-dev/wattson/skills"
 	"github.com/wattson-dev/wattson/skills/builtin"
 	"github.com/wattson-dev/wattson/skills/deploys"
@@ -120,7 +119,7 @@ func (ds dataSources) deps(cfg config, host skills.CodeHost, patterns []opportun
 	case len(ds.metrics) > 0:
 		d.Series = metrics.NewFiles(ds.metrics...)
 	case promURL != "":
-		src, err := prom.New(promURL, &http.Client{Timeout: 30 * time.Second})
+		src, err := promsource.New(promURL, promsource.Options{Timeout: 30 * time.Second, Client: cfg.Detection.Client})
 		if err != nil {
 			return d, fmt.Errorf("connect prometheus: %w", err)
 		}

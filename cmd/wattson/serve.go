@@ -6,15 +6,18 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"go.yaml.in/yaml/v3"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/wattson-dev/wattson/bot"
 	"github.com/wattson-dev/wattson/bot/investigator"
 	"github.com/wattson-dev/wattson/bot/proposals"
 	"github.com/wattson-dev/wattson/cmd/wattson/internal/endpoint"
 	"github.com/wattson-dev/wattson/cmd/wattson/internal/functions"
+	"github.com/wattson-dev/wattson/cmd/wattson/internal/promsource"
 	"github.com/wattson-dev/wattson/detector/schedule"
 	"github.com/wattson-dev/wattson/store"
 	"github.com/wattson-dev/wattson/store/periodic"
@@ -58,10 +61,14 @@ func cmdServe(ctx context.Context, args []string, e *env) error {
 	reg := newRegistry()
 	mux := http.NewServeMux()
 	var chatReady func(context.Context) error // set once the chat is wired, before serving
+	var sched *schedule.Scheduler             // once built, ready only while no job keeps failing
 	addRoutes(mux, reg, func(ctx context.Context) error {
 		_, err := st.ListRegressions(ctx, store.ListOptions{Limit: 1})
 		if err == nil && chatReady != nil {
 			err = chatReady(ctx) // a platform that cannot post
+		}
+		if err == nil && sched != nil {
+			err = sched.Ready()
 		}
 		return err
 	})
@@ -89,7 +96,7 @@ func cmdServe(ctx context.Context, args []string, e *env) error {
 		return err
 	}
 	chatReady = cb.checks.Ready
-	sched, err := newScheduler(cfg, st, cb.bot, logger)
+	sched, err = newScheduler(cfg, st, cb.bot, logger, reg)
 	if err != nil {
 		return err
 	}
@@ -131,20 +138,21 @@ func functionServices(cfg config) []functions.Service {
 }
 
 // newScheduler builds the detection scheduler; nil when there are no jobs.
-func newScheduler(cfg config, st store.Store, n schedule.Notifier, logger *slog.Logger) (*schedule.Scheduler, error) {
+func newScheduler(cfg config, st store.Store, n schedule.Notifier, logger *slog.Logger, reg prometheus.Registerer) (*schedule.Scheduler, error) {
 	if len(cfg.Detection.Jobs) == 0 {
 		return nil, nil
 	}
-	jobs, err := detectionJobs(cfg)
+	jobs := detectionJobs(cfg)
+	src, err := promsource.New(cfg.Detection.Prometheus, promsource.Options{MaxSamples: cfg.Detection.MaxSamples,
+		Timeout: time.Minute, Client: cfg.Detection.Client, Registerer: reg, Logger: logger})
+	if err != nil {
+		return nil, fmt.Errorf("detection.prometheus: %w", err)
+	}
+	m, err := schedule.NewMetrics(reg)
 	if err != nil {
 		return nil, err
 	}
-	src, err := prometheusSource(cfg)
-	if err != nil {
-		return nil, err
-	}
-	src.Warn = func(q, w string) { logger.Warn("prometheus warning", "query", q, "warning", w) } // partial data, no match
-	return schedule.New(jobs, src, st, n, schedule.Options{Owner: replicaName(), Logger: logger.With("component", "scheduler")}), nil
+	return schedule.New(jobs, src, st, n, schedule.Options{Owner: replicaName(), Logger: logger.With("component", "scheduler"), Metrics: m}), nil
 }
 
 // modeName says whether investigations can use an LLM.

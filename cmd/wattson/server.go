@@ -23,7 +23,8 @@ func newRegistry() *prometheus.Registry {
 }
 
 // addRoutes mounts the operational endpoints on mux: /healthz answers while
-// the process runs, /readyz runs ready (the store check), and /metrics
+// the process runs, /readyz runs ready (the store check, the detection
+// jobs) and says what is not ready, and /metrics
 // serves reg.
 func addRoutes(mux *http.ServeMux, reg *prometheus.Registry, ready func(context.Context) error) {
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
@@ -33,7 +34,7 @@ func addRoutes(mux *http.ServeMux, reg *prometheus.Registry, ready func(context.
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 		defer cancel()
 		if err := ready(ctx); err != nil {
-			http.Error(w, "not ready", http.StatusServiceUnavailable)
+			http.Error(w, "not ready: "+err.Error(), http.StatusServiceUnavailable) // the store, or a detection job failing
 			return
 		}
 		fmt.Fprintln(w, "ready")

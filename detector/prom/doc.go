@@ -1,6 +1,7 @@
 // Package prom reads metric series from Prometheus: live, through the HTTP
-// API's query_range endpoint (client_golang api/prometheus/v1), or from a
-// saved query_range JSON response. Both give detector.Series.
+// API (query_range, and /api/v1/series through client_golang
+// api/prometheus/v1), or from a saved query_range JSON response. Both give
+// detector.Series.
 //
 // # Long ranges are split
 //
@@ -16,6 +17,42 @@
 // start, start+step, … up to end: every window starts a whole number of
 // steps after the query's start, on the same grid, and ends one step
 // before the next window starts; the last one ends at the query's end.
+//
+// # Wide queries are sharded by series
+//
+// Prometheus also refuses a query that would hold more samples than its
+// --query.max-samples (default 50M; 100k series × 864 points is 86M), with
+// a 422. Source.MaxSamples is the budget of one request (series × points
+// per series; DefaultMaxSamples when zero). When the query reads one
+// series selector and aggregates nothing (promql.ShardOf), QueryRange
+// first lists its series with /api/v1/series over the range, picks the
+// label that splits them finest (usually instance or pod), and narrows the
+// query with a regex matcher on groups of that label's values, each group
+// as many series as the budget allows at the query's points per series;
+// one value with more series than that goes alone, in shorter windows.
+// Matchers, rather than a hash of the series, because PromQL has no hash
+// function and a matcher is what the server indexes. A query that
+// aggregates is sent whole: a sum over part of the series is part of a
+// sum. A series that appears between the listing and its shard's request
+// is missed until the next query.
+//
+// # Answers are decoded as a stream
+//
+// A query_range answer is read as it arrives (decode.go), by a small
+// hand-rolled scanner for its fixed shape, straight into each series'
+// Times and Values: the body is never held, so the memory a read adds is
+// the samples (16 bytes a point, about 0.65 bytes per byte of JSON) and a
+// 256 KiB buffer. encoding/json with RawMessage per point cost four times
+// the detector's CPU and five times the response in memory;
+// encoding/json/jsontext would do, but Go 1.26 has it only behind
+// GOEXPERIMENT=jsonv2. Sample values of up to 15 significant digits take
+// an exact fast path (mantissa over a power of ten, both exact in a
+// float64); longer ones go to strconv.ParseFloat. Files (ReadFile) and
+// the HTTP source share the decoder; BenchmarkQueryRange10k measures it.
+//
+// Prometheus spends most of a large answer's time gzip-compressing it, so
+// Source asks for gzip only when the bytes cost more than the compressing:
+// by default not from a loopback address (Compression).
 //
 // # Warnings
 //

@@ -4,14 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"net/http"
 	"strconv"
 	"time"
 
 	"github.com/prometheus/client_golang/api"
 	v1 "github.com/prometheus/client_golang/api/prometheus/v1"
-	"github.com/prometheus/common/model"
 
 	"github.com/wattson-dev/wattson/detector"
 )
@@ -19,7 +17,18 @@ import (
 // Source queries a Prometheus-compatible server (Prometheus, Thanos, Mimir)
 // through its HTTP API.
 type Source struct {
-	api v1.API
+	client api.Client // for /api/v1/series and building URLs
+	api    v1.API
+	hc     *http.Client // sends query_range, whose answer is streamed
+	// MaxSamples is the samples budget of one request: series times
+	// points per series, as Prometheus's --query.max-samples counts them
+	// for a plain range query. Zero means DefaultMaxSamples.
+	MaxSamples int
+	// Compression says whether to ask for gzip; the zero value,
+	// CompressAuto, does except from a loopback address.
+	Compression Compression
+	// Metrics, when set, times each request and counts its bytes.
+	Metrics *Metrics
 	// Warn, when set, receives each of a Query's Result.Warnings with the
 	// query it belongs to (e.g. to log them); New leaves it nil.
 	Warn func(query, warning string)
@@ -28,15 +37,14 @@ type Source struct {
 // New returns a Source for the server at addr (e.g. http://prometheus:9090).
 // client may be nil for http.DefaultClient's transport. New does no I/O.
 func New(addr string, client *http.Client) (*Source, error) {
-	cfg := api.Config{Address: addr}
-	if client != nil {
-		cfg.Client = client
+	if client == nil {
+		client = &http.Client{Transport: api.DefaultRoundTripper}
 	}
-	c, err := api.NewClient(cfg)
+	c, err := api.NewClient(api.Config{Address: addr, Client: client})
 	if err != nil {
 		return nil, fmt.Errorf("create prometheus client: %w", err)
 	}
-	return &Source{api: v1.NewAPI(c)}, nil
+	return &Source{client: c, api: v1.NewAPI(c), hc: client}, nil
 }
 
 // Result is the answer to a range query.
@@ -48,6 +56,12 @@ type Result struct {
 	// no series matched: the data may be incomplete though there is no
 	// error.
 	Warnings []string
+	// Shards is how many series shards the query was cut into (1 when it
+	// was sent whole), Requests how many query_range calls it took.
+	Shards, Requests int
+	// Points is how many samples the answers held, Bytes how many bytes
+	// of JSON they were (after any gzip).
+	Points, Bytes int64
 }
 
 // Query runs query over [start, end] at step and returns one Series per
@@ -55,71 +69,106 @@ type Result struct {
 // and no error; the Result's warnings go to Warn.
 func (s *Source) Query(ctx context.Context, query string, start, end time.Time, step time.Duration) ([]detector.Series, error) {
 	r, err := s.QueryRange(ctx, query, start, end, step)
-	if s.Warn != nil {
-		for _, w := range r.Warnings {
-			s.Warn(query, w)
-		}
-	}
+	s.warn(query, r.Warnings)
 	return r.Series, err
 }
 
-// QueryRange runs query over [start, end] at step, split into windows of
-// at most MaxPoints points per series that are requested one after the
+func (s *Source) warn(query string, warnings []string) {
+	if s.Warn != nil {
+		for _, w := range warnings {
+			s.Warn(query, w)
+		}
+	}
+}
+
+// QueryShards is QueryRange handing over the series shard by shard: each
+// is called with one shard's series, complete (its time windows joined),
+// before the next shard is requested; an error from each stops the query
+// and is returned. Warnings go to Warn.
+func (s *Source) QueryShards(ctx context.Context, query string, start, end time.Time, step time.Duration, each func([]detector.Series) error) error {
+	r, err := s.queryShards(ctx, query, start, end, step, func(r *Result) error { return each(r.Series) })
+	s.warn(query, r.Warnings)
+	return err
+}
+
+// QueryRange runs query over [start, end] at step as the requests of a
+// plan (see plan: series shards within the samples budget, each in time
+// windows of at most MaxPoints points per series), sent one after the
 // other, and concatenates each series' samples. A query that matches
 // nothing returns no series, no error and a warning saying so.
 func (s *Source) QueryRange(ctx context.Context, query string, start, end time.Time, step time.Duration) (Result, error) {
+	var all []detector.Series
+	r, err := s.queryShards(ctx, query, start, end, step, func(r *Result) error {
+		all = append(all, r.Series...)
+		return nil
+	})
+	if err != nil {
+		return Result{}, err
+	}
+	r.Series = all
+	return r, nil
+}
+
+// queryShards sends the plan's requests shard by shard and calls each
+// with a Result holding the shard's series. The Result it returns has
+// the counts and warnings, no series.
+func (s *Source) queryShards(ctx context.Context, query string, start, end time.Time, step time.Duration, each func(*Result) error) (Result, error) {
 	if step <= 0 {
 		return Result{}, errors.New("query prometheus: step must be positive")
 	}
-	var (
-		all  concat
-		res  Result
-		seen = map[string]bool{}
-	)
-	for _, win := range windows(start, end, step) {
-		v, warns, _, err := s.api.QueryRange(ctx, query, win)
-		if err != nil {
-			return Result{}, fmt.Errorf("query prometheus: %w", err)
-		}
-		for _, w := range warns {
+	p, err := s.plan(ctx, query, start, end, step)
+	if err != nil {
+		return Result{}, fmt.Errorf("query prometheus: %w", err)
+	}
+	res := Result{Shards: len(p.shards), Requests: p.requests()}
+	seen := map[string]bool{}
+	addWarnings := func(ws []string) {
+		for _, w := range ws {
 			if !seen[w] {
 				seen[w] = true
 				res.Warnings = append(res.Warnings, w)
 			}
 		}
-		m, ok := v.(model.Matrix)
-		if !ok {
-			return Result{}, fmt.Errorf("query prometheus: result type %s, want matrix", v.Type())
+	}
+	addWarnings(p.warnings)
+	found := 0
+	for _, shard := range p.shards {
+		total := 0
+		for _, req := range shard {
+			total += steps(req.r.Start, req.r.End, req.r.Step) + 1
 		}
-		all.add(m)
+		var all concat
+		for i, req := range shard {
+			capHint := steps(req.r.Start, req.r.End, req.r.Step) + 1
+			if i == 0 {
+				capHint = total // the later windows append to these
+			}
+			began := time.Now()
+			e, err := s.queryRange(ctx, req.query, req.r, capHint)
+			s.Metrics.observe(time.Since(began), e.bytes, err)
+			res.Bytes += e.bytes
+			if err != nil {
+				return res, fmt.Errorf("query prometheus: %w", err)
+			}
+			addWarnings(e.warnings)
+			for _, ser := range e.series {
+				res.Points += int64(len(ser.Times))
+			}
+			all.add(e.series)
+		}
+		found += len(all.order)
+		if len(all.order) == 0 {
+			continue
+		}
+		if err := each(&Result{Series: all.order}); err != nil {
+			return res, err
+		}
 	}
-	if len(all.order) == 0 {
-		res.Warnings = append(res.Warnings, fmt.Sprintf("no series matched from %s to %s at step %s",
-			start.UTC().Format(time.RFC3339), end.UTC().Format(time.RFC3339), step))
+	if found == 0 {
+		addWarnings([]string{fmt.Sprintf("no series matched from %s to %s at step %s",
+			start.UTC().Format(time.RFC3339), end.UTC().Format(time.RFC3339), step)})
 	}
-	res.Series = fromMatrix(all.matrix())
 	return res, nil
-}
-
-// fromMatrix converts a client_golang matrix to Series.
-func fromMatrix(m model.Matrix) []detector.Series {
-	out := make([]detector.Series, 0, len(m))
-	for _, ss := range m {
-		s := detector.Series{
-			Labels: make(map[string]string, len(ss.Metric)),
-			Times:  make([]int64, len(ss.Values)),
-			Values: make([]float64, len(ss.Values)),
-		}
-		for k, v := range ss.Metric {
-			s.Labels[string(k)] = string(v)
-		}
-		for i, p := range ss.Values {
-			s.Times[i] = int64(math.Round(float64(p.Timestamp) / 1000))
-			s.Values[i] = float64(p.Value)
-		}
-		out = append(out, s)
-	}
-	return out
 }
 
 // FileSource answers queries from a saved query_range response: every

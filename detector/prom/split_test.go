@@ -35,6 +35,14 @@ type fakeProm struct {
 type fakeRequest struct{ start, end, step float64 }
 
 func (f *fakeProm) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == "/api/v1/series" {
+		sets := []map[string]string{{"series": "steady"}, {"series": "late"}}
+		if r.FormValue("match[]") == "nothing" {
+			sets = sets[:0]
+		}
+		json.NewEncoder(w).Encode(map[string]any{"status": "success", "data": sets})
+		return
+	}
 	if r.URL.Path != "/api/v1/query_range" {
 		http.NotFound(w, r)
 		return

@@ -13,11 +13,25 @@
 // A regression is identified by the detector's Fingerprint of its change
 // (series + direction + change-time window); a change whose fingerprint, or
 // its neighbouring window's, is already stored is an ongoing regression and
-// is never alerted again. Only a stored regression whose alert was never
-// posted (no thread) is handed to the Notifier again, which posts it once.
+// is never alerted again. The stored regressions are looked up by those
+// fingerprints (store.ListOptions.Fingerprints), never all listed, so a
+// tick's cost does not grow with the history. Only a stored regression
+// whose alert was never posted (no thread) is handed to the Notifier
+// again, which posts it once.
+//
+// A Source that is also a ShardSource (prom.Source, whose wide queries
+// are sent in series shards) hands its series over shard by shard; each
+// shard is detected and recorded before the next is read, so a tick holds
+// one shard's series, however large the fleet.
+//
+// A tick that fails, or whose query matched no series, is logged as a
+// warning or error and counted (Metrics: ticks by result); Ready fails
+// while a job's last few ticks on this replica all failed, so /readyz
+// can say that a job is broken.
 package schedule
 
 import (
+	"cmp"
 	"context"
 	"log/slog"
 	"time"
@@ -81,6 +95,9 @@ type Scheduler struct {
 	log      *slog.Logger
 	now      func() time.Time
 	detector detector.Options
+	metrics  *Metrics
+	health   health
+	unready  int
 }
 
 // Options configure New.
@@ -93,6 +110,11 @@ type Options struct {
 	Now func() time.Time
 	// Detector tunes the detector; the zero value is the default.
 	Detector detector.Options
+	// Metrics, when set, counts ticks (see NewMetrics).
+	Metrics *Metrics
+	// UnreadyAfter is how many failed ticks in a row of one job make
+	// Ready fail; zero means 3.
+	UnreadyAfter int
 }
 
 // leaseTTL is how long a tick's lease is kept: far longer than any skew
@@ -110,7 +132,14 @@ func New(jobs []Job, src Source, st Store, n Notifier, opts Options) *Scheduler 
 	runner := periodic.New(st, periodic.Options{Owner: opts.Owner, Prefix: "detect/", TTL: leaseTTL,
 		Logger: opts.Logger, Now: opts.Now})
 	return &Scheduler{jobs: jobs, src: src, st: st, notify: n, runner: runner,
-		log: opts.Logger, now: opts.Now, detector: opts.Detector}
+		log: opts.Logger, now: opts.Now, detector: opts.Detector, metrics: opts.Metrics,
+		unready: cmp.Or(opts.UnreadyAfter, 3)}
+}
+
+// Ready fails, naming them, while a job's last UnreadyAfter ticks run by
+// this replica all failed; a later tick that succeeds clears it.
+func (s *Scheduler) Ready() error {
+	return s.health.unready(s.unready)
 }
 
 // Run schedules every job and blocks until ctx ends; then it waits for
@@ -129,9 +158,13 @@ func (s *Scheduler) Run(ctx context.Context) error {
 func (s *Scheduler) periodicJob(job Job, rep *Report) periodic.Job {
 	return periodic.Job{Name: job.Name, Spec: job.Spec, Location: job.Location,
 		Do: func(ctx context.Context, nominal time.Time) error {
-			if rep == nil {
-				return s.scan(ctx, job, nominal, new(Report))
+			r := rep
+			if r == nil {
+				r = new(Report)
 			}
-			return s.scan(ctx, job, nominal, rep)
+			began := s.now()
+			err := s.scan(ctx, job, nominal, r)
+			s.observe(job.Name, r, s.now().Sub(began), err)
+			return err
 		}}
 }

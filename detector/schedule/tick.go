@@ -13,8 +13,12 @@ import (
 type Report struct {
 	// Ran is false when another replica held the tick's lease.
 	Ran bool
-	// Series is how many series the query returned.
-	Series int
+	// Series is how many series the query returned, in all its shards,
+	// Points how many points they held, Shards how many parts the
+	// source handed them over in (1 for a plain Source).
+	Series, Points, Shards int
+	// Detecting is the time spent in the detector.
+	Detecting time.Duration
 	// Opened and WentAway list the regressions stored as new, and those
 	// resolved because their change went away.
 	Opened, WentAway []store.Regression
@@ -34,31 +38,78 @@ func (s *Scheduler) Tick(ctx context.Context, job Job, nominal time.Time) (Repor
 }
 
 // scan runs one tick of job for nominal, under its lease: query, detect,
-// record. What it did goes into rep.
+// record. What it did goes into rep. A source that answers in shards
+// (ShardSource) is detected and recorded shard by shard, so a tick holds
+// one shard's series at a time.
 func (s *Scheduler) scan(ctx context.Context, job Job, nominal time.Time, rep *Report) error {
-	series, err := s.src.Query(ctx, job.Query, nominal.Add(-job.Lookback), nominal, job.Step)
+	start := nominal.Add(-job.Lookback)
+	detect := func(series []detector.Series) error { return s.detect(ctx, job, series, rep) }
+	var err error
+	if sh, ok := s.src.(ShardSource); ok {
+		err = sh.QueryShards(ctx, job.Query, start, nominal, job.Step, detect)
+	} else {
+		var series []detector.Series
+		if series, err = s.src.Query(ctx, job.Query, start, nominal, job.Step); err == nil {
+			err = detect(series)
+		}
+	}
 	if err != nil {
 		return fmt.Errorf("query metrics: %w", err)
 	}
-	rep.Series = len(series)
-	known, err := s.knownRegressions(ctx)
-	if err != nil {
-		return err
+	if rep.Series == 0 {
+		s.log.Warn("detection tick matched no series", "job", job.Name, "tick", nominal, "query", job.Query,
+			"start", start, "end", nominal)
+		return nil
 	}
+	s.log.Info("detection tick", "job", job.Name, "tick", nominal, "series", rep.Series, "shards", rep.Shards,
+		"opened", len(rep.Opened), "went_away", len(rep.WentAway))
+	return nil
+}
+
+// ShardSource is a Source that can hand over a query's series in shards,
+// each shard's series complete, one call of each at a time; an error from
+// each stops the query and is returned.
+type ShardSource interface {
+	QueryShards(ctx context.Context, query string, start, end time.Time, step time.Duration,
+		each func([]detector.Series) error) error
+}
+
+// candidate is a change that may be a regression to record, and its series.
+type candidate struct {
+	ser *detector.Series
+	c   detector.Change
+}
+
+// detect finds the changes in series and records each regression, or
+// each bad change that went away, against the stored regressions with
+// their fingerprints.
+func (s *Scheduler) detect(ctx context.Context, job Job, series []detector.Series, rep *Report) error {
+	rep.Series += len(series)
+	rep.Shards++
+	began := s.now()
 	d := detector.New(s.detector)
-	for _, ser := range series {
-		changes := job.Policy.Apply(d.Detect(ser.Values, ser.Times))
-		for _, c := range changes {
-			if !job.Policy.IsRegression(c) && !(c.WentAway && isBad(job.Policy, c)) {
-				continue
-			}
-			if err := s.record(ctx, job, ser, c, known, rep); err != nil {
-				return err
+	var cands []candidate
+	for i := range series {
+		rep.Points += len(series[i].Values)
+		for _, c := range job.Policy.Apply(d.Detect(series[i].Values, series[i].Times)) {
+			if job.Policy.IsRegression(c) || c.WentAway && isBad(job.Policy, c) {
+				cands = append(cands, candidate{&series[i], c})
 			}
 		}
 	}
-	s.log.Info("detection tick", "job", job.Name, "tick", nominal, "series", rep.Series,
-		"opened", len(rep.Opened), "went_away", len(rep.WentAway))
+	rep.Detecting += s.now().Sub(began)
+	if len(cands) == 0 {
+		return nil
+	}
+	known, err := s.knownRegressions(ctx, cands)
+	if err != nil {
+		return err
+	}
+	for _, cd := range cands {
+		if err := s.record(ctx, job, *cd.ser, cd.c, known, rep); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
@@ -70,15 +121,23 @@ func isBad(p detector.Policy, c detector.Change) bool {
 	return c.Direction == detector.Up
 }
 
-// knownRegressions indexes every stored regression by fingerprint.
-func (s *Scheduler) knownRegressions(ctx context.Context) (map[string]*store.Regression, error) {
-	all, err := s.st.ListRegressions(ctx, store.ListOptions{})
-	if err != nil {
-		return nil, fmt.Errorf("list regressions: %w", err)
+// knownRegressions looks up, by fingerprint, the stored regressions the
+// candidates may be (their own window's fingerprint and the
+// neighbouring one's), indexed by fingerprint: one store lookup whose
+// cost grows with the changes found, not with the regressions stored.
+func (s *Scheduler) knownRegressions(ctx context.Context, cands []candidate) (map[string]*store.Regression, error) {
+	fps := make([]string, 0, 2*len(cands))
+	for _, cd := range cands {
+		key := cd.ser.Key()
+		fps = append(fps, detector.Fingerprint(key, cd.c), detector.NeighbourFingerprint(key, cd.c))
 	}
-	known := make(map[string]*store.Regression, len(all))
-	for i := range all {
-		known[all[i].Fingerprint] = &all[i]
+	found, err := s.st.ListRegressions(ctx, store.ListOptions{Fingerprints: fps})
+	if err != nil {
+		return nil, fmt.Errorf("look up regressions: %w", err)
+	}
+	known := make(map[string]*store.Regression, len(found))
+	for i := range found {
+		known[found[i].Fingerprint] = &found[i]
 	}
 	return known, nil
 }

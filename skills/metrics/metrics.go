@@ -4,7 +4,9 @@ package metrics
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -98,22 +100,63 @@ func NewPrometheus(q Querier, step time.Duration) *Prometheus {
 // Prometheus refuses more than 11,000 ("exceeded maximum resolution").
 const MaxPoints = 11000
 
-// Series queries metric{service="..."} (every metric of the service when
-// metric is empty), at the source's step or, for a range that would need
-// more than MaxPoints at it, at the finest whole-second step that fits.
+// ErrSeveralMetrics reports that a service has several metrics and none
+// was named.
+var ErrSeveralMetrics = errors.New("several metrics match: name one")
+
+// Series queries metric{service="..."} at the source's step or, for a
+// range that would need more than MaxPoints at it, at the finest
+// whole-second step that fits. With no metric it first asks which
+// metrics the service has (group by __name__, build_info series left
+// out): one is the metric, several are ErrSeveralMetrics listing them.
+// Errors name the selector and the window.
 func (p *Prometheus) Series(ctx context.Context, metric, service string, start, end time.Time) ([]detector.Series, error) {
 	sel := "{service=" + strconv.Quote(service) + "}"
-	if metric != "" {
-		sel = metric + sel
+	window := fmt.Sprintf("from %s to %s", start.UTC().Format(time.RFC3339), end.UTC().Format(time.RFC3339))
+	if metric == "" {
+		names, err := p.metricNames(ctx, sel, start, end)
+		if err != nil {
+			return nil, fmt.Errorf("list the metrics of %s %s: %w", sel, window, err)
+		}
+		switch len(names) {
+		case 0:
+			return nil, fmt.Errorf("query %s %s: %w", sel, window, skills.ErrNoSeries)
+		case 1:
+			metric = names[0]
+		default:
+			return nil, fmt.Errorf("query %s %s: %d metrics (%s): %w", sel, window, len(names), strings.Join(names, ", "), ErrSeveralMetrics)
+		}
 	}
+	sel = metric + sel
 	ss, err := p.q.Query(ctx, sel, start, end, StepFor(start, end, p.step))
 	if err != nil {
-		return nil, fmt.Errorf("query %s: %w", sel, err)
+		return nil, fmt.Errorf("query %s %s: %w", sel, window, err)
 	}
 	if len(ss) == 0 {
-		return nil, fmt.Errorf("query %s: %w", sel, skills.ErrNoSeries)
+		return nil, fmt.Errorf("query %s %s: %w", sel, window, skills.ErrNoSeries)
 	}
 	return ss, nil
+}
+
+// metricNames lists, sorted, the metric names of sel's series over
+// [start, end] but build_info ones, in one query of a point or two per
+// name.
+func (p *Prometheus) metricNames(ctx context.Context, sel string, start, end time.Time) ([]string, error) {
+	step := max(end.Sub(start), time.Second)
+	ss, err := p.q.Query(ctx, "group by (__name__) ("+sel+")", start, end, step)
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	var names []string
+	for _, s := range ss {
+		if n := s.Labels["__name__"]; n != "" && !seen[n] && !strings.HasSuffix(n, "_build_info") {
+			seen[n] = true
+			names = append(names, n)
+		}
+	}
+	slices.Sort(names)
+	return names, nil
 }
 
 // StepFor returns step, or the finest whole-second step at which [start,

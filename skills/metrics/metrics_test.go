@@ -2,12 +2,15 @@ package metrics
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/wattson-dev/wattson/detector"
+	"github.com/wattson-dev/wattson/skills"
 )
 
 func TestStepFor(t *testing.T) {
@@ -77,5 +80,65 @@ func TestFilesCheckNamesNonFinitePoints(t *testing.T) {
 	}
 	if _, err := NewFiles(filepath.Join(dir, "missing.json")).Check(); err == nil {
 		t.Error("a missing file checked without an error")
+	}
+}
+
+// serviceQuerier is a Prometheus holding a service's metrics by name: a
+// group by (__name__) query gets one series per name, a selector its
+// metric's series.
+type serviceQuerier struct {
+	names   []string
+	queries []string
+}
+
+func (q *serviceQuerier) Query(_ context.Context, query string, _, _ time.Time, _ time.Duration) ([]detector.Series, error) {
+	q.queries = append(q.queries, query)
+	var out []detector.Series
+	for _, n := range q.names {
+		if strings.HasPrefix(query, "group by") || strings.HasPrefix(query, n+"{") {
+			out = append(out, detector.Series{Labels: map[string]string{"__name__": n}, Times: []int64{1}, Values: []float64{1}})
+		}
+	}
+	return out, nil
+}
+
+// TestPrometheusWithoutMetric: with no metric named, a service's only
+// metric (build_info aside) is the one; several are an error listing
+// them; none, or no series of the named metric, says which window was
+// asked.
+func TestPrometheusWithoutMetric(t *testing.T) {
+	end := time.Date(2026, 12, 7, 12, 0, 0, 0, time.UTC)
+	const window = "from 2026-12-07T11:00:00Z to 2026-12-07T12:00:00Z"
+	for _, tt := range []struct {
+		name, metric string
+		names        []string
+		wantQuery    string
+		wantErr      []string
+		is           error
+	}{
+		{name: "one", names: []string{"cpu", "svc_build_info"}, wantQuery: `cpu{service="checkout"}`},
+		{name: "several", names: []string{"process_cpu_seconds_total", "cpu", "svc_build_info"},
+			wantErr: []string{"2 metrics (cpu, process_cpu_seconds_total)", window}, is: ErrSeveralMetrics},
+		{name: "none", names: []string{"svc_build_info"}, wantErr: []string{window}, is: skills.ErrNoSeries},
+		{name: "named, no series", metric: "gone", names: []string{"cpu"}, wantErr: []string{`gone{service="checkout"} ` + window}, is: skills.ErrNoSeries},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			q := &serviceQuerier{names: tt.names}
+			ss, err := NewPrometheus(q, time.Minute).Series(context.Background(), tt.metric, "checkout", end.Add(-time.Hour), end)
+			if tt.is != nil {
+				for _, w := range tt.wantErr {
+					if err == nil || !strings.Contains(err.Error(), w) {
+						t.Errorf("err = %v, want it to say %q", err, w)
+					}
+				}
+				if !errors.Is(err, tt.is) {
+					t.Errorf("err = %v, want %v", err, tt.is)
+				}
+				return
+			}
+			if err != nil || len(ss) != 1 || q.queries[len(q.queries)-1] != tt.wantQuery {
+				t.Errorf("series %v, err %v, queries %q", ss, err, q.queries)
+			}
+		})
 	}
 }

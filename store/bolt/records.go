@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 
 	bbolt "go.etcd.io/bbolt"
 
@@ -202,6 +203,9 @@ func putVersion[T codec.Versioned](ctx context.Context, s *Store, k kind, id str
 
 // list returns the records of kind k that opts selects.
 func list[T codec.Record](ctx context.Context, s *Store, k kind, opts store.ListOptions) ([]T, error) {
+	if len(opts.Fingerprints) > 0 {
+		return listByFingerprint[T](ctx, s, k, opts)
+	}
 	var out []T
 	err := s.view(ctx, func(tx *bbolt.Tx) error {
 		c := bucket(tx, k.bucket()).Cursor()
@@ -217,6 +221,52 @@ func list[T codec.Record](ctx context.Context, s *Store, k kind, opts store.List
 			}
 			key, data = c.Prev()
 			return rec, true, nil
+		})
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list %s: %w", k.name(), err)
+	}
+	return out, nil
+}
+
+// listByFingerprint is list for opts.Fingerprints: each fingerprint's
+// owner, looked up in the kind's fingerprint bucket.
+func listByFingerprint[T codec.Record](ctx context.Context, s *Store, k kind, opts store.ListOptions) ([]T, error) {
+	if k.fpBucket() == "" {
+		return nil, nil
+	}
+	var ids []uint64
+	err := s.view(ctx, func(tx *bbolt.Tx) error {
+		fps := bucket(tx, k.fpBucket())
+		for _, fp := range opts.Fingerprints {
+			if id := fps.Get([]byte(fp)); id != nil {
+				n, err := number(k, string(id))
+				if err != nil {
+					return err
+				}
+				ids = append(ids, n)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list %s: %w", k.name(), err)
+	}
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	var out []T
+	err = s.view(ctx, func(tx *bbolt.Tx) error {
+		b := bucket(tx, k.bucket())
+		i := len(ids)
+		var err error
+		out, err = codec.Select(opts, func() (*T, bool, error) {
+			if i == 0 {
+				return nil, false, nil
+			}
+			i--
+			rec := new(T)
+			return rec, true, load(b, k, store.FormatID(store.Kind(k), ids[i]), rec)
 		})
 		return err
 	})

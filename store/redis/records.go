@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 
 	goredis "github.com/redis/go-redis/v9"
 
@@ -212,11 +214,7 @@ func putVersion[T codec.Versioned](ctx context.Context, s *Store, k kind, id str
 
 // list returns the records of kind k that opts selects.
 func list[T codec.Record](ctx context.Context, s *Store, k kind, opts store.ListOptions) ([]T, error) {
-	start := int64(0)
-	if opts.Status == "" && opts.Limit > 0 {
-		start = -int64(opts.Limit)
-	}
-	ids, err := s.rdb.ZRange(ctx, s.keys.key("ids", string(k)), start, -1).Result()
+	ids, err := listIDs(ctx, s, k, opts)
 	if err != nil {
 		return nil, fmt.Errorf("list %s: %w", k.name(), err)
 	}
@@ -253,4 +251,42 @@ func list[T codec.Record](ctx context.Context, s *Store, k kind, opts store.List
 		return nil, fmt.Errorf("list %s: %w", k.name(), err)
 	}
 	return out, nil
+}
+
+// listIDs returns the ids list walks, oldest first: with
+// opts.Fingerprints those the fingerprint keys name, otherwise those of
+// the kind's id index (only the newest opts.Limit without a status
+// filter).
+func listIDs(ctx context.Context, s *Store, k kind, opts store.ListOptions) ([]string, error) {
+	if len(opts.Fingerprints) == 0 {
+		start := int64(0)
+		if opts.Status == "" && opts.Limit > 0 {
+			start = -int64(opts.Limit)
+		}
+		return s.rdb.ZRange(ctx, s.keys.key("ids", string(k)), start, -1).Result()
+	}
+	if !k.hasFingerprint() {
+		return nil, nil
+	}
+	keys := make([]string, len(opts.Fingerprints))
+	for i, fp := range opts.Fingerprints {
+		keys[i] = s.keys.key("fp", string(k), fp)
+	}
+	vs, err := s.rdb.MGet(ctx, keys...).Result()
+	if err != nil {
+		return nil, err
+	}
+	byNumber := map[uint64]string{}
+	for _, v := range vs {
+		if id, ok := v.(string); ok {
+			if _, n, err := store.ParseID(id); err == nil {
+				byNumber[n] = id
+			}
+		}
+	}
+	ids := make([]string, 0, len(byNumber))
+	for _, n := range slices.Sorted(maps.Keys(byNumber)) {
+		ids = append(ids, byNumber[n])
+	}
+	return ids, nil
 }

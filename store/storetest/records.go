@@ -159,13 +159,13 @@ func testList(t *testing.T, s store.Store) {
 	ctx := t.Context()
 	statuses := []store.RegressionStatus{store.RegressionOpen, store.RegressionDismissed,
 		store.RegressionOpen, store.RegressionResolved, store.RegressionOpen}
-	var ids []string
+	var ids, fps []string
 	for i, st := range statuses {
 		r := regression(fmt.Sprintf("svc%d", i))
 		r.Status = st
 		_, err := s.CreateRegressionIfNew(ctx, r)
 		must(t, "create regression", err)
-		ids = append(ids, r.ID)
+		ids, fps = append(ids, r.ID), append(fps, r.Fingerprint)
 	}
 	cases := []struct {
 		opts store.ListOptions
@@ -177,6 +177,10 @@ func testList(t *testing.T, s store.Store) {
 		{store.ListOptions{Status: string(store.RegressionOpen)}, []string{ids[0], ids[2], ids[4]}},
 		{store.ListOptions{Status: string(store.RegressionOpen), Limit: 2}, []string{ids[2], ids[4]}},
 		{store.ListOptions{Status: "no-such-status"}, nil},
+		{store.ListOptions{Fingerprints: []string{fps[3], "no-such-fingerprint", fps[1], fps[3]}}, []string{ids[1], ids[3]}},
+		{store.ListOptions{Fingerprints: []string{fps[4], fps[0], fps[1]}, Status: string(store.RegressionOpen)}, []string{ids[0], ids[4]}},
+		{store.ListOptions{Fingerprints: []string{fps[0], fps[2], fps[4]}, Limit: 1}, []string{ids[4]}},
+		{store.ListOptions{Fingerprints: []string{"no-such-fingerprint"}}, nil},
 	}
 	for _, c := range cases {
 		got, err := s.ListRegressions(ctx, c.opts)
@@ -190,7 +194,11 @@ func testList(t *testing.T, s store.Store) {
 	for name, list := range map[string]func() (int, error){
 		"investigations": func() (int, error) { l, err := s.ListInvestigations(ctx, store.ListOptions{}); return len(l), err },
 		"proposals":      func() (int, error) { l, err := s.ListProposals(ctx, store.ListOptions{}); return len(l), err },
-		"opportunities":  func() (int, error) { l, err := s.ListOpportunities(ctx, store.ListOptions{}); return len(l), err },
+		"investigations by fingerprint": func() (int, error) {
+			l, err := s.ListInvestigations(ctx, store.ListOptions{Fingerprints: fps})
+			return len(l), err
+		},
+		"opportunities": func() (int, error) { l, err := s.ListOpportunities(ctx, store.ListOptions{}); return len(l), err },
 	} {
 		n, err := list()
 		must(t, "list "+name, err)
