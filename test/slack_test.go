@@ -4,7 +4,6 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -102,16 +101,6 @@ func trigger() string { return fmt.Sprintf("%d.%d", time.Now().Unix(), triggers.
 func slashCommand(user, text string) url.Values {
 	return url.Values{"command": {"/wattson"}, "text": {text}, "user_id": {user}, "channel_id": {"CCHECKOUT-PERF"},
 		"channel_name": {"checkout-perf"}, "response_url": {"http://127.0.0.1:1/unused"}, "trigger_id": {trigger()}}
-}
-
-func buttonClick(user, action, value, messageTS string) url.Values {
-	payload, _ := json.Marshal(map[string]any{
-		"type": "block_actions", "user": map[string]any{"id": user}, "response_url": "http://127.0.0.1:1/unused", "trigger_id": trigger(),
-		"channel":   map[string]any{"id": "CCHECKOUT-PERF", "name": "checkout-perf"},
-		"container": map[string]any{"type": "message", "message_ts": messageTS, "channel_id": "CCHECKOUT-PERF"},
-		"actions":   []map[string]any{{"action_id": "wattson:" + action + ":" + value, "value": value, "type": "button", "block_id": "wattson_actions"}},
-	})
-	return url.Values{"payload": {string(payload)}}
 }
 
 func TestSlackDetectAlertOnceAndDecide(t *testing.T) {
