@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 )
 
 // ChangeAttempts is how many times a Change call reads a record and tries
@@ -37,6 +38,23 @@ const ChangeAttempts = 5
 func ChangeRegression(ctx context.Context, st Regressions, id string, change func(r *Regression) error) (*Regression, error) {
 	return modify(ctx, id, st.GetRegression, st.UpdateRegression,
 		func(r *Regression) (string, int, RegressionStatus) { return r.ID, r.Version, r.Status }, change)
+}
+
+// ResolveWentAway marks regression id resolved because its change went
+// away (at time at), through ChangeRegression, unless it was resolved or
+// dismissed already, meanwhile included. It returns the regression as
+// stored and whether this call resolved it: only then is anyone told.
+func ResolveWentAway(ctx context.Context, st Regressions, id string, at time.Time) (*Regression, bool, error) {
+	resolved := false
+	r, err := ChangeRegression(ctx, st, id, func(r *Regression) error {
+		if r.Status == RegressionResolved || r.Status == RegressionDismissed {
+			return ErrNoChange
+		}
+		r.Status, r.WentAway, r.ResolvedAt = RegressionResolved, true, at.UTC()
+		resolved = true
+		return nil
+	})
+	return r, resolved, err
 }
 
 // ChangeProposal reads proposal id, calls change on it and writes it back

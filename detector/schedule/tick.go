@@ -156,15 +156,7 @@ func (s *Scheduler) record(ctx context.Context, job Job, ser detector.Series, c 
 		if existing.Status == store.RegressionResolved || existing.Status == store.RegressionDismissed {
 			return nil
 		}
-		resolved := false
-		r, err := store.ChangeRegression(ctx, s.st, existing.ID, func(r *store.Regression) error {
-			if r.Status == store.RegressionResolved || r.Status == store.RegressionDismissed {
-				return store.ErrNoChange // decided meanwhile
-			}
-			r.Status, r.WentAway, r.ResolvedAt = store.RegressionResolved, true, s.now().UTC()
-			resolved = true
-			return nil
-		})
+		r, resolved, err := store.ResolveWentAway(ctx, s.st, existing.ID, s.now())
 		if err != nil {
 			return fmt.Errorf("resolve %s: %w", existing.ID, err)
 		}

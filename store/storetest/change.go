@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/wattson-dev/wattson/store"
 )
@@ -278,5 +279,30 @@ func testChangeGivesUp(t *testing.T, s store.Store) {
 	must(t, "get regression", err)
 	if got.Status != store.RegressionOpen || got.Cores != float64(calls) || got.Version != 1+calls {
 		t.Errorf("regression: status %s cores %v version %d, want open %d %d", got.Status, got.Cores, got.Version, calls, 1+calls)
+	}
+}
+
+// testResolveWentAway: a change that went away resolves its regression
+// once; a dismissed one stays dismissed.
+func testResolveWentAway(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	at := time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
+	r := regression("checkout")
+	_, err := s.CreateRegressionIfNew(ctx, r)
+	must(t, "create regression", err)
+	got, resolved, err := store.ResolveWentAway(ctx, s, r.ID, at)
+	must(t, "resolve", err)
+	if !resolved || got.Status != store.RegressionResolved || !got.WentAway || !got.ResolvedAt.Equal(at) {
+		t.Fatalf("resolved %v, %+v; want it resolved as gone at %s", resolved, got, at)
+	}
+	if _, again, err := store.ResolveWentAway(ctx, s, r.ID, at.Add(time.Hour)); err != nil || again {
+		t.Errorf("resolving again: %v, %v; want nothing to do", again, err)
+	}
+	d := regression("search")
+	d.Status = store.RegressionDismissed
+	_, err = s.CreateRegressionIfNew(ctx, d)
+	must(t, "create dismissed regression", err)
+	if got, resolved, err := store.ResolveWentAway(ctx, s, d.ID, at); err != nil || resolved || got.Status != store.RegressionDismissed {
+		t.Errorf("dismissed regression: %v, %+v, %v; want it left dismissed", resolved, got, err)
 	}
 }

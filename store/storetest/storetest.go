@@ -44,6 +44,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"ChangeWritesNothing", testChangeWritesNothing},
 		{"ChangeConcurrentWritersLoseNothing", testChangeConcurrent},
 		{"ChangeGivesUpOnConflicts", testChangeGivesUp},
+		{"ResolveWentAway", testResolveWentAway},
 		{"AuditAppendOnlyOrdered", testAudit},
 		{"LeaseExclusive", testLease},
 		{"LeaseExpires", testLeaseExpiry},
