@@ -1,8 +1,6 @@
 package test
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -40,12 +38,7 @@ routes:
 - match: {service: checkout}
   channel: "#checkout-perf"
 `
-	path := filepath.Join(t.TempDir(), "wattson.yaml")
-	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	s := startServe(t, []string{"SLACK_BOT_TOKEN=xoxb-e2e", "SLACK_SIGNING_SECRET=" + signingSecret,
-		"WATTSON_DATA_DIR=" + t.TempDir()}, "--config", path)
+	s := startSlackServe(t, cfg)
 	eventually(t, 90*time.Second, "an alert per planted step", func() bool {
 		return len(topLevelAlerts(slack, "#checkout-perf")) >= len(planted)
 	})

@@ -173,12 +173,7 @@ services:
     profile: 1s
     lookback: 10m
 `
-	path := filepath.Join(t.TempDir(), "wattson.yaml")
-	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	srv := startServe(t, []string{"SLACK_BOT_TOKEN=xoxb-e2e", "SLACK_SIGNING_SECRET=" + signingSecret,
-		"WATTSON_DATA_DIR=" + t.TempDir()}, "--config", path)
+	srv := startSlackServe(t, cfg)
 	t.Cleanup(func() {
 		if t.Failed() {
 			t.Logf("serve log:\n%s", quiet(srv.stderr.String()))

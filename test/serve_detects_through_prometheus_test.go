@@ -2,8 +2,6 @@ package test
 
 import (
 	"math"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -48,12 +46,7 @@ routes:
 - match: {service: checkout}
   channel: "#checkout-perf"
 `
-	path := filepath.Join(t.TempDir(), "wattson.yaml")
-	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	s := startServe(t, []string{"SLACK_BOT_TOKEN=xoxb-e2e", "SLACK_SIGNING_SECRET=" + signingSecret,
-		"WATTSON_DATA_DIR=" + t.TempDir()}, "--config", path)
+	s := startSlackServe(t, cfg)
 	eventually(t, 60*time.Second, "the step alerted", func() bool {
 		return len(topLevelAlerts(slack, "#checkout-perf")) >= 1
 	})

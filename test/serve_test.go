@@ -23,6 +23,19 @@ type server struct {
 	done   chan error
 }
 
+// startSlackServe writes cfg as the config and starts serve with the Slack
+// credentials the fakes check, an embedded store in a fresh data dir and
+// env on top.
+func startSlackServe(t *testing.T, cfg string, env ...string) *server {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "wattson.yaml")
+	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return startServe(t, append([]string{"SLACK_BOT_TOKEN=xoxb-e2e", "SLACK_SIGNING_SECRET=" + signingSecret,
+		"WATTSON_DATA_DIR=" + t.TempDir()}, env...), "--config", path)
+}
+
 // startServe starts `wattson serve --listen 127.0.0.1:0` with env and the
 // extra args, and waits until it logs the address it listens on.
 func startServe(t *testing.T, env []string, args ...string) *server {

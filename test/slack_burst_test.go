@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -38,12 +36,7 @@ routes:
 - match: {service: checkout}
   channel: "#checkout-perf"
 `
-	path := filepath.Join(t.TempDir(), "wattson.yaml")
-	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	s := startServe(t, []string{"SLACK_BOT_TOKEN=xoxb-e2e", "SLACK_SIGNING_SECRET=" + signingSecret,
-		"WATTSON_DATA_DIR=" + t.TempDir()}, "--config", path)
+	s := startSlackServe(t, cfg)
 
 	eventually(t, 90*time.Second, fmt.Sprintf("%d alerts", n), func() bool {
 		return len(topLevelAlerts(slack, "#checkout-perf")) >= n

@@ -8,8 +8,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -47,12 +45,7 @@ approvers:
 - service: checkout
   users: [UALICE]
 `
-	path := filepath.Join(t.TempDir(), "wattson.yaml")
-	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	s := startServe(t, []string{"SLACK_BOT_TOKEN=xoxb-e2e", "SLACK_SIGNING_SECRET=" + signingSecret,
-		"WATTSON_DATA_DIR=" + t.TempDir()}, "--config", path)
+	s := startSlackServe(t, cfg)
 	return s, slack
 }
 

@@ -13,9 +13,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"time"
 
-	"github.com/wattson-dev/wattson/skills/benchcheck"
 	"github.com/wattson-dev/wattson/skills/fixgate"
 	"github.com/wattson-dev/wattson/skills/gitlocal"
 	"github.com/wattson-dev/wattson/skills/opportunity"
@@ -24,11 +22,10 @@ import (
 
 // Flags are the command's flags.
 type Flags struct {
-	Profiles, Repo, GitHub, Checkout, Service, Base, Format string
-	Fix                                                     bool
-	Instances                                               float64
-	Count                                                   int
-	BenchTime                                               string
+	Profiles, Repo, GitHub, Checkout, Service, Base string
+	Fix                                             bool
+	Instances                                       float64
+	Output
 }
 
 // Register adds the flags to fs.
@@ -41,10 +38,8 @@ func Register(fs *flag.FlagSet) *Flags {
 	fs.StringVar(&f.Service, "service", "", "service `name` (profiles/<service>/)")
 	fs.StringVar(&f.Base, "base", "", "`revision` to fix and branch from (default the clone's HEAD; with --github, a branch)")
 	fs.BoolVar(&f.Fix, "fix", false, "prepare, check and benchmark the mechanical fix of each finding")
-	fs.StringVar(&f.Format, "format", "text", "output `format`: text or json")
 	fs.Float64Var(&f.Instances, "instances", 1, "how many `instances` like the profiled one run, to scale cores and watts")
-	fs.IntVar(&f.Count, "count", 10, "benchmark runs on each side of a fix (`n`)")
-	fs.StringVar(&f.BenchTime, "benchtime", "100ms", "each benchmark run's -benchtime (`duration`)")
+	f.register(fs)
 	return f
 }
 
@@ -64,15 +59,11 @@ func (f *Flags) Check(rest []string) error {
 		return errors.New("--github needs --checkout PATH, a local clone the fix is made from")
 	case f.Repo != "" && f.Checkout != "":
 		return errors.New("--checkout goes with --github; with --repo the clone is the checkout")
-	case f.Format != "text" && f.Format != "json":
-		return fmt.Errorf("--format must be text or json, not %q", f.Format)
 	case f.Instances <= 0:
 		return fmt.Errorf("--instances must be positive, not %g", f.Instances)
-	case f.Count < 2:
-		return fmt.Errorf("--count must be at least 2, not %d", f.Count)
 	}
-	if _, err := time.ParseDuration(f.BenchTime); err != nil {
-		return fmt.Errorf("--benchtime: %v", err)
+	if err := f.check(); err != nil {
+		return err
 	}
 	return nil
 }
@@ -107,7 +98,7 @@ func Run(ctx context.Context, f *Flags, d Deps, w io.Writer) (Report, error) {
 	}
 	rep := Report{Service: f.Service, Findings: len(found)}
 	x := &fixgate.Fixer{Checkout: f.Repo, Base: f.Base, Host: gitlocal.New(f.Repo),
-		Bench: benchcheck.Options{Count: f.Count, BenchTime: f.BenchTime}}
+		Bench: f.bench()}
 	if f.GitHub != "" {
 		x.Checkout, x.Host = f.Checkout, d.GitHub
 	}
@@ -136,8 +127,8 @@ func Run(ctx context.Context, f *Flags, d Deps, w io.Writer) (Report, error) {
 // whose benchmark showed no significant gain this time (a machine busy
 // with other work) is shown as such, not as a failure of the demo.
 func Demo(ctx context.Context, w io.Writer, d Deps, profiles, repo, service, release string) error {
-	f := &Flags{Profiles: profiles, Repo: repo, Service: service, Base: release, Fix: true, Format: "text",
-		Instances: 1, Count: 10, BenchTime: "100ms"}
+	f := &Flags{Profiles: profiles, Repo: repo, Service: service, Base: release, Fix: true,
+		Instances: 1, Output: Output{Format: "text", Count: 10, BenchTime: "100ms"}}
 	rep, err := Run(ctx, f, d, w)
 	if err != nil {
 		return err
