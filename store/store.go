@@ -62,6 +62,7 @@ type Store interface {
 	Queue
 	Leases
 	Idempotency
+	Tallies
 	io.Closer
 }
 
@@ -207,6 +208,16 @@ type Leases interface {
 	// held by someone else, or by no one, changes nothing and is not an
 	// error.
 	ReleaseLease(ctx context.Context, key, owner string) error
+}
+
+// Tallies count distinct members per key across replicas, such as the
+// shards of a detection tick that are done.
+type Tallies interface {
+	// Tally adds member to the set key, kept for ttl after its latest
+	// member, and returns how many distinct members the set has. Adding a
+	// member twice counts it once; of several concurrent calls that
+	// complete a set of n, exactly one sees n.
+	Tally(ctx context.Context, key, member string, ttl time.Duration) (n int, err error)
 }
 
 // Idempotency de-duplicates retried or doubly delivered inbound events.

@@ -83,6 +83,15 @@ func New(st Store, o Options) (*Worker, error) {
 	return &Worker{st: st, o: o, log: o.Logger.With("component", "worker"), now: o.Now, jobs: jobs}, nil
 }
 
+// Handle adds, or replaces, the handler of kind, for parts built after
+// the worker (the detection scheduler's shards). Call it before Run.
+func (w *Worker) Handle(kind string, h Handler) {
+	if w.o.Handlers == nil {
+		w.o.Handlers = map[string]Handler{}
+	}
+	w.o.Handlers[kind] = h
+}
+
 // Worker timings.
 const (
 	dequeueBlock = 2 * time.Second

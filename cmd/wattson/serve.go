@@ -15,6 +15,7 @@ import (
 	"github.com/wattson-dev/wattson/bot"
 	"github.com/wattson-dev/wattson/bot/investigator"
 	"github.com/wattson-dev/wattson/bot/proposals"
+	"github.com/wattson-dev/wattson/bot/worker"
 	"github.com/wattson-dev/wattson/cmd/wattson/internal/endpoint"
 	"github.com/wattson-dev/wattson/cmd/wattson/internal/functions"
 	"github.com/wattson-dev/wattson/cmd/wattson/internal/promsource"
@@ -100,6 +101,9 @@ func cmdServe(ctx context.Context, args []string, e *env) error {
 	if err != nil {
 		return err
 	}
+	if sched != nil {
+		cb.worker.Handle(schedule.ShardJob, sched.RunShard)
+	}
 	logger.Info("wattson started", "version", version, "store", cfg.Store.Backend, "mode", modeName(cfg),
 		"chat", cfg.Chat.Platforms, "detection_jobs", len(cfg.Detection.Jobs))
 	// The proposals' checks, the opportunity scan and the digest, each
@@ -152,7 +156,11 @@ func newScheduler(cfg config, st store.Store, n schedule.Notifier, logger *slog.
 	if err != nil {
 		return nil, err
 	}
-	return schedule.New(jobs, src, st, n, schedule.Options{Owner: replicaName(), Logger: logger.With("component", "scheduler"), Metrics: m}), nil
+	opts := schedule.Options{Owner: replicaName(), Logger: logger.With("component", "scheduler"), Metrics: m}
+	if cfg.Store.Backend == "redis" { // replicas share the queue: a tick's shards spread over them
+		opts.Queue, opts.ShardAttempts = st, worker.MaxRetries
+	}
+	return schedule.New(jobs, src, st, n, opts), nil
 }
 
 // modeName says whether investigations can use an LLM.

@@ -18,31 +18,43 @@ import (
 // (50M), so that a wide query leaves room for everyone else's.
 const DefaultMaxSamples = 5_000_000
 
-// request is one query_range call of a plan.
+// request is one query_range call of a shard.
 type request struct {
 	query string
 	r     v1.Range
 }
 
-// plan is the requests a range query is sent as, per series shard (one
-// shard when it was not cut), each shard's in time order, and the
-// warnings of listing its series (a partial list may leave series out).
+// Shard is one part of a range query as Plan cuts it: the query narrowed
+// to a group of series (the query itself when it was not cut), and at
+// most how many points per series each of its requests asks for. It is
+// plain data, so that a shard can be queued and queried by another
+// replica (QueryShard) over the same range.
+type Shard struct {
+	Query string `json:"query"`
+	// Points per series of one request: the range is sent in time
+	// windows of at most this many points.
+	Points int `json:"points"`
+}
+
+// requests are the query_range calls of sh over [start, end] at step, in
+// time order.
+func (sh Shard) requests(start, end time.Time, step time.Duration) []request {
+	var out []request
+	for _, w := range windowsOf(start, end, step, sh.Points) {
+		out = append(out, request{sh.Query, w})
+	}
+	return out
+}
+
+// plan is the shards a range query is sent as and the warnings of
+// listing its series (a partial list may leave series out).
 type plan struct {
-	shards   [][]request
+	shards   []Shard
 	warnings []string
 }
 
-// requests counts the plan's requests.
-func (p plan) requests() int {
-	n := 0
-	for _, sh := range p.shards {
-		n += len(sh)
-	}
-	return n
-}
-
-// plan cuts a range query into requests that each stay under MaxPoints
-// points per series and, when the query can be split by series
+// plan cuts a range query into shards whose requests each stay under
+// MaxPoints points per series and, when the query can be split by series
 // (promql.ShardOf), under the samples budget: it lists the query's series
 // with /api/v1/series, groups them by the values of one label and narrows
 // the query to each group. A group is as large as the budget allows at
@@ -51,10 +63,7 @@ func (p plan) requests() int {
 // series cannot be listed, the query is sent whole, with a warning.
 func (s *Source) plan(ctx context.Context, query string, start, end time.Time, step time.Duration) (plan, error) {
 	points := min(steps(start, end, step)+1, MaxPoints)
-	whole := plan{shards: [][]request{nil}}
-	for _, w := range windowsOf(start, end, step, points) {
-		whole.shards[0] = append(whole.shards[0], request{query, w})
-	}
+	whole := plan{shards: []Shard{{query, points}}}
 	sh, ok := promql.ShardOf(query)
 	if !ok {
 		return whole, nil
@@ -72,16 +81,13 @@ func (s *Source) plan(ctx context.Context, query string, start, end time.Time, s
 		return whole, nil
 	}
 	label, groups := groupSeries(sets, max(1, budget/points))
-	p := plan{shards: make([][]request, len(groups)), warnings: warns}
+	p := plan{shards: make([]Shard, len(groups)), warnings: warns}
 	for i, g := range groups {
 		pts := min(points, budget/g.series)
 		if pts < 1 {
 			return plan{}, fmt.Errorf("%s=%q alone has %d series, more than the samples budget of %d: raise max_samples", label, g.values[0], g.series, budget)
 		}
-		q := sh.Restrict(label, g.values)
-		for _, w := range windowsOf(start, end, step, pts) {
-			p.shards[i] = append(p.shards[i], request{q, w})
-		}
+		p.shards[i] = Shard{sh.Restrict(label, g.values), pts}
 	}
 	return p, nil
 }

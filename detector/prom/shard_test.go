@@ -230,10 +230,14 @@ func TestPlan(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(p.shards) != tt.shards || p.requests() != tt.requests {
-				t.Errorf("%d shards, %d requests; want %d, %d", len(p.shards), p.requests(), tt.shards, tt.requests)
+			requests := 0
+			for _, sh := range p.shards {
+				requests += len(sh.requests(start, end, time.Minute))
+			}
+			if len(p.shards) != tt.shards || requests != tt.requests {
+				t.Errorf("%d shards, %d requests; want %d, %d", len(p.shards), requests, tt.shards, tt.requests)
 				for _, sh := range p.shards {
-					for _, r := range sh {
+					for _, r := range sh.requests(start, end, time.Minute) {
 						t.Logf("%s %v..%v", r.query, r.r.Start.Unix()-t0, r.r.End.Unix()-t0)
 					}
 				}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 
@@ -120,55 +121,102 @@ func (s *Source) queryShards(ctx context.Context, query string, start, end time.
 	if err != nil {
 		return Result{}, fmt.Errorf("query prometheus: %w", err)
 	}
-	res := Result{Shards: len(p.shards), Requests: p.requests()}
-	seen := map[string]bool{}
-	addWarnings := func(ws []string) {
-		for _, w := range ws {
-			if !seen[w] {
-				seen[w] = true
-				res.Warnings = append(res.Warnings, w)
-			}
-		}
-	}
-	addWarnings(p.warnings)
+	res := Result{Shards: len(p.shards)}
+	res.addWarnings(p.warnings)
 	found := 0
-	for _, shard := range p.shards {
-		total := 0
-		for _, req := range shard {
-			total += steps(req.r.Start, req.r.End, req.r.Step) + 1
+	for _, sh := range p.shards {
+		series, err := s.queryShard(ctx, sh, start, end, step, &res)
+		if err != nil {
+			return res, err
 		}
-		var all concat
-		for i, req := range shard {
-			capHint := steps(req.r.Start, req.r.End, req.r.Step) + 1
-			if i == 0 {
-				capHint = total // the later windows append to these
-			}
-			began := time.Now()
-			e, err := s.queryRange(ctx, req.query, req.r, capHint)
-			s.Metrics.observe(time.Since(began), e.bytes, err)
-			res.Bytes += e.bytes
-			if err != nil {
-				return res, fmt.Errorf("query prometheus: %w", err)
-			}
-			addWarnings(e.warnings)
-			for _, ser := range e.series {
-				res.Points += int64(len(ser.Times))
-			}
-			all.add(e.series)
-		}
-		found += len(all.order)
-		if len(all.order) == 0 {
+		found += len(series)
+		if len(series) == 0 {
 			continue
 		}
-		if err := each(&Result{Series: all.order}); err != nil {
+		if err := each(&Result{Series: series}); err != nil {
 			return res, err
 		}
 	}
 	if found == 0 {
-		addWarnings([]string{fmt.Sprintf("no series matched from %s to %s at step %s",
-			start.UTC().Format(time.RFC3339), end.UTC().Format(time.RFC3339), step)})
+		res.addWarnings([]string{noSeries(start, end, step)})
 	}
 	return res, nil
+}
+
+// noSeries is the warning of a query that matched nothing.
+func noSeries(start, end time.Time, step time.Duration) string {
+	return fmt.Sprintf("no series matched from %s to %s at step %s",
+		start.UTC().Format(time.RFC3339), end.UTC().Format(time.RFC3339), step)
+}
+
+// addWarnings adds each warning not yet in r's.
+func (r *Result) addWarnings(ws []string) {
+	for _, w := range ws {
+		if !slices.Contains(r.Warnings, w) {
+			r.Warnings = append(r.Warnings, w)
+		}
+	}
+}
+
+// queryShard sends sh's requests over [start, end] at step, one time
+// window after the other, and returns its series, each window's samples
+// joined; the requests, points, bytes and warnings go into res.
+func (s *Source) queryShard(ctx context.Context, sh Shard, start, end time.Time, step time.Duration, res *Result) ([]detector.Series, error) {
+	reqs := sh.requests(start, end, step)
+	res.Requests += len(reqs)
+	total := 0
+	for _, req := range reqs {
+		total += steps(req.r.Start, req.r.End, req.r.Step) + 1
+	}
+	var all concat
+	for i, req := range reqs {
+		capHint := steps(req.r.Start, req.r.End, req.r.Step) + 1
+		if i == 0 {
+			capHint = total // the later windows append to these
+		}
+		began := time.Now()
+		e, err := s.queryRange(ctx, req.query, req.r, capHint)
+		s.Metrics.observe(time.Since(began), e.bytes, err)
+		res.Bytes += e.bytes
+		if err != nil {
+			return nil, fmt.Errorf("query prometheus: %w", err)
+		}
+		res.addWarnings(e.warnings)
+		for _, ser := range e.series {
+			res.Points += int64(len(ser.Times))
+		}
+		all.add(e.series)
+	}
+	return all.order, nil
+}
+
+// Plan cuts query over [start, end] at step into the shards QueryRange
+// would send (one, the query itself, when it fits in one request's
+// budget), for callers that query them apart, as serve's replicas do.
+// Warnings of listing the series go to Warn.
+func (s *Source) Plan(ctx context.Context, query string, start, end time.Time, step time.Duration) ([]Shard, error) {
+	if step <= 0 {
+		return nil, errors.New("plan prometheus query: step must be positive")
+	}
+	p, err := s.plan(ctx, query, start, end, step)
+	if err != nil {
+		return nil, fmt.Errorf("plan prometheus query: %w", err)
+	}
+	s.warn(query, p.warnings)
+	return p.shards, nil
+}
+
+// QueryShard queries one shard of a Plan over the same range and returns
+// its series, complete. A shard that matches nothing returns no series
+// and no error. Warnings go to Warn.
+func (s *Source) QueryShard(ctx context.Context, sh Shard, start, end time.Time, step time.Duration) ([]detector.Series, error) {
+	if step <= 0 || sh.Points < 1 {
+		return nil, fmt.Errorf("query prometheus shard %s: step and points must be positive", sh.Query)
+	}
+	var res Result
+	series, err := s.queryShard(ctx, sh, start, end, step, &res)
+	s.warn(sh.Query, res.Warnings)
+	return series, err
 }
 
 // FileSource answers queries from a saved query_range response: every

@@ -24,6 +24,9 @@
 // shard is detected and recorded before the next is read, so a tick holds
 // one shard's series, however large the fleet.
 //
+// With a queue (Options.Queue), a tick's shards are detected across
+// replicas; see shards.go.
+//
 // A tick that fails, or whose query matched no series, is logged as a
 // warning or error and counted (Metrics: ticks by result); Ready fails
 // while a job's last few ticks on this replica all failed, so /readyz
@@ -66,10 +69,12 @@ type Source interface {
 	Query(ctx context.Context, query string, start, end time.Time, step time.Duration) ([]detector.Series, error)
 }
 
-// Store is what the scheduler persists: tick leases and regressions.
+// Store is what the scheduler persists: tick leases, regressions, and
+// the tallies of sharded ticks.
 type Store interface {
 	store.Leases
 	store.Regressions
+	store.Tallies
 }
 
 // Notifier is told about regressions as their state changes; the bot
@@ -98,6 +103,10 @@ type Scheduler struct {
 	metrics  *Metrics
 	health   health
 	unready  int
+	queue    Queue
+	// shardAttempts and shardTTL: see Options.
+	shardAttempts int
+	shardTTL      time.Duration
 }
 
 // Options configure New.
@@ -115,6 +124,17 @@ type Options struct {
 	// UnreadyAfter is how many failed ticks in a row of one job make
 	// Ready fail; zero means 3.
 	UnreadyAfter int
+	// Queue, when set with a source that is a Planner, spreads a tick's
+	// series shards over the replicas: they are queued as ShardJob jobs,
+	// for every replica's worker to run with RunShard.
+	Queue Queue
+	// ShardAttempts is how many deliveries the worker gives a shard job
+	// (worker.MaxRetries); on the last a failing shard counts as done.
+	// Zero means 1.
+	ShardAttempts int
+	// ShardTTL bounds how long an unfinished sharded tick holds its
+	// job's later ticks back; zero means 30 minutes.
+	ShardTTL time.Duration
 }
 
 // leaseTTL is how long a tick's lease is kept: far longer than any skew
@@ -133,7 +153,8 @@ func New(jobs []Job, src Source, st Store, n Notifier, opts Options) *Scheduler 
 		Logger: opts.Logger, Now: opts.Now})
 	return &Scheduler{jobs: jobs, src: src, st: st, notify: n, runner: runner,
 		log: opts.Logger, now: opts.Now, detector: opts.Detector, metrics: opts.Metrics,
-		unready: cmp.Or(opts.UnreadyAfter, 3)}
+		unready: cmp.Or(opts.UnreadyAfter, 3), queue: opts.Queue,
+		shardAttempts: max(1, opts.ShardAttempts), shardTTL: cmp.Or(opts.ShardTTL, defaultShardTTL)}
 }
 
 // Ready fails, naming them, while a job's last UnreadyAfter ticks run by

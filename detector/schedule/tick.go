@@ -19,6 +19,11 @@ type Report struct {
 	Series, Points, Shards int
 	// Detecting is the time spent in the detector.
 	Detecting time.Duration
+	// Queued is how many shards went to the queue, for the replicas to
+	// detect (Options.Queue); Skipped is true when none did because the
+	// job's previous sharded tick is not done.
+	Queued  int
+	Skipped bool
 	// Opened and WentAway list the regressions stored as new, and those
 	// resolved because their change went away.
 	Opened, WentAway []store.Regression
@@ -45,9 +50,14 @@ func (s *Scheduler) scan(ctx context.Context, job Job, nominal time.Time, rep *R
 	start := nominal.Add(-job.Lookback)
 	detect := func(series []detector.Series) error { return s.detect(ctx, job, series, rep) }
 	var err error
-	if sh, ok := s.src.(ShardSource); ok {
+	pl, planned := s.src.(Planner)
+	sh, sharded := s.src.(ShardSource)
+	switch {
+	case planned && s.queue != nil:
+		err = s.scanSharded(ctx, pl, job, start, nominal, rep)
+	case sharded:
 		err = sh.QueryShards(ctx, job.Query, start, nominal, job.Step, detect)
-	} else {
+	default:
 		var series []detector.Series
 		if series, err = s.src.Query(ctx, job.Query, start, nominal, job.Step); err == nil {
 			err = detect(series)
@@ -56,7 +66,14 @@ func (s *Scheduler) scan(ctx context.Context, job Job, nominal time.Time, rep *R
 	if err != nil {
 		return fmt.Errorf("query metrics: %w", err)
 	}
-	if rep.Series == 0 {
+	switch {
+	case rep.Skipped:
+		s.log.Warn("detection tick skipped: the previous tick's shards are not all done", "job", job.Name, "tick", nominal)
+		return nil
+	case rep.Queued > 0:
+		s.log.Info("detection tick queued", "job", job.Name, "tick", nominal, "shards", rep.Queued)
+		return nil
+	case rep.Series == 0:
 		s.log.Warn("detection tick matched no series", "job", job.Name, "tick", nominal, "query", job.Query,
 			"start", start, "end", nominal)
 		return nil

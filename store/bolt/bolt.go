@@ -65,6 +65,7 @@ const (
 	bucketLeases      = "leases"
 	bucketSeen        = "seen"
 	bucketSeenExpiry  = "seen.expiry"
+	bucketTallies     = "tallies"
 )
 
 // schemaVersion is the layout of the buckets, kept in the meta bucket.
@@ -73,7 +74,7 @@ const schemaVersion = "1"
 // allBuckets lists every top-level bucket; Open creates the missing ones.
 func allBuckets() []string {
 	bs := []string{bucketMeta, bucketAudit, bucketAuditByRec, bucketJobs,
-		bucketJobsReady, bucketJobsPending, bucketLeases, bucketSeen, bucketSeenExpiry, bucketFuncSeries}
+		bucketJobsReady, bucketJobsPending, bucketLeases, bucketSeen, bucketSeenExpiry, bucketFuncSeries, bucketTallies}
 	for _, k := range kinds() {
 		bs = append(bs, k.bucket())
 		if k.fpBucket() != "" {

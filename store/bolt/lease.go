@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
 
 	bbolt "go.etcd.io/bbolt"
@@ -104,6 +105,68 @@ func expire(seen, byExpiry *bbolt.Bucket, now int64) error {
 			return err
 		}
 		if err := byExpiry.Delete(k); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// tally is a tally as stored: its members and when it expires.
+type tally struct {
+	Members []string  `json:"members"`
+	Expires time.Time `json:"expires"`
+}
+
+// Tally implements store.Tallies, with expiry by the store's clock: an
+// expired tally starts again from its next member. Expired tallies are
+// dropped as a tally is written, a few at a time.
+func (s *Store) Tally(ctx context.Context, key, member string, ttl time.Duration) (int, error) {
+	n := 0
+	err := s.update(ctx, func(tx *bbolt.Tx) error {
+		b := bucket(tx, bucketTallies)
+		now := s.now()
+		var t tally
+		if data := b.Get([]byte(key)); data != nil {
+			if err := json.Unmarshal(data, &t); err != nil {
+				return fmt.Errorf("decode tally: %w", err)
+			}
+		}
+		if !now.Before(t.Expires) {
+			t = tally{}
+		}
+		t.Expires = now.Add(ttl).UTC()
+		if !slices.Contains(t.Members, member) {
+			t.Members = append(t.Members, member)
+		}
+		n = len(t.Members)
+		data, err := json.Marshal(t)
+		if err != nil {
+			return err
+		}
+		if err := b.Put([]byte(key), data); err != nil {
+			return err
+		}
+		return dropExpiredTallies(b, key, now)
+	})
+	if err != nil {
+		return 0, fmt.Errorf("tally %s: %w", key, err)
+	}
+	return n, nil
+}
+
+// dropExpiredTallies deletes up to a few expired tallies other than
+// keep, so that tallies nobody completes do not pile up.
+func dropExpiredTallies(b *bbolt.Bucket, keep string, now time.Time) error {
+	var old [][]byte
+	c := b.Cursor()
+	for k, v := c.First(); k != nil && len(old) < 8; k, v = c.Next() {
+		var t tally
+		if string(k) != keep && json.Unmarshal(v, &t) == nil && !now.Before(t.Expires) {
+			old = append(old, bytes.Clone(k))
+		}
+	}
+	for _, k := range old {
+		if err := b.Delete(k); err != nil {
 			return err
 		}
 	}

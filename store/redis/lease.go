@@ -13,6 +13,7 @@ import (
 //
 //	lease:<key>   the owner, expiring after the lease's ttl
 //	seen:<key>    "1", expiring after the key's ttl
+//	tally:<key>   a set of members, expiring ttl after its latest one
 
 // millis converts a ttl to whole milliseconds, at least 1, as PX needs.
 func millis(d time.Duration) int64 {
@@ -46,4 +47,21 @@ func (s *Store) Remember(ctx context.Context, key string, ttl time.Duration) (bo
 		return false, fmt.Errorf("remember key %s: %w", key, err)
 	}
 	return true, nil
+}
+
+// Tally implements store.Tallies: SADD, PEXPIRE and SCARD in one
+// MULTI/EXEC, so concurrent calls see the counts in some order, each once.
+func (s *Store) Tally(ctx context.Context, key, member string, ttl time.Duration) (int, error) {
+	k := s.keys.key("tally", key)
+	var card *goredis.IntCmd
+	_, err := s.rdb.TxPipelined(ctx, func(p goredis.Pipeliner) error {
+		p.SAdd(ctx, k, member)
+		p.PExpire(ctx, k, time.Duration(millis(ttl))*time.Millisecond)
+		card = p.SCard(ctx, k)
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("tally %s: %w", key, err)
+	}
+	return int(card.Val()), nil
 }

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -189,4 +190,45 @@ func testRemember(t *testing.T, s store.Store) {
 	time.Sleep(wait)
 	remember("discord:short", time.Hour, true)
 	remember("slack:Ev123", time.Hour, false)
+}
+
+func testTally(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	tally := func(key, member string, ttl time.Duration, want int) {
+		t.Helper()
+		got, err := s.Tally(ctx, key, member, ttl)
+		must(t, "tally", err)
+		if got != want {
+			t.Errorf("tally %s += %s = %d, want %d", key, member, got, want)
+		}
+	}
+	tally("tick/a", "0", time.Hour, 1)
+	tally("tick/a", "1", time.Hour, 2)
+	tally("tick/a", "1", time.Hour, 2) // a shard run twice counts once
+	tally("tick/b", "1", time.Hour, 1)
+	tally("tick/short", "0", expiry, 1)
+	time.Sleep(wait)
+	tally("tick/short", "1", time.Hour, 1) // expired: counting starts again
+	tally("tick/a", "2", time.Hour, 3)
+
+	// Of concurrent calls completing a set of n, exactly one sees n.
+	const n = 12
+	var wg sync.WaitGroup
+	counts := make([]int, n)
+	for i := range n {
+		wg.Go(func() {
+			c, err := s.Tally(ctx, "tick/concurrent", fmt.Sprint(i), time.Hour)
+			if err != nil {
+				t.Error(err)
+			}
+			counts[i] = c
+		})
+	}
+	wg.Wait()
+	slices.Sort(counts)
+	for i, c := range counts {
+		if c != i+1 {
+			t.Fatalf("concurrent tallies saw %v, want each of 1..%d once", counts, n)
+		}
+	}
 }

@@ -49,6 +49,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"LeaseExclusive", testLease},
 		{"LeaseExpires", testLeaseExpiry},
 		{"RememberOnce", testRemember},
+		{"TallyCountsDistinctMembers", testTally},
 		{"QueueBasics", testQueueBasics},
 		{"QueueBlockingDequeueWakes", testQueueWakes},
 		{"QueueDequeueHonoursCancel", testQueueCancel},
