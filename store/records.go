@@ -420,4 +420,7 @@ type Job struct {
 	Payload json.RawMessage `json:"payload,omitempty"`
 	// Attempts counts deliveries, this one included: 1 on the first.
 	Attempts int `json:"attempts"`
+	// Enqueued is when the job was queued, by the store's clock (to the
+	// millisecond); zero when the store does not know.
+	Enqueued time.Time `json:"enqueued,omitzero"`
 }

@@ -54,6 +54,7 @@ type Worker struct {
 	log  *slog.Logger
 	now  func() time.Time
 	jobs *prometheus.CounterVec
+	lag  *prometheus.HistogramVec
 }
 
 // New builds a Worker. It does no I/O and starts nothing.
@@ -77,10 +78,17 @@ func New(st Store, o Options) (*Worker, error) {
 		Name: "wattson_bot_jobs_total",
 		Help: "Queued bot jobs run, by kind and outcome.",
 	}, []string{"kind", "outcome"})
-	if err := o.Registerer.Register(jobs); err != nil {
-		return nil, fmt.Errorf("new worker: register metrics: %w", err)
+	lag := prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name:    "wattson_queue_lag_seconds",
+		Help:    "Seconds from a job's queueing to the start of its run, by kind (every delivery).",
+		Buckets: prometheus.ExponentialBuckets(0.01, 4, 9), // 10 ms to 11 min
+	}, []string{"kind"})
+	for _, c := range []prometheus.Collector{jobs, lag} {
+		if err := o.Registerer.Register(c); err != nil {
+			return nil, fmt.Errorf("new worker: register metrics: %w", err)
+		}
 	}
-	return &Worker{st: st, o: o, log: o.Logger.With("component", "worker"), now: o.Now, jobs: jobs}, nil
+	return &Worker{st: st, o: o, log: o.Logger.With("component", "worker"), now: o.Now, jobs: jobs, lag: lag}, nil
 }
 
 // Handle adds, or replaces, the handler of kind, for parts built after
@@ -151,6 +159,9 @@ func (w *Worker) Work(ctx context.Context, j store.Job) {
 		return
 	}
 	defer release()
+	if !j.Enqueued.IsZero() {
+		w.lag.WithLabelValues(j.Kind).Observe(max(0, w.now().Sub(j.Enqueued).Seconds()))
+	}
 	log.InfoContext(ctx, "job started")
 	if h, ok := w.o.Handlers[j.Kind]; ok {
 		err = h(ctx, j)

@@ -148,7 +148,7 @@ func deliver(tx *bbolt.Tx, key []byte, consumer string, now time.Time) (*store.J
 	if err := bucket(tx, bucketJobsPending).Put(key, h); err != nil {
 		return nil, err
 	}
-	return &store.Job{ID: jobID(binaryU64(key)), Kind: rec.Kind, Payload: rec.Payload, Attempts: rec.Attempts}, nil
+	return &store.Job{ID: jobID(binaryU64(key)), Kind: rec.Kind, Payload: rec.Payload, Attempts: rec.Attempts, Enqueued: rec.EnqueuedAt}, nil
 }
 
 // Ack implements store.Queue.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -128,6 +129,11 @@ func toJob(m goredis.XMessage) store.Job {
 	kind, _ := m.Values["kind"].(string)
 	payload, _ := m.Values["payload"].(string)
 	job := store.Job{ID: m.ID, Kind: kind}
+	if ms, _, ok := strings.Cut(m.ID, "-"); ok { // a stream id is <unix ms>-<seq>, from Redis's clock
+		if n, err := strconv.ParseInt(ms, 10, 64); err == nil {
+			job.Enqueued = time.UnixMilli(n).UTC()
+		}
+	}
 	if payload != "" {
 		job.Payload = json.RawMessage(payload)
 	}

@@ -32,6 +32,10 @@ func testQueueBasics(t *testing.T, s store.Store) {
 		job, err := s.Dequeue(ctx, "w1", time.Second)
 		must(t, "dequeue", err)
 		want := store.Job{ID: ids[i], Kind: "investigate", Payload: json.RawMessage(fmt.Sprintf(`{"regression":"R-%d"}`, i+1)), Attempts: 1}
+		if job.Enqueued.IsZero() {
+			t.Errorf("dequeued job %s does not say when it was queued", job.ID)
+		}
+		job.Enqueued = time.Time{}
 		sameJSON(t, "dequeued job", job, want)
 		must(t, "ack", s.Ack(ctx, job.ID))
 		wantErr(t, "ack twice", s.Ack(ctx, job.ID), store.ErrNotFound)
@@ -162,6 +166,12 @@ func testQueueReclaim(t *testing.T, s store.Store) {
 	jobs, err := s.Reclaim(ctx, "replica-alive", expiry)
 	must(t, "reclaim", err)
 	want := []store.Job{{ID: id, Kind: "investigate", Payload: json.RawMessage(`{"regression":"R-7"}`), Attempts: 2}}
+	for i := range jobs {
+		if jobs[i].Enqueued.IsZero() {
+			t.Errorf("reclaimed job %s does not say when it was queued", jobs[i].ID)
+		}
+		jobs[i].Enqueued = time.Time{}
+	}
 	sameJSON(t, "reclaimed jobs", jobs, want)
 	again, err := s.Reclaim(ctx, "replica-other", time.Hour)
 	must(t, "reclaim again", err)
