@@ -46,21 +46,7 @@ routes:
 		return strings.Count(s.stderr.String(), `msg="detection tick"`) >= 2
 	})
 	s.stop(t)
-	alerts := topLevelAlerts(slack, "#checkout-perf")
-	if len(alerts) != len(planted) {
-		t.Errorf("%d alerts, want %d", len(alerts), len(planted))
-	}
-	for _, i := range planted {
-		n := 0
-		for _, a := range alerts {
-			if strings.Contains(callText(a), promFleetInstance(i)) {
-				n++
-			}
-		}
-		if n != 1 {
-			t.Errorf("%s: alerted %d times, want once", promFleetInstance(i), n)
-		}
-	}
+	promAlertedOnce(t, slack, "#checkout-perf", planted)
 	for _, c := range fake.calls() {
 		if c.refused != 0 || c.samples > 2_000_000 {
 			t.Errorf("request of %d samples refused with %d: %.100s", c.samples, c.refused, c.query)

@@ -4,7 +4,6 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"strings"
 	"testing"
 	"time"
 )
@@ -120,19 +119,5 @@ routes:
 		}
 	}
 
-	alerts := topLevelAlerts(slack, "#checkout-perf")
-	if len(alerts) != len(planted) {
-		t.Errorf("%d alerts, want one per planted step (%d)", len(alerts), len(planted))
-	}
-	for _, i := range planted {
-		n := 0
-		for _, a := range alerts {
-			if strings.Contains(callText(a), promFleetInstance(i)) {
-				n++
-			}
-		}
-		if n != 1 {
-			t.Errorf("%d alerts name %s, want 1", n, promFleetInstance(i))
-		}
-	}
+	promAlertedOnce(t, slack, "#checkout-perf", planted)
 }

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -170,4 +171,25 @@ func (f *promFleet) calls() []promFleetRequest {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return append([]promFleetRequest(nil), f.requests...)
+}
+
+// promAlertedOnce checks that channel got one top-level alert per planted
+// series, each naming its series once.
+func promAlertedOnce(t *testing.T, slack *fakeSlack, channel string, planted []int) {
+	t.Helper()
+	alerts := topLevelAlerts(slack, channel)
+	if len(alerts) != len(planted) {
+		t.Errorf("%d alerts in %s, want one per planted step (%d)", len(alerts), channel, len(planted))
+	}
+	for _, i := range planted {
+		n := 0
+		for _, a := range alerts {
+			if strings.Contains(callText(a), promFleetInstance(i)) {
+				n++
+			}
+		}
+		if n != 1 {
+			t.Errorf("%s: alerted %d times, want once", promFleetInstance(i), n)
+		}
+	}
 }
