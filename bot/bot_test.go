@@ -448,3 +448,25 @@ func TestAlertNamesTheFunction(t *testing.T) {
 		t.Errorf("function-level alert: Function field %q", v)
 	}
 }
+
+// TestAlertSaysThePartialData: a regression found in a partial response
+// (Thanos, Mimir) says so in its alert; a complete one does not.
+func TestAlertSaysThePartialData(t *testing.T) {
+	r := bottest.Regression()
+	r.ID = "R-1"
+	field := func(m bot.Message) string {
+		for _, f := range m.Fields {
+			if strings.Contains(f.Name, "Partial data") {
+				return f.Value
+			}
+		}
+		return ""
+	}
+	if v := field(bot.AlertMessage(r, bot.MetricInfo{}, 0, 0, nil)); v != "" {
+		t.Errorf("complete data: partial-data field %q", v)
+	}
+	r.DataWarnings = []string{"partial response: store gateway 2 unavailable"}
+	if v := field(bot.AlertMessage(r, bot.MetricInfo{}, 0, 0, nil)); !strings.Contains(v, "store gateway 2 unavailable") {
+		t.Errorf("partial data: field %q does not hold the warning", v)
+	}
+}

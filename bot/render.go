@@ -38,6 +38,11 @@ func AlertMessage(r store.Regression, info MetricInfo, cores, watts float64, cha
 	if cores != 0 {
 		m.Fields = append(m.Fields, Field{"Estimated cost", Cost(cores, watts)})
 	}
+	if len(r.DataWarnings) > 0 {
+		// A partial response looks complete unless someone says so.
+		m.Fields = append(m.Fields, Field{"⚠ Partial data", "The metrics source warned that its answer may be incomplete: " +
+			strings.Join(r.DataWarnings, "; ")})
+	}
 	if chart != nil || r.Thread.Image != "" {
 		// A redraw shows the chart the alert was posted with.
 		m.Image = &Image{Name: r.ID + ".png", Alt: fmt.Sprintf("%s over time, change marked at %s", info.Display, r.ChangeTime.UTC().Format(TimeLayout)),

@@ -90,6 +90,10 @@ type Regression struct {
 	// Cores is the estimated extra CPU cores the regression costs; 0 when
 	// unknown. Every redraw of the alert shows it.
 	Cores float64 `json:"cores,omitempty"`
+	// DataWarnings are the metrics source's warnings about the series the
+	// regression was found in (a Thanos or Mimir partial response): the
+	// data may have been incomplete. The alert shows them.
+	DataWarnings []string `json:"data_warnings,omitempty"`
 	// Version is set to 1 by the store when the regression is created and
 	// bumped on every update, which is refused when the stored version
 	// moved on since the copy was read (see Regressions.UpdateRegression).

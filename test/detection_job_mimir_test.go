@@ -18,10 +18,13 @@ import (
 // tls_config.ca_file, authorization.credentials_file, http_headers with
 // X-Scope-OrgID), `wattson serve` reaches it and alerts the planted step;
 // every request carried the token and the tenant, and the token never
-// appears in the log.
+// appears in the log. One store-gateway is down, so every answer is a
+// partial response: the alert says so.
 func TestPromJobThroughMimirWithAuth(t *testing.T) {
 	now := time.Now().Truncate(time.Minute)
 	fleet := newPromFleet(t, 5, []int{3}, now.Add(-6*time.Hour), 1_000_000)
+	const partial = "partial response: store-gateway zone-b unavailable"
+	fleet.warnings = []string{partial}
 	const token = "mimir-s3cret-token"
 	var (
 		mu  sync.Mutex
@@ -83,7 +86,10 @@ routes:
 	s.stop(t)
 	alerts := topLevelAlerts(slack, "#checkout-perf")
 	if len(alerts) != 1 || !strings.Contains(callText(alerts[0]), promFleetInstance(3)) {
-		t.Errorf("%d alerts, want one for %s", len(alerts), promFleetInstance(3))
+		t.Fatalf("%d alerts, want one for %s", len(alerts), promFleetInstance(3))
+	}
+	if text := callText(alerts[0]); !strings.Contains(text, "Partial data") || !strings.Contains(text, partial) {
+		t.Errorf("the alert does not say its data was partial:\n%s", text)
 	}
 	mu.Lock()
 	defer mu.Unlock()

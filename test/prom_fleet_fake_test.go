@@ -33,6 +33,9 @@ type promFleet struct {
 	planted    map[int]bool
 	stepAt     int64
 	maxSamples int
+	// warnings, when set, end every query_range answer, as a Thanos or
+	// Mimir partial response's do.
+	warnings []string
 
 	mu       sync.Mutex
 	requests []promFleetRequest // query_range calls, answered or refused
@@ -163,7 +166,12 @@ func (f *promFleet) serve(w http.ResponseWriter, r *http.Request) {
 			b = b[:0]
 		}
 	}
-	_, _ = w.Write(append(b, "]}}"...))
+	b = append(b, "]}"...)
+	if len(f.warnings) > 0 {
+		ws, _ := json.Marshal(f.warnings)
+		b = append(append(b, `,"warnings":`...), ws...)
+	}
+	_, _ = w.Write(append(b, '}'))
 }
 
 // calls returns the query_range calls so far.

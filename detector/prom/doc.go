@@ -59,6 +59,8 @@
 // A Thanos or Mimir partial response is a success with warnings, and a
 // query that matches nothing is a success with no series; either way the
 // data may not be what the caller thinks. QueryRange returns both in
-// Result.Warnings, and Query, which the detection scheduler calls, passes
-// them to Source.Warn when it is set.
+// Result.Warnings, and Query, QueryShards and QueryShard pass them to
+// Source.Warn when it is set. QueryShards and QueryShard also hand each
+// shard's series over with the server's warnings about them, so the
+// detection scheduler can keep them on the regressions found there.
 package prom

@@ -259,9 +259,9 @@ func TestQueryShardsHandsOverEachShard(t *testing.T) {
 	src, _ := New(srv.URL, srv.Client())
 	src.MaxSamples = 1000
 	var sizes []int
-	err := src.QueryShards(context.Background(), "cpu", start, end, time.Minute, func(series []detector.Series) error {
-		sizes = append(sizes, len(series))
-		for _, s := range series {
+	err := src.QueryShards(context.Background(), "cpu", start, end, time.Minute, func(r Result) error {
+		sizes = append(sizes, len(r.Series))
+		for _, s := range r.Series {
 			if len(s.Times) != 200 {
 				t.Errorf("%v: %d points, want 200", s.Labels, len(s.Times))
 			}
@@ -276,7 +276,7 @@ func TestQueryShardsHandsOverEachShard(t *testing.T) {
 	}
 	stop := fmt.Errorf("stop")
 	calls := 0
-	err = src.QueryShards(context.Background(), "cpu", start, end, time.Minute, func([]detector.Series) error {
+	err = src.QueryShards(context.Background(), "cpu", start, end, time.Minute, func(Result) error {
 		calls++
 		return stop
 	})

@@ -83,11 +83,12 @@ func (s *Source) warn(query string, warnings []string) {
 }
 
 // QueryShards is QueryRange handing over the series shard by shard: each
-// is called with one shard's series, complete (its time windows joined),
+// is called with one shard's Result, its series complete (their time
+// windows joined) and the server's warnings about that shard's answers,
 // before the next shard is requested; an error from each stops the query
-// and is returned. Warnings go to Warn.
-func (s *Source) QueryShards(ctx context.Context, query string, start, end time.Time, step time.Duration, each func([]detector.Series) error) error {
-	r, err := s.queryShards(ctx, query, start, end, step, func(r *Result) error { return each(r.Series) })
+// and is returned. Every warning also goes to Warn.
+func (s *Source) QueryShards(ctx context.Context, query string, start, end time.Time, step time.Duration, each func(Result) error) error {
+	r, err := s.queryShards(ctx, query, start, end, step, each)
 	s.warn(query, r.Warnings)
 	return err
 }
@@ -99,7 +100,7 @@ func (s *Source) QueryShards(ctx context.Context, query string, start, end time.
 // nothing returns no series, no error and a warning saying so.
 func (s *Source) QueryRange(ctx context.Context, query string, start, end time.Time, step time.Duration) (Result, error) {
 	var all []detector.Series
-	r, err := s.queryShards(ctx, query, start, end, step, func(r *Result) error {
+	r, err := s.queryShards(ctx, query, start, end, step, func(r Result) error {
 		all = append(all, r.Series...)
 		return nil
 	})
@@ -111,9 +112,10 @@ func (s *Source) QueryRange(ctx context.Context, query string, start, end time.T
 }
 
 // queryShards sends the plan's requests shard by shard and calls each
-// with a Result holding the shard's series. The Result it returns has
-// the counts and warnings, no series.
-func (s *Source) queryShards(ctx context.Context, query string, start, end time.Time, step time.Duration, each func(*Result) error) (Result, error) {
+// with a Result holding the shard's series and the server's warnings
+// about them. The Result it returns has the counts and every warning
+// (the plan's too), no series.
+func (s *Source) queryShards(ctx context.Context, query string, start, end time.Time, step time.Duration, each func(Result) error) (Result, error) {
 	if step <= 0 {
 		return Result{}, errors.New("query prometheus: step must be positive")
 	}
@@ -125,7 +127,9 @@ func (s *Source) queryShards(ctx context.Context, query string, start, end time.
 	res.addWarnings(p.warnings)
 	found := 0
 	for _, sh := range p.shards {
-		series, err := s.queryShard(ctx, sh, start, end, step, &res)
+		var part Result
+		series, err := s.queryShard(ctx, sh, start, end, step, &part)
+		res.add(part)
 		if err != nil {
 			return res, err
 		}
@@ -133,7 +137,8 @@ func (s *Source) queryShards(ctx context.Context, query string, start, end time.
 		if len(series) == 0 {
 			continue
 		}
-		if err := each(&Result{Series: series}); err != nil {
+		part.Series = series
+		if err := each(part); err != nil {
 			return res, err
 		}
 	}
@@ -147,6 +152,14 @@ func (s *Source) queryShards(ctx context.Context, query string, start, end time.
 func noSeries(start, end time.Time, step time.Duration) string {
 	return fmt.Sprintf("no series matched from %s to %s at step %s",
 		start.UTC().Format(time.RFC3339), end.UTC().Format(time.RFC3339), step)
+}
+
+// add adds part's counts and warnings to r's.
+func (r *Result) add(part Result) {
+	r.Requests += part.Requests
+	r.Points += part.Points
+	r.Bytes += part.Bytes
+	r.addWarnings(part.Warnings)
 }
 
 // addWarnings adds each warning not yet in r's.
@@ -207,16 +220,18 @@ func (s *Source) Plan(ctx context.Context, query string, start, end time.Time, s
 }
 
 // QueryShard queries one shard of a Plan over the same range and returns
-// its series, complete. A shard that matches nothing returns no series
-// and no error. Warnings go to Warn.
-func (s *Source) QueryShard(ctx context.Context, sh Shard, start, end time.Time, step time.Duration) ([]detector.Series, error) {
+// its Result: its series, complete, and the server's warnings about them
+// (which also go to Warn). A shard that matches nothing returns no series
+// and no error.
+func (s *Source) QueryShard(ctx context.Context, sh Shard, start, end time.Time, step time.Duration) (Result, error) {
 	if step <= 0 || sh.Points < 1 {
-		return nil, fmt.Errorf("query prometheus shard %s: step and points must be positive", sh.Query)
+		return Result{}, fmt.Errorf("query prometheus shard %s: step and points must be positive", sh.Query)
 	}
-	var res Result
+	res := Result{Shards: 1}
 	series, err := s.queryShard(ctx, sh, start, end, step, &res)
 	s.warn(sh.Query, res.Warnings)
-	return series, err
+	res.Series = series
+	return res, err
 }
 
 // FileSource answers queries from a saved query_range response: every

@@ -250,4 +250,25 @@ func TestQueryWarnings(t *testing.T) {
 	if fmt.Sprint(warned) != "[nothing: "+wantEmpty+"]" {
 		t.Errorf("Warn got %q", warned)
 	}
+
+	// A shard's answer carries the warnings about it, for the
+	// regressions found in it (the alert says the data may be partial).
+	var got []string
+	if err := src.QueryShards(ctx, "partial", start, end, time.Minute, func(r Result) error {
+		got = append(got, r.Warnings...)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(got) != "[partial response: store gateway 2 unavailable]" {
+		t.Errorf("QueryShards handed over warnings %q", got)
+	}
+	sh, err := src.Plan(ctx, "partial", start, end, time.Minute)
+	if err != nil || len(sh) != 1 {
+		t.Fatalf("Plan(partial) = %v, %v", sh, err)
+	}
+	r, err = src.QueryShard(ctx, sh[0], start, end, time.Minute)
+	if err != nil || len(r.Series) != 1 || fmt.Sprint(r.Warnings) != "[partial response: store gateway 2 unavailable]" {
+		t.Errorf("QueryShard(partial) = %d series, warnings %q, err %v", len(r.Series), r.Warnings, err)
+	}
 }

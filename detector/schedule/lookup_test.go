@@ -3,11 +3,13 @@ package schedule
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
+	"unicode/utf8"
 
-	"github.com/wattson-dev/wattson/detector"
+	"github.com/wattson-dev/wattson/detector/prom"
 	"github.com/wattson-dev/wattson/store"
 )
 
@@ -52,20 +54,32 @@ func TestTickLooksUpByFingerprint(t *testing.T) {
 }
 
 // shardSource serves levelSource's series in shards, each under its own
-// instance label.
+// instance label; the second shard's answer is partial, with a warning.
 type shardSource struct {
 	levelSource
 	shards int
 }
 
-func (s *shardSource) QueryShards(ctx context.Context, q string, start, end time.Time, step time.Duration, each func([]detector.Series) error) error {
+var (
+	_ ShardSource = (*shardSource)(nil)
+	_ ShardSource = (*prom.Source)(nil)
+	_ Planner     = (*prom.Source)(nil)
+)
+
+const partialWarning = "partial response: store gateway 2 unavailable"
+
+func (s *shardSource) QueryShards(ctx context.Context, q string, start, end time.Time, step time.Duration, each func(prom.Result) error) error {
 	for i := range s.shards {
 		series, err := s.Query(ctx, q, start, end, step)
 		if err != nil {
 			return err
 		}
 		series[0].Labels["instance"] = fmt.Sprint(i)
-		if err := each(series); err != nil {
+		r := prom.Result{Series: series}
+		if i == 1 {
+			r.Warnings = []string{partialWarning}
+		}
+		if err := each(r); err != nil {
 			return err
 		}
 	}
@@ -73,7 +87,8 @@ func (s *shardSource) QueryShards(ctx context.Context, q string, start, end time
 }
 
 // TestTickDetectsEveryShard: a source that answers in shards has each
-// detected; the report counts the series of all of them.
+// detected; the report counts the series of all of them; the regression
+// found in the partial shard keeps its warning, the others none.
 func TestTickDetectsEveryShard(t *testing.T) {
 	st := openStore(t)
 	rec := &recorder{st: st}
@@ -84,6 +99,30 @@ func TestTickDetectsEveryShard(t *testing.T) {
 		t.Fatal(err)
 	}
 	if rep.Series != 3 || len(rep.Opened) != 3 || len(rec.opened) != 3 {
-		t.Errorf("report %d series, %d opened (notified %d); want 3 of each", rep.Series, len(rep.Opened), len(rec.opened))
+		t.Fatalf("report %d series, %d opened (notified %d); want 3 of each", rep.Series, len(rep.Opened), len(rec.opened))
+	}
+	for _, r := range rec.opened {
+		want := "[]"
+		if r.Labels["instance"] == "1" {
+			want = "[" + partialWarning + "]"
+		}
+		if got := fmt.Sprint(r.DataWarnings); got != want {
+			t.Errorf("%s (instance %s): data warnings %s, want %s", r.ID, r.Labels["instance"], got, want)
+		}
+	}
+}
+
+// TestKeptWarnings: a regression keeps a few warnings, each bounded.
+func TestKeptWarnings(t *testing.T) {
+	long := strings.Repeat("é", keptWarningSize)
+	got := kept([]string{"a", long, "c", "d"})
+	if len(got) != keptWarnings || got[0] != "a" || got[2] != "c" {
+		t.Fatalf("kept %q", got)
+	}
+	if !utf8.ValidString(got[1]) || len(got[1]) > keptWarningSize+len("…") {
+		t.Errorf("long warning kept as %d bytes, valid %v", len(got[1]), utf8.ValidString(got[1]))
+	}
+	if kept(nil) != nil {
+		t.Error("no warnings kept as non-nil")
 	}
 }

@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/wattson-dev/wattson/detector"
 	"github.com/wattson-dev/wattson/detector/prom"
 	"github.com/wattson-dev/wattson/store"
 )
@@ -39,7 +38,7 @@ const ShardJob = "detect.shard"
 // can query alone over the same range (prom.Source).
 type Planner interface {
 	Plan(ctx context.Context, query string, start, end time.Time, step time.Duration) ([]prom.Shard, error)
-	QueryShard(ctx context.Context, sh prom.Shard, start, end time.Time, step time.Duration) ([]detector.Series, error)
+	QueryShard(ctx context.Context, sh prom.Shard, start, end time.Time, step time.Duration) (prom.Result, error)
 }
 
 // Queue is where a sharded tick's shards go.
@@ -79,11 +78,11 @@ func (s *Scheduler) scanSharded(ctx context.Context, pl Planner, job Job, start,
 		return err
 	}
 	if len(shards) == 1 {
-		series, err := pl.QueryShard(ctx, shards[0], start, nominal, job.Step)
+		r, err := pl.QueryShard(ctx, shards[0], start, nominal, job.Step)
 		if err != nil {
 			return err
 		}
-		return s.detect(ctx, job, series, rep)
+		return s.detect(ctx, job, r.Series, r.Warnings, rep)
 	}
 	tick := nominal.UTC().Format(time.RFC3339)
 	free, err := s.st.AcquireLease(ctx, "detect/"+shardedKey(job.Name), tick, s.shardTTL)
@@ -130,9 +129,9 @@ func (s *Scheduler) RunShard(ctx context.Context, j store.Job) error {
 		return fmt.Errorf("shard job %s: job %s's source cannot query shards", j.ID, p.Job)
 	}
 	var rep Report
-	series, err := pl.QueryShard(ctx, p.Shard, p.Tick.Add(-job.Lookback), p.Tick, job.Step)
+	r, err := pl.QueryShard(ctx, p.Shard, p.Tick.Add(-job.Lookback), p.Tick, job.Step)
 	if err == nil {
-		err = s.detect(ctx, job, series, &rep)
+		err = s.detect(ctx, job, r.Series, r.Warnings, &rep)
 	}
 	s.observeShard(job.Name, &rep, err)
 	log := s.log.With("job", job.Name, "tick", p.Tick, "shard", fmt.Sprintf("%d/%d", p.Index+1, p.Of))

@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/wattson-dev/wattson/detector"
 	"github.com/wattson-dev/wattson/detector/prom"
 	"github.com/wattson-dev/wattson/store"
 )
@@ -32,18 +31,18 @@ func (s *planSource) Plan(_ context.Context, q string, _, _ time.Time, _ time.Du
 	return out, nil
 }
 
-func (s *planSource) QueryShard(ctx context.Context, sh prom.Shard, start, end time.Time, step time.Duration) ([]detector.Series, error) {
+func (s *planSource) QueryShard(ctx context.Context, sh prom.Shard, start, end time.Time, step time.Duration) (prom.Result, error) {
 	s.queried.Add(1)
 	if f, _ := s.failing.Load().(string); f == sh.Query {
-		return nil, errors.New("prometheus is away")
+		return prom.Result{}, errors.New("prometheus is away")
 	}
 	series, err := s.Query(ctx, sh.Query, start, end, step)
 	if err != nil {
-		return nil, err
+		return prom.Result{}, err
 	}
 	_, inst, _ := strings.Cut(sh.Query, `instance="`)
 	series[0].Labels["instance"] = strings.TrimSuffix(inst, `"}`)
-	return series, nil
+	return prom.Result{Series: series}, nil
 }
 
 // drain runs every queued job on the replicas in turn, as their workers

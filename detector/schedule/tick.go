@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"time"
+	"unicode/utf8"
 
 	"github.com/wattson-dev/wattson/detector"
+	"github.com/wattson-dev/wattson/detector/prom"
 	"github.com/wattson-dev/wattson/store"
 )
 
@@ -48,7 +50,7 @@ func (s *Scheduler) Tick(ctx context.Context, job Job, nominal time.Time) (Repor
 // one shard's series at a time.
 func (s *Scheduler) scan(ctx context.Context, job Job, nominal time.Time, rep *Report) error {
 	start := nominal.Add(-job.Lookback)
-	detect := func(series []detector.Series) error { return s.detect(ctx, job, series, rep) }
+	detect := func(r prom.Result) error { return s.detect(ctx, job, r.Series, r.Warnings, rep) }
 	var err error
 	pl, planned := s.src.(Planner)
 	sh, sharded := s.src.(ShardSource)
@@ -60,7 +62,7 @@ func (s *Scheduler) scan(ctx context.Context, job Job, nominal time.Time, rep *R
 	default:
 		var series []detector.Series
 		if series, err = s.src.Query(ctx, job.Query, start, nominal, job.Step); err == nil {
-			err = detect(series)
+			err = s.detect(ctx, job, series, nil, rep)
 		}
 	}
 	if err != nil {
@@ -84,11 +86,12 @@ func (s *Scheduler) scan(ctx context.Context, job Job, nominal time.Time, rep *R
 }
 
 // ShardSource is a Source that can hand over a query's series in shards,
-// each shard's series complete, one call of each at a time; an error from
-// each stops the query and is returned.
+// each shard's series complete with the server's warnings about them, one
+// call of each at a time; an error from each stops the query and is
+// returned.
 type ShardSource interface {
 	QueryShards(ctx context.Context, query string, start, end time.Time, step time.Duration,
-		each func([]detector.Series) error) error
+		each func(prom.Result) error) error
 }
 
 // candidate is a change that may be a regression to record, and its series.
@@ -99,8 +102,9 @@ type candidate struct {
 
 // detect finds the changes in series and records each regression, or
 // each bad change that went away, against the stored regressions with
-// their fingerprints.
-func (s *Scheduler) detect(ctx context.Context, job Job, series []detector.Series, rep *Report) error {
+// their fingerprints. warnings are the source's about these series (a
+// partial response); a new regression keeps them, for its alert.
+func (s *Scheduler) detect(ctx context.Context, job Job, series []detector.Series, warnings []string, rep *Report) error {
 	rep.Series += len(series)
 	rep.Shards++
 	began := s.now()
@@ -123,7 +127,7 @@ func (s *Scheduler) detect(ctx context.Context, job Job, series []detector.Serie
 		return err
 	}
 	for _, cd := range cands {
-		if err := s.record(ctx, job, *cd.ser, cd.c, known, rep); err != nil {
+		if err := s.record(ctx, job, *cd.ser, cd.c, warnings, known, rep); err != nil {
 			return err
 		}
 	}
@@ -161,7 +165,7 @@ func (s *Scheduler) knownRegressions(ctx context.Context, cands []candidate) (ma
 
 // record stores a regression change, or resolves the stored one when the
 // change went away.
-func (s *Scheduler) record(ctx context.Context, job Job, ser detector.Series, c detector.Change, known map[string]*store.Regression, rep *Report) error {
+func (s *Scheduler) record(ctx context.Context, job Job, ser detector.Series, c detector.Change, warnings []string, known map[string]*store.Regression, rep *Report) error {
 	key := ser.Key()
 	fp := detector.Fingerprint(key, c)
 	existing := known[fp]
@@ -195,6 +199,7 @@ func (s *Scheduler) record(ctx context.Context, job Job, ser detector.Series, c 
 		return nil // ongoing, or came and went before anyone was told
 	}
 	r := s.regression(job, ser, c, fp)
+	r.DataWarnings = kept(warnings)
 	created, err := s.st.CreateRegressionIfNew(ctx, &r)
 	if err != nil {
 		return fmt.Errorf("store regression: %w", err)
@@ -243,4 +248,31 @@ func (s *Scheduler) regression(job Job, ser detector.Series, c detector.Change, 
 		Status:      store.RegressionOpen,
 		Channel:     job.Channel,
 	}
+}
+
+// Bounds of the warnings a regression keeps: a partial response's
+// warnings name the failed stores, and a few of them say enough.
+const (
+	keptWarnings    = 3
+	keptWarningSize = 300
+)
+
+// kept returns the first keptWarnings of ws, each cut to keptWarningSize
+// bytes (at a rune boundary).
+func kept(ws []string) []string {
+	if len(ws) == 0 {
+		return nil
+	}
+	out := make([]string, 0, min(len(ws), keptWarnings))
+	for _, w := range ws[:min(len(ws), keptWarnings)] {
+		if len(w) > keptWarningSize {
+			cut := keptWarningSize
+			for cut > 0 && !utf8.RuneStart(w[cut]) {
+				cut--
+			}
+			w = w[:cut] + "…"
+		}
+		out = append(out, w)
+	}
+	return out
 }
