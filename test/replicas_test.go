@@ -122,18 +122,10 @@ func TestReplicasShareWork(t *testing.T) {
 		}
 		return false
 	})
-	// Every investigation has its thread before the kill: a replica killed
-	// after answering a command but before queueing its job loses the
-	// investigation (bot/investigation Start posts, then queues).
-	eventually(t, 30*time.Second, "a progress message for every investigation", func() bool {
-		ids := map[string]bool{}
-		for _, c := range slack.callsOf("chat.postMessage") {
-			if m := progressTitle.FindStringSubmatch(c.form.Get("blocks") + c.form.Get("text")); m != nil {
-				ids[m[1]] = true
-			}
-		}
-		return len(ids) == burst
-	})
+	// No waiting for the other investigations' threads: each was queued
+	// before its command was answered, so the kill loses none of them,
+	// whichever replica had answered it (bot/investigation Start used to
+	// post first and queue after, and lost one killed in between).
 	if err := victim.cmd.Process.Kill(); err != nil {
 		t.Fatal(err)
 	}

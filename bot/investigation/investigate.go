@@ -1,8 +1,8 @@
-// Package investigation runs the bot's investigations: it queues one for
-// a regression or a question, and on a worker creates its Investigation
-// record, threads its progress and findings under the regression's alert
-// (or a new message in the channel asked from), stores the proposals that
-// result and offers them for approval.
+// Package investigation runs the bot's investigations: it records and
+// queues one for a regression or a question, and on a worker threads its
+// progress and findings under the regression's alert (or a new message in
+// the channel asked from), stores the proposals that result and offers
+// them for approval.
 //
 // The queue delivers a job at least once, so the record is found again by
 // the job's key: a delivery after a replica died mid-investigation resumes
@@ -72,17 +72,21 @@ func claimKey(id string) string { return "bot/investigation/" + id }
 
 // Start starts an investigation of q: it claims the regression (one
 // investigation in flight per regression: a second request is told where
-// to look), marks it investigating, creates the investigation's record,
-// posts its progress message in the thread — the alert's, or a new one in
-// the channel asked from — and queues the job. Everything the job posts
-// comes after that message.
+// to look), marks it investigating, creates the investigation's record
+// and queues the job, and only then answers. It posts nothing: the worker
+// that runs the job posts the progress message (in the alert's thread, or
+// under a new message in the channel asked from) before anything else.
+// So once Start has answered, the investigation survives the replica:
+// queued before the answer, it is run by whichever replica's worker takes
+// it. (Start used to post first and queue after, and a replica that died
+// in between, while the chat's rate limit held the post, answered the
+// command and lost the investigation.)
 func (w *Runner) Start(ctx context.Context, ev bot.Event, q bot.Question) (bot.Message, error) {
 	if w.o.Investigator == nil {
 		return bot.Message{}, bot.UserErrorf("Investigations are not set up on this Wattson.")
 	}
 	j := investigateJob{Question: q, Where: ev.Where(), User: ev.User, Key: bot.NewRef()}
 	what := q.Service
-	var reg *store.Regression
 	if q.RegressionID != "" {
 		r, err := w.c.Regression(ctx, q.RegressionID)
 		if err != nil {
@@ -95,12 +99,13 @@ func (w *Runner) Start(ctx context.Context, ev bot.Event, q bot.Question) (bot.M
 		if !ok {
 			return bot.Message{}, bot.UserErrorf("%s is already being investigated; its progress and findings are in the alert's thread.", r.ID)
 		}
-		if reg, err = store.ChangeRegression(ctx, w.c.Store, r.ID, func(r *store.Regression) error {
+		reg, err := store.ChangeRegression(ctx, w.c.Store, r.ID, func(r *store.Regression) error {
 			if r.Status == store.RegressionOpen {
 				r.Status = store.RegressionInvestigating
 			}
 			return nil
-		}); err != nil {
+		})
+		if err != nil {
 			w.release(ctx, j)
 			return bot.Message{}, fmt.Errorf("investigate %s: %w", r.ID, err)
 		}
@@ -111,19 +116,43 @@ func (w *Runner) Start(ctx context.Context, ev bot.Event, q bot.Question) (bot.M
 	}
 	inv, err := w.investigationRecord(ctx, j)
 	if err == nil {
-		_, _, err = w.thread(ctx, inv, reg, j)
-	}
-	if err == nil {
 		var payload []byte
 		if payload, err = json.Marshal(j); err == nil {
 			_, err = w.c.Store.Enqueue(ctx, JobInvestigate, payload)
+		}
+		if err != nil {
+			w.abandon(ctx, inv, j)
 		}
 	}
 	if err != nil {
 		w.release(ctx, j)
 		return bot.Message{}, fmt.Errorf("queue investigation: %w", err)
 	}
-	return bot.Message{Text: fmt.Sprintf("Investigating %s (%s) — progress and findings are in the thread.", what, inv.ID), Private: true}, nil
+	return bot.Message{Text: fmt.Sprintf("Investigating %s (%s) — progress and findings will be in the thread.", what, inv.ID), Private: true}, nil
+}
+
+// abandon marks the record of an investigation that could not be queued
+// failed, and puts its regression back to open when nothing else moved it.
+func (w *Runner) abandon(ctx context.Context, inv *store.Investigation, j investigateJob) {
+	ctx = context.WithoutCancel(ctx)
+	inv.Status, inv.FinishedAt = store.InvestigationFailed, w.c.Now().UTC()
+	if err := w.c.Store.UpdateInvestigation(ctx, inv); err != nil {
+		w.log.WarnContext(ctx, "unqueued investigation not marked failed", "investigation", inv.ID, "err", err)
+	}
+	if j.Question.RegressionID == "" {
+		return
+	}
+	reg, err := store.ChangeRegression(ctx, w.c.Store, j.Question.RegressionID, func(r *store.Regression) error {
+		if r.Status == store.RegressionInvestigating {
+			r.Status = store.RegressionOpen
+		}
+		return nil
+	})
+	if err != nil {
+		w.log.WarnContext(ctx, "regression of an unqueued investigation not reopened", "regression", j.Question.RegressionID, "err", err)
+		return
+	}
+	w.c.RefreshAlert(ctx, *reg)
 }
 
 // release gives up j's claim on its regression.

@@ -162,3 +162,38 @@ func TestFailedInvestigationPutsTheRegressionBack(t *testing.T) {
 		t.Errorf("after a failed investigation: %q, want a new one started", again.Text)
 	}
 }
+
+// TestStartQueuesBeforeAnyPost: the answer to "investigate" comes once
+// the job is queued and before anything is posted, so a replica that dies
+// after answering loses nothing: the queued job posts the progress
+// message, and the findings after it, wherever it runs.
+func TestStartQueuesBeforeAnyPost(t *testing.T) {
+	f := bottest.New(t, bottest.Options{})
+	ctx := t.Context()
+	r, _, err := f.Bot.Alert(ctx, bot.AlertInput{Regression: bottest.Regression()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, _ := f.Chat.Snapshot()
+	reply := f.Bot.Handle(ctx, bot.Event{Kind: bot.EventCommand, ID: "cmd1", Platform: "test", Channel: "C1", User: "UALICE", Text: "investigate " + r.ID})
+	if !strings.Contains(reply.Text, "Investigating "+r.ID+" (I-1)") {
+		t.Fatalf("answered %q", reply.Text)
+	}
+	if posts, _ := f.Chat.Snapshot(); len(posts) != len(before) {
+		t.Errorf("%d posts before the job ran, want none: %+v", len(posts)-len(before), posts[len(before):])
+	}
+	if kinds := f.Drain(t); strings.Join(kinds, ",") != investigation.JobInvestigate {
+		t.Fatalf("jobs run: %v, want the investigation", kinds)
+	}
+	posts, _ := f.Chat.Snapshot()
+	var titles []string
+	for _, p := range posts[len(before):] {
+		if p.Thread != r.Thread.MessageID {
+			t.Errorf("%q posted under %q, want the alert's thread", p.Msg.Title, p.Thread)
+		}
+		titles = append(titles, p.Msg.Title)
+	}
+	if len(titles) < 2 || !strings.HasPrefix(titles[0], "Investigating (I-1)") || !strings.HasPrefix(titles[1], "Findings (I-1)") {
+		t.Errorf("posted %q, want the progress message, then the findings", titles)
+	}
+}
