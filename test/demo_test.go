@@ -43,8 +43,8 @@ func TestDemo(t *testing.T) {
 		"(R-1)",
 		"[Investigate] → /wattson investigate R-1",
 		// the investigation, started with the alert, progress in its thread
-		"Investigating (I-1)",
 		"▶ 3/6 Investigation: started with the alert",
+		"Investigating (I-1)",
 		"find_change_point: service:cpu_seconds_per_request:rate5m stepped up",
 		"deploys_in_window: deploy v1.2.0",
 		"list_changes: 4 commit(s)",
