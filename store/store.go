@@ -193,8 +193,14 @@ type Queue interface {
 	Ack(ctx context.Context, id string) error
 	// Reclaim hands to consumer every pending job that its holder has kept
 	// for at least minIdle without acknowledging it, as when that consumer
-	// died. Each reclaimed job's Attempts counts the new delivery.
+	// died, and every pending job whose Retry time has come, whatever
+	// minIdle is. Each reclaimed job's Attempts counts the new delivery.
 	Reclaim(ctx context.Context, consumer string, minIdle time.Duration) ([]Job, error)
+	// Retry is what a consumer whose job failed asks for: the job stays
+	// pending, and Reclaim hands it over once after has passed, not only
+	// once its holder has been silent for minIdle. ErrNotFound if the job
+	// is not pending.
+	Retry(ctx context.Context, id string, after time.Duration) error
 }
 
 // Leases give one owner at a time the right to do something, such as run a

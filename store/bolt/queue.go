@@ -27,10 +27,17 @@ type jobRecord struct {
 	EnqueuedAt time.Time       `json:"enqueued_at"`
 }
 
-// holder is who holds a delivered job, and since when.
+// holder is who holds a delivered job, since when, and when it is to be
+// tried again (Retry), if it failed.
 type holder struct {
 	Consumer    string    `json:"consumer"`
 	DeliveredAt time.Time `json:"delivered_at"`
+	RetryAt     time.Time `json:"retry_at,omitzero"`
+}
+
+// due reports whether the job h holds is to be reclaimed at now.
+func (h holder) due(now time.Time, minIdle time.Duration) bool {
+	return now.Sub(h.DeliveredAt) >= minIdle || !h.RetryAt.IsZero() && !now.Before(h.RetryAt)
 }
 
 // errClosed is returned by Dequeue calls cut short by Close.
@@ -171,41 +178,80 @@ func (s *Store) Ack(ctx context.Context, id string) error {
 }
 
 // Reclaim implements store.Queue, measuring idle time with the store's
-// clock.
+// clock. It looks in a read transaction first, so that a reclaim finding
+// nothing (most of them) writes nothing.
 func (s *Store) Reclaim(ctx context.Context, consumer string, minIdle time.Duration) ([]store.Job, error) {
 	var out []store.Job
-	err := s.update(ctx, func(tx *bbolt.Tx) error {
+	due := func(tx *bbolt.Tx) ([][]byte, error) {
 		now := s.now()
-		var idle [][]byte
+		var keys [][]byte
 		err := bucket(tx, bucketJobsPending).ForEach(func(k, v []byte) error {
 			var h holder
 			if err := json.Unmarshal(v, &h); err != nil {
 				return fmt.Errorf("decode job holder: %w", err)
 			}
-			if now.Sub(h.DeliveredAt) >= minIdle {
-				idle = append(idle, bytes.Clone(k))
+			if h.due(now, minIdle) {
+				keys = append(keys, bytes.Clone(k))
 			}
 			return nil
 		})
-		if err != nil {
-			return err
-		}
-		for _, k := range idle {
-			job, err := deliver(tx, k, consumer, s.now())
+		return keys, err
+	}
+	var found [][]byte
+	err := s.view(ctx, func(tx *bbolt.Tx) error {
+		var err error
+		found, err = due(tx)
+		return err
+	})
+	if err == nil && len(found) > 0 {
+		err = s.update(ctx, func(tx *bbolt.Tx) error {
+			keys, err := due(tx)
 			if err != nil {
 				return err
 			}
-			out = append(out, *job)
-		}
-		return nil
-	})
+			for _, k := range keys {
+				job, err := deliver(tx, k, consumer, s.now())
+				if err != nil {
+					return err
+				}
+				out = append(out, *job)
+			}
+			return nil
+		})
+	}
 	if err != nil {
 		return nil, fmt.Errorf("reclaim jobs: %w", err)
 	}
 	if len(out) > 0 {
-		s.log.Info("reclaimed idle jobs", "consumer", consumer, "jobs", len(out), "min_idle", minIdle)
+		s.log.Info("reclaimed jobs", "consumer", consumer, "jobs", len(out), "min_idle", minIdle)
 	}
 	return out, nil
+}
+
+// Retry implements store.Queue.
+func (s *Store) Retry(ctx context.Context, id string, after time.Duration) error {
+	n, ok := parseJobID(id)
+	err := s.update(ctx, func(tx *bbolt.Tx) error {
+		pending := bucket(tx, bucketJobsPending)
+		v := pending.Get(u64(n))
+		if !ok || v == nil {
+			return fmt.Errorf("job %s is not pending: %w", id, store.ErrNotFound)
+		}
+		var h holder
+		if err := json.Unmarshal(v, &h); err != nil {
+			return fmt.Errorf("decode job holder: %w", err)
+		}
+		h.RetryAt = s.now().Add(after).UTC()
+		data, err := json.Marshal(h)
+		if err != nil {
+			return err
+		}
+		return pending.Put(u64(n), data)
+	})
+	if err != nil {
+		return fmt.Errorf("retry job: %w", err)
+	}
+	return nil
 }
 
 // jobID formats the id of the n-th job.

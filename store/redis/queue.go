@@ -16,6 +16,8 @@ import (
 
 // The queue is the stream "jobs" with the consumer group "workers"; each
 // entry has the fields kind and payload, and its stream id is the job id.
+// The sorted set "jobs:retry" holds the ids of failed jobs by the unix
+// milliseconds at which Reclaim is to hand them over (Retry).
 
 // streamID reports whether id looks like the ids XADD assigns: two decimal
 // numbers joined by a dash.
@@ -36,6 +38,11 @@ func digits(s string) bool {
 // stream is the key of the job queue's stream.
 func (k keyspace) stream() string {
 	return k.key("jobs")
+}
+
+// retries is the key of the sorted set of jobs to be tried again.
+func (k keyspace) retries() string {
+	return k.key("jobs", "retry")
 }
 
 // ensureGroup creates the stream and its consumer group unless they exist.
@@ -155,10 +162,18 @@ func (s *Store) Ack(ctx context.Context, id string) error {
 	return nil
 }
 
-// Reclaim implements store.Queue with XAUTOCLAIM; the delivery counts
-// that XAUTOCLAIM raised come from XPENDING.
+// Reclaim implements store.Queue with XAUTOCLAIM, and XCLAIM of the
+// jobs whose retry time has come; the delivery counts that both raised
+// come from XPENDING.
 func (s *Store) Reclaim(ctx context.Context, consumer string, minIdle time.Duration) ([]store.Job, error) {
-	var jobs []store.Job
+	jobs, err := s.claimRetries(ctx, consumer)
+	if err != nil {
+		return nil, err
+	}
+	claimed := make(map[string]bool, len(jobs))
+	for _, j := range jobs {
+		claimed[j.ID] = true
+	}
 	start := "0-0"
 	for {
 		msgs, next, err := s.rdb.XAutoClaim(ctx, &goredis.XAutoClaimArgs{
@@ -176,7 +191,9 @@ func (s *Store) Reclaim(ctx context.Context, consumer string, minIdle time.Durat
 			return nil, fmt.Errorf("reclaim jobs: %w", err)
 		}
 		for _, m := range msgs {
-			jobs = append(jobs, toJob(m))
+			if !claimed[m.ID] {
+				jobs = append(jobs, toJob(m))
+			}
 		}
 		if next == "0-0" || next == "" {
 			break
@@ -187,9 +204,66 @@ func (s *Store) Reclaim(ctx context.Context, consumer string, minIdle time.Durat
 		return nil, err
 	}
 	if len(jobs) > 0 {
-		s.log.Info("reclaimed idle jobs", "consumer", consumer, "jobs", len(jobs), "min_idle", minIdle)
+		s.log.Info("reclaimed jobs", "consumer", consumer, "jobs", len(jobs), "min_idle", minIdle)
 	}
 	return jobs, nil
+}
+
+// claimRetries hands consumer the pending jobs whose retry time has come
+// and takes them off the retry set; one acknowledged meanwhile is only
+// taken off.
+func (s *Store) claimRetries(ctx context.Context, consumer string) ([]store.Job, error) {
+	now := strconv.FormatInt(time.Now().UnixMilli(), 10)
+	ids, err := s.rdb.ZRangeByScore(ctx, s.keys.retries(), &goredis.ZRangeBy{Min: "-inf", Max: now}).Result()
+	if err != nil {
+		return nil, fmt.Errorf("reclaim jobs: list retries: %w", err)
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	msgs, err := s.rdb.XClaim(ctx, &goredis.XClaimArgs{
+		Stream: s.keys.stream(), Group: group, Consumer: consumer, MinIdle: 0, Messages: ids,
+	}).Result()
+	if isNoGroup(err) {
+		msgs, err = nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reclaim jobs: claim retries: %w", err)
+	}
+	members := make([]any, len(ids))
+	for i, id := range ids {
+		members[i] = id
+	}
+	if err := s.rdb.ZRem(ctx, s.keys.retries(), members...).Err(); err != nil {
+		return nil, fmt.Errorf("reclaim jobs: clear retries: %w", err)
+	}
+	jobs := make([]store.Job, 0, len(msgs))
+	for _, m := range msgs {
+		jobs = append(jobs, toJob(m))
+	}
+	return jobs, nil
+}
+
+// Retry implements store.Queue: the job, if pending, goes into the retry
+// set at its time.
+func (s *Store) Retry(ctx context.Context, id string, after time.Duration) error {
+	if !streamID(id) {
+		return fmt.Errorf("retry job %s: %w", id, store.ErrNotFound)
+	}
+	p, err := s.rdb.XPendingExt(ctx, &goredis.XPendingExtArgs{
+		Stream: s.keys.stream(), Group: group, Start: id, End: id, Count: 1,
+	}).Result()
+	if err != nil && !isNoGroup(err) {
+		return fmt.Errorf("retry job %s: %w", id, err)
+	}
+	if len(p) == 0 {
+		return fmt.Errorf("retry job %s: not pending: %w", id, store.ErrNotFound)
+	}
+	at := float64(time.Now().Add(after).UnixMilli())
+	if err := s.rdb.ZAdd(ctx, s.keys.retries(), goredis.Z{Score: at, Member: id}).Err(); err != nil {
+		return fmt.Errorf("retry job %s: %w", id, err)
+	}
+	return nil
 }
 
 // countAttempts sets each job's Attempts from its delivery count.

@@ -189,3 +189,35 @@ func testQueueReclaim(t *testing.T, s store.Store) {
 	_, err = s.Dequeue(ctx, "replica-alive", 0)
 	wantErr(t, "dequeue after ack", err, store.ErrNoJob)
 }
+
+// testQueueRetry: a job its consumer failed and asked to retry is
+// reclaimed once the retry time has come, long before minIdle, by any
+// consumer, with the new delivery counted; a job not pending cannot be
+// retried.
+func testQueueRetry(t *testing.T, s store.Store) {
+	ctx := t.Context()
+	id, err := s.Enqueue(ctx, "detect.shard", json.RawMessage(`{"shard":3}`))
+	must(t, "enqueue", err)
+	held, err := s.Dequeue(ctx, "replica-a", time.Second)
+	must(t, "dequeue", err)
+	must(t, "retry", s.Retry(ctx, held.ID, expiry))
+	early, err := s.Reclaim(ctx, "replica-b", time.Hour)
+	must(t, "reclaim before the retry time", err)
+	if len(early) != 0 {
+		t.Fatalf("reclaimed %d jobs before their retry time", len(early))
+	}
+	time.Sleep(wait)
+	jobs, err := s.Reclaim(ctx, "replica-b", time.Hour)
+	must(t, "reclaim at the retry time", err)
+	if len(jobs) != 1 || jobs[0].ID != id || jobs[0].Attempts != 2 {
+		t.Fatalf("reclaimed %+v, want %s on its second attempt", jobs, id)
+	}
+	again, err := s.Reclaim(ctx, "replica-c", time.Hour)
+	must(t, "reclaim again", err)
+	if len(again) != 0 {
+		t.Errorf("a retried job was handed over twice: %+v", again)
+	}
+	must(t, "ack", s.Ack(ctx, id))
+	wantErr(t, "retry after ack", s.Retry(ctx, id, 0), store.ErrNotFound)
+	wantErr(t, "retry of an unknown job", s.Retry(ctx, "no-such-job", 0), store.ErrNotFound)
+}

@@ -55,6 +55,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"QueueDequeueHonoursCancel", testQueueCancel},
 		{"QueueCompetingConsumers", testQueueCompeting},
 		{"QueueReclaimFromDeadConsumer", testQueueReclaim},
+		{"QueueRetryFailedJob", testQueueRetry},
 		{"FunctionSeries", testFunctionSeries},
 	}
 	for _, tc := range tests {

@@ -1,0 +1,76 @@
+package worker
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/wattson-dev/wattson/store"
+	"github.com/wattson-dev/wattson/store/bolt"
+)
+
+// TestFailedJobRetriedSoon: a job whose first run fails is handed over
+// again once RetryDelay has passed, not only after ReclaimIdle, and is
+// done on its second attempt.
+func TestFailedJobRetriedSoon(t *testing.T) {
+	clk := &clock{t: time.Date(2025, 6, 4, 12, 0, 0, 0, time.UTC)}
+	st, err := bolt.Open(filepath.Join(t.TempDir(), "wattson.db"), bolt.Options{Now: clk.now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	var attempts []int
+	w, err := New(st, Options{Now: clk.now, Handlers: map[string]Handler{"detect.shard": func(_ context.Context, j store.Job) error {
+		attempts = append(attempts, j.Attempts)
+		if j.Attempts == 1 {
+			return errors.New("prometheus timed out")
+		}
+		return nil
+	}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := t.Context()
+	if _, err := st.Enqueue(ctx, "detect.shard", nil); err != nil {
+		t.Fatal(err)
+	}
+	j, err := st.Dequeue(ctx, "a", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Work(ctx, *j)
+	reclaim := func() []store.Job {
+		t.Helper()
+		jobs, err := st.Reclaim(ctx, "b", reclaimIdle)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return jobs
+	}
+	clk.add(RetryDelay(1) - time.Second)
+	if jobs := reclaim(); len(jobs) != 0 {
+		t.Fatalf("handed over %d jobs before the retry delay", len(jobs))
+	}
+	clk.add(time.Second)
+	jobs := reclaim()
+	if len(jobs) != 1 {
+		t.Fatalf("%d jobs handed over after the retry delay, want the failed one", len(jobs))
+	}
+	w.Work(ctx, jobs[0])
+	if len(attempts) != 2 || attempts[1] != 2 {
+		t.Errorf("attempts %v, want [1 2]", attempts)
+	}
+	if err := st.Ack(ctx, j.ID); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("after the second attempt the job is still pending (ack: %v)", err)
+	}
+}
+
+func TestRetryDelay(t *testing.T) {
+	for attempt, want := range map[int]time.Duration{1: 5 * time.Second, 2: 20 * time.Second, 3: 80 * time.Second} {
+		if got := RetryDelay(attempt); got != want {
+			t.Errorf("RetryDelay(%d) = %v, want %v", attempt, got, want)
+		}
+	}
+}
