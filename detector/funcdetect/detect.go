@@ -124,7 +124,8 @@ type Change struct {
 	// After and Pct are then of the cumulative CPU.
 	Cumulative bool `json:"cumulative,omitempty"`
 
-	end int // the function's next change point, or the series' length
+	start int // the function's previous change point, or 0
+	end   int // the function's next change point, or the series' length
 }
 
 // Result is what Detect found.
@@ -224,6 +225,14 @@ func Detect(ctx context.Context, set *funcseries.Set, opts Options) (Result, err
 			if c, err = s.costShift(ctx, d, c, falls, o); err != nil {
 				return Result{}, err
 			}
+			if c.Filter != "" {
+				break
+			}
+			if prop, err := s.proportional(ctx, d, c, o); err != nil {
+				return Result{}, err
+			} else if prop {
+				c.Filter = FilterTrafficMix
+			}
 		}
 		if c.Filter == "" {
 			kept = append(kept, c)
@@ -231,7 +240,7 @@ func Detect(ctx context.Context, set *funcseries.Set, opts Options) (Result, err
 			res.Filtered = append(res.Filtered, c)
 		}
 	}
-	kept, mixed := trafficMix(kept, o)
+	kept, mixed := trafficMix(kept, res.Filtered, o)
 	res.Filtered = append(res.Filtered, mixed...)
 	for i := range kept {
 		kept[i].Deploy = deployIn(o.Deploys, s.times, kept[i].Index, o.Tolerance)
@@ -271,7 +280,7 @@ func (s series) describe(fi int, name string, c detector.Change, cs []detector.C
 	before, after := s.rate(counts, a, c.Index), s.rate(counts, c.Index, b)
 	ch := Change{Function: name, File: s.set.Funcs[fi].File, Time: c.Time.UTC(), Index: c.Index,
 		Direction: c.Direction.String(), Before: before * s.scale, After: after * s.scale, Unit: s.unit,
-		Confidence: c.Confidence, end: b}
+		Confidence: c.Confidence, start: a, end: b}
 	if before > 0 {
 		ch.Pct = 100 * (after - before) / before
 	}

@@ -31,7 +31,7 @@ func TestTrafficMix(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			kept, mixed := trafficMix(tt.rises, Options{}.withDefaults())
+			kept, mixed := trafficMix(tt.rises, nil, Options{}.withDefaults())
 			var got []string
 			for _, c := range mixed {
 				if c.Filter != FilterTrafficMix {
