@@ -2,6 +2,7 @@ package funcdetect
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"testing"
 	"time"
@@ -111,5 +112,38 @@ func TestRequestsAt(t *testing.T) {
 	got := RequestsAt([]int64{100, 160, 400}, seriesOf([]int64{90, 150, 210}, []float64{1, 2, 3}), 30)
 	if got[0] != 1 || got[1] != 2 || !math.IsNaN(got[2]) {
 		t.Errorf("got %v", got)
+	}
+}
+
+// TestDetectShareOfProfileTrafficMix: one endpoint's share of requests
+// grows, and every function below it rises by one factor while the other
+// endpoint's fall. In share of the profile those falls renormalise every
+// share, so the renormalised filter took most of the rises before the
+// traffic-mix filter could group them, and the few left alarmed (these
+// two generated cases did, two and three alarms, before issue #20).
+func TestDetectShareOfProfileTrafficMix(t *testing.T) {
+	for _, n := range []int{839, 962} {
+		t.Run(fmt.Sprint(n), func(t *testing.T) {
+			set, reqs, c := synthSet(t, funcsynth.Case{Service: "svc", Kind: funcsynth.KindTrafficMix}, n)
+			for _, o := range []Options{{}, {Requests: reqs}} {
+				res, err := Detect(context.Background(), set, o)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, r := range res.Regressions {
+					t.Errorf("share %v: false alarm at %d (mix at %d): %s %+.1f%% (%.3f%% of the service)",
+						o.Requests == nil, r.Index, c.Index, r.Function, r.Pct, r.ServicePct)
+				}
+				mixed := 0
+				for _, f := range res.Filtered {
+					if f.Filter == FilterTrafficMix {
+						mixed++
+					}
+				}
+				if mixed == 0 {
+					t.Errorf("share %v: no rise filtered as %s", o.Requests == nil, FilterTrafficMix)
+				}
+			}
+		})
 	}
 }
