@@ -26,6 +26,13 @@ type Options struct {
 	// Tolerance is how many points apart changes of two functions count as
 	// simultaneous (default 3).
 	Tolerance int
+	// MinPoints is how many points a rise's new level must have lasted,
+	// when it is the series' newest level, to be a regression (default
+	// the detector's TransientMax, 12): a shorter excursion at the end
+	// cannot yet be told from a spike, which the detector drops once it
+	// has gone away. Such a rise is filtered as pending, and judged again
+	// as points arrive.
+	MinPoints int
 	// MixMin is how many functions rising together by about one factor
 	// make a traffic-mix change (default 3), and MixWindow how many points
 	// apart their changes may be (default 24).
@@ -63,6 +70,12 @@ func (o Options) withDefaults() Options {
 	if o.Tolerance <= 0 {
 		o.Tolerance = 3
 	}
+	if o.MinPoints <= 0 {
+		o.MinPoints = o.Detector.TransientMax
+		if o.MinPoints <= 0 {
+			o.MinPoints = detector.DefaultOptions().TransientMax
+		}
+	}
 	if o.MixMin <= 0 {
 		o.MixMin = 3
 	}
@@ -84,6 +97,9 @@ const (
 	FilterSmall      = "small"
 	FilterCostShift  = "cost_shift"
 	FilterTrafficMix = "traffic_mix"
+	// FilterPending: the rise's new level is the newest and has lasted
+	// fewer than Options.MinPoints points.
+	FilterPending = "pending"
 	// FilterRenormalised: share of the profile only; the rise is what
 	// another function's simultaneous fall does to every other share.
 	FilterRenormalised = "renormalised"
@@ -216,6 +232,8 @@ func Detect(ctx context.Context, set *funcseries.Set, opts Options) (Result, err
 	for _, c := range rises {
 		switch {
 		case c.Filter != "":
+		case c.end == set.Len() && c.end-c.Index < o.MinPoints:
+			c.Filter = FilterPending
 		case c.Pct != 0 && c.Pct < o.MinPct, c.ServicePct < o.MinServicePct:
 			c.Filter = FilterSmall
 		case s.unit == UnitShare && renormalised(c, falls, o):
