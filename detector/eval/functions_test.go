@@ -38,4 +38,7 @@ func TestFunctionsMeetsTargets(t *testing.T) {
 	if fa, _ := rep.NuisanceAlarms(); fa > 1 {
 		t.Errorf("false alarms on nuisances = %.2f per 100 service-days, want <= 1", fa)
 	}
+	if _, ha := rep.Share(0.5); ha > 1 {
+		t.Errorf("share-of-profile false alarms on nuisances = %.2f per 100 service-days, want <= 1", ha)
+	}
 }

@@ -26,6 +26,13 @@ type Options struct {
 	// Tolerance is how many points apart changes of two functions count as
 	// simultaneous (default 3).
 	Tolerance int
+	// MinPoints is how many points a rise's new level must have lasted,
+	// when it is the series' newest level, to be a regression (default
+	// the detector's TransientMax, 12): a shorter excursion at the end
+	// cannot yet be told from a spike, which the detector drops once it
+	// has gone away. Such a rise is filtered as pending, and judged again
+	// as points arrive.
+	MinPoints int
 	// MixMin is how many functions rising together by about one factor
 	// make a traffic-mix change (default 3), and MixWindow how many points
 	// apart their changes may be (default 24).
@@ -63,6 +70,12 @@ func (o Options) withDefaults() Options {
 	if o.Tolerance <= 0 {
 		o.Tolerance = 3
 	}
+	if o.MinPoints <= 0 {
+		o.MinPoints = o.Detector.TransientMax
+		if o.MinPoints <= 0 {
+			o.MinPoints = detector.DefaultOptions().TransientMax
+		}
+	}
 	if o.MixMin <= 0 {
 		o.MixMin = 3
 	}
@@ -84,6 +97,9 @@ const (
 	FilterSmall      = "small"
 	FilterCostShift  = "cost_shift"
 	FilterTrafficMix = "traffic_mix"
+	// FilterPending: the rise's new level is the newest and has lasted
+	// fewer than Options.MinPoints points.
+	FilterPending = "pending"
 	// FilterRenormalised: share of the profile only; the rise is what
 	// another function's simultaneous fall does to every other share.
 	FilterRenormalised = "renormalised"
@@ -124,7 +140,8 @@ type Change struct {
 	// After and Pct are then of the cumulative CPU.
 	Cumulative bool `json:"cumulative,omitempty"`
 
-	end int // the function's next change point, or the series' length
+	start int // the function's previous change point, or 0
+	end   int // the function's next change point, or the series' length
 }
 
 // Result is what Detect found.
@@ -215,6 +232,8 @@ func Detect(ctx context.Context, set *funcseries.Set, opts Options) (Result, err
 	for _, c := range rises {
 		switch {
 		case c.Filter != "":
+		case c.end == set.Len() && c.end-c.Index < o.MinPoints:
+			c.Filter = FilterPending
 		case c.Pct != 0 && c.Pct < o.MinPct, c.ServicePct < o.MinServicePct:
 			c.Filter = FilterSmall
 		case s.unit == UnitShare && renormalised(c, falls, o):
@@ -224,6 +243,14 @@ func Detect(ctx context.Context, set *funcseries.Set, opts Options) (Result, err
 			if c, err = s.costShift(ctx, d, c, falls, o); err != nil {
 				return Result{}, err
 			}
+			if c.Filter != "" {
+				break
+			}
+			if prop, err := s.proportional(ctx, d, c, o); err != nil {
+				return Result{}, err
+			} else if prop {
+				c.Filter = FilterTrafficMix
+			}
 		}
 		if c.Filter == "" {
 			kept = append(kept, c)
@@ -231,7 +258,7 @@ func Detect(ctx context.Context, set *funcseries.Set, opts Options) (Result, err
 			res.Filtered = append(res.Filtered, c)
 		}
 	}
-	kept, mixed := trafficMix(kept, o)
+	kept, mixed := trafficMix(kept, res.Filtered, o)
 	res.Filtered = append(res.Filtered, mixed...)
 	for i := range kept {
 		kept[i].Deploy = deployIn(o.Deploys, s.times, kept[i].Index, o.Tolerance)
@@ -271,7 +298,7 @@ func (s series) describe(fi int, name string, c detector.Change, cs []detector.C
 	before, after := s.rate(counts, a, c.Index), s.rate(counts, c.Index, b)
 	ch := Change{Function: name, File: s.set.Funcs[fi].File, Time: c.Time.UTC(), Index: c.Index,
 		Direction: c.Direction.String(), Before: before * s.scale, After: after * s.scale, Unit: s.unit,
-		Confidence: c.Confidence, end: b}
+		Confidence: c.Confidence, start: a, end: b}
 	if before > 0 {
 		ch.Pct = 100 * (after - before) / before
 	}

@@ -103,22 +103,31 @@ func shortName(name string) string {
 
 // trafficMix splits rises into those kept and those that are part of a
 // traffic-mix change: MixMin or more rising within MixWindow points of
-// each other by factors within two of their median. A rise placed earlier
-// whose new level still holds at the group's median time, by a factor
-// within two of the group's, is taken for a member the detector placed
-// early (a small function's change is placed only within hours).
-func trafficMix(rises []Change, o Options) (kept, mixed []Change) {
+// each other by factors within two of their median. The groups are formed
+// from rises and from others, the rises another filter already rejected
+// (all but those that went away): a function's rise is evidence of a mix
+// change whichever filter named it first. A rise placed earlier whose new
+// level still holds at the group's median time, by a factor within two of
+// the group's, is taken for a member the detector placed early (a small
+// function's change is placed only within hours).
+func trafficMix(rises, others []Change, o Options) (kept, mixed []Change) {
 	sortChanges(rises)
-	used := make([]bool, len(rises))
+	all := slices.Clone(rises)
+	for _, c := range others {
+		if c.Filter != FilterWentAway {
+			all = append(all, c)
+		}
+	}
+	used := make([]bool, len(all))
 	type group struct {
 		at  int     // median index
 		log float64 // median log factor
 	}
 	var groups []group
-	for i := range rises {
+	for i := range all {
 		var near []int
-		for j := range rises {
-			if abs(rises[j].Index-rises[i].Index) <= o.MixWindow {
+		for j := range all {
+			if abs(all[j].Index-all[i].Index) <= o.MixWindow {
 				near = append(near, j)
 			}
 		}
@@ -127,7 +136,7 @@ func trafficMix(rises []Change, o Options) (kept, mixed []Change) {
 		}
 		logs := make([]float64, len(near))
 		for k, g := range near {
-			logs[k] = logRatio(rises[g])
+			logs[k] = logRatio(all[g])
 		}
 		med := median(logs)
 		var agree []int
@@ -135,7 +144,7 @@ func trafficMix(rises []Change, o Options) (kept, mixed []Change) {
 		for k, g := range near {
 			if math.Abs(logs[k]-med) <= math.Ln2 {
 				agree = append(agree, g)
-				at = append(at, float64(rises[g].Index))
+				at = append(at, float64(all[g].Index))
 			}
 		}
 		if len(agree) < o.MixMin {
@@ -188,4 +197,94 @@ func abs(x int) int {
 		return -x
 	}
 	return x
+}
+
+// proportional reports whether the rise c is traffic through a caller
+// above it: the other work under that caller (its cumulative CPU less the
+// function's) rose too, and the function judged again as a share of that
+// other work shows no rise of at least MinPct, both between the
+// function's change points either side of c (the detector places a small
+// function's step only within hours, so the caller's may be far from
+// it). When more requests (or a larger share of the profile) go
+// through a caller, everything below it grows by one factor and the ratio
+// stays flat, wherever the detector placed each function's step; a
+// regression grows the function alone, so the other work does not rise
+// (in share of the profile it falls a little). Both are asked, not only
+// the ratio: a ratio to a small caller is noisy, and its missing rise
+// alone would drop real steps. The callers are walked up while the
+// function (then each caller) has one caller only, so that the caller's
+// cumulative CPU holds all of the function's; a caller that is every
+// sample of every profile (the root) ends the walk (the ratio would be
+// the share of the profile again).
+func (s series) proportional(ctx context.Context, d *detector.Detector, c Change, o Options) (bool, error) {
+	set := s.set
+	fi := set.Index(c.Function)
+	if fi < 0 {
+		return false, nil
+	}
+	own := set.Self[fi]
+	if c.Cumulative {
+		own = set.Cum[fi]
+	}
+	counts := make([]float64, set.Len())
+	for i, v := range own {
+		counts[i] = float64(v)
+	}
+	rest := make([]float64, set.Len())
+	ratio := s
+	ratio.exposure = rest // the function's counts per count of other work
+	y := make([]float64, set.Len())
+	seen := map[int]bool{fi: true}
+	for g := fi; len(set.Funcs[g].Callers) == 1; {
+		a := set.Index(set.Funcs[g].Callers[0])
+		if a < 0 || seen[a] {
+			break
+		}
+		seen[a], g = true, a
+		root := true
+		for i := range rest {
+			rest[i] = float64(set.Cum[a][i] - set.Cum[fi][i])
+			root = root && int64(set.Cum[a][i]) >= set.Totals[i]
+		}
+		if root {
+			break
+		}
+		cs, err := s.changes(ctx, d, rest, y)
+		if err != nil {
+			return false, err
+		}
+		if !s.risesIn(cs, rest, c.start, c.end, 0) {
+			continue // the caller's other work did not rise with it
+		}
+		if cs, err = ratio.changes(ctx, d, counts, y); err != nil {
+			return false, err
+		}
+		if !ratio.risesIn(cs, counts, c.start, c.end, o.MinPct) {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// risesIn reports whether cs, the detector's changes of counts, hold a
+// rise of at least minPct at a point in (from, to) that did not go away.
+func (s series) risesIn(cs []detector.Change, counts []float64, from, to int, minPct float64) bool {
+	for _, c := range cs {
+		if c.Direction != detector.Up || c.WentAway || c.Index <= from || c.Index >= to {
+			continue
+		}
+		a, b := 0, len(counts)
+		for _, x := range cs {
+			if x.Index < c.Index {
+				a = max(a, x.Index)
+			}
+			if x.Index > c.Index {
+				b = min(b, x.Index)
+			}
+		}
+		if before, after := s.rate(counts, a, c.Index), s.rate(counts, c.Index, b); before <= 0 || 100*(after-before)/before >= minPct {
+			return true
+		}
+	}
+	return false
 }

@@ -1,6 +1,15 @@
 package funcdetect
 
-import "testing"
+import (
+	"context"
+	"math"
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"github.com/wattson-dev/wattson/detector"
+	"github.com/wattson-dev/wattson/detector/funcseries"
+)
 
 func TestTrafficMix(t *testing.T) {
 	rise := func(fn string, index, end int, factor float64) Change {
@@ -9,29 +18,38 @@ func TestTrafficMix(t *testing.T) {
 	tests := []struct {
 		name      string
 		rises     []Change
+		others    []Change // rises another filter rejected
 		wantMixed []string
 	}{
 		{"three together by one factor", []Change{
 			rise("a", 100, 432, 1.25), rise("b", 102, 432, 1.2), rise("c", 105, 432, 1.3),
-		}, []string{"a", "b", "c"}},
+		}, nil, []string{"a", "b", "c"}},
 		{"two are not a mix", []Change{
 			rise("a", 100, 432, 1.25), rise("b", 102, 432, 1.2),
-		}, nil},
+		}, nil, nil},
 		{"a factor far from the group's is its own change", []Change{
 			rise("a", 100, 432, 1.25), rise("b", 102, 432, 1.2), rise("c", 105, 432, 1.3), rise("d", 104, 432, 3),
-		}, []string{"a", "b", "c"}},
+		}, nil, []string{"a", "b", "c"}},
 		// the detector places a small function's part of a mix change
 		// hours early: its level still holds at the group's time
 		{"a member placed early", []Change{
 			rise("early", 45, 432, 1.22), rise("a", 100, 432, 1.25), rise("b", 102, 432, 1.2), rise("c", 105, 432, 1.3),
-		}, []string{"early", "a", "b", "c"}},
+		}, nil, []string{"early", "a", "b", "c"}},
 		{"an early rise that ended before the group is kept", []Change{
 			rise("gone", 45, 80, 1.22), rise("a", 100, 432, 1.25), rise("b", 102, 432, 1.2), rise("c", 105, 432, 1.3),
-		}, []string{"a", "b", "c"}},
+		}, nil, []string{"a", "b", "c"}},
+		// in share of the profile the renormalised filter takes most of
+		// a mix's rises; they are still evidence of the mix
+		{"rises another filter rejected count", []Change{rise("a", 100, 432, 1.25)}, []Change{
+			withFilter(rise("b", 102, 432, 1.2), FilterRenormalised), withFilter(rise("c", 105, 432, 1.3), FilterCostShift),
+		}, []string{"a"}},
+		{"rises that went away do not", []Change{rise("a", 100, 432, 1.25)}, []Change{
+			withFilter(rise("b", 102, 432, 1.2), FilterWentAway), withFilter(rise("c", 105, 432, 1.3), FilterWentAway),
+		}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			kept, mixed := trafficMix(tt.rises, Options{}.withDefaults())
+			kept, mixed := trafficMix(tt.rises, tt.others, Options{}.withDefaults())
 			var got []string
 			for _, c := range mixed {
 				if c.Filter != FilterTrafficMix {
@@ -49,6 +67,11 @@ func TestTrafficMix(t *testing.T) {
 			}
 		})
 	}
+}
+
+func withFilter(c Change, filter string) Change {
+	c.Filter = filter
+	return c
 }
 
 func TestRenormalised(t *testing.T) {
@@ -73,6 +96,63 @@ func TestRenormalised(t *testing.T) {
 			}
 			if got := renormalised(tt.rise, fs, Options{}.withDefaults()); got != tt.want {
 				t.Errorf("renormalised = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+// callerSet is a service whose handler h calls f and g, beside other work
+// k; from point 200 the named functions' self CPU grows by 30%.
+func callerSet(t *testing.T, grow ...string) *funcseries.Set {
+	t.Helper()
+	rng := rand.New(rand.NewPCG(5, 6))
+	count := func(mean float64) int64 { return max(0, int64(math.Round(mean+math.Sqrt(mean)*rng.NormFloat64()))) }
+	info := map[string]funcseries.Func{
+		"main": {File: "main.go"}, "h": {File: "h.go", Callers: []string{"main"}}, "k": {File: "k.go", Callers: []string{"main"}},
+		"f": {File: "f.go", Callers: []string{"h"}}, "g": {File: "g.go", Callers: []string{"h"}},
+	}
+	set := new(funcseries.Set)
+	start := time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC)
+	for p := range 432 {
+		mean := map[string]float64{"h": 100, "f": 200, "g": 400, "k": 800}
+		if p >= 200 {
+			for _, n := range grow {
+				mean[n] *= 1.3
+			}
+		}
+		h, f, g, k := count(mean["h"]), count(mean["f"]), count(mean["g"]), count(mean["k"])
+		snap := funcseries.Snapshot{Time: start.Add(time.Duration(p) * 10 * time.Minute), Duration: 10 * time.Second,
+			Period: 10 * time.Millisecond, Total: h + f + g + k, Info: info, Funcs: map[string]funcseries.Counts{
+				"main": {Cum: h + f + g + k}, "h": {Self: h, Cum: h + f + g}, "k": {Self: k, Cum: k},
+				"f": {Self: f, Cum: f}, "g": {Self: g, Cum: g}}}
+		if err := set.Append(snap); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return set
+}
+
+func TestProportional(t *testing.T) {
+	tests := []struct {
+		name string
+		grow []string
+		want bool
+	}{
+		{"everything below the caller grew: traffic", []string{"h", "f", "g"}, true},
+		{"the function alone grew: a regression", []string{"f"}, false},
+		{"other work outside its caller grew with it", []string{"f", "k"}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			set := callerSet(t, tt.grow...)
+			o := Options{}.withDefaults()
+			c := Change{Function: "f", Index: 200, start: 0, end: set.Len()}
+			got, err := newSeries(set, nil).proportional(context.Background(), detector.New(o.Detector), c, o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != tt.want {
+				t.Errorf("proportional = %v, want %v", got, tt.want)
 			}
 		})
 	}

@@ -2,7 +2,9 @@ package funcdetect
 
 import (
 	"context"
+	"fmt"
 	"math"
+	"math/rand/v2"
 	"testing"
 	"time"
 
@@ -111,5 +113,91 @@ func TestRequestsAt(t *testing.T) {
 	got := RequestsAt([]int64{100, 160, 400}, seriesOf([]int64{90, 150, 210}, []float64{1, 2, 3}), 30)
 	if got[0] != 1 || got[1] != 2 || !math.IsNaN(got[2]) {
 		t.Errorf("got %v", got)
+	}
+}
+
+// TestDetectShareOfProfileTrafficMix: one endpoint's share of requests
+// grows, and every function below it rises by one factor while the other
+// endpoint's fall. In share of the profile those falls renormalise every
+// share, so the renormalised filter took most of the rises before the
+// traffic-mix filter could group them, and the few left alarmed (these
+// two generated cases did, two and three alarms, before issue #20).
+func TestDetectShareOfProfileTrafficMix(t *testing.T) {
+	for _, n := range []int{839, 962} {
+		t.Run(fmt.Sprint(n), func(t *testing.T) {
+			set, reqs, c := synthSet(t, funcsynth.Case{Service: "svc", Kind: funcsynth.KindTrafficMix}, n)
+			for _, o := range []Options{{}, {Requests: reqs}} {
+				res, err := Detect(context.Background(), set, o)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, r := range res.Regressions {
+					t.Errorf("share %v: false alarm at %d (mix at %d): %s %+.1f%% (%.3f%% of the service)",
+						o.Requests == nil, r.Index, c.Index, r.Function, r.Pct, r.ServicePct)
+				}
+				mixed := 0
+				for _, f := range res.Filtered {
+					if f.Filter == FilterTrafficMix {
+						mixed++
+					}
+				}
+				if mixed == 0 {
+					t.Errorf("share %v: no rise filtered as %s", o.Requests == nil, FilterTrafficMix)
+				}
+			}
+		})
+	}
+}
+
+// TestDetectHoldsANewestRise: a rise in the last points cannot yet be told
+// from a spike that will go away (the detector drops those only once they
+// have); it is pending until its level has lasted MinPoints points.
+func TestDetectHoldsANewestRise(t *testing.T) {
+	tests := []struct {
+		name   string
+		lasted int
+		want   string // the rise's filter; "" for a regression
+	}{
+		{"the last hour", 6, FilterPending},
+		{"lasting MinPoints", 12, ""},
+		{"three hours", 18, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rng := rand.New(rand.NewPCG(7, 8))
+			count := func(mean float64) int64 { return max(0, int64(math.Round(mean+math.Sqrt(mean)*rng.NormFloat64()))) }
+			info := map[string]funcseries.Func{"main": {File: "main.go"}, "a": {File: "a.go", Callers: []string{"main"}},
+				"b": {File: "b.go", Callers: []string{"main"}}}
+			set := new(funcseries.Set)
+			start := time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC)
+			const points = 200
+			for p := range points {
+				mb := 100.0
+				if p >= points-tt.lasted {
+					mb = 200
+				}
+				a, b := count(1000), count(mb)
+				snap := funcseries.Snapshot{Time: start.Add(time.Duration(p) * 10 * time.Minute), Duration: 10 * time.Second,
+					Period: 10 * time.Millisecond, Total: a + b, Info: info, Funcs: map[string]funcseries.Counts{
+						"main": {Cum: a + b}, "a": {Self: a, Cum: a}, "b": {Self: b, Cum: b}}}
+				if err := set.Append(snap); err != nil {
+					t.Fatal(err)
+				}
+			}
+			res, err := Detect(context.Background(), set, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := "none"
+			for _, c := range append(res.Regressions, res.Filtered...) {
+				if c.Function == "b" && c.Direction == "up" && c.Index >= points-tt.lasted-3 {
+					got = c.Filter
+				}
+			}
+			if got != tt.want {
+				t.Errorf("b's rise %d points before the end: filter %q, want %q (regressions %+v, filtered %+v)",
+					tt.lasted, got, tt.want, res.Regressions, res.Filtered)
+			}
+		})
 	}
 }
