@@ -63,6 +63,12 @@ func TestPromFleetScanCost(t *testing.T) {
 				cpu, hwm := promProcStats(t, s.cmd.Process.Pid)
 				t.Logf("%d replica(s), %d series: replica %d: %.2f CPU-s (%.1f µs/series), peak RSS %d MiB; tick done after %v",
 					replicas, n, i, cpu, cpu/float64(n)*1e6, hwm>>10, wall.Round(time.Second))
+				// a failed shard is retried, and the wall time holds the wait
+				for _, line := range strings.Split(s.stderr.String(), "\n") {
+					if strings.Contains(line, `msg="job failed"`) || strings.Contains(line, "level=ERROR") {
+						t.Logf("replica %d: %.300s", i, line)
+					}
+				}
 			}
 			for _, s := range servers {
 				s.stop(t)
