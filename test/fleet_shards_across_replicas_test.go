@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 )
@@ -19,7 +20,10 @@ var (
 // too wide for one request's samples budget. Each tick is planned by one
 // replica and its shards are detected by all of them: every shard of a
 // tick runs once, the tick is reported done once, and each planted step
-// is alerted once in the team's channel. (A tick that fires while the
+// is alerted once in the team's channel. The first request of the shard
+// with one planted series fails, as a restarting Prometheus's would: the
+// shard is tried again seconds later, on whichever replica, and its step
+// is still alerted. (A tick that fires while the
 // previous one's shards still run is skipped: detector/schedule's
 // TestShardsSpreadOverReplicas.)
 func TestPromShardsAcrossReplicas(t *testing.T) {
@@ -29,6 +33,7 @@ func TestPromShardsAcrossReplicas(t *testing.T) {
 	now := time.Now().Truncate(time.Minute)
 	planted := []int{3, 250, 598}
 	fake := newPromFleet(t, 600, planted, now.Add(-12*time.Hour), 2_000_000)
+	fake.failFirst = promFleetInstance(planted[1])
 	slack := newFakeSlack(t)
 	// 600 series × 577 points is 346k samples; a 40k budget makes ~9
 	// shards of 69 series.
@@ -110,6 +115,13 @@ routes:
 		}
 	}
 	t.Logf("%d ticks queued, %d shard runs, by replica %v", len(queued), len(runs), perReplica)
+	retried := 0
+	for _, s := range replicas {
+		retried += strings.Count(s.stderr.String(), `msg="job to be retried" component=worker`)
+	}
+	if retried != 1 {
+		t.Errorf("%d shard jobs to be retried, want the one whose request failed", retried)
+	}
 	if busy < 2 {
 		t.Errorf("shards ran on %d of 3 replicas, want them spread", busy)
 	}

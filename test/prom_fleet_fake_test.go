@@ -36,6 +36,10 @@ type promFleet struct {
 	// warnings, when set, end every query_range answer, as a Thanos or
 	// Mimir partial response's do.
 	warnings []string
+	// failFirst, when set, has the first query_range whose query holds it
+	// refused with 503, as a restarting server would.
+	failFirst string
+	failed    bool
 
 	mu       sync.Mutex
 	requests []promFleetRequest // query_range calls, answered or refused
@@ -130,7 +134,14 @@ func (f *promFleet) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	points := int((end-start)/step) + 1
 	req := promFleetRequest{query: query, samples: points * len(match)}
+	f.mu.Lock()
+	refuse := f.failFirst != "" && !f.failed && strings.Contains(query, f.failFirst)
+	f.failed = f.failed || refuse
+	f.mu.Unlock()
 	switch {
+	case refuse:
+		req.refused = http.StatusServiceUnavailable
+		fail(req.refused, "unavailable", "the server is restarting")
 	case (end-start)/step > 11000:
 		req.refused = http.StatusBadRequest
 		fail(req.refused, "bad_data", "exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)")
