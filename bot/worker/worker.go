@@ -92,15 +92,6 @@ func New(st Store, o Options) (*Worker, error) {
 	return &Worker{st: st, o: o, log: o.Logger.With("component", "worker"), now: o.Now, jobs: jobs, lag: lag}, nil
 }
 
-// Handle adds, or replaces, the handler of kind, for parts built after
-// the worker (the detection scheduler's shards). Call it before Run.
-func (w *Worker) Handle(kind string, h Handler) {
-	if w.o.Handlers == nil {
-		w.o.Handlers = map[string]Handler{}
-	}
-	w.o.Handlers[kind] = h
-}
-
 // Worker timings. A failed job is retried after RetryDelay, so the
 // reclaim that hands it over runs every few seconds (it writes nothing
 // when there is nothing to hand over).

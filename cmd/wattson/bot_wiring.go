@@ -82,7 +82,7 @@ func wireBot(co bot.CoreOptions, deps botDeps, reclaimIdle time.Duration) (*botP
 			proposals.JobPullRequest:     p.proposals.RunPullRequest,
 			proposals.JobVerifyRecovery:  p.proposals.RunVerify,
 		},
-		ReclaimIdle: reclaimIdle, Owner: co.Owner, Now: co.Now, Logger: co.Logger, Registerer: co.Registerer,
+		ReclaimIdle: reclaimIdle, Owner: co.Owner, Now: co.Now, Logger: co.Logger, Registerer: botQueue(co.Registerer),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("start bot: %w", err)
@@ -97,6 +97,15 @@ func wireBot(co bot.CoreOptions, deps botDeps, reclaimIdle time.Duration) (*botP
 		return nil, fmt.Errorf("start bot: %w", err)
 	}
 	return p, nil
+}
+
+// botQueue labels the bot worker's metrics with its queue, beside the
+// detection shards' worker (serve.go's shardLane).
+func botQueue(reg prometheus.Registerer) prometheus.Registerer {
+	if reg == nil {
+		return nil
+	}
+	return prometheus.WrapRegistererWith(prometheus.Labels{"queue": "bot"}, reg)
 }
 
 // newChatBot builds the bot and its adapters from cfg and mounts Slack's

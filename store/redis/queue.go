@@ -17,7 +17,55 @@ import (
 // The queue is the stream "jobs" with the consumer group "workers"; each
 // entry has the fields kind and payload, and its stream id is the job id.
 // The sorted set "jobs:retry" holds the ids of failed jobs by the unix
-// milliseconds at which Reclaim is to hand them over (Retry).
+// milliseconds at which Reclaim is to hand them over (Retry). A lane
+// (Store.Lane) is another such queue, the stream "jobs:<lane>" and the
+// set "jobs:<lane>:retry", worked by workers of its own: the shards of a
+// fleet's detection tick go to one, so that an investigation queued
+// behind a hundred shards does not wait for them.
+
+// Lane is one queue of the store: the default one, whose methods the
+// Store has, or a named one (Store.Lane).
+type Lane struct {
+	s               *Store
+	stream, retries string
+}
+
+var _ store.Queue = (*Lane)(nil)
+
+// Lane returns the queue named name, creating its stream and consumer
+// group unless they exist. Its jobs are the Lane's alone: Dequeue on the
+// Store never hands them over.
+func (s *Store) Lane(ctx context.Context, name string) (*Lane, error) {
+	if name == "" || name == "retry" || strings.ContainsAny(name, ":{}") {
+		return nil, fmt.Errorf("queue lane %q: want a plain name other than \"retry\"", name)
+	}
+	q := &Lane{s: s, stream: s.keys.key("jobs", name), retries: s.keys.key("jobs", name, "retry")}
+	if err := q.ensureGroup(ctx); err != nil {
+		return nil, err
+	}
+	return q, nil
+}
+
+// Enqueue, Dequeue, Ack, Reclaim and Retry of the Store are those of its
+// default queue.
+func (s *Store) Enqueue(ctx context.Context, kind string, payload json.RawMessage) (string, error) {
+	return s.jobs.Enqueue(ctx, kind, payload)
+}
+
+func (s *Store) Dequeue(ctx context.Context, consumer string, block time.Duration) (*store.Job, error) {
+	return s.jobs.Dequeue(ctx, consumer, block)
+}
+
+func (s *Store) Ack(ctx context.Context, id string) error { return s.jobs.Ack(ctx, id) }
+
+func (s *Store) Reclaim(ctx context.Context, consumer string, minIdle time.Duration) ([]store.Job, error) {
+	return s.jobs.Reclaim(ctx, consumer, minIdle)
+}
+
+func (s *Store) Retry(ctx context.Context, id string, after time.Duration) error {
+	return s.jobs.Retry(ctx, id, after)
+}
+
 
 // streamID reports whether id looks like the ids XADD assigns: two decimal
 // numbers joined by a dash.
@@ -47,10 +95,10 @@ func (k keyspace) retries() string {
 
 // ensureGroup creates the stream and its consumer group unless they exist.
 // Starting at id 0 means jobs added before the group existed are delivered.
-func (s *Store) ensureGroup(ctx context.Context) error {
-	err := s.rdb.XGroupCreateMkStream(ctx, s.keys.stream(), group, "0").Err()
+func (q *Lane) ensureGroup(ctx context.Context) error {
+	err := q.s.rdb.XGroupCreateMkStream(ctx, q.stream, group, "0").Err()
 	if err != nil && !strings.HasPrefix(err.Error(), "BUSYGROUP") {
-		return fmt.Errorf("create consumer group on %s: %w", s.keys.stream(), err)
+		return fmt.Errorf("create consumer group on %s: %w", q.stream, err)
 	}
 	return nil
 }
@@ -62,9 +110,9 @@ func isNoGroup(err error) bool {
 }
 
 // Enqueue implements store.Queue.
-func (s *Store) Enqueue(ctx context.Context, kind string, payload json.RawMessage) (string, error) {
-	id, err := s.rdb.XAdd(ctx, &goredis.XAddArgs{
-		Stream: s.keys.stream(),
+func (q *Lane) Enqueue(ctx context.Context, kind string, payload json.RawMessage) (string, error) {
+	id, err := q.s.rdb.XAdd(ctx, &goredis.XAddArgs{
+		Stream: q.stream,
 		Values: []any{"kind", kind, "payload", string(payload)},
 	}).Result()
 	if err != nil {
@@ -76,14 +124,14 @@ func (s *Store) Enqueue(ctx context.Context, kind string, payload json.RawMessag
 // Dequeue implements store.Queue with XREADGROUP ... BLOCK. It blocks in
 // slices of at most maxBlockSlice so that a cancelled context is noticed
 // soon: Redis itself cannot be interrupted while it blocks.
-func (s *Store) Dequeue(ctx context.Context, consumer string, block time.Duration) (*store.Job, error) {
+func (q *Lane) Dequeue(ctx context.Context, consumer string, block time.Duration) (*store.Job, error) {
 	deadline := time.Now().Add(block)
 	for {
 		wait := time.Duration(-1) // do not block
 		if left := time.Until(deadline); block > 0 && left > 0 {
 			wait = max(min(left, maxBlockSlice), time.Millisecond)
 		}
-		job, err := s.readOne(ctx, consumer, wait)
+		job, err := q.readOne(ctx, consumer, wait)
 		switch {
 		case ctx.Err() != nil:
 			return nil, fmt.Errorf("dequeue job: %w", ctx.Err())
@@ -102,21 +150,21 @@ const maxBlockSlice = time.Second
 
 // readOne reads one new job for consumer, blocking up to block (not at
 // all when block < 0); it returns nil when none arrived.
-func (s *Store) readOne(ctx context.Context, consumer string, block time.Duration) (*store.Job, error) {
+func (q *Lane) readOne(ctx context.Context, consumer string, block time.Duration) (*store.Job, error) {
 	args := &goredis.XReadGroupArgs{
 		Group:    group,
 		Consumer: consumer,
-		Streams:  []string{s.keys.stream(), ">"},
+		Streams:  []string{q.stream, ">"},
 		Count:    1,
 		Block:    block,
 	}
-	res, err := s.rdb.XReadGroup(ctx, args).Result()
+	res, err := q.s.rdb.XReadGroup(ctx, args).Result()
 	if isNoGroup(err) {
-		s.log.Warn("queue consumer group missing, re-creating it; the server lost its data")
-		if err := s.ensureGroup(ctx); err != nil {
+		q.s.log.Warn("queue consumer group missing, re-creating it; the server lost its data")
+		if err := q.ensureGroup(ctx); err != nil {
 			return nil, err
 		}
-		res, err = s.rdb.XReadGroup(ctx, args).Result()
+		res, err = q.s.rdb.XReadGroup(ctx, args).Result()
 	}
 	switch {
 	case errors.Is(err, goredis.Nil):
@@ -148,11 +196,11 @@ func toJob(m goredis.XMessage) store.Job {
 }
 
 // Ack implements store.Queue: XACK, then XDEL so the stream stays small.
-func (s *Store) Ack(ctx context.Context, id string) error {
+func (q *Lane) Ack(ctx context.Context, id string) error {
 	if !streamID(id) {
 		return fmt.Errorf("ack job %s: %w", id, store.ErrNotFound)
 	}
-	n, err := s.scripts.ack.Run(ctx, s.rdb, []string{s.keys.stream()}, group, id).Int64()
+	n, err := q.s.scripts.ack.Run(ctx, q.s.rdb, []string{q.stream}, group, id).Int64()
 	if err != nil {
 		return fmt.Errorf("ack job %s: %w", id, err)
 	}
@@ -165,8 +213,8 @@ func (s *Store) Ack(ctx context.Context, id string) error {
 // Reclaim implements store.Queue with XAUTOCLAIM, and XCLAIM of the
 // jobs whose retry time has come; the delivery counts that both raised
 // come from XPENDING.
-func (s *Store) Reclaim(ctx context.Context, consumer string, minIdle time.Duration) ([]store.Job, error) {
-	jobs, err := s.claimRetries(ctx, consumer)
+func (q *Lane) Reclaim(ctx context.Context, consumer string, minIdle time.Duration) ([]store.Job, error) {
+	jobs, err := q.claimRetries(ctx, consumer)
 	if err != nil {
 		return nil, err
 	}
@@ -176,8 +224,8 @@ func (s *Store) Reclaim(ctx context.Context, consumer string, minIdle time.Durat
 	}
 	start := "0-0"
 	for {
-		msgs, next, err := s.rdb.XAutoClaim(ctx, &goredis.XAutoClaimArgs{
-			Stream:   s.keys.stream(),
+		msgs, next, err := q.s.rdb.XAutoClaim(ctx, &goredis.XAutoClaimArgs{
+			Stream:   q.stream,
 			Group:    group,
 			Consumer: consumer,
 			MinIdle:  minIdle,
@@ -200,11 +248,11 @@ func (s *Store) Reclaim(ctx context.Context, consumer string, minIdle time.Durat
 		}
 		start = next
 	}
-	if err := s.countAttempts(ctx, consumer, jobs); err != nil {
+	if err := q.countAttempts(ctx, consumer, jobs); err != nil {
 		return nil, err
 	}
 	if len(jobs) > 0 {
-		s.log.Info("reclaimed jobs", "consumer", consumer, "jobs", len(jobs), "min_idle", minIdle)
+		q.s.log.Info("reclaimed jobs", "consumer", consumer, "jobs", len(jobs), "min_idle", minIdle)
 	}
 	return jobs, nil
 }
@@ -212,17 +260,17 @@ func (s *Store) Reclaim(ctx context.Context, consumer string, minIdle time.Durat
 // claimRetries hands consumer the pending jobs whose retry time has come
 // and takes them off the retry set; one acknowledged meanwhile is only
 // taken off.
-func (s *Store) claimRetries(ctx context.Context, consumer string) ([]store.Job, error) {
+func (q *Lane) claimRetries(ctx context.Context, consumer string) ([]store.Job, error) {
 	now := strconv.FormatInt(time.Now().UnixMilli(), 10)
-	ids, err := s.rdb.ZRangeByScore(ctx, s.keys.retries(), &goredis.ZRangeBy{Min: "-inf", Max: now}).Result()
+	ids, err := q.s.rdb.ZRangeByScore(ctx, q.retries, &goredis.ZRangeBy{Min: "-inf", Max: now}).Result()
 	if err != nil {
 		return nil, fmt.Errorf("reclaim jobs: list retries: %w", err)
 	}
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	msgs, err := s.rdb.XClaim(ctx, &goredis.XClaimArgs{
-		Stream: s.keys.stream(), Group: group, Consumer: consumer, MinIdle: 0, Messages: ids,
+	msgs, err := q.s.rdb.XClaim(ctx, &goredis.XClaimArgs{
+		Stream: q.stream, Group: group, Consumer: consumer, MinIdle: 0, Messages: ids,
 	}).Result()
 	if isNoGroup(err) {
 		msgs, err = nil, nil
@@ -234,7 +282,7 @@ func (s *Store) claimRetries(ctx context.Context, consumer string) ([]store.Job,
 	for i, id := range ids {
 		members[i] = id
 	}
-	if err := s.rdb.ZRem(ctx, s.keys.retries(), members...).Err(); err != nil {
+	if err := q.s.rdb.ZRem(ctx, q.retries, members...).Err(); err != nil {
 		return nil, fmt.Errorf("reclaim jobs: clear retries: %w", err)
 	}
 	jobs := make([]store.Job, 0, len(msgs))
@@ -246,12 +294,12 @@ func (s *Store) claimRetries(ctx context.Context, consumer string) ([]store.Job,
 
 // Retry implements store.Queue: the job, if pending, goes into the retry
 // set at its time.
-func (s *Store) Retry(ctx context.Context, id string, after time.Duration) error {
+func (q *Lane) Retry(ctx context.Context, id string, after time.Duration) error {
 	if !streamID(id) {
 		return fmt.Errorf("retry job %s: %w", id, store.ErrNotFound)
 	}
-	p, err := s.rdb.XPendingExt(ctx, &goredis.XPendingExtArgs{
-		Stream: s.keys.stream(), Group: group, Start: id, End: id, Count: 1,
+	p, err := q.s.rdb.XPendingExt(ctx, &goredis.XPendingExtArgs{
+		Stream: q.stream, Group: group, Start: id, End: id, Count: 1,
 	}).Result()
 	if err != nil && !isNoGroup(err) {
 		return fmt.Errorf("retry job %s: %w", id, err)
@@ -260,22 +308,22 @@ func (s *Store) Retry(ctx context.Context, id string, after time.Duration) error
 		return fmt.Errorf("retry job %s: not pending: %w", id, store.ErrNotFound)
 	}
 	at := float64(time.Now().Add(after).UnixMilli())
-	if err := s.rdb.ZAdd(ctx, s.keys.retries(), goredis.Z{Score: at, Member: id}).Err(); err != nil {
+	if err := q.s.rdb.ZAdd(ctx, q.retries, goredis.Z{Score: at, Member: id}).Err(); err != nil {
 		return fmt.Errorf("retry job %s: %w", id, err)
 	}
 	return nil
 }
 
 // countAttempts sets each job's Attempts from its delivery count.
-func (s *Store) countAttempts(ctx context.Context, consumer string, jobs []store.Job) error {
+func (q *Lane) countAttempts(ctx context.Context, consumer string, jobs []store.Job) error {
 	if len(jobs) == 0 {
 		return nil
 	}
 	cmds := make([]*goredis.XPendingExtCmd, len(jobs))
-	_, err := s.rdb.Pipelined(ctx, func(p goredis.Pipeliner) error {
+	_, err := q.s.rdb.Pipelined(ctx, func(p goredis.Pipeliner) error {
 		for i, j := range jobs {
 			cmds[i] = p.XPendingExt(ctx, &goredis.XPendingExtArgs{
-				Stream: s.keys.stream(), Group: group, Start: j.ID, End: j.ID, Count: 1, Consumer: consumer,
+				Stream: q.stream, Group: group, Start: j.ID, End: j.ID, Count: 1, Consumer: consumer,
 			})
 		}
 		return nil

@@ -52,6 +52,7 @@ type Store struct {
 	log     *slog.Logger
 	now     func() time.Time
 	scripts scripts
+	jobs    *Lane // the default queue
 }
 
 var _ store.Store = (*Store)(nil)
@@ -89,7 +90,8 @@ func Open(ctx context.Context, rawURL string, opts Options) (*Store, error) {
 		_ = s.rdb.Close()
 		return nil, fmt.Errorf("connect to redis at %s: %w", s.addr, err)
 	}
-	if err := s.ensureGroup(ctx); err != nil {
+	s.jobs = &Lane{s: s, stream: s.keys.stream(), retries: s.keys.retries()}
+	if err := s.jobs.ensureGroup(ctx); err != nil {
 		_ = s.rdb.Close()
 		return nil, err
 	}
