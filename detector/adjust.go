@@ -34,7 +34,11 @@ func (d *Detector) adjust(x []float64, times []int64, ks []int, comp []float64, 
 	n := len(x)
 	ds := &d.des[b2i(trend)]
 	if !ds.valid {
-		ds.build(d, x, times, trend)
+		var from *design
+		if trend {
+			from = &d.des[0]
+		}
+		ds.build(d, x, times, trend, from)
 	}
 	if len(ds.terms) == 0 {
 		return kept{}

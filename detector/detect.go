@@ -36,6 +36,10 @@ type Detector struct {
 	lines, zlines      lineSums
 	g, h, beta, l, sol []float64
 	all, keep, others  []int
+	memo               []splitMemo
+	placed             []split // the raw changes relocated (placedRaw)
+	placedOK           bool
+	sel                selectScratch
 
 	// done is the Done channel of the context of the DetectContext call
 	// under way, nil otherwise; the long loops poll it (stopped).

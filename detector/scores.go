@@ -16,6 +16,7 @@ type rankPair struct {
 // sort buffers across series.
 type ranker struct {
 	tables map[int][]float64
+	tabled int // the scores the tables hold
 	pairs  []rankPair
 	keys   []uint64
 	keys2  []uint64
@@ -69,6 +70,9 @@ func tieScore(table []float64, lo, hi int) float64 {
 	return s / float64(hi-lo)
 }
 
+// maxTabled bounds the scores the score tables hold (4 MB).
+const maxTabled = 1 << 19
+
 // scoreTable returns the normal scores of ranks 0..n−1 for n points.
 func (d *ranker) scoreTable(n int) []float64 {
 	if t, ok := d.tables[n]; ok {
@@ -78,10 +82,16 @@ func (d *ranker) scoreTable(n int) []float64 {
 	for r := range t {
 		t[r] = normQuantile((float64(r) + 0.5) / float64(n))
 	}
-	if len(d.tables) > 64 { // bound the cache when lengths vary a lot
+	// Bound the cache by its size, not its count: relocate ranks windows
+	// of every even length up to the series' (432 tables, 1.5 MB for 864
+	// points), and a bound of 64 tables made it recompute most of them
+	// for every series.
+	if d.tabled+n > maxTabled {
 		clear(d.tables)
+		d.tabled = 0
 	}
 	d.tables[n] = t
+	d.tabled += n
 	return t
 }
 
@@ -148,14 +158,34 @@ func bucketSort(keys, buf []uint64, count *[]int) ([]uint64, []uint64) {
 	for _, k := range keys {
 		c[(k-lo)>>shift+1]++
 	}
+	crowd, sum := 0, 0
 	for b := 1; b <= nb; b++ {
-		c[b] += c[b-1]
+		m := c[b]
+		crowd = max(crowd, m)
+		sum += m
+		c[b] = sum
 	}
 	buf = slices.Grow(buf[:0], n)[:n]
 	for _, k := range keys {
 		b := (k - lo) >> shift
 		buf[c[b]] = k
 		c[b]++
+	}
+	if crowd <= 32 {
+		// Every key is in its bucket, after all smaller buckets: one
+		// insertion sort over the whole buffer moves keys within
+		// their buckets only, and its branch is predictable where the
+		// loop over the buckets below, with its random bucket sizes,
+		// is not.
+		for i := 1; i < n; i++ {
+			k := buf[i]
+			j := i
+			for ; j > 0 && buf[j-1] > k; j-- {
+				buf[j] = buf[j-1]
+			}
+			buf[j] = k
+		}
+		return buf, keys
 	}
 	// c[b] is now the end of bucket b.
 	start := 0

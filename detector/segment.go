@@ -55,14 +55,30 @@ func (d *Detector) segment(z []float64) []split {
 
 // prune retests every change on the segments around it, moves it to the best
 // split there, and drops the weakest until all pass.
+//
+// bestSplit is a function of a segment's bounds alone, and a deletion
+// changes the bounds of the two changes beside it only, so each change's
+// last search is kept with the bounds it was made on and reused while
+// they hold: a series with many candidate changes (autocorrelated noise
+// splits into dozens before pruning) no longer rescans every segment for
+// every deletion.
 func (d *Detector) prune(z, cs []float64, ks []int) []int {
 	n, m := len(z), d.opts.MinSegment
+	memo := slices.Grow(d.memo[:0], len(ks))[:len(ks)]
+	for j := range memo {
+		memo[j] = splitMemo{a: -1}
+	}
 	for iter := 0; len(ks) > 0 && iter < 4*n && !d.done.stopped(); iter++ {
 		sigma := longRunSigma(z, cs, ks)
 		worst, worstP := -1, 0.0
 		for j := range ks {
 			a, b := bounds(ks, j, n)
-			k, t := bestSplit(cs, a, b, m)
+			c := &memo[j]
+			if c.a != a || c.b != b {
+				c.k, c.t = bestSplit(cs, a, b, m)
+				c.a, c.b = a, b
+			}
+			k, t := c.k, c.t
 			if k < 0 {
 				worst, worstP = j, 1
 				break
@@ -76,8 +92,16 @@ func (d *Detector) prune(z, cs []float64, ks []int) []int {
 			break
 		}
 		ks = slices.Delete(ks, worst, worst+1)
+		memo = slices.Delete(memo, worst, worst+1)
 	}
+	d.memo = memo
 	return ks
+}
+
+// splitMemo is bestSplit's answer k, t for the segment [a, b).
+type splitMemo struct {
+	a, b, k int
+	t       float64
 }
 
 // dropTransients removes pairs of opposite changes that enclose a short

@@ -59,7 +59,7 @@ func (m moments) line() (icpt, slope, rss float64) {
 		slope = viu / vii
 	}
 	icpt = (su - slope*si) / n
-	rss = math.Max(0, vuu-slope*viu)
+	rss = nonNeg(vuu - slope*viu)
 	return icpt, slope, rss
 }
 
@@ -89,9 +89,21 @@ func (m moments) rss() float64 {
 	viu := m.iu - m.i*m.u*inv
 	vuu := m.uu - m.u*m.u*inv
 	if vii <= 0 {
-		return math.Max(0, vuu)
+		return nonNeg(vuu)
 	}
-	return math.Max(0, vuu-viu*viu/vii)
+	return nonNeg(vuu - viu*viu/vii)
+}
+
+// nonNeg is math.Max(0, v) by a comparison the compiler inlines: math.Max
+// is an assembly call on amd64, and the builtin max, with its signed-zero
+// handling, was slower still in bestLineSplit's loop (52 µs against 15 µs
+// for 864 points; 11 µs with nonNeg). NaN stays NaN, as with math.Max; a
+// −0 stays −0, which compares and sums as 0.
+func nonNeg(v float64) float64 {
+	if v < 0 {
+		return 0
+	}
+	return v
 }
 
 // trendPValue is the p-value of a trend break with residual-sum reduction
