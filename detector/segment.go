@@ -26,12 +26,13 @@ func (d *Detector) segment(z []float64) []split {
 	if sigma == 0 {
 		return nil // constant after ranking: nothing can change
 	}
+	d.memo = d.memo[:0]
 	var ks []int
 	stack := [][2]int{{0, n}}
 	for len(stack) > 0 && !d.done.stopped() {
 		s := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
-		k, t := bestSplit(cs, s[0], s[1], m)
+		k, t := d.bestSplitOf(cs, s[0], s[1])
 		// The p-value is never below the single-split z-test's, so a
 		// statistic under that test's threshold needs no integration.
 		if k < 0 || t/sigma < d.zAlpha || d.pvalue(t/sigma, s[1]-s[0]) >= d.opts.Alpha {
@@ -57,28 +58,19 @@ func (d *Detector) segment(z []float64) []split {
 // split there, and drops the weakest until all pass.
 //
 // bestSplit is a function of a segment's bounds alone, and a deletion
-// changes the bounds of the two changes beside it only, so each change's
-// last search is kept with the bounds it was made on and reused while
-// they hold: a series with many candidate changes (autocorrelated noise
-// splits into dozens before pruning) no longer rescans every segment for
-// every deletion.
+// changes the bounds of the changes beside it only, so the searches are
+// kept (bestSplitOf) and a segment already searched is not searched
+// again: a series with many candidate changes no longer rescans every
+// segment for every deletion, nor for each prune of dropTransients and
+// dropRamps.
 func (d *Detector) prune(z, cs []float64, ks []int) []int {
-	n, m := len(z), d.opts.MinSegment
-	memo := slices.Grow(d.memo[:0], len(ks))[:len(ks)]
-	for j := range memo {
-		memo[j] = splitMemo{a: -1}
-	}
+	n := len(z)
 	for iter := 0; len(ks) > 0 && iter < 4*n && !d.done.stopped(); iter++ {
 		sigma := longRunSigma(z, cs, ks)
 		worst, worstP := -1, 0.0
 		for j := range ks {
 			a, b := bounds(ks, j, n)
-			c := &memo[j]
-			if c.a != a || c.b != b {
-				c.k, c.t = bestSplit(cs, a, b, m)
-				c.a, c.b = a, b
-			}
-			k, t := c.k, c.t
+			k, t := d.bestSplitOf(cs, a, b)
 			if k < 0 {
 				worst, worstP = j, 1
 				break
@@ -92,9 +84,7 @@ func (d *Detector) prune(z, cs []float64, ks []int) []int {
 			break
 		}
 		ks = slices.Delete(ks, worst, worst+1)
-		memo = slices.Delete(memo, worst, worst+1)
 	}
-	d.memo = memo
 	return ks
 }
 
@@ -102,6 +92,22 @@ func (d *Detector) prune(z, cs []float64, ks []int) []int {
 type splitMemo struct {
 	a, b, k int
 	t       float64
+}
+
+// bestSplitOf is bestSplit(cs, a, b, MinSegment), remembered for the
+// segment call under way (segment clears d.memo: cs is that call's).
+func (d *Detector) bestSplitOf(cs []float64, a, b int) (int, float64) {
+	for i := len(d.memo) - 1; i >= 0; i-- {
+		if c := d.memo[i]; c.a == a && c.b == b {
+			return c.k, c.t
+		}
+	}
+	k, t := bestSplit(cs, a, b, d.opts.MinSegment)
+	if len(d.memo) >= 512 {
+		d.memo = d.memo[:0]
+	}
+	d.memo = append(d.memo, splitMemo{a: a, b: b, k: k, t: t})
+	return k, t
 }
 
 // dropTransients removes pairs of opposite changes that enclose a short
