@@ -128,13 +128,17 @@ func (d *ranker) sortedKeys(x []float64) []uint64 {
 	return keys
 }
 
-// bucketSort sorts keys: one counting pass spreads them over about as
-// many buckets as keys by their leading varying bits (above the 12
-// position bits), then each bucket is sorted in place — insertion sort for
-// the few keys a bucket usually holds, pdqsort for a crowded one (heavy
-// tails pack the bulk of the values into a few buckets). buf is scratch of
-// the same length, count scratch for the bucket counts. It returns the
-// sorted keys and the other buffer.
+// bucketSort sorts keys: one counting pass spreads them over two to four
+// buckets per key by their leading varying bits (above the 12 position
+// bits), then each bucket is sorted in place — insertion sort for the
+// few keys a bucket usually holds, pdqsort for a crowded one (heavy tails
+// pack the bulk of the values into a few buckets). buf is scratch of the
+// same length, count scratch for the bucket counts. It returns the sorted
+// keys and the other buffer. (One to two buckets per key left gaussian
+// values two or three to a central bucket, and the insertion sort's
+// mispredicted comparisons were most of the time: normal scores of 864
+// AR(1) values took 18 µs, 11 µs with twice the buckets, 11.5 µs with
+// four times.)
 func bucketSort(keys, buf []uint64, count *[]int) ([]uint64, []uint64) {
 	n := len(keys)
 	if n < 2 {
@@ -145,7 +149,7 @@ func bucketSort(keys, buf []uint64, count *[]int) ([]uint64, []uint64) {
 		lo, hi = min(lo, k), max(hi, k)
 	}
 	nb := 1
-	for nb < n {
+	for nb < 2*n {
 		nb <<= 1
 	}
 	shift := uint(12)
