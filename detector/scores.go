@@ -45,17 +45,33 @@ func (d *ranker) normalScores(x, z []float64) {
 	}
 	keys := d.sortedKeys(x)
 	for lo := 0; lo < n; {
+		kl := keys[lo]
 		hi := lo + 1
-		v := x[keys[lo]&0xfff]
-		for hi < n && x[keys[hi]&0xfff] == v {
-			hi++
+		if hi < n && mayTie(kl, keys[hi]) {
+			v := x[kl&0xfff]
+			for hi < n && x[keys[hi]&0xfff] == v {
+				hi++
+			}
 		}
-		s := tieScore(table, lo, hi)
-		for r := lo; r < hi; r++ {
-			z[keys[r]&0xfff] = s
+		if hi-lo == 1 {
+			z[kl&0xfff] = table[lo]
+		} else {
+			s := tieScore(table, lo, hi)
+			for r := lo; r < hi; r++ {
+				z[keys[r]&0xfff] = s
+			}
 		}
 		lo = hi
 	}
+}
+
+// mayTie reports whether the values of sorted keys a ≤ b may be equal:
+// their value bits agree above the 12 position bits, or a is at −0 and b
+// at +0 (equal values with different bits). Otherwise they differ, and
+// normalScores need not read them.
+func mayTie(a, b uint64) bool {
+	const negZero, posZero = 0x7FFFFFFFFFFFF, 0x8000000000000
+	return a>>12 == b>>12 || a>>12 == negZero && b>>12 == posZero
 }
 
 // tieScore is the mean of the scores of ranks lo..hi−1.
