@@ -57,7 +57,7 @@ func (d *Detector) adjust(x []float64, times []int64, ks []int, comp []float64, 
 	delta := slices.Grow(d.u[:0], n)[:n]
 	d.e, d.u = e, delta
 	ds.residuals(x, ks, beta, e)
-	clear(delta)
+	clipped := d.clipped[:0] // the points with a nonzero δ (delta holds it)
 	if s := 3 * d.noise; s > 0 {
 		a := 0
 		for j := 0; j <= len(ks); j++ {
@@ -73,6 +73,7 @@ func (d *Detector) adjust(x []float64, times []int64, ks []int, comp []float64, 
 				}
 				dl := e[i] - math.Copysign(s, e[i])
 				delta[i] = dl
+				clipped = append(clipped, i)
 				uu += dl*dl - 2*(x[i]-mx)*dl
 				for k, c := range ds.cols {
 					h[k] -= dl * (c[i] - (ds.pre[k][b]-ds.pre[k][a])*inv)
@@ -82,10 +83,11 @@ func (d *Detector) adjust(x []float64, times []int64, ks []int, comp []float64, 
 		}
 		beta = append(beta[:0], solve(g, h, p, all, &d.l, &d.sol)...)
 		ds.residuals(x, ks, beta, e)
-		for i, dl := range delta {
-			e[i] -= dl
+		for _, i := range clipped {
+			e[i] -= delta[i]
 		}
 	}
+	d.clipped = clipped
 	rssFull := uu - dot(h, beta)
 	v := residualLongRunVar(e, n-len(ks)-1-p)
 	if v <= 0 {

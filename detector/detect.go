@@ -36,6 +36,7 @@ type Detector struct {
 	lines, zlines      lineSums
 	g, h, beta, l, sol []float64
 	all, keep, others  []int
+	clipped            []int
 	memo               []splitMemo
 	placed             []split // the raw changes relocated (placedRaw)
 	placedOK           bool
