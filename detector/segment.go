@@ -163,15 +163,18 @@ func bestSplit(cs []float64, a, b, m int) (int, float64) {
 	fl := float64(L)
 	const shrink = 1 - 1e-9
 	best, bestK := -1.0, -1
-	for k := a + m; k <= b-m; k++ {
-		i := float64(k - a)
-		dev := cs[k] - cs[a] - i/fl*total
+	c0 := cs[a]
+	seg := cs[a+m : b-m+1]
+	i := float64(m) // k − a, counted in floats (integers: exact)
+	for j, ck := range seg {
+		dev := ck - c0 - i/fl*total
 		num, den := dev*dev*fl, i*(fl-i)
+		i++
 		if num < best*den*shrink {
 			continue
 		}
 		if t := num / den; t > best {
-			best, bestK = t, k
+			best, bestK = t, a+m+j
 		}
 	}
 	return bestK, math.Sqrt(best)
