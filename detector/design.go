@@ -48,8 +48,7 @@ func (ds *design) build(d *Detector, x []float64, times []int64, trend bool, fro
 		ds.xx = from.xx
 		first = copy(ds.xty, from.xty)
 	} else {
-		ds.xpre = prefixSums(ds.xpre, x)
-		ds.xx = dot(x, x)
+		ds.xpre, ds.xx = prefixSumsSquares(ds.xpre, x)
 	}
 	dots(ds.cols[first:], x, ds.xty[first:])
 	ds.x = x
@@ -61,9 +60,9 @@ func (ds *design) sameSeries(x []float64) bool {
 	return len(ds.x) == len(x) && len(x) > 0 && &ds.x[0] == &x[0]
 }
 
-// dots sets out[a] to dot(cols[a], x) for every column, four columns per
-// pass over x: each inner product is summed in dot's order, so the values
-// are dot's, but four independent sums run at once.
+// dots sets out[a] to dot(cols[a], x) for every column, up to four
+// columns per pass over x: each inner product is summed in dot's order,
+// so the values are dot's, but the sums run side by side.
 func dots(cols [][]float64, x, out []float64) {
 	n := len(x)
 	a := 0
@@ -78,7 +77,25 @@ func dots(cols [][]float64, x, out []float64) {
 		}
 		out[a], out[a+1], out[a+2], out[a+3] = s0, s1, s2, s3
 	}
-	for ; a < len(cols); a++ {
+	switch len(cols) - a {
+	case 3:
+		c0, c1, c2 := cols[a][:n], cols[a+1][:n], cols[a+2][:n]
+		var s0, s1, s2 float64
+		for i, v := range x {
+			s0 += c0[i] * v
+			s1 += c1[i] * v
+			s2 += c2[i] * v
+		}
+		out[a], out[a+1], out[a+2] = s0, s1, s2
+	case 2:
+		c0, c1 := cols[a][:n], cols[a+1][:n]
+		var s0, s1 float64
+		for i, v := range x {
+			s0 += c0[i] * v
+			s1 += c1[i] * v
+		}
+		out[a], out[a+1] = s0, s1
+	case 1:
 		out[a] = dot(cols[a], x)
 	}
 }
@@ -116,12 +133,28 @@ func (ds *design) buildColumns(d *Detector, times []int64, n int, trend bool) {
 	}
 }
 
+// prefixSumsSquares is prefixSums(buf, v) and dot(v, v) in one pass
+// (each summed in its own order, so the same values).
+func prefixSumsSquares(buf, v []float64) ([]float64, float64) {
+	buf = slices.Grow(buf[:0], len(v)+1)[:len(v)+1]
+	buf[0] = 0
+	s, ss := 0.0, 0.0
+	for i, x := range v {
+		s += x
+		buf[i+1] = s
+		ss += x * x
+	}
+	return buf, ss
+}
+
 // prefixSums returns the n+1 prefix sums of v, reusing buf.
 func prefixSums(buf, v []float64) []float64 {
 	buf = slices.Grow(buf[:0], len(v)+1)[:len(v)+1]
 	buf[0] = 0
+	s := 0.0 // the running sum in a register, not reloaded from buf
 	for i, x := range v {
-		buf[i+1] = buf[i] + x
+		s += x
+		buf[i+1] = s
 	}
 	return buf
 }

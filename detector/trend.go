@@ -50,11 +50,14 @@ func (s *lineSums) fill(u []float64) {
 		s.n = n + 1
 	}
 	s.u[0], s.iu[0], s.uu[0] = 0, 0, 0
+	var su, siu, suu float64 // running sums in registers
+	fi := 0.0
 	for k, v := range u {
-		fi := float64(k)
-		s.u[k+1] = s.u[k] + v
-		s.iu[k+1] = s.iu[k] + fi*v
-		s.uu[k+1] = s.uu[k] + v*v
+		su += v
+		siu += fi * v
+		suu += v * v
+		s.u[k+1], s.iu[k+1], s.uu[k+1] = su, siu, suu
+		fi++
 	}
 }
 
