@@ -203,22 +203,41 @@ func (ds *design) residuals(x []float64, ks []int, beta, e []float64) {
 	beta = beta[:p]
 	rows := ds.rows[:n*p]
 	e, x = e[:n], x[:n]
-	switch p {
-	case 6:
-		fit6(rows, x, beta, e)
-	case 9:
-		fit9(rows, x, beta, e)
-	default:
-		fitRows(rows, x, beta, e)
+	// Each segment's mean depends on the sums alone, so it is subtracted
+	// in the same pass as the fit (after it, as a second pass did).
+	a := 0
+	for j := 0; j <= len(ks); j++ {
+		b := n
+		if j < len(ks) {
+			b = ks[j]
+		}
+		m := ds.segmentMean(a, b, beta)
+		switch p {
+		case 6:
+			fit6(rows[a*6:b*6], x[a:b], beta, e[a:b], m)
+		case 9:
+			fit9(rows[a*9:b*9], x[a:b], beta, e[a:b], m)
+		default:
+			fitRows(rows[a*p:b*p], x[a:b], beta, e[a:b], m)
+		}
+		a = b
 	}
-	ds.demeanResiduals(ks, beta, e)
 }
 
-// fitRows writes x − X·beta into e, X the row-major n×p rows; fit6 and
-// fit9 are the same for p = 6 and 9 (the default daily harmonics, without
-// and with drift), with beta in registers: the same sums in the same
-// order, so the same values.
-func fitRows(rows, x, beta, e []float64) {
+// segmentMean is the mean over [a, b) of x − X·beta, from the sums.
+func (ds *design) segmentMean(a, b int, beta []float64) float64 {
+	m := ds.xpre[b] - ds.xpre[a]
+	for k, pk := range ds.pre {
+		m -= beta[k] * (pk[b] - pk[a])
+	}
+	return m / float64(b-a)
+}
+
+// fitRows writes x − X·beta − m into e, X the row-major rows (len(beta)
+// columns); fit6 and fit9 are the same for 6 and 9 columns (the default
+// daily harmonics, without and with drift), with beta in registers: the
+// same sums in the same order, so the same values.
+func fitRows(rows, x, beta, e []float64, m float64) {
 	p := len(beta)
 	for i := range x {
 		row := rows[i*p : i*p+p : i*p+p]
@@ -234,50 +253,30 @@ func fitRows(rows, x, beta, e []float64) {
 		for ; j < p; j++ {
 			f0 += beta[j] * row[j]
 		}
-		e[i] = x[i] - (f0 + f1) - (f2 + f3)
+		e[i] = x[i] - (f0 + f1) - (f2 + f3) - m
 	}
 }
 
-func fit6(rows, x, beta, e []float64) {
+func fit6(rows, x, beta, e []float64, m float64) {
 	b0, b1, b2, b3, b4, b5 := beta[0], beta[1], beta[2], beta[3], beta[4], beta[5]
+	e = e[:len(x)]
 	for i := range x {
 		r := rows[i*6 : i*6+6 : i*6+6]
 		f0 := b0*r[0] + b4*r[4] + b5*r[5]
 		f1, f2, f3 := b1*r[1], b2*r[2], b3*r[3]
-		e[i] = x[i] - (f0 + f1) - (f2 + f3)
+		e[i] = x[i] - (f0 + f1) - (f2 + f3) - m
 	}
 }
 
-func fit9(rows, x, beta, e []float64) {
+func fit9(rows, x, beta, e []float64, m float64) {
 	b0, b1, b2, b3, b4, b5, b6, b7, b8 := beta[0], beta[1], beta[2], beta[3], beta[4], beta[5], beta[6], beta[7], beta[8]
+	e = e[:len(x)]
 	for i := range x {
 		r := rows[i*9 : i*9+9 : i*9+9]
 		f0 := b0*r[0] + b4*r[4] + b8*r[8]
 		f1 := b1*r[1] + b5*r[5]
 		f2 := b2*r[2] + b6*r[6]
 		f3 := b3*r[3] + b7*r[7]
-		e[i] = x[i] - (f0 + f1) - (f2 + f3)
-	}
-}
-
-// demeanResiduals subtracts from e, segment by segment of ks, the mean
-// of the segment-demeaned fit's residuals (from the design's sums).
-func (ds *design) demeanResiduals(ks []int, beta, e []float64) {
-	n := len(e)
-	a := 0
-	for j := 0; j <= len(ks); j++ {
-		b := n
-		if j < len(ks) {
-			b = ks[j]
-		}
-		m := ds.xpre[b] - ds.xpre[a]
-		for k, pk := range ds.pre {
-			m -= beta[k] * (pk[b] - pk[a])
-		}
-		m /= float64(b - a)
-		for i := a; i < b; i++ {
-			e[i] -= m
-		}
-		a = b
+		e[i] = x[i] - (f0 + f1) - (f2 + f3) - m
 	}
 }
