@@ -40,6 +40,7 @@ type Detector struct {
 	clipped            []int
 	iota               int // idx[:iota] holds 0..iota−1
 	memo               []splitMemo
+	stack              [][2]int
 	placed             []split // the raw changes relocated (placedRaw)
 	placedOK           bool
 	sel                selectScratch

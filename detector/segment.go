@@ -28,7 +28,8 @@ func (d *Detector) segment(z []float64) []split {
 	}
 	d.memo = d.memo[:0]
 	var ks []int
-	stack := [][2]int{{0, n}}
+	stack := append(d.stack[:0], [2]int{0, n})
+	defer func() { d.stack = stack[:0] }()
 	for len(stack) > 0 && !d.done.stopped() {
 		s := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
@@ -46,6 +47,9 @@ func (d *Detector) segment(z []float64) []split {
 	ks = d.dropTransients(z, cs, ks)
 	ks = d.dropRamps(z, cs, ks)
 	out := make([]split, len(ks))
+	if len(ks) == 0 {
+		return out
+	}
 	sigma = longRunSigma(z, cs, ks)
 	for j, k := range ks {
 		a, b := bounds(ks, j, n)
@@ -114,6 +118,9 @@ func (d *Detector) bestSplitOf(cs []float64, a, b int) (int, float64) {
 // segment when the levels on either side of the pair agree: a spike that
 // went away.
 func (d *Detector) dropTransients(z, cs []float64, ks []int) []int {
+	if len(ks) < 2 {
+		return ks // no pair
+	}
 	n := len(z)
 	for changed := true; changed && !d.done.stopped(); {
 		changed = false
