@@ -130,11 +130,18 @@ func (d *Detector) adjust(x []float64, times []int64, ks []int, comp []float64, 
 	} else {
 		keep = all
 	}
-	clear(comp)
-	for bi, j := range keep {
-		for i, c := range ds.cols[j] {
-			comp[i] += beta[bi] * c
+	// comp = X[:, keep]·beta, row by row from the row-major copy: each
+	// point's sum runs over the columns in the order the column-by-column
+	// accumulation into a cleared comp took, so the values are the same.
+	rows := ds.rows[:n*p]
+	beta = beta[:len(keep)]
+	for i := range comp[:n] {
+		row := rows[i*p : i*p+p : i*p+p]
+		s := 0.0
+		for bi, j := range keep {
+			s += beta[bi] * row[j]
 		}
+		comp[i] = s
 	}
 	return k
 }
