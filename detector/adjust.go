@@ -34,7 +34,11 @@ func (d *Detector) adjust(x []float64, times []int64, ks []int, comp []float64, 
 	n := len(x)
 	ds := &d.des[b2i(trend)]
 	if !ds.valid {
-		ds.build(d, x, times, trend)
+		var from *design
+		if trend {
+			from = &d.des[0]
+		}
+		ds.build(d, x, times, trend, from)
 	}
 	if len(ds.terms) == 0 {
 		return kept{}
@@ -53,7 +57,7 @@ func (d *Detector) adjust(x []float64, times []int64, ks []int, comp []float64, 
 	delta := slices.Grow(d.u[:0], n)[:n]
 	d.e, d.u = e, delta
 	ds.residuals(x, ks, beta, e)
-	clear(delta)
+	clipped := d.clipped[:0] // the points with a nonzero δ (delta holds it)
 	if s := 3 * d.noise; s > 0 {
 		a := 0
 		for j := 0; j <= len(ks); j++ {
@@ -69,6 +73,7 @@ func (d *Detector) adjust(x []float64, times []int64, ks []int, comp []float64, 
 				}
 				dl := e[i] - math.Copysign(s, e[i])
 				delta[i] = dl
+				clipped = append(clipped, i)
 				uu += dl*dl - 2*(x[i]-mx)*dl
 				for k, c := range ds.cols {
 					h[k] -= dl * (c[i] - (ds.pre[k][b]-ds.pre[k][a])*inv)
@@ -78,10 +83,11 @@ func (d *Detector) adjust(x []float64, times []int64, ks []int, comp []float64, 
 		}
 		beta = append(beta[:0], solve(g, h, p, all, &d.l, &d.sol)...)
 		ds.residuals(x, ks, beta, e)
-		for i, dl := range delta {
-			e[i] -= dl
+		for _, i := range clipped {
+			e[i] -= delta[i]
 		}
 	}
+	d.clipped = clipped
 	rssFull := uu - dot(h, beta)
 	v := residualLongRunVar(e, n-len(ks)-1-p)
 	if v <= 0 {
@@ -124,11 +130,18 @@ func (d *Detector) adjust(x []float64, times []int64, ks []int, comp []float64, 
 	} else {
 		keep = all
 	}
-	clear(comp)
-	for bi, j := range keep {
-		for i, c := range ds.cols[j] {
-			comp[i] += beta[bi] * c
+	// comp = X[:, keep]·beta, row by row from the row-major copy: each
+	// point's sum runs over the columns in the order the column-by-column
+	// accumulation into a cleared comp took, so the values are the same.
+	rows := ds.rows[:n*p]
+	beta = beta[:len(keep)]
+	for i := range comp[:n] {
+		row := rows[i*p : i*p+p : i*p+p]
+		s := 0.0
+		for bi, j := range keep {
+			s += beta[bi] * row[j]
 		}
+		comp[i] = s
 	}
 	return k
 }

@@ -80,7 +80,11 @@ func (d *Detector) termPenalty(df int) float64 {
 // differences (insensitive to steps and slow drift); for heavily quantised
 // data whose median difference is zero it falls back to the mean absolute
 // difference.
-func diffScale(y []float64, tmp *[]float64) float64 {
+//
+// The median comes from selectNonNeg, which leaves t in order; only the
+// fallback, whose mean is summed in the order selectK leaves, runs
+// selectK itself.
+func diffScale(y []float64, tmp *[]float64, sc *selectScratch) float64 {
 	t := (*tmp)[:0]
 	for i := 1; i < len(y); i++ {
 		t = append(t, math.Abs(y[i]-y[i-1]))
@@ -88,6 +92,9 @@ func diffScale(y []float64, tmp *[]float64) float64 {
 	*tmp = t
 	if len(t) == 0 {
 		return 1
+	}
+	if s := selectNonNeg(t, len(t)/2, sc) / (0.6745 * math.Sqrt2); s > 0 {
+		return s
 	}
 	if s := selectK(t, len(t)/2) / (0.6745 * math.Sqrt2); s > 0 {
 		return s

@@ -17,6 +17,7 @@ type design struct {
 	xty   []float64   // X'x
 	xpre  []float64   // prefix sums of x, n+1
 	xx    float64     // x'x
+	x     []float64   // the series the sums of x are of
 
 	// times are the timestamps the columns were built for: a series with
 	// the same times (the common case in a fleet scan, where one query
@@ -28,19 +29,74 @@ type design struct {
 	colBuf, preBuf [][]float64
 }
 
-// build fills the design for values x at times (nil: by index).
-func (ds *design) build(d *Detector, x []float64, times []int64, trend bool) {
+// build fills the design for values x at times (nil: by index). When
+// from is valid for the same x and its columns are the first of this
+// design's (the seasonal columns, shared by the designs without and with
+// drift), its sums of x are copied rather than recomputed: the same
+// arithmetic in the same order, so the same values.
+func (ds *design) build(d *Detector, x []float64, times []int64, trend bool, from *design) {
 	n := len(x)
 	ds.valid = true
-	ds.xpre = prefixSums(ds.xpre, x)
-	ds.xx = dot(x, x)
 	if !ds.built || ds.n != n || !slices.Equal(ds.times, times) {
 		ds.buildColumns(d, times, n, trend)
 	}
 	p := len(ds.cols)
 	ds.xty = slices.Grow(ds.xty[:0], p)[:p]
-	for a, ca := range ds.cols {
-		ds.xty[a] = dot(ca, x)
+	first := 0
+	if from != nil && from.valid && from.sameSeries(x) && len(from.cols) <= p && slices.Equal(from.times, ds.times) {
+		ds.xpre = append(ds.xpre[:0], from.xpre...)
+		ds.xx = from.xx
+		first = copy(ds.xty, from.xty)
+	} else {
+		ds.xpre, ds.xx = prefixSumsSquares(ds.xpre, x)
+	}
+	dots(ds.cols[first:], x, ds.xty[first:])
+	ds.x = x
+}
+
+// sameSeries reports whether the design's sums of x are those of x: the
+// same slice of the same series.
+func (ds *design) sameSeries(x []float64) bool {
+	return len(ds.x) == len(x) && len(x) > 0 && &ds.x[0] == &x[0]
+}
+
+// dots sets out[a] to dot(cols[a], x) for every column, up to four
+// columns per pass over x: each inner product is summed in dot's order,
+// so the values are dot's, but the sums run side by side.
+func dots(cols [][]float64, x, out []float64) {
+	n := len(x)
+	a := 0
+	for ; a+4 <= len(cols); a += 4 {
+		c0, c1, c2, c3 := cols[a][:n], cols[a+1][:n], cols[a+2][:n], cols[a+3][:n]
+		var s0, s1, s2, s3 float64
+		for i, v := range x {
+			s0 += c0[i] * v
+			s1 += c1[i] * v
+			s2 += c2[i] * v
+			s3 += c3[i] * v
+		}
+		out[a], out[a+1], out[a+2], out[a+3] = s0, s1, s2, s3
+	}
+	switch len(cols) - a {
+	case 3:
+		c0, c1, c2 := cols[a][:n], cols[a+1][:n], cols[a+2][:n]
+		var s0, s1, s2 float64
+		for i, v := range x {
+			s0 += c0[i] * v
+			s1 += c1[i] * v
+			s2 += c2[i] * v
+		}
+		out[a], out[a+1], out[a+2] = s0, s1, s2
+	case 2:
+		c0, c1 := cols[a][:n], cols[a+1][:n]
+		var s0, s1 float64
+		for i, v := range x {
+			s0 += c0[i] * v
+			s1 += c1[i] * v
+		}
+		out[a], out[a+1] = s0, s1
+	case 1:
+		out[a] = dot(cols[a], x)
 	}
 }
 
@@ -77,12 +133,28 @@ func (ds *design) buildColumns(d *Detector, times []int64, n int, trend bool) {
 	}
 }
 
+// prefixSumsSquares is prefixSums(buf, v) and dot(v, v) in one pass
+// (each summed in its own order, so the same values).
+func prefixSumsSquares(buf, v []float64) ([]float64, float64) {
+	buf = slices.Grow(buf[:0], len(v)+1)[:len(v)+1]
+	buf[0] = 0
+	s, ss := 0.0, 0.0
+	for i, x := range v {
+		s += x
+		buf[i+1] = s
+		ss += x * x
+	}
+	return buf, ss
+}
+
 // prefixSums returns the n+1 prefix sums of v, reusing buf.
 func prefixSums(buf, v []float64) []float64 {
 	buf = slices.Grow(buf[:0], len(v)+1)[:len(v)+1]
 	buf[0] = 0
+	s := 0.0 // the running sum in a register, not reloaded from buf
 	for i, x := range v {
-		buf[i+1] = buf[i] + x
+		s += x
+		buf[i+1] = s
 	}
 	return buf
 }
@@ -131,7 +203,43 @@ func (ds *design) residuals(x []float64, ks []int, beta, e []float64) {
 	beta = beta[:p]
 	rows := ds.rows[:n*p]
 	e, x = e[:n], x[:n]
-	for i := range n {
+	// Each segment's mean depends on the sums alone, so it is subtracted
+	// in the same pass as the fit (after it, as a second pass did).
+	a := 0
+	for j := 0; j <= len(ks); j++ {
+		b := n
+		if j < len(ks) {
+			b = ks[j]
+		}
+		m := ds.segmentMean(a, b, beta)
+		switch p {
+		case 6:
+			fit6(rows[a*6:b*6], x[a:b], beta, e[a:b], m)
+		case 9:
+			fit9(rows[a*9:b*9], x[a:b], beta, e[a:b], m)
+		default:
+			fitRows(rows[a*p:b*p], x[a:b], beta, e[a:b], m)
+		}
+		a = b
+	}
+}
+
+// segmentMean is the mean over [a, b) of x − X·beta, from the sums.
+func (ds *design) segmentMean(a, b int, beta []float64) float64 {
+	m := ds.xpre[b] - ds.xpre[a]
+	for k, pk := range ds.pre {
+		m -= beta[k] * (pk[b] - pk[a])
+	}
+	return m / float64(b-a)
+}
+
+// fitRows writes x − X·beta − m into e, X the row-major rows (len(beta)
+// columns); fit6 and fit9 are the same for 6 and 9 columns (the default
+// daily harmonics, without and with drift), with beta in registers: the
+// same sums in the same order, so the same values.
+func fitRows(rows, x, beta, e []float64, m float64) {
+	p := len(beta)
+	for i := range x {
 		row := rows[i*p : i*p+p : i*p+p]
 		// Four partial sums break the floating-point dependency chain.
 		var f0, f1, f2, f3 float64
@@ -145,22 +253,30 @@ func (ds *design) residuals(x []float64, ks []int, beta, e []float64) {
 		for ; j < p; j++ {
 			f0 += beta[j] * row[j]
 		}
-		e[i] = x[i] - (f0 + f1) - (f2 + f3)
+		e[i] = x[i] - (f0 + f1) - (f2 + f3) - m
 	}
-	a := 0
-	for j := 0; j <= len(ks); j++ {
-		b := n
-		if j < len(ks) {
-			b = ks[j]
-		}
-		m := ds.xpre[b] - ds.xpre[a]
-		for k, pk := range ds.pre {
-			m -= beta[k] * (pk[b] - pk[a])
-		}
-		m /= float64(b - a)
-		for i := a; i < b; i++ {
-			e[i] -= m
-		}
-		a = b
+}
+
+func fit6(rows, x, beta, e []float64, m float64) {
+	b0, b1, b2, b3, b4, b5 := beta[0], beta[1], beta[2], beta[3], beta[4], beta[5]
+	e = e[:len(x)]
+	for i := range x {
+		r := rows[i*6 : i*6+6 : i*6+6]
+		f0 := b0*r[0] + b4*r[4] + b5*r[5]
+		f1, f2, f3 := b1*r[1], b2*r[2], b3*r[3]
+		e[i] = x[i] - (f0 + f1) - (f2 + f3) - m
+	}
+}
+
+func fit9(rows, x, beta, e []float64, m float64) {
+	b0, b1, b2, b3, b4, b5, b6, b7, b8 := beta[0], beta[1], beta[2], beta[3], beta[4], beta[5], beta[6], beta[7], beta[8]
+	e = e[:len(x)]
+	for i := range x {
+		r := rows[i*9 : i*9+9 : i*9+9]
+		f0 := b0*r[0] + b4*r[4] + b8*r[8]
+		f1 := b1*r[1] + b5*r[5]
+		f2 := b2*r[2] + b6*r[6]
+		f3 := b3*r[3] + b7*r[7]
+		e[i] = x[i] - (f0 + f1) - (f2 + f3) - m
 	}
 }

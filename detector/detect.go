@@ -3,6 +3,7 @@ package detector
 import (
 	"context"
 	"math"
+	"slices"
 	"time"
 )
 
@@ -36,6 +37,13 @@ type Detector struct {
 	lines, zlines      lineSums
 	g, h, beta, l, sol []float64
 	all, keep, others  []int
+	clipped            []int
+	iota               int // idx[:iota] holds 0..iota−1
+	memo               []splitMemo
+	stack              [][2]int
+	placed             []split // the raw changes relocated (placedRaw)
+	placedOK           bool
+	sel                selectScratch
 
 	// done is the Done channel of the context of the DetectContext call
 	// under way, nil otherwise; the long loops poll it (stopped).
@@ -138,7 +146,36 @@ func lagOneAutocorr(z []float64) float64 {
 }
 
 // finite copies the finite values (and their times and positions).
+//
+// A series with no NaN or Inf (the usual case) is copied whole, its
+// positions 0..n−1 kept from the last such series.
 func (d *Detector) finite(values []float64, times []int64) ([]float64, []int64, []int) {
+	n := len(values)
+	all := true
+	for _, v := range values {
+		if v-v != 0 { // NaN and ±Inf only
+			all = false
+			break
+		}
+	}
+	if all {
+		x := append(d.x[:0], values...)
+		var t []int64
+		if times != nil {
+			t = append(d.t[:0], times...)
+			d.t = t
+		}
+		if d.iota < n {
+			d.idx = slices.Grow(d.idx[:0], n)[:n]
+			for i := range d.idx {
+				d.idx[i] = i
+			}
+			d.iota = n
+		}
+		d.x = x
+		return x, t, d.idx[:n]
+	}
+	d.iota = 0
 	x, t, idx := d.x[:0], d.t[:0], d.idx[:0]
 	for i, v := range values {
 		if math.IsNaN(v) || math.IsInf(v, 0) {

@@ -265,3 +265,33 @@ func TestStepNearTheEnd(t *testing.T) {
 		}
 	}
 }
+
+// A Detector reused across series with and without NaN, of several
+// lengths, finds what a fresh one finds (finite keeps the positions of
+// clean series between calls).
+func TestDetectorReuseAcrossGaps(t *testing.T) {
+	d := New(Options{})
+	for i, s := range []synth{
+		{n: 400, steps: map[int]float64{150: 3}},
+		{n: 300, steps: map[int]float64{100: 3}},
+		{n: 500, steps: map[int]float64{420: 3}},
+		{n: 300, steps: map[int]float64{200: 3}},
+	} {
+		x, ts := s.gen(uint64(i))
+		if i%2 == 1 {
+			x[10], x[11] = math.NaN(), math.Inf(1)
+		}
+		got, want := d.Detect(x, ts), New(Options{}).Detect(x, ts)
+		if len(got) != len(want) {
+			t.Fatalf("series %d: %d changes reused, %d fresh", i, len(got), len(want))
+		}
+		for j := range got {
+			if got[j].Index != want[j].Index || got[j].Before != want[j].Before {
+				t.Errorf("series %d change %d: reused %+v, fresh %+v", i, j, got[j], want[j])
+			}
+		}
+		if len(got) == 0 {
+			t.Errorf("series %d: the step was not found", i)
+		}
+	}
+}

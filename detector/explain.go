@@ -35,6 +35,7 @@ func (d *Detector) detect(x []float64, t []int64) ([]split, []float64) {
 	// reuses d.z for the adjusted series).
 	z := slices.Grow(d.zx[:0], n)[:n]
 	d.zx = z
+	d.placedOK = false
 	d.rank.normalScores(x, z)
 	// Fast path: no change and white residuals leave nothing for a
 	// seasonal or drift term to explain (a Durbin–Watson-style pre-test at
@@ -66,7 +67,7 @@ func (d *Detector) detect(x []float64, t []int64) ([]split, []float64) {
 	}
 	// The robust noise scale of x: the Huber clip of every adjustment and
 	// the unit of the cost comparison.
-	sigma := diffScale(x, &d.tmp)
+	sigma := diffScale(x, &d.tmp, &d.sel)
 	d.noise = sigma
 	best := d.explain(x, t, d.buf(0, n, nil), false, segmentRaw, nil, nil)
 	if d.done.stopped() {
@@ -189,11 +190,11 @@ func (d *Detector) explain(x []float64, t []int64, y []float64, drift bool, raw 
 			}
 			d.rank.normalScores(y, z)
 			next = d.segment(z)
+			d.relocate(y, next)
 		} else {
 			copy(y, x)
-			next = slices.Clone(raw())
+			next = d.placedRaw(y, raw)
 		}
-		d.relocate(y, next)
 		// The adjustment depends only on ks: when the changes it was
 		// fitted around are the ones found, the two agree.
 		done := slices.Equal(keys(next), ks)
@@ -204,6 +205,19 @@ func (d *Detector) explain(x []float64, t []int64, y []float64, drift bool, raw 
 		ks = keys(splits)
 	}
 	return explanation{splits: splits, y: y, pen: k.pen}
+}
+
+// placedRaw returns a copy of the raw segmentation relocated on x (y
+// holds a copy of x). Every explanation whose adjustment keeps no term
+// ends there, and relocation is a function of x and the raw changes
+// alone, so it is done once per series (d.placed, reset by detect).
+func (d *Detector) placedRaw(x []float64, raw func() []split) []split {
+	if !d.placedOK {
+		d.placed = append(d.placed[:0], raw()...)
+		d.relocate(x, d.placed)
+		d.placedOK = true
+	}
+	return slices.Clone(d.placed)
 }
 
 // leavesStructure reports whether the residuals of a level explanation

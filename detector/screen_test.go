@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
+	"sort"
 	"strings"
 	"testing"
 )
@@ -74,5 +75,56 @@ func TestDetectContext(t *testing.T) {
 	d.done = nil
 	if again := d.Detect(x, nil); len(again) != len(want) {
 		t.Errorf("after a stopped call: %d changes, want %d", len(again), len(want))
+	}
+}
+
+// normalScores matches a plain sort-based ranking — ties share the mean
+// score, −0 ties with +0 — on gaussian, heavy-tailed, quantised and
+// signed-zero values, and on the long-series path.
+func TestNormalScoresReference(t *testing.T) {
+	r := rand.New(rand.NewPCG(10, 10))
+	rk := ranker{tables: make(map[int][]float64)}
+	for rep := range 80 {
+		n := []int{2, 13, 864, 5000, 100}[rep%5]
+		x := make([]float64, n)
+		for i := range x {
+			switch rep % 4 {
+			case 0:
+				x[i] = r.NormFloat64()
+			case 1:
+				x[i] = r.NormFloat64() / math.Sqrt(r.ExpFloat64())
+			case 2:
+				x[i] = math.Round(r.NormFloat64() * 2)
+			case 3:
+				x[i] = []float64{0, math.Copysign(0, -1), 1, -1, 1e-300, -1e-300}[r.IntN(6)]
+			}
+		}
+		want := make([]float64, n)
+		idx := make([]int, n)
+		for i := range idx {
+			idx[i] = i
+		}
+		sort.SliceStable(idx, func(a, b int) bool { return x[idx[a]] < x[idx[b]] })
+		for lo := 0; lo < n; {
+			hi := lo + 1
+			for hi < n && x[idx[hi]] == x[idx[lo]] {
+				hi++
+			}
+			s := 0.0
+			for k := lo; k < hi; k++ {
+				s += normQuantile((float64(k) + 0.5) / float64(n))
+			}
+			for k := lo; k < hi; k++ {
+				want[idx[k]] = s / float64(hi-lo)
+			}
+			lo = hi
+		}
+		got := make([]float64, n)
+		rk.normalScores(x, got)
+		for i := range got {
+			if math.Abs(got[i]-want[i]) > 1e-12 {
+				t.Fatalf("rep %d n=%d: score %d of %v is %v, want %v", rep, n, i, x[i], got[i], want[i])
+			}
+		}
 	}
 }

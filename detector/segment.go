@@ -26,12 +26,14 @@ func (d *Detector) segment(z []float64) []split {
 	if sigma == 0 {
 		return nil // constant after ranking: nothing can change
 	}
+	d.memo = d.memo[:0]
 	var ks []int
-	stack := [][2]int{{0, n}}
+	stack := append(d.stack[:0], [2]int{0, n})
+	defer func() { d.stack = stack[:0] }()
 	for len(stack) > 0 && !d.done.stopped() {
 		s := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
-		k, t := bestSplit(cs, s[0], s[1], m)
+		k, t := d.bestSplitOf(cs, s[0], s[1])
 		// The p-value is never below the single-split z-test's, so a
 		// statistic under that test's threshold needs no integration.
 		if k < 0 || t/sigma < d.zAlpha || d.pvalue(t/sigma, s[1]-s[0]) >= d.opts.Alpha {
@@ -45,6 +47,9 @@ func (d *Detector) segment(z []float64) []split {
 	ks = d.dropTransients(z, cs, ks)
 	ks = d.dropRamps(z, cs, ks)
 	out := make([]split, len(ks))
+	if len(ks) == 0 {
+		return out
+	}
 	sigma = longRunSigma(z, cs, ks)
 	for j, k := range ks {
 		a, b := bounds(ks, j, n)
@@ -55,14 +60,21 @@ func (d *Detector) segment(z []float64) []split {
 
 // prune retests every change on the segments around it, moves it to the best
 // split there, and drops the weakest until all pass.
+//
+// bestSplit is a function of a segment's bounds alone, and a deletion
+// changes the bounds of the changes beside it only, so the searches are
+// kept (bestSplitOf) and a segment already searched is not searched
+// again: a series with many candidate changes no longer rescans every
+// segment for every deletion, nor for each prune of dropTransients and
+// dropRamps.
 func (d *Detector) prune(z, cs []float64, ks []int) []int {
-	n, m := len(z), d.opts.MinSegment
+	n := len(z)
 	for iter := 0; len(ks) > 0 && iter < 4*n && !d.done.stopped(); iter++ {
 		sigma := longRunSigma(z, cs, ks)
 		worst, worstP := -1, 0.0
 		for j := range ks {
 			a, b := bounds(ks, j, n)
-			k, t := bestSplit(cs, a, b, m)
+			k, t := d.bestSplitOf(cs, a, b)
 			if k < 0 {
 				worst, worstP = j, 1
 				break
@@ -80,10 +92,35 @@ func (d *Detector) prune(z, cs []float64, ks []int) []int {
 	return ks
 }
 
+// splitMemo is bestSplit's answer k, t for the segment [a, b).
+type splitMemo struct {
+	a, b, k int
+	t       float64
+}
+
+// bestSplitOf is bestSplit(cs, a, b, MinSegment), remembered for the
+// segment call under way (segment clears d.memo: cs is that call's).
+func (d *Detector) bestSplitOf(cs []float64, a, b int) (int, float64) {
+	for i := len(d.memo) - 1; i >= 0; i-- {
+		if c := d.memo[i]; c.a == a && c.b == b {
+			return c.k, c.t
+		}
+	}
+	k, t := bestSplit(cs, a, b, d.opts.MinSegment)
+	if len(d.memo) >= 512 {
+		d.memo = d.memo[:0]
+	}
+	d.memo = append(d.memo, splitMemo{a: a, b: b, k: k, t: t})
+	return k, t
+}
+
 // dropTransients removes pairs of opposite changes that enclose a short
 // segment when the levels on either side of the pair agree: a spike that
 // went away.
 func (d *Detector) dropTransients(z, cs []float64, ks []int) []int {
+	if len(ks) < 2 {
+		return ks // no pair
+	}
 	n := len(z)
 	for changed := true; changed && !d.done.stopped(); {
 		changed = false
@@ -117,7 +154,41 @@ func (d *Detector) dropTransients(z, cs []float64, ks []int) []int {
 // bestSplit returns the k in [a+m, b−m] maximising the standardised mean
 // difference of cs's series between [a,k) and [k,b), and that statistic
 // (not yet divided by the noise level); k is −1 when no split is allowed.
+//
+// The statistic takes two divisions per k, and most k cannot beat the
+// best so far: the numerator against the best times the denominator,
+// shrunk by far more than a rounding error, shows it with
+// multiplications, and only a k it cannot rule out takes the second
+// division. The result is the plain loop's to the bit (bestSplitPlain,
+// kept for the test).
 func bestSplit(cs []float64, a, b, m int) (int, float64) {
+	L := b - a
+	if L < 2*m || m < 1 {
+		return bestSplitPlain(cs, a, b, m)
+	}
+	total := cs[b] - cs[a]
+	fl := float64(L)
+	const shrink = 1 - 1e-9
+	best, bestK := -1.0, -1
+	c0 := cs[a]
+	seg := cs[a+m : b-m+1]
+	i := float64(m) // k − a, counted in floats (integers: exact)
+	for j, ck := range seg {
+		dev := ck - c0 - i/fl*total
+		num, den := dev*dev*fl, i*(fl-i)
+		i++
+		if num < best*den*shrink {
+			continue
+		}
+		if t := num / den; t > best {
+			best, bestK = t, a+m+j
+		}
+	}
+	return bestK, math.Sqrt(best)
+}
+
+// bestSplitPlain is bestSplit without the bound.
+func bestSplitPlain(cs []float64, a, b, m int) (int, float64) {
 	L := b - a
 	if L < 2*m {
 		return -1, 0

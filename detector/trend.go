@@ -8,24 +8,84 @@ import (
 // lineSums holds the prefix sums that give the least-squares line of any
 // segment of a series u in O(1): of 1 (implicit), i, i², u, i·u and u².
 // The index i is local to the series (0..n−1).
+//
+// The sums of i and i² depend on n alone and are kept while n is; so is
+// what bestLineSplit needs of them for the whole series (whole).
 type lineSums struct {
 	i, ii, u, iu, uu []float64
+	n                int // the length the sums of i and i² are for, +1; 0: none
+	whole            splitSides
+}
+
+// splitSides holds, for each split k of [0, n), the count, the sum of i
+// and of i², and the parts of moments.rss that depend on them alone —
+// 1/count and the centred sum of squares of i — of [0, k) (left) and of
+// [k, n) (right): the same values rss computes from them.
+type splitSides struct {
+	n           int
+	left, right []sideIndex
+}
+
+type sideIndex struct{ n, i, ii, inv, vii float64 }
+
+// side returns the index part of the moments m.
+func side(m moments) sideIndex {
+	inv := 1 / m.n
+	return sideIndex{n: m.n, i: m.i, ii: m.ii, inv: inv, vii: m.ii - m.i*m.i*inv}
 }
 
 // fill computes the prefix sums of u, reusing the buffers.
 func (s *lineSums) fill(u []float64) {
 	n := len(u)
 	grow := func(b []float64) []float64 { return slices.Grow(b[:0], n+1)[:n+1] }
-	s.i, s.ii, s.u, s.iu, s.uu = grow(s.i), grow(s.ii), grow(s.u), grow(s.iu), grow(s.uu)
-	s.i[0], s.ii[0], s.u[0], s.iu[0], s.uu[0] = 0, 0, 0, 0, 0
-	for k, v := range u {
-		fi := float64(k)
-		s.i[k+1] = s.i[k] + fi
-		s.ii[k+1] = s.ii[k] + fi*fi
-		s.u[k+1] = s.u[k] + v
-		s.iu[k+1] = s.iu[k] + fi*v
-		s.uu[k+1] = s.uu[k] + v*v
+	s.u, s.iu, s.uu = grow(s.u), grow(s.iu), grow(s.uu)
+	if s.n != n+1 {
+		s.i, s.ii = grow(s.i), grow(s.ii)
+		s.i[0], s.ii[0] = 0, 0
+		for k := range n {
+			fi := float64(k)
+			s.i[k+1] = s.i[k] + fi
+			s.ii[k+1] = s.ii[k] + fi*fi
+		}
+		s.n = n + 1
 	}
+	s.u[0], s.iu[0], s.uu[0] = 0, 0, 0
+	var su, siu, suu float64 // running sums in registers
+	fi := 0.0
+	for k, v := range u {
+		su += v
+		siu += fi * v
+		suu += v * v
+		s.u[k+1], s.iu[k+1], s.uu[k+1] = su, siu, suu
+		fi++
+	}
+}
+
+// sides returns the split sides of the whole series, built once per n.
+func (s *lineSums) sides() *splitSides {
+	n := s.n - 1
+	w := &s.whole
+	if w.n != n+1 {
+		w.left = slices.Grow(w.left[:0], n+1)[:n+1]
+		w.right = slices.Grow(w.right[:0], n+1)[:n+1]
+		for k := 1; k < n; k++ {
+			w.left[k] = side(moments{n: float64(k), i: s.i[k] - s.i[0], ii: s.ii[k] - s.ii[0]})
+			w.right[k] = side(moments{n: float64(n - k), i: s.i[n] - s.i[k], ii: s.ii[n] - s.ii[k]})
+		}
+		w.n = n + 1
+	}
+	return w
+}
+
+// rssWith is moments.rss for the moments of side x and the sums u, iu,
+// uu: the same arithmetic, with the index part taken from x.
+func rssWith(x sideIndex, u, iu, uu float64) float64 {
+	viu := iu - x.i*u*x.inv
+	vuu := uu - u*u*x.inv
+	if x.vii <= 0 {
+		return nonNeg(vuu)
+	}
+	return nonNeg(vuu - viu*viu/x.vii)
 }
 
 // moments are the sums over some points of 1, i, i², u, i·u and u².
@@ -59,14 +119,40 @@ func (m moments) line() (icpt, slope, rss float64) {
 		slope = viu / vii
 	}
 	icpt = (su - slope*si) / n
-	rss = math.Max(0, vuu-slope*viu)
+	rss = nonNeg(vuu - slope*viu)
 	return icpt, slope, rss
 }
 
 // bestLineSplit returns the k in [a+m, b−m] at which two lines over [a,k)
 // and [k,b) reduce the residual sum of squares of one line over [a,b) the
-// most, and that reduction; k is −1 when no split is allowed.
+// most, and that reduction; k is −1 when no split is allowed. Over the
+// whole series the index part of each side is kept (sides), which spares
+// two of the four divisions per k with the same values.
 func (s *lineSums) bestLineSplit(a, b, m int) (int, float64) {
+	if b-a < 2*m {
+		return -1, 0
+	}
+	if a != 0 || b != s.n-1 || m < 1 {
+		return s.bestLineSplitGeneral(a, b, m)
+	}
+	whole := s.sums(a, b).rss()
+	best, bestK := -1.0, -1
+	w := s.sides()
+	u0, iu0, uu0 := s.u[0], s.iu[0], s.uu[0]
+	un, iun, uun := s.u[b], s.iu[b], s.uu[b]
+	for k := a + m; k <= b-m; k++ {
+		uk, iuk, uuk := s.u[k], s.iu[k], s.uu[k]
+		l := rssWith(w.left[k], uk-u0, iuk-iu0, uuk-uu0)
+		r := rssWith(w.right[k], un-uk, iun-iuk, uun-uuk)
+		if red := whole - l - r; red > best {
+			best, bestK = red, k
+		}
+	}
+	return bestK, best
+}
+
+// bestLineSplitGeneral is bestLineSplit for any segment.
+func (s *lineSums) bestLineSplitGeneral(a, b, m int) (int, float64) {
 	if b-a < 2*m {
 		return -1, 0
 	}
@@ -89,9 +175,21 @@ func (m moments) rss() float64 {
 	viu := m.iu - m.i*m.u*inv
 	vuu := m.uu - m.u*m.u*inv
 	if vii <= 0 {
-		return math.Max(0, vuu)
+		return nonNeg(vuu)
 	}
-	return math.Max(0, vuu-viu*viu/vii)
+	return nonNeg(vuu - viu*viu/vii)
+}
+
+// nonNeg is math.Max(0, v) by a comparison the compiler inlines: math.Max
+// is an assembly call on amd64, and the builtin max, with its signed-zero
+// handling, was slower still in bestLineSplit's loop (52 µs against 15 µs
+// for 864 points; 11 µs with nonNeg). NaN stays NaN, as with math.Max; a
+// −0 stays −0, which compares and sums as 0.
+func nonNeg(v float64) float64 {
+	if v < 0 {
+		return 0
+	}
+	return v
 }
 
 // trendPValue is the p-value of a trend break with residual-sum reduction

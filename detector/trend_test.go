@@ -1,6 +1,7 @@
 package detector
 
 import (
+	"math"
 	"math/rand/v2"
 	"testing"
 )
@@ -95,5 +96,30 @@ func TestShortRiseAndFall(t *testing.T) {
 	got := Detect(x, nil, Options{})
 	if len(got) == 0 || got[0].Index < 7 || got[0].Index > 13 {
 		t.Fatalf("changes at %v, want the first between 7 and 13", indices(got))
+	}
+}
+
+// bestLineSplit over the whole series, which keeps the index part of
+// each side, finds the split and reduction of the general loop, to the
+// bit, and the kept sums follow a change of length.
+func TestBestLineSplitWhole(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 9))
+	var s lineSums
+	for rep := range 60 {
+		n := []int{864, 864, 500, 37}[rep%4]
+		u := make([]float64, n)
+		e := 0.0
+		for i := range u {
+			e = 0.7*e + r.NormFloat64()
+			u[i] = e + float64(rep%3)*float64(i)/float64(n)
+		}
+		s.fill(u)
+		k1, r1 := s.bestLineSplit(0, n, 6)
+		var fresh lineSums
+		fresh.fill(u)
+		k2, r2 := fresh.bestLineSplitGeneral(0, n, 6)
+		if k1 != k2 || math.Float64bits(r1) != math.Float64bits(r2) {
+			t.Fatalf("rep %d n=%d: whole %d %v, general %d %v", rep, n, k1, r1, k2, r2)
+		}
 	}
 }
