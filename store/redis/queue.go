@@ -66,7 +66,6 @@ func (s *Store) Retry(ctx context.Context, id string, after time.Duration) error
 	return s.jobs.Retry(ctx, id, after)
 }
 
-
 // streamID reports whether id looks like the ids XADD assigns: two decimal
 // numbers joined by a dash.
 func streamID(id string) bool {
