@@ -14,7 +14,7 @@ func (w *Worker) jobLeaseTTL() time.Duration {
 	return max(w.o.ReclaimIdle/2, time.Second)
 }
 
-// holdJob takes the lease "job/<id>" for this replica and renews it in the
+// holdJob takes the lease "job/<id>" ("job/<lane>/<id>") for this replica and renews it in the
 // background until release is called. The queue hands a job that stays
 // unacknowledged past the reclaim idle to another replica, as if its holder
 // had died; the lease tells a slow holder from a dead one, so a long job is
@@ -22,6 +22,9 @@ func (w *Worker) jobLeaseTTL() time.Duration {
 // stays pending, to be acknowledged by its holder or reclaimed again.
 func (w *Worker) holdJob(ctx context.Context, id string) (release func(), held bool, err error) {
 	key, ttl := "job/"+id, w.jobLeaseTTL()
+	if w.o.Lane != "" {
+		key = "job/" + w.o.Lane + "/" + id
+	}
 	held, err = w.st.AcquireLease(ctx, key, w.o.Owner, ttl)
 	if err != nil {
 		return nil, false, fmt.Errorf("hold job %s: %w", id, err)

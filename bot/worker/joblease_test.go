@@ -74,3 +74,33 @@ func TestJobRunsOnceWhileHeld(t *testing.T) {
 		t.Fatal("a dead replica's job cannot be taken after its lease lapsed")
 	}
 }
+
+// TestLanesHoldTheirOwnJobs: two queues may give two jobs one id (Redis
+// stream ids are per stream); a lane's worker holds its job under a lease
+// of its own, so neither job waits for the other's.
+func TestLanesHoldTheirOwnJobs(t *testing.T) {
+	st, err := bolt.Open(filepath.Join(t.TempDir(), "wattson.db"), bolt.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	bot, err := New(st, Options{Owner: "a"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	shards, err := New(st, Options{Owner: "b", Lane: "detect"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const id = "1796651840756-0"
+	release, held, err := bot.holdJob(t.Context(), id)
+	if err != nil || !held {
+		t.Fatalf("bot worker: held %v, %v", held, err)
+	}
+	defer release()
+	release2, held, err := shards.holdJob(t.Context(), id)
+	if err != nil || !held {
+		t.Fatalf("the lane's worker could not hold its own job %s while the bot's of the same id runs: held %v, %v", id, held, err)
+	}
+	release2()
+}

@@ -40,6 +40,10 @@ type Options struct {
 	// Owner names this replica in leases and as a queue consumer; empty
 	// means "wattson".
 	Owner string
+	// Lane names the queue worked when it is not the store's own (a Redis
+	// lane): its job ids may repeat the other queue's, so it goes into the
+	// consumer name and the job leases. Empty for the store's own queue.
+	Lane string
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 	// Logger receives the worker's logs; nil discards them.
@@ -117,6 +121,9 @@ const MaxRetries = 3
 // ctx ends.
 func (w *Worker) Run(ctx context.Context) error {
 	consumer := "bot/" + w.o.Owner
+	if w.o.Lane != "" {
+		consumer = w.o.Lane + "/" + w.o.Owner
+	}
 	lastReclaim := w.now()
 	every := min(reclaimEvery, w.o.ReclaimIdle/2)
 	for ctx.Err() == nil {

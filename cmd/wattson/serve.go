@@ -110,7 +110,7 @@ func cmdServe(ctx context.Context, args []string, e *env) error {
 	if sched != nil && shards != nil {
 		shardWorker, err = worker.New(laneStore{shards, st}, worker.Options{
 			Handlers:    map[string]worker.Handler{schedule.ShardJob: sched.RunShard},
-			ReclaimIdle: cfg.Store.ReclaimIdle, Owner: replicaName(), Logger: logger,
+			ReclaimIdle: cfg.Store.ReclaimIdle, Owner: replicaName(), Lane: "detect", Logger: logger,
 			Registerer: prometheus.WrapRegistererWith(prometheus.Labels{"queue": "detect"}, reg),
 		})
 		if err != nil {
