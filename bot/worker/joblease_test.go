@@ -24,16 +24,23 @@ func (c *clock) add(d time.Duration) {
 	c.mu.Unlock()
 }
 
-// TestJobRunsOnceWhileHeld: a job the queue hands to a second replica
-// while its first holder still runs it (a slow job, not a dead replica) is
-// not run again; once the holder's lease lapses (it died), it is.
-func TestJobRunsOnceWhileHeld(t *testing.T) {
+// openStore opens a bolt store on a test clock that moves only when told.
+func openStore(t *testing.T) (*clock, *bolt.Store) {
+	t.Helper()
 	clk := &clock{t: time.Date(2025, 6, 4, 12, 0, 0, 0, time.UTC)}
 	st, err := bolt.Open(filepath.Join(t.TempDir(), "wattson.db"), bolt.Options{Now: clk.now})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
+	return clk, st
+}
+
+// TestJobRunsOnceWhileHeld: a job the queue hands to a second replica
+// while its first holder still runs it (a slow job, not a dead replica) is
+// not run again; once the holder's lease lapses (it died), it is.
+func TestJobRunsOnceWhileHeld(t *testing.T) {
+	clk, st := openStore(t)
 	ctx := t.Context()
 	var runs atomic.Int32
 	handlers := map[string]Handler{"test.job": func(context.Context, store.Job) error { runs.Add(1); return nil }}
@@ -79,11 +86,7 @@ func TestJobRunsOnceWhileHeld(t *testing.T) {
 // stream ids are per stream); a lane's worker holds its job under a lease
 // of its own, so neither job waits for the other's.
 func TestLanesHoldTheirOwnJobs(t *testing.T) {
-	st, err := bolt.Open(filepath.Join(t.TempDir(), "wattson.db"), bolt.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	_, st := openStore(t)
 	bot, err := New(st, Options{Owner: "a"})
 	if err != nil {
 		t.Fatal(err)

@@ -2,25 +2,18 @@ package worker
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/wattson-dev/wattson/store"
-	"github.com/wattson-dev/wattson/store/bolt"
 )
 
 // TestQueueLagObserved: a job that waited in the queue has its wait, from
 // queueing to the start of its run, in wattson_queue_lag_seconds.
 func TestQueueLagObserved(t *testing.T) {
-	clk := &clock{t: time.Date(2025, 6, 4, 12, 0, 0, 0, time.UTC)}
-	st, err := bolt.Open(filepath.Join(t.TempDir(), "wattson.db"), bolt.Options{Now: clk.now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	clk, st := openStore(t)
 	reg := prometheus.NewRegistry()
 	w, err := New(st, Options{Handlers: map[string]Handler{"detect.shard": func(context.Context, store.Job) error { return nil }},
 		Now: clk.now, Registerer: reg})

@@ -3,24 +3,17 @@ package worker
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/wattson-dev/wattson/store"
-	"github.com/wattson-dev/wattson/store/bolt"
 )
 
 // TestFailedJobRetriedSoon: a job whose first run fails is handed over
 // again once RetryDelay has passed, not only after ReclaimIdle, and is
 // done on its second attempt.
 func TestFailedJobRetriedSoon(t *testing.T) {
-	clk := &clock{t: time.Date(2025, 6, 4, 12, 0, 0, 0, time.UTC)}
-	st, err := bolt.Open(filepath.Join(t.TempDir(), "wattson.db"), bolt.Options{Now: clk.now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	clk, st := openStore(t)
 	var attempts []int
 	w, err := New(st, Options{Now: clk.now, Handlers: map[string]Handler{"detect.shard": func(_ context.Context, j store.Job) error {
 		attempts = append(attempts, j.Attempts)
