@@ -185,3 +185,32 @@ func FuzzParseDecimal(f *testing.F) {
 		}
 	})
 }
+
+// TestFastPointMatchesGeneralPath: a point as Prometheus writes it
+// (decoded by fastPoint) and the same point with spaces around its
+// tokens (decoded the general way) give the same time and value bits, or
+// are both refused.
+func TestFastPointMatchesGeneralPath(t *testing.T) {
+	values := []string{"0", "1", "-1", "1.5", "0.1", "0.30000000000000004", "123456789012345", "1234567890123456",
+		"0.000001", "-0.0", "00012.5000", "3.14159265358979", "1e3", "NaN", "+Inf", "-Inf", "", "-", ".", "1.", ".5",
+		"1.2.3", "+1", `1\u0030`, "1.0487462812345678901234"}
+	times := []string{"0", "1760000000", "01", "1760000000.5", "123456789012345", "1234567890123456", "-5", "1e9"}
+	decode := func(point string) (int64, float64, error) {
+		// trailing spaces keep fastPoint's look-ahead inside the input
+		body := `{"status":"success","data":{"resultType":"matrix","result":[{"metric":{},"values":[` + point + `]}]}}` + strings.Repeat(" ", 2*fastPointLen)
+		s, err := Parse([]byte(body))
+		if err != nil {
+			return 0, 0, err
+		}
+		return s[0].Times[0], s[0].Values[0], nil
+	}
+	for _, ts := range times {
+		for _, v := range values {
+			fastT, fastV, fastErr := decode(`[` + ts + `,"` + v + `"]`)
+			slowT, slowV, slowErr := decode(`[ ` + ts + ` , "` + v + `" ]`)
+			if (fastErr == nil) != (slowErr == nil) || fastT != slowT || math.Float64bits(fastV) != math.Float64bits(slowV) {
+				t.Errorf("[%s,%q]: compact %d %v (%v), spaced %d %v (%v)", ts, v, fastT, fastV, fastErr, slowT, slowV, slowErr)
+			}
+		}
+	}
+}

@@ -47,8 +47,15 @@
 // encoding/json/jsontext would do, but Go 1.26 has it only behind
 // GOEXPERIMENT=jsonv2. Sample values of up to 15 significant digits take
 // an exact fast path (mantissa over a power of ten, both exact in a
-// float64); longer ones go to strconv.ParseFloat. Files (ReadFile) and
-// the HTTP source share the decoder; BenchmarkQueryRange10k measures it.
+// float64); longer ones go to strconv.ParseFloat. A point written as
+// Prometheus writes it, [<time>,"<value>"] with no spaces, is read in one
+// pass over the buffer (fastPoint); anything else takes the general
+// path, which also names what is wrong. Once the detector got twice as
+// fast, token-by-token reading of points cost more CPU than detecting
+// them (10,000 series × 864 points: 0.78 CPU-s to read, 0.64 to detect);
+// with fastPoint reading is 0.49 (0.64 over loopback HTTP, the test
+// server's writing included). Files (ReadFile) and the HTTP source share
+// the decoder; BenchmarkQueryRange10k measures it.
 //
 // Prometheus spends most of a large answer's time gzip-compressing it, so
 // Source asks for gzip only when the bytes cost more than the compressing:
