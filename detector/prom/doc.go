@@ -1,7 +1,7 @@
 // Package prom reads metric series from Prometheus: live, through the HTTP
-// API (query_range, and /api/v1/series through client_golang
-// api/prometheus/v1), or from a saved query_range JSON response. Both give
-// detector.Series.
+// API (query_range and /api/v1/series, both decoded as they arrive; the
+// client_golang api package builds the URLs), or from a saved query_range
+// JSON response. Both give detector.Series.
 //
 // # Long ranges are split
 //
@@ -25,7 +25,9 @@
 // a 422. Source.MaxSamples is the budget of one request (series × points
 // per series; DefaultMaxSamples when zero). When the query reads one
 // series selector and aggregates nothing (promql.ShardOf), QueryRange
-// first lists its series with /api/v1/series over the range, picks the
+// first lists its series with /api/v1/series over the range (keeping only
+// how many series have each value of each label: for a million series a
+// quarter of the memory of their label sets, series.go), picks the
 // label that splits them finest (usually instance or pod), and narrows the
 // query with a regex matcher on groups of that label's values, each group
 // as many series as the budget allows at the query's points per series;

@@ -4,11 +4,11 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"time"
 
 	v1 "github.com/prometheus/client_golang/api/prometheus/v1"
-	"github.com/prometheus/common/model"
 
 	"github.com/wattson-dev/wattson/detector/prom/promql"
 )
@@ -68,7 +68,7 @@ func (s *Source) plan(ctx context.Context, query string, start, end time.Time, s
 	if !ok {
 		return whole, nil
 	}
-	sets, warns, _, err := s.api.Series(ctx, []string{sh.Selector()}, start, end)
+	counts, warns, err := s.listSeries(ctx, sh.Selector(), start, end)
 	if err != nil {
 		// The query itself may still fit (and a proxy may not serve
 		// /api/v1/series); if it does not, its own error says so.
@@ -77,10 +77,10 @@ func (s *Source) plan(ctx context.Context, query string, start, end time.Time, s
 	}
 	whole.warnings = warns
 	budget := cmp.Or(s.MaxSamples, DefaultMaxSamples)
-	if len(sets)*points <= budget {
+	if counts.series*points <= budget {
 		return whole, nil
 	}
-	label, groups := groupSeries(sets, max(1, budget/points))
+	label, groups := groupSeries(counts, max(1, budget/points))
 	p := plan{shards: make([]Shard, len(groups)), warnings: warns}
 	for i, g := range groups {
 		pts := min(points, budget/g.series)
@@ -104,54 +104,37 @@ type group struct {
 	series int
 }
 
-// groupSeries picks the label that splits sets finest (the smallest
-// largest group of series sharing a value; on a tie the most values) and
-// packs its values, in order, into groups of at most perGroup series; a
-// value with more series than that is a group of its own. A series
-// without the label counts under the value "".
-func groupSeries(sets []model.LabelSet, perGroup int) (string, []group) {
-	counts := map[model.LabelName]map[model.LabelValue]int{}
-	for _, ls := range sets {
-		for name := range ls {
-			if counts[name] == nil {
-				counts[name] = map[model.LabelValue]int{}
-			}
-		}
-	}
-	for name, byValue := range counts {
-		for _, ls := range sets {
-			byValue[ls[name]]++
-		}
-	}
+// groupSeries picks the label that splits the series finest (the
+// smallest largest group of series sharing a value; on a tie the most
+// values) and packs its values, in order, into groups of at most perGroup
+// series; a value with more series than that is a group of its own. A
+// series without the label counts under the value "".
+func groupSeries(c labelCounts, perGroup int) (string, []group) {
 	var (
-		best      model.LabelName
+		best      string
 		bestLarge = -1
 	)
-	for name, byValue := range counts {
+	for name, byValue := range c.byName {
 		large := 0
 		for _, n := range byValue {
 			large = max(large, n)
 		}
 		better := bestLarge < 0 || large < bestLarge ||
-			large == bestLarge && (len(byValue) > len(counts[best]) || len(byValue) == len(counts[best]) && name < best)
+			large == bestLarge && (len(byValue) > len(c.byName[best]) || len(byValue) == len(c.byName[best]) && name < best)
 		if better {
 			best, bestLarge = name, large
 		}
 	}
-	values := make([]model.LabelValue, 0, len(counts[best]))
-	for v := range counts[best] {
-		values = append(values, v)
-	}
-	slices.Sort(values)
+	values := slices.Sorted(maps.Keys(c.byName[best]))
 	var out []group
 	for _, v := range values {
-		n := counts[best][v]
+		n := c.byName[best][v]
 		if len(out) == 0 || out[len(out)-1].series+n > perGroup {
 			out = append(out, group{})
 		}
 		g := &out[len(out)-1]
-		g.values = append(g.values, string(v))
+		g.values = append(g.values, v)
 		g.series += n
 	}
-	return string(best), out
+	return best, out
 }

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/api"
-	v1 "github.com/prometheus/client_golang/api/prometheus/v1"
 
 	"github.com/wattson-dev/wattson/detector"
 )
@@ -18,9 +17,8 @@ import (
 // Source queries a Prometheus-compatible server (Prometheus, Thanos, Mimir)
 // through its HTTP API.
 type Source struct {
-	client api.Client // for /api/v1/series and building URLs
-	api    v1.API
-	hc     *http.Client // sends query_range, whose answer is streamed
+	client api.Client   // for building URLs
+	hc     *http.Client // sends query_range and series, whose answers are streamed
 	// MaxSamples is the samples budget of one request: series times
 	// points per series, as Prometheus's --query.max-samples counts them
 	// for a plain range query. Zero means DefaultMaxSamples.
@@ -45,7 +43,7 @@ func New(addr string, client *http.Client) (*Source, error) {
 	if err != nil {
 		return nil, fmt.Errorf("create prometheus client: %w", err)
 	}
-	return &Source{client: c, api: v1.NewAPI(c), hc: client}, nil
+	return &Source{client: c, hc: client}, nil
 }
 
 // Result is the answer to a range query.
