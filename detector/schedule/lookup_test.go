@@ -2,6 +2,7 @@ package schedule
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync/atomic"
@@ -124,5 +125,22 @@ func TestKeptWarnings(t *testing.T) {
 	}
 	if kept(nil) != nil {
 		t.Error("no warnings kept as non-nil")
+	}
+}
+
+// TestDetectStopsWhenCancelled: a replica shutting down mid-shard stops
+// detecting (the shard is tried again elsewhere) instead of finishing it.
+func TestDetectStopsWhenCancelled(t *testing.T) {
+	st := openStore(t)
+	s := New([]Job{testJob}, &levelSource{level: stepUp}, st, &recorder{st: st}, Options{Owner: "a"})
+	series, err := (&levelSource{level: stepUp}).Query(t.Context(), testJob.Query, t0, t0.Add(72*time.Hour), testJob.Step)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	var rep Report
+	if err := s.detect(ctx, testJob, series, nil, &rep); !errors.Is(err, context.Canceled) {
+		t.Errorf("detect after cancel: %v, want context.Canceled", err)
 	}
 }

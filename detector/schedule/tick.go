@@ -112,7 +112,11 @@ func (s *Scheduler) detect(ctx context.Context, job Job, series []detector.Serie
 	var cands []candidate
 	for i := range series {
 		rep.Points += len(series[i].Values)
-		for _, c := range job.Policy.Apply(d.Detect(series[i].Values, series[i].Times)) {
+		changes, err := d.DetectContext(ctx, series[i].Values, series[i].Times)
+		if err != nil { // shutting down: a queued shard is tried again elsewhere
+			return fmt.Errorf("detect: %w", err)
+		}
+		for _, c := range job.Policy.Apply(changes) {
 			if job.Policy.IsRegression(c) || c.WentAway && isBad(job.Policy, c) {
 				cands = append(cands, candidate{&series[i], c})
 			}
