@@ -67,3 +67,34 @@ func TestRetryDelay(t *testing.T) {
 		}
 	}
 }
+
+// TestInterruptedJobHandedBack: a job cut short because its replica shuts
+// down is neither lost (acknowledged as failed) nor left for ReclaimIdle:
+// another replica's next reclaim takes it.
+func TestInterruptedJobHandedBack(t *testing.T) {
+	_, st := openStore(t)
+	ctx, cancel := context.WithCancel(t.Context())
+	w, err := New(st, Options{Handlers: map[string]Handler{"bot.investigate": func(ctx context.Context, _ store.Job) error {
+		cancel() // the replica is told to stop mid-run
+		return ctx.Err()
+	}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, err := st.Enqueue(t.Context(), "bot.investigate", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	j, err := st.Dequeue(t.Context(), "a", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Work(ctx, *j)
+	jobs, err := st.Reclaim(t.Context(), "b", reclaimIdle)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(jobs) != 1 || jobs[0].ID != id {
+		t.Errorf("reclaimed %+v after the interruption, want %s at once", jobs, id)
+	}
+}

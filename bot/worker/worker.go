@@ -180,11 +180,23 @@ func (w *Worker) Work(ctx context.Context, j store.Job) {
 	outcome := "ok"
 	if err != nil {
 		outcome = "failed"
+		if ctx.Err() != nil {
+			// This replica is shutting down: the job goes back at once,
+			// for another replica's next reclaim, not lost nor left for
+			// ReclaimIdle.
+			if err := w.st.Retry(context.WithoutCancel(ctx), j.ID, 0); err != nil {
+				log.WarnContext(ctx, "interrupted job not handed back; it is reclaimed when idle", "err", err)
+				return
+			}
+			w.jobs.WithLabelValues(j.Kind, "interrupted").Inc()
+			log.InfoContext(ctx, "job interrupted, handed back", "err", err)
+			return
+		}
 		log.ErrorContext(ctx, "job failed", "err", err)
-		if j.Attempts < MaxRetries && ctx.Err() == nil {
+		if j.Attempts < MaxRetries {
 			w.jobs.WithLabelValues(j.Kind, "retry").Inc()
 			after := RetryDelay(j.Attempts)
-			if err := w.st.Retry(context.WithoutCancel(ctx), j.ID, after); err != nil {
+			if err := w.st.Retry(ctx, j.ID, after); err != nil {
 				log.WarnContext(ctx, "job retry not scheduled; it is reclaimed when idle", "err", err)
 				return
 			}

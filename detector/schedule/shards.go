@@ -136,7 +136,7 @@ func (s *Scheduler) RunShard(ctx context.Context, j store.Job) error {
 	s.observeShard(job.Name, &rep, err)
 	log := s.log.With("job", job.Name, "tick", p.Tick, "shard", fmt.Sprintf("%d/%d", p.Index+1, p.Of))
 	if err != nil {
-		if j.Attempts < s.shardAttempts && ctx.Err() == nil {
+		if j.Attempts < s.shardAttempts || ctx.Err() != nil { // tried again (elsewhere, when shutting down)
 			return fmt.Errorf("job %s tick %s shard %d/%d: %w", job.Name, p.Tick.Format(time.RFC3339), p.Index+1, p.Of, err)
 		}
 		log.Error("detection shard failed, counted done", "attempt", j.Attempts, "err", err)
