@@ -261,7 +261,7 @@ func (q *Lane) Reclaim(ctx context.Context, consumer string, minIdle time.Durati
 // taken off.
 func (q *Lane) claimRetries(ctx context.Context, consumer string) ([]store.Job, error) {
 	now := strconv.FormatInt(time.Now().UnixMilli(), 10)
-	ids, err := q.s.rdb.ZRangeByScore(ctx, q.retries, &goredis.ZRangeBy{Min: "-inf", Max: now}).Result()
+	ids, err := q.s.rdb.ZRangeArgs(ctx, goredis.ZRangeArgs{Key: q.retries, Start: "-inf", Stop: now, ByScore: true}).Result()
 	if err != nil {
 		return nil, fmt.Errorf("reclaim jobs: list retries: %w", err)
 	}
