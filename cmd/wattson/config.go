@@ -67,6 +67,15 @@ type storeConfig struct {
 	// ReclaimIdle is how long a queued job may go unacknowledged before
 	// another replica takes it over.
 	ReclaimIdle time.Duration `yaml:"reclaim_idle"`
+	// Backup schedules hot backups of the embedded store while it runs.
+	Backup backupConfig `yaml:"backup"`
+}
+
+// backupConfig schedules backups of the embedded store into a directory.
+type backupConfig struct {
+	Schedule string `yaml:"schedule"` // robfig/cron spec; empty: no scheduled backup
+	Dir      string `yaml:"dir"`      // where the copies go (required with schedule)
+	Keep     int    `yaml:"keep"`     // newest copies kept; 0: 7
 }
 
 type serverConfig struct {
@@ -218,6 +227,7 @@ func loadConfig(path string, getenv func(string) string) (config, error) {
 	// Zero means the runtime's default; hold that, so it is what prints.
 	cfg.Slack.MinInterval = cmp.Or(cfg.Slack.MinInterval, time.Second)          // bot/slack
 	cfg.Store.ReclaimIdle = cmp.Or(cfg.Store.ReclaimIdle, 15*time.Minute)       // bot/worker
+	cfg.Store.Backup.Keep = cmp.Or(cfg.Store.Backup.Keep, 7)                    // store/bolt BackupTo
 	cfg.LLM.ToolTimeout = cmp.Or(cfg.LLM.ToolTimeout, agent.DefaultToolTimeout) // skills/agent
 	if err := cfg.validate(); err != nil {
 		if path == "" {

@@ -59,6 +59,18 @@ func (c config) validate() error {
 	default:
 		bad("store.backend", "%q is not one of embedded, redis", c.Store.Backend)
 	}
+	if b := c.Store.Backup; b.Schedule != "" {
+		check("store.backup.schedule", cronspec.Check(b.Schedule, ""))
+		switch {
+		case c.Store.Backend != "embedded":
+			bad("store.backup", "backs up the embedded store; Redis has its own persistence (RDB, AOF)")
+		case b.Dir == "":
+			bad("store.backup.dir", "required with store.backup.schedule")
+		}
+		if b.Keep < 0 {
+			bad("store.backup.keep", "must not be negative, got %d", b.Keep)
+		}
+	}
 	for i, p := range c.Chat.Platforms {
 		key := fmt.Sprintf("chat.platforms[%d]", i)
 		switch p {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"os"
 	"time"
 
 	"go.yaml.in/yaml/v3"
@@ -125,6 +126,9 @@ func cmdServe(ctx context.Context, args []string, e *env) error {
 	if err != nil {
 		return err
 	}
+	if j, ok := backupJob(cfg, st, logger); ok {
+		jobs = append(jobs, j)
+	}
 	fsched, err := functions.Scheduler(functionServices(cfg), st, cb.bot, replicaName(), logger.With("component", "functions"))
 	if err != nil {
 		return err
@@ -155,6 +159,32 @@ func functionServices(cfg config) []functions.Service {
 		}
 	}
 	return out
+}
+
+// backuper is a store that backs itself up while it runs (the embedded one).
+type backuper interface {
+	BackupTo(ctx context.Context, dir string, at time.Time, keep int) (path string, size int64, err error)
+}
+
+// backupJob is the scheduled backup of the embedded store (store.backup),
+// when one is configured.
+func backupJob(cfg config, st store.Store, logger *slog.Logger) (periodic.Job, bool) {
+	b, ok := st.(backuper)
+	c := cfg.Store.Backup
+	if !ok || c.Schedule == "" {
+		return periodic.Job{}, false
+	}
+	return periodic.Job{Name: "store-backup", Spec: c.Schedule, Do: func(ctx context.Context, tick time.Time) error {
+		if err := os.MkdirAll(c.Dir, 0o750); err != nil {
+			return fmt.Errorf("store backup: %w", err)
+		}
+		path, size, err := b.BackupTo(ctx, c.Dir, tick, c.Keep)
+		if err != nil {
+			return err
+		}
+		logger.Info("store backed up", "path", path, "bytes", size, "kept", c.Keep)
+		return nil
+	}}, true
 }
 
 // laner is a store with queues besides its own (the Redis store).

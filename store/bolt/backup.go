@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	bbolt "go.etcd.io/bbolt"
@@ -81,4 +82,56 @@ func sameFile(a, b string) (string, string, error) {
 	}
 	b, err = filepath.Abs(b)
 	return a, b, err
+}
+
+// BackupPrefix and BackupSuffix frame the names BackupTo gives its copies:
+// wattson-<UTC time, 20060102T150405Z>.db, so that name order is time order.
+const (
+	BackupPrefix = "wattson-"
+	BackupSuffix = ".db"
+)
+
+// BackupTo writes a hot backup (Backup) of the running store into dir as
+// wattson-<at>.db: written next to its final name, synced, checked as
+// Open checks a file, and renamed into place, so every such file is a
+// whole store. Then all but the newest keep backups in dir are removed
+// (keep <= 0 removes none). It returns the backup's path and size.
+func (s *Store) BackupTo(ctx context.Context, dir string, at time.Time, keep int) (string, int64, error) {
+	dest := filepath.Join(dir, BackupPrefix+at.UTC().Format("20060102T150405Z")+BackupSuffix)
+	tmp, err := os.CreateTemp(dir, BackupPrefix+"*.tmp")
+	if err != nil {
+		return "", 0, fmt.Errorf("back up store: %w", err)
+	}
+	defer os.Remove(tmp.Name()) // fails harmlessly once renamed
+	n, err := s.Backup(ctx, tmp)
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		if verr := verify(tmp.Name(), time.Second); verr != nil {
+			err = fmt.Errorf("the copy does not check: %w", verr)
+		}
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), dest)
+	}
+	if err != nil {
+		return "", n, fmt.Errorf("back up store %s to %s: %w", s.path, dest, err)
+	}
+	if keep > 0 {
+		old, err := filepath.Glob(filepath.Join(dir, BackupPrefix+"*"+BackupSuffix))
+		if err != nil {
+			return dest, n, fmt.Errorf("prune backups in %s: %w", dir, err)
+		}
+		slices.Sort(old)
+		for _, p := range old[:max(0, len(old)-keep)] {
+			if err := os.Remove(p); err != nil {
+				return dest, n, fmt.Errorf("prune backups in %s: %w", dir, err)
+			}
+		}
+	}
+	return dest, n, nil
 }

@@ -5,7 +5,9 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
+	"time"
 
 	"github.com/wattson-dev/wattson/store"
 	"github.com/wattson-dev/wattson/store/bolt"
@@ -74,4 +76,28 @@ func TestBackupFileOfStoreInUseIsLocked(t *testing.T) {
 	if !errors.Is(err, bolt.ErrLocked) {
 		t.Fatalf("backup of a store in use: %v, want ErrLocked", err)
 	}
+}
+
+// TestBackupToKeepsTheNewest: backups of the running store go into a
+// directory under time-ordered names, each a whole store, and only the
+// newest keep stay.
+func TestBackupToKeepsTheNewest(t *testing.T) {
+	s := open(t, filepath.Join(t.TempDir(), "wattson.db"), bolt.Options{})
+	f := storetest.Populate(t, s)
+	dir := t.TempDir()
+	at := time.Date(2026, 12, 7, 3, 0, 0, 0, time.UTC)
+	var last string
+	for i := range 4 {
+		path, n, err := s.BackupTo(t.Context(), dir, at.Add(time.Duration(i)*24*time.Hour), 2)
+		if err != nil || n == 0 {
+			t.Fatalf("backup %d: %s, %d bytes, %v", i, path, n, err)
+		}
+		last = path
+	}
+	left, _ := filepath.Glob(filepath.Join(dir, "*"))
+	want := []string{filepath.Join(dir, "wattson-20261209T030000Z.db"), filepath.Join(dir, "wattson-20261210T030000Z.db")}
+	if !slices.Equal(left, want) {
+		t.Errorf("left %v, want the two newest %v", left, want)
+	}
+	f.Check(t, open(t, last, bolt.Options{}))
 }
