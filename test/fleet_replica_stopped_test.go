@@ -3,8 +3,6 @@ package test
 import (
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -56,29 +54,7 @@ func TestShardOfAStoppedReplica(t *testing.T) {
 	env := []string{"SLACK_BOT_TOKEN=xoxb-e2e", "SLACK_SIGNING_SECRET=" + signingSecret, "WATTSON_REDIS_URL=" + startRedis(t)}
 	var replicas []*server
 	for i := range 2 {
-		cfg := `chat:
-  platforms: [slack]
-slack:
-  api_url: ` + slack.srv.GetAPIURL() + `
-detection:
-  prometheus: ` + srv.URL + `/r` + strconv.Itoa(i) + `
-  max_samples: 9000
-  jobs:
-  - name: fleet
-    query: ` + promFleetMetric + `{service="checkout"}
-    schedule: "@every 1s"
-    step: 300s
-    lookback: 48h
-    service: checkout
-    investigate: manual
-routes:
-- match: {service: checkout}
-  channel: "#checkout-perf"
-`
-		path := filepath.Join(t.TempDir(), "wattson.yaml")
-		if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
-			t.Fatal(err)
-		}
+		path := writeConfig(t, promFleetJobConfig(slack.srv.GetAPIURL(), srv.URL+"/r"+strconv.Itoa(i), 9000, ""))
 		replicas = append(replicas, startServe(t, env, "--config", path))
 	}
 	t.Cleanup(func() {

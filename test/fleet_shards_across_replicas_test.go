@@ -1,8 +1,6 @@
 package test
 
 import (
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -37,29 +35,7 @@ func TestPromShardsAcrossReplicas(t *testing.T) {
 	slack := newFakeSlack(t)
 	// 600 series × 577 points is 346k samples; a 40k budget makes ~9
 	// shards of 69 series.
-	cfg := `chat:
-  platforms: [slack]
-slack:
-  api_url: ` + slack.srv.GetAPIURL() + `
-detection:
-  prometheus: ` + fake.URL + `
-  max_samples: 40000
-  jobs:
-  - name: fleet
-    query: ` + promFleetMetric + `{service="checkout"}
-    schedule: "@every 2s"
-    step: 300s
-    lookback: 48h
-    service: checkout
-    investigate: manual
-routes:
-- match: {service: checkout}
-  channel: "#checkout-perf"
-`
-	path := filepath.Join(t.TempDir(), "wattson.yaml")
-	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	path := writeConfig(t, promFleetJobConfig(slack.srv.GetAPIURL(), fake.URL, 40000, ""))
 	env := []string{"SLACK_BOT_TOKEN=xoxb-e2e", "SLACK_SIGNING_SECRET=" + signingSecret, "WATTSON_REDIS_URL=" + startRedis(t)}
 	var replicas []*server
 	for range 3 {

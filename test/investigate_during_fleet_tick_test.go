@@ -3,8 +3,6 @@ package test
 import (
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -33,32 +31,9 @@ func TestInvestigationNotBehindShards(t *testing.T) {
 	slack := newFakeSlack(t)
 	// 600 series × 577 points is 346k samples; a 9k budget makes ~40
 	// shards: some 16 s of queries a tick.
-	cfg := `chat:
-  platforms: [slack]
-slack:
-  api_url: ` + slack.srv.GetAPIURL() + `
-detection:
-  prometheus: ` + slow.URL + `
-  max_samples: 9000
-  jobs:
-  - name: fleet
-    query: ` + promFleetMetric + `{service="checkout"}
-    schedule: "@every 1s"
-    step: 300s
-    lookback: 48h
-    service: checkout
-    investigate: manual
-services:
+	path := writeConfig(t, promFleetJobConfig(slack.srv.GetAPIURL(), slow.URL, 9000, `services:
 - name: checkout
-  profiles: ` + t.TempDir() + `
-routes:
-- match: {service: checkout}
-  channel: "#checkout-perf"
-`
-	path := filepath.Join(t.TempDir(), "wattson.yaml")
-	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
-		t.Fatal(err)
-	}
+  profiles: `+t.TempDir()+"\n"))
 	s := startServe(t, []string{"SLACK_BOT_TOKEN=xoxb-e2e", "SLACK_SIGNING_SECRET=" + signingSecret,
 		"WATTSON_REDIS_URL=" + startRedis(t)}, "--config", path)
 	t.Cleanup(func() {

@@ -6,6 +6,8 @@ import (
 	"math"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -211,4 +213,41 @@ func promAlertedOnce(t *testing.T, slack *fakeSlack, channel string, planted []i
 			t.Errorf("%s: alerted %d times, want once", promFleetInstance(i), n)
 		}
 	}
+}
+
+// promFleetJobConfig is the config of a replica watching a promFleet at
+// promURL: one detection job "fleet" over its series, ticking every
+// second at a 300 s step over 48 h, cut into shards by maxSamples,
+// alerting in #checkout-perf through the Slack fake at slackURL; extra
+// is appended (more top-level keys).
+func promFleetJobConfig(slackURL, promURL string, maxSamples int, extra string) string {
+	return `chat:
+  platforms: [slack]
+slack:
+  api_url: ` + slackURL + `
+detection:
+  prometheus: ` + promURL + `
+  max_samples: ` + strconv.Itoa(maxSamples) + `
+  jobs:
+  - name: fleet
+    query: ` + promFleetMetric + `{service="checkout"}
+    schedule: "@every 1s"
+    step: 300s
+    lookback: 48h
+    service: checkout
+    investigate: manual
+routes:
+- match: {service: checkout}
+  channel: "#checkout-perf"
+` + extra
+}
+
+// writeConfig writes cfg to a wattson.yaml of its own and returns its path.
+func writeConfig(t *testing.T, cfg string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "wattson.yaml")
+	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }
