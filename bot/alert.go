@@ -147,7 +147,9 @@ func (b *Bot) Alert(ctx context.Context, in AlertInput) (store.Regression, bool,
 		return r, false, fmt.Errorf("alert %s: post: %w", r.ID, err)
 	}
 	cores := r.Cores
-	stored, err := store.ChangeRegression(ctx, b.c.Store, r.ID, func(r *store.Regression) error {
+	// Posted: record where, even if this replica is shutting down, or a
+	// later tick would find no thread and alert a second time.
+	stored, err := store.ChangeRegression(context.WithoutCancel(ctx), b.c.Store, r.ID, func(r *store.Regression) error {
 		r.Thread = ref
 		if r.Cores == 0 {
 			r.Cores = cores

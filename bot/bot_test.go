@@ -470,3 +470,20 @@ func TestAlertSaysThePartialData(t *testing.T) {
 		t.Errorf("partial data: field %q does not hold the warning", v)
 	}
 }
+
+// TestAlertRecordedWhenShutDownRightAfterPosting: the replica is told to
+// stop just as the alert went out; the regression still records its
+// thread, so no later tick (on any replica) posts a second alert.
+func TestAlertRecordedWhenShutDownRightAfterPosting(t *testing.T) {
+	f := bottest.New(t, bottest.Options{})
+	ctx, cancel := context.WithCancel(t.Context())
+	f.Chat.AfterPost = cancel
+	r, posted, err := f.Bot.Alert(ctx, bot.AlertInput{Regression: bottest.Regression()})
+	if !posted {
+		t.Fatalf("not posted: %v", err)
+	}
+	got, gerr := f.Store.GetRegression(t.Context(), r.ID)
+	if gerr != nil || got.Thread.MessageID == "" {
+		t.Errorf("after a shutdown right after the post (alert err %v), %s has no thread (%v): a later tick would alert again", err, r.ID, gerr)
+	}
+}

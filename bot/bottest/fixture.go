@@ -40,6 +40,10 @@ type Post struct {
 
 // Chat is a bot.Chat that keeps what the bot posts and edits.
 type Chat struct {
+	// AfterPost, when set, is called after each post is recorded (to
+	// shut a replica down right after a post went out).
+	AfterPost func()
+
 	mu      sync.Mutex
 	n       int
 	posts   []Post
@@ -53,6 +57,9 @@ func (c *Chat) Post(_ context.Context, channel, thread string, m bot.Message) (s
 	c.n++
 	ref := store.ThreadRef{Platform: Platform, Channel: channel, MessageID: "m" + string(rune('0'+c.n%10)) + "-" + time.Duration(c.n).String()}
 	c.posts = append(c.posts, Post{ref, thread, m})
+	if c.AfterPost != nil {
+		c.AfterPost()
+	}
 	return ref, nil
 }
 

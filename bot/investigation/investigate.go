@@ -187,7 +187,7 @@ func (w *Runner) thread(ctx context.Context, inv *store.Investigation, reg *stor
 			return thread, progress, fmt.Errorf("investigate %s: post: %w", inv.ID, err)
 		}
 		inv.Thread = thread
-		if err := w.c.Store.UpdateInvestigation(ctx, inv); err != nil {
+		if err := w.c.Store.UpdateInvestigation(context.WithoutCancel(ctx), inv); err != nil { // posted: record it
 			return thread, progress, fmt.Errorf("investigate %s: store thread: %w", inv.ID, err)
 		}
 	}

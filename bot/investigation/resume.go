@@ -50,7 +50,7 @@ func (w *Runner) progressMessage(ctx context.Context, chat bot.Chat, inv *store.
 		return ref, fmt.Errorf("investigate %s: post progress: %w", inv.ID, err)
 	}
 	inv.Progress = ref
-	if err := w.c.Store.UpdateInvestigation(ctx, inv); err != nil {
+	if err := w.c.Store.UpdateInvestigation(context.WithoutCancel(ctx), inv); err != nil { // posted: record it
 		return ref, fmt.Errorf("investigate %s: store progress message: %w", inv.ID, err)
 	}
 	return ref, nil

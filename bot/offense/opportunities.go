@@ -74,7 +74,7 @@ func (f *Offense) OfferOpportunities(ctx context.Context, service string, offers
 	}
 	for i := range fresh {
 		// Where later scans say whether the fix took (fixcheck.go).
-		o, err := store.ChangeOpportunity(ctx, f.c.Store, fresh[i].ID, func(o *store.Opportunity) error {
+		o, err := store.ChangeOpportunity(context.WithoutCancel(ctx), f.c.Store, fresh[i].ID, func(o *store.Opportunity) error { // posted: record it
 			o.Thread = ref
 			return nil
 		})

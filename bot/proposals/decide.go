@@ -203,7 +203,7 @@ func (d *Desk) Show(ctx context.Context, p store.Proposal, where store.ThreadRef
 	if err != nil {
 		return fmt.Errorf("show %s: %w", p.ID, err)
 	}
-	if _, err := store.ChangeProposal(ctx, d.c.Store, p.ID, func(p *store.Proposal) error {
+	if _, err := store.ChangeProposal(context.WithoutCancel(ctx), d.c.Store, p.ID, func(p *store.Proposal) error { // posted: record it
 		if !slices.Contains(p.Cards, ref) {
 			p.Cards = append(p.Cards, ref)
 		}
