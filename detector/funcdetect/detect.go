@@ -283,10 +283,11 @@ func (s series) changes(ctx context.Context, d *detector.Detector, counts, y []f
 	return d.DetectContext(ctx, y, s.times)
 }
 
-// describe turns the detector's change c (one of cs, the function's
-// changes) into a Change with levels on the original scale.
-func (s series) describe(fi int, name string, c detector.Change, cs []detector.Change, counts []float64) Change {
-	a, b := 0, len(counts)
+// segmentOf returns where the levels either side of c begin and end:
+// [a, c.Index) and [c.Index, b), bounded by the neighbouring changes of
+// cs (or the series' n points).
+func segmentOf(c detector.Change, cs []detector.Change, n int) (a, b int) {
+	a, b = 0, n
 	for _, o := range cs {
 		if o.Index < c.Index {
 			a = max(a, o.Index)
@@ -295,6 +296,13 @@ func (s series) describe(fi int, name string, c detector.Change, cs []detector.C
 			b = min(b, o.Index)
 		}
 	}
+	return a, b
+}
+
+// describe turns the detector's change c (one of cs, the function's
+// changes) into a Change with levels on the original scale.
+func (s series) describe(fi int, name string, c detector.Change, cs []detector.Change, counts []float64) Change {
+	a, b := segmentOf(c, cs, len(counts))
 	before, after := s.rate(counts, a, c.Index), s.rate(counts, c.Index, b)
 	ch := Change{Function: name, File: s.set.Funcs[fi].File, Time: c.Time.UTC(), Index: c.Index,
 		Direction: c.Direction.String(), Before: before * s.scale, After: after * s.scale, Unit: s.unit,

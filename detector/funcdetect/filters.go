@@ -273,15 +273,7 @@ func (s series) risesIn(cs []detector.Change, counts []float64, from, to int, mi
 		if c.Direction != detector.Up || c.WentAway || c.Index <= from || c.Index >= to {
 			continue
 		}
-		a, b := 0, len(counts)
-		for _, x := range cs {
-			if x.Index < c.Index {
-				a = max(a, x.Index)
-			}
-			if x.Index > c.Index {
-				b = min(b, x.Index)
-			}
-		}
+		a, b := segmentOf(c, cs, len(counts))
 		if before, after := s.rate(counts, a, c.Index), s.rate(counts, c.Index, b); before <= 0 || 100*(after-before)/before >= minPct {
 			return true
 		}
